@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Procedures.Contracts;
+
+namespace Procedures.AppHost;
+
+/// <summary>
+/// Postgres (one database per service) and RabbitMQ. With a container engine that answers, Aspire's container
+/// resources; without one (these machines, many agency servers) the locally installed servers run as
+/// executables under DCP, started by deploy/local scripts, with data in a git-ignored folder.
+/// </summary>
+public sealed record Infrastructure(
+    IResourceBuilder<IResource> DatabaseServer,
+    IResourceBuilder<IResource> Broker,
+    IResourceBuilder<IResourceWithConnectionString> BrokerConnection,
+    Func<string, IResourceBuilder<IResourceWithConnectionString>> Database)
+{
+    public static Infrastructure Add(IDistributedApplicationBuilder builder)
+    {
+        var mode = builder.Configuration["Infrastructure:Mode"] ?? "auto";
+        var useContainers = mode == "containers" || (mode == "auto" && ContainerEngineAnswers());
+        return useContainers ? AddContainers(builder) : AddLocal(builder);
+    }
+
+    private static Infrastructure AddContainers(IDistributedApplicationBuilder builder)
+    {
+        var postgres = builder.AddPostgres(ResourceNames.Postgres).WithDataVolume();
+        var rabbit = builder.AddRabbitMQ(ResourceNames.RabbitMq).WithManagementPlugin();
+        return new Infrastructure(postgres, rabbit, rabbit,
+            service => postgres.AddDatabase(ResourceNames.Database(service), service));
+    }
+
+    private static Infrastructure AddLocal(IDistributedApplicationBuilder builder)
+    {
+        var config = builder.Configuration.GetSection("Infrastructure");
+        var root = Path.GetFullPath(Path.Combine(builder.AppHostDirectory, ".."));
+        var data = config["DataDir"] is { Length: > 0 } dir ? dir : Path.Combine(root, ".local", "data");
+        var pgPort = config.GetValue("PostgresPort", 55432);
+        var amqpPort = config.GetValue("RabbitMqPort", 55672);
+        var mgmtPort = config.GetValue("RabbitMqManagementPort", 55673);
+        var distPort = config.GetValue("RabbitMqDistributionPort", 55674);
+        var password = builder.Configuration["PROCEDURES_PG_PASSWORD"] ?? "procedures-dev";
+        var scripts = Path.Combine(root, "deploy", "local");
+
+        builder.Services.AddHealthChecks()
+            .AddAsyncCheck("postgres-ready", ct => Readiness.PostgresAsync(pgPort, password, ct))
+            .AddAsyncCheck("rabbitmq-ready", ct => Readiness.RabbitMqAsync(amqpPort, ct));
+
+        var postgres = builder.AddExecutable(ResourceNames.Postgres, "bash", root,
+                Path.Combine(scripts, "run-postgres.sh"), Path.Combine(data, "postgres"), pgPort.ToString())
+            .WithEnvironment("PROCEDURES_PG_PASSWORD", password)
+            .WithEndpoint(port: pgPort, targetPort: pgPort, scheme: "tcp", name: "tcp", isProxied: false)
+            .WithHealthCheck("postgres-ready");
+        var rabbit = builder.AddExecutable(ResourceNames.RabbitMq, "bash", root,
+                Path.Combine(scripts, "run-rabbitmq.sh"), Path.Combine(data, "rabbitmq"), amqpPort.ToString(), mgmtPort.ToString(), distPort.ToString())
+            .WithEndpoint(port: amqpPort, targetPort: amqpPort, scheme: "tcp", name: "amqp", isProxied: false)
+            .WithHttpEndpoint(port: mgmtPort, targetPort: mgmtPort, name: "management", isProxied: false)
+            .WithHealthCheck("rabbitmq-ready");
+
+        var brokerConnection = builder.AddConnectionString(ResourceNames.RabbitMq + "-connection",
+            ReferenceExpression.Create($"amqp://guest:guest@127.0.0.1:{amqpPort.ToString()}/"));
+        return new Infrastructure(postgres, rabbit, brokerConnection,
+            service => builder.AddConnectionString(ResourceNames.Database(service), ReferenceExpression.Create(
+                $"Host=127.0.0.1;Port={pgPort.ToString()};Username=postgres;Password={password};Database={service}")));
+    }
+
+    /// <summary>A docker client on PATH is not enough (these machines have one and no engine): ask the engine.</summary>
+    private static bool ContainerEngineAnswers()
+    {
+        try
+        {
+            using var docker = Process.Start(new ProcessStartInfo("docker", "info --format {{.ServerVersion}}")
+            {
+                RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+            });
+            if (docker is null) return false;
+            if (!docker.WaitForExit(TimeSpan.FromSeconds(3))) { docker.Kill(); return false; }
+            return docker.ExitCode == 0;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return false; // no docker client at all
+        }
+    }
+}
+
+public static class InfrastructureExtensions
+{
+    /// <summary>The service's own database and the broker, and waiting until both are ready.</summary>
+    public static IResourceBuilder<ProjectResource> WithInfrastructure(
+        this IResourceBuilder<ProjectResource> service, Infrastructure infra, string name)
+        => service
+            .WithReference(infra.Database(name))
+            .WithReference(infra.BrokerConnection, ResourceNames.RabbitMq)
+            .WaitFor(infra.DatabaseServer)
+            .WaitFor(infra.Broker);
+}

@@ -1,0 +1,21 @@
+using Procedures.AppHost;
+using static Procedures.Contracts.ResourceNames;
+
+// The system diagram: infrastructure first, then each service with what it talks to.
+var builder = DistributedApplication.CreateBuilder(args);
+PortCheck.ExitIfTaken(builder);
+
+var infra = Infrastructure.Add(builder); // Postgres + RabbitMQ: containers if an engine answers, else local executables
+
+var sandbox = builder.AddProject<Projects.NationalPortalSandbox>(Sandbox);      // national portal, payment platform, IdP
+
+var intake = builder.AddProject<Projects.Intake>(Intake).WithInfrastructure(infra, Intake);
+var processing = builder.AddProject<Projects.Processing>(Processing).WithInfrastructure(infra, Processing);
+var payment = builder.AddProject<Projects.Payment>(Payment).WithInfrastructure(infra, Payment)
+    .WithReference(sandbox).WaitFor(sandbox);
+var portalSync = builder.AddProject<Projects.PortalSync>(PortalSync).WithInfrastructure(infra, PortalSync)
+    .WithReference(sandbox).WaitFor(sandbox);
+var reporting = builder.AddProject<Projects.Reporting>(Reporting).WithInfrastructure(infra, Reporting);
+var notifications = builder.AddProject<Projects.Notifications>(Notifications).WithInfrastructure(infra, Notifications);
+
+builder.Build().Run();

@@ -1,0 +1,40 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Procedures.ServiceDefaults;
+
+/// <summary>One field that broke one rule, said in Vietnamese and English.</summary>
+public sealed record FieldError(string Field, string Rule, string Vi, string En);
+
+/// <summary>
+/// RFC 9457 problem details with a stable <c>type</c> per error. Titles and messages carry Vietnamese and
+/// English, because the readers are Vietnamese officials and integrators alike.
+/// </summary>
+public static class Problems
+{
+    public const string TypePrefix = "urn:procedures:problem:";
+
+    public static ProblemDetails Create(int status, string slug, string titleVi, string titleEn, string? detail = null)
+    {
+        var problem = new ProblemDetails
+        {
+            Status = status,
+            Type = TypePrefix + slug,
+            Title = $"{titleVi} / {titleEn}",
+            Detail = detail,
+        };
+        problem.Extensions["title_vi"] = titleVi;
+        problem.Extensions["title_en"] = titleEn;
+        return problem;
+    }
+
+    public static IResult Validation(IReadOnlyList<FieldError> errors, string slug = "validation")
+    {
+        var problem = Create(StatusCodes.Status400BadRequest, slug, "Dữ liệu không hợp lệ", "Invalid input",
+            string.Join("; ", errors.Select(e => $"{e.Field}: {e.En}")));
+        problem.Extensions["errors"] = errors;
+        return TypedResults.Problem(problem);
+    }
+
+    public static IResult Result(ProblemDetails problem) => TypedResults.Problem(problem);
+}

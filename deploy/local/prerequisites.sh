@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Idempotent: checks what the local (container-free) run needs and installs what is missing.
+#   .NET SDK 10 (checked), PostgreSQL 15+ (checked; installed from OS packages if absent), RabbitMQ (installed).
+set -euo pipefail
+
+need_root() { if [ "$(id -u)" -ne 0 ]; then echo "sudo"; fi; }
+SUDO=$(need_root)
+apt_updated=""
+apt_install() {
+  if [ -z "$apt_updated" ]; then $SUDO apt-get update -qq; apt_updated=1; fi
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "$@" >/dev/null
+}
+
+if ! command -v dotnet >/dev/null 2>&1 || ! dotnet --list-sdks | grep -q '^10\.'; then
+  echo "error: the .NET SDK 10 is required (https://dotnet.microsoft.com/download)." >&2
+  exit 1
+fi
+
+pg_bin=$("$(dirname "$0")/pg-bin.sh" 2>/dev/null || true)
+if [ -z "$pg_bin" ]; then
+  echo "PostgreSQL not found: installing from OS packages…"
+  apt_install postgresql
+  pg_bin=$("$(dirname "$0")/pg-bin.sh")
+fi
+pg_major=$("$pg_bin/postgres" --version | sed -E 's/[^0-9]*([0-9]+).*/\1/')
+if [ "$pg_major" -lt 15 ]; then
+  echo "error: PostgreSQL 15+ is required, found $pg_major at $pg_bin." >&2
+  exit 1
+fi
+id postgres >/dev/null 2>&1 || { echo "error: the 'postgres' OS user is missing." >&2; exit 1; }
+
+if [ ! -x /usr/lib/rabbitmq/bin/rabbitmq-server ]; then
+  echo "RabbitMQ not found: installing from OS packages (≈15 s)…"
+  apt_install rabbitmq-server
+fi
+echo "prerequisites ok: dotnet $(dotnet --version), postgres $pg_major ($pg_bin), rabbitmq $(dpkg-query -W -f='${Version}' rabbitmq-server 2>/dev/null || echo '?')"

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Runs a private PostgreSQL in the foreground (for the AppHost and the test fixtures).
+#   run-postgres.sh DATA_DIR PORT
+# Initialises DATA_DIR on first use (owned by 'postgres', mode 700; the server refuses to run as root).
+# If the 'postgres' user cannot reach DATA_DIR (a parent folder without o+x, e.g. a mktemp clone), the
+# data goes under /var/tmp instead and a note says so.
+set -euo pipefail
+data=${1:?data dir}; port=${2:?port}
+password=${PROCEDURES_PG_PASSWORD:-procedures-dev}
+bin=$("$(dirname "$0")/pg-bin.sh")
+
+as_pg() { if [ "$(id -un)" = postgres ]; then "$@"; else runuser -u postgres -- "$@"; fi; }
+
+mkdir -p "$data"
+if ! as_pg test -x "$data" 2>/dev/null; then
+  alt="/var/tmp/procedures-pg-$(echo -n "$(readlink -f "$data")" | cksum | cut -d' ' -f1)"
+  echo "note: the postgres user cannot reach $data; using $alt" >&2
+  data=$alt; mkdir -p "$data"
+fi
+chown postgres:postgres "$data" 2>/dev/null || true
+chmod 700 "$data"
+sock="$data/socket"; mkdir -p "$sock"; chown postgres:postgres "$sock" 2>/dev/null || true
+
+if [ ! -f "$data/db/PG_VERSION" ]; then
+  pw=$(mktemp); echo "$password" > "$pw"; chown postgres "$pw" 2>/dev/null || true
+  as_pg "$bin/initdb" -D "$data/db" -U postgres --pwfile="$pw" --auth-local=trust --auth-host=scram-sha-256 \
+    -E UTF8 --locale=C.UTF-8 >/dev/null
+  rm -f "$pw"
+fi
+# A stale pid file from a killed run would stop the server from starting.
+if [ -f "$data/db/postmaster.pid" ] && ! kill -0 "$(head -1 "$data/db/postmaster.pid")" 2>/dev/null; then
+  rm -f "$data/db/postmaster.pid"
+fi
+exec runuser -u postgres -- "$bin/postgres" -D "$data/db" -p "$port" -c listen_addresses=127.0.0.1 \
+  -k "$sock" -c max_connections=300 -c shared_buffers=256MB -c fsync=on

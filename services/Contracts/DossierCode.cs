@@ -1,0 +1,45 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace Procedures.Contracts;
+
+/// <summary>
+/// Mã hồ sơ: <c>{receiving unit identifier}-{yyMMdd}-{daily sequence, ≥ 4 digits}</c>, e.g. <c>38.98.H29-210519-0003</c>.
+/// The sequence widens to 5+ digits rather than wrapping after 9999.
+/// </summary>
+public readonly partial record struct DossierCode
+{
+    public string Value { get; }
+
+    private DossierCode(string value) => Value = value;
+
+    public static DossierCode Create(string unitIdentifier, DateOnly vietnamDate, long dailySequence)
+    {
+        if (!UnitPattern().IsMatch(unitIdentifier))
+            throw new ArgumentException($"'{unitIdentifier}' is not a receiving-unit identifier.", nameof(unitIdentifier));
+        ArgumentOutOfRangeException.ThrowIfLessThan(dailySequence, 1);
+        var date = vietnamDate.ToString("yyMMdd", CultureInfo.InvariantCulture);
+        return new DossierCode($"{unitIdentifier}-{date}-{dailySequence.ToString("D4", CultureInfo.InvariantCulture)}");
+    }
+
+    public static bool TryParse(string? text, [NotNullWhen(true)] out DossierCode? code)
+    {
+        code = null;
+        if (text is null) return false;
+        var m = CodePattern().Match(text);
+        if (!m.Success) return false;
+        if (!DateOnly.TryParseExact(m.Groups["date"].Value, "yyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
+            return false;
+        code = new DossierCode(text);
+        return true;
+    }
+
+    public override string ToString() => Value;
+
+    [GeneratedRegex(@"^[0-9A-Za-z]+(\.[0-9A-Za-z]+)*$")]
+    private static partial Regex UnitPattern();
+
+    [GeneratedRegex(@"^(?<unit>[0-9A-Za-z]+(\.[0-9A-Za-z]+)*)-(?<date>\d{6})-(?<seq>\d{4,})$")]
+    private static partial Regex CodePattern();
+}

@@ -1,0 +1,22 @@
+namespace Procedures.Contracts;
+
+/// <summary>
+/// Names of the AppHost's resources. Shared by the AppHost and the services so that a rename cannot silently
+/// break a connection string or a service-discovery address.
+/// </summary>
+public static class ResourceNames
+{
+    public const string Postgres = "postgres";
+    public const string RabbitMq = "rabbitmq";
+
+    public const string Intake = "intake";
+    public const string Processing = "processing";
+    public const string Payment = "payment";
+    public const string PortalSync = "portalsync";
+    public const string Reporting = "reporting";
+    public const string Notifications = "notifications";
+    public const string Sandbox = "sandbox";
+
+    /// <summary>Connection-string name of a service's own database.</summary>
+    public static string Database(string service) => service + "db";
+}

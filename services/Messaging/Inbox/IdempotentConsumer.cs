@@ -1,0 +1,107 @@
+using Dapper;
+using MassTransit;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using Polly;
+using Polly.Retry;
+
+namespace Procedures.Messaging.Inbox;
+
+/// <summary>
+/// Base of every consumer: its effect and its inbox row commit in one transaction, so a redelivered or
+/// duplicated message (same MessageId) changes state once. Failures are retried in process, then redelivered
+/// later through the outbox (a due-time row sent back to this queue: no broker plugin or scheduler needed),
+/// and finally thrown, which makes MassTransit move the message to the queue's _error queue with the exception.
+/// </summary>
+public abstract partial class IdempotentConsumer<T>(ConsumerServices services) : IConsumer<T> where T : class
+{
+    public const string RedeliveryHeader = "procedures-redelivery";
+
+    private readonly ResiliencePipeline _retry = new ResiliencePipelineBuilder()
+        .AddRetry(new RetryStrategyOptions
+        {
+            MaxRetryAttempts = Math.Max(1, services.Options.ImmediateRetries),
+            Delay = services.Options.ImmediateRetryDelay,
+            BackoffType = DelayBackoffType.Exponential,
+            UseJitter = true,
+            ShouldHandle = new PredicateBuilder().Handle<Exception>(ex => ex is not PermanentFailureException),
+        })
+        .Build();
+
+    /// <summary>Name under which effects are recorded in the inbox; stable across renames of the class if overridden.</summary>
+    protected virtual string ConsumerName => GetType().Name;
+
+    protected ConsumerServices Services => services;
+
+    /// <summary>Applies the message's effect inside <paramref name="scope"/>'s transaction.</summary>
+    protected abstract Task HandleAsync(T message, ConsumeScope<T> scope, CancellationToken ct);
+
+    public async Task Consume(ConsumeContext<T> context)
+    {
+        var messageId = context.MessageId ?? throw new PermanentFailureException("The message carries no MessageId.");
+        var ct = context.CancellationToken;
+        try
+        {
+            if (services.Options.ImmediateRetries > 0)
+                await _retry.ExecuteAsync(async token => await ApplyOnceAsync(context, messageId, token), ct);
+            else
+                await ApplyOnceAsync(context, messageId, ct);
+        }
+        catch (Exception ex) when (ex is not PermanentFailureException && !ct.IsCancellationRequested)
+        {
+            // Scheduled for later: acknowledging this delivery is safe because the redelivery row committed.
+            if (!await TryScheduleRedeliveryAsync(context, messageId, ex)) throw;
+        }
+    }
+
+    private async Task ApplyOnceAsync(ConsumeContext<T> context, Guid messageId, CancellationToken ct)
+    {
+        await using var connection = await services.Db.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var fresh = await connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO messaging.inbox (message_id, consumer) VALUES (@messageId, @consumer) ON CONFLICT DO NOTHING",
+            new { messageId, consumer = ConsumerName }, tx, cancellationToken: ct));
+        if (fresh == 0)
+        {
+            LogDuplicate(services.Logger, messageId, ConsumerName);
+            return;
+        }
+        await HandleAsync(context.Message, new ConsumeScope<T>(connection, tx, context), ct);
+        await tx.CommitAsync(ct);
+    }
+
+    private async Task<bool> TryScheduleRedeliveryAsync(ConsumeContext<T> context, Guid messageId, Exception ex)
+    {
+        var delays = services.Options.RedeliveryDelays;
+        var attempt = context.Headers.Get<int>(RedeliveryHeader) ?? 0;
+        if (attempt >= delays.Length) return false; // exhausted: rethrow → error queue
+
+        var due = services.Time.GetUtcNow() + delays[attempt];
+        await using var connection = await services.Db.OpenConnectionAsync(CancellationToken.None);
+        await using var tx = await connection.BeginTransactionAsync(CancellationToken.None);
+        var headers = new Dictionary<string, string> { [RedeliveryHeader] = (attempt + 1).ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        await Outbox.Outbox.EnqueueAsync(tx, context.Message, typeof(T), messageId,
+            context.ReceiveContext.InputAddress, headers, due, CancellationToken.None);
+        await tx.CommitAsync(CancellationToken.None);
+        LogRedelivery(services.Logger, ex, messageId, ConsumerName, attempt + 1, due);
+        return true;
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Message {MessageId} already applied by {Consumer}; skipped")]
+    private static partial void LogDuplicate(ILogger logger, Guid messageId, string consumer);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Message {MessageId} failed in {Consumer}; redelivery {Attempt} scheduled at {DueAt}")]
+    private static partial void LogRedelivery(ILogger logger, Exception ex, Guid messageId, string consumer, int attempt, DateTimeOffset dueAt);
+}
+
+/// <summary>The open transaction a consumer's effect runs in, and the message's context.</summary>
+public sealed record ConsumeScope<T>(NpgsqlConnection Connection, NpgsqlTransaction Transaction, ConsumeContext<T> Context)
+    where T : class
+{
+    /// <summary>Publishes an event that commits with this consumer's effect.</summary>
+    public Task<Guid> PublishAsync<TEvent>(TEvent message, CancellationToken ct) where TEvent : class
+        => Outbox.Outbox.PublishAsync(Transaction, message, ct);
+}
+
+/// <summary>A failure that retrying cannot fix (bad data): the message goes straight to the error queue.</summary>
+public sealed class PermanentFailureException(string message, Exception? inner = null) : Exception(message, inner);

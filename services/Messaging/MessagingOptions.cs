@@ -1,0 +1,26 @@
+namespace Procedures.Messaging;
+
+/// <summary>Tunables of the outbox relay and of consumer retries; bound from the "Messaging" configuration section.</summary>
+public sealed class MessagingOptions
+{
+    /// <summary>How often the relay looks for due rows when no NOTIFY arrived (fallback, and for delayed rows).</summary>
+    public TimeSpan RelayPollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    public int RelayBatchSize { get; set; } = 200;
+
+    /// <summary>A publish not confirmed by the broker within this time counts as failed and is retried later.</summary>
+    public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>In-process retries of a failing consumer before it is handed to delayed redelivery.</summary>
+    public int ImmediateRetries { get; set; } = 3;
+
+    public TimeSpan ImmediateRetryDelay { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>Delays of the successive redeliveries; when exhausted the message goes to the error queue.</summary>
+    public TimeSpan[] RedeliveryDelays { get; set; } = [TimeSpan.FromSeconds(10), TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(5)];
+
+    /// <summary>Quorum queues drop (dead-letter) a message redelivered more often than this by the broker itself.</summary>
+    public int QueueDeliveryLimit { get; set; } = 20;
+
+    public ushort PrefetchCount { get; set; } = 32;
+}

@@ -1,0 +1,91 @@
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using Procedures.Messaging.Inbox;
+using Procedures.Messaging.Migrations;
+using Procedures.Messaging.Outbox;
+
+namespace Procedures.Messaging;
+
+public static class MessagingRegistration
+{
+    /// <summary>
+    /// The service's own database (migrated at start-up), MassTransit on RabbitMQ with quorum queues,
+    /// the outbox relay and the inbox consumer services.
+    /// </summary>
+    /// <param name="service">Short service name: prefixes its queue names so services never share a queue.</param>
+    /// <param name="databaseName">Connection-string name of the service's database (AppHost resource name).</param>
+    /// <param name="scripts">Assembly whose embedded Sql/*.sql files are the service's migrations.</param>
+    public static IHostApplicationBuilder AddProceduresMessaging(
+        this IHostApplicationBuilder builder, string service, string databaseName, System.Reflection.Assembly scripts,
+        Action<IBusRegistrationConfigurator>? consumers = null)
+    {
+        var connectionString = builder.Configuration.GetConnectionString(databaseName)
+            ?? throw new InvalidOperationException($"Connection string '{databaseName}' is missing.");
+        var rabbit = builder.Configuration.GetConnectionString("rabbitmq")
+            ?? throw new InvalidOperationException("Connection string 'rabbitmq' is missing.");
+
+        DapperTypes.Register();
+        builder.Services.Configure<MessagingOptions>(builder.Configuration.GetSection("Messaging"));
+        builder.Services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString).Build());
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<ConsumerServices>();
+        builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+
+        // Registered before the bus so tables exist before any consumer or the relay runs.
+        builder.Services.AddHostedService(sp => new MigrationHostedService(
+            connectionString, scripts,
+            sp.GetRequiredService<ILogger<MigrationHostedService>>()));
+
+        builder.Services.AddMassTransit(x =>
+        {
+            x.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(service, includeNamespace: false));
+            consumers?.Invoke(x);
+            x.AddConfigureEndpointsCallback((context, _, endpoint) =>
+            {
+                var options = context.GetRequiredService<Microsoft.Extensions.Options.IOptions<MessagingOptions>>().Value;
+                if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbitEndpoint)
+                {
+                    rabbitEndpoint.SetQuorumQueue();
+                    rabbitEndpoint.SetQueueArgument("x-delivery-limit", options.QueueDeliveryLimit);
+                    rabbitEndpoint.PrefetchCount = options.PrefetchCount;
+                }
+            });
+            x.UsingRabbitMq((context, cfg) =>
+            {
+                cfg.Host(new Uri(rabbit));
+                cfg.ConfigureEndpoints(context);
+            });
+        });
+        builder.Services.AddHostedService<OutboxRelay>();
+        return builder;
+    }
+}
+
+internal sealed class MigrationHostedService(string connectionString, System.Reflection.Assembly scripts, ILogger<MigrationHostedService> logger)
+    : IHostedService
+{
+    /// <summary>Waits (up to about a minute) for the database server, which may still be starting beside us.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await DatabaseMigrator.MigrateAsync(connectionString, scripts, logger, cancellationToken);
+                return;
+            }
+            catch (Exception ex) when (attempt < 60 && ex is NpgsqlException { IsTransient: true } or System.Net.Sockets.SocketException
+                                       or NpgsqlException { SqlState: "57P03" }) // 57P03: the database system is starting up
+            {
+                logger.LogWarning("Database not reachable yet (attempt {Attempt}): {Reason}", attempt, ex.Message);
+                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+            }
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

@@ -1,0 +1,42 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Dapper;
+using Npgsql;
+
+namespace Procedures.Messaging.Outbox;
+
+/// <summary>
+/// Writes messages into the outbox inside the caller's transaction, so a state change and its events
+/// commit (or roll back) together. Nothing reaches the broker until the relay sees the committed row.
+/// </summary>
+public static class Outbox
+{
+    private const string Insert = """
+        INSERT INTO messaging.outbox (message_id, message_type, body, destination, headers, trace_parent, due_at)
+        VALUES (@MessageId, @MessageType, @Body::jsonb, @Destination, @Headers::jsonb, @TraceParent, COALESCE(@DueAt, now()))
+        """;
+
+    /// <summary>Publish <paramref name="message"/> to every subscriber once the transaction commits.</summary>
+    public static Task<Guid> PublishAsync<T>(NpgsqlTransaction tx, T message, CancellationToken ct = default) where T : class
+        => EnqueueAsync(tx, message, typeof(T), Guid.NewGuid(), destination: null, headers: null, dueAt: null, ct);
+
+    /// <summary>Low-level form: also used to schedule a delayed redelivery of a message to one queue.</summary>
+    public static async Task<Guid> EnqueueAsync(
+        NpgsqlTransaction tx, object message, Type messageType, Guid messageId,
+        Uri? destination, IReadOnlyDictionary<string, string>? headers, DateTimeOffset? dueAt, CancellationToken ct)
+    {
+        var row = new
+        {
+            MessageId = messageId,
+            MessageType = MessageJson.TypeName(messageType),
+            Body = JsonSerializer.Serialize(message, messageType, MessageJson.Options),
+            Destination = destination?.ToString(),
+            Headers = JsonSerializer.Serialize(headers ?? new Dictionary<string, string>(), MessageJson.Options),
+            // Carried to the relay so the published message continues the trace of the request that caused it.
+            TraceParent = Activity.Current?.Id,
+            DueAt = dueAt,
+        };
+        await tx.Connection!.ExecuteAsync(new CommandDefinition(Insert, row, tx, cancellationToken: ct));
+        return messageId;
+    }
+}

@@ -1,0 +1,37 @@
+namespace Procedures.Sandbox.Faults;
+
+/// <summary>Faults of the stand-in national systems, switchable at run time so tests can prove resilience.</summary>
+public sealed record PortalFaults
+{
+    /// <summary>Share of portal calls answered 503 (0–1).</summary>
+    public double ErrorRate { get; init; }
+
+    /// <summary>Share of portal calls delayed by <see cref="LatencyMs"/> (0–1).</summary>
+    public double LatencyRate { get; init; }
+
+    public int LatencyMs { get; init; }
+
+    /// <summary>Every portal call fails (full outage).</summary>
+    public bool Down { get; init; }
+}
+
+/// <summary>Holds the current fault settings; readers see a consistent snapshot.</summary>
+public sealed class FaultSwitch
+{
+    private volatile PortalFaults _portal = new();
+
+    public PortalFaults Portal { get => _portal; set => _portal = value; }
+
+    public static void Map(WebApplication app)
+    {
+        var group = app.MapGroup("/sandbox/faults").WithTags("Sandbox faults");
+        group.MapGet("/portal", (FaultSwitch faults) => faults.Portal);
+        group.MapPut("/portal", (PortalFaults settings, FaultSwitch faults) =>
+        {
+            if (settings.ErrorRate is < 0 or > 1 || settings.LatencyRate is < 0 or > 1 || settings.LatencyMs is < 0 or > 120_000)
+                return Results.Problem(statusCode: 400, title: "Tỷ lệ phải trong [0,1], độ trễ trong [0,120000] ms / Rates must be in [0,1], latency in [0,120000] ms");
+            faults.Portal = settings;
+            return Results.Ok(settings);
+        });
+    }
+}

@@ -1,0 +1,17 @@
+using Procedures.Sandbox.Faults;
+using Procedures.Sandbox.Portal;
+
+// Stand-in for the systems we cannot reach from here: the national public service portal (and, as the
+// project grows, the national payment platform and the city's identity provider), with switchable faults.
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults();
+builder.Services.AddSingleton<PortalStore>();
+builder.Services.AddSingleton<FaultSwitch>();
+
+var app = builder.Build();
+app.MapDefaultEndpoints();
+SyncEndpoints.Map(app);
+FaultSwitch.Map(app);
+app.Run();
+
+public partial class Program;

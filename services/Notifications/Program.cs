@@ -1,0 +1,14 @@
+using Procedures.Contracts;
+using Procedures.Messaging;
+using Procedures.Notifications.Stream;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults();
+builder.AddProceduresMessaging(ResourceNames.Notifications, ResourceNames.Database(ResourceNames.Notifications), typeof(Program).Assembly,
+    bus => bus.AddConsumer<RecordEvent>());
+
+var app = builder.Build();
+app.MapDefaultEndpoints();
+app.Run();
+
+public partial class Program;

@@ -1,0 +1,36 @@
+using Dapper;
+using Procedures.Contracts;
+using Procedures.Messaging.Inbox;
+
+namespace Procedures.PortalSync.Ledger;
+
+/// <summary>Keeps the facts the portal payload needs from DossierSubmitted.</summary>
+public sealed class ProjectDossier(ConsumerServices services) : IdempotentConsumer<DossierSubmitted>(services)
+{
+    protected override Task HandleAsync(DossierSubmitted m, ConsumeScope<DossierSubmitted> scope, CancellationToken ct)
+        => scope.Connection.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO sync_dossiers (code, has_data, procedure_code, receiving_unit, channel, applicant_name, submitted_at)
+            VALUES (@DossierCode, true, @ProcedureCode, @ReceivingUnit, @Channel, @ApplicantName, @SubmittedAt)
+            ON CONFLICT (code) DO UPDATE SET has_data = true, procedure_code = excluded.procedure_code,
+                receiving_unit = excluded.receiving_unit, channel = excluded.channel,
+                applicant_name = excluded.applicant_name, submitted_at = excluded.submitted_at
+            """, new { m.DossierCode, m.ProcedureCode, m.ReceivingUnit, Channel = (short)m.Channel, m.ApplicantName, m.SubmittedAt },
+            scope.Transaction, cancellationToken: ct));
+}
+
+/// <summary>Records a status event under its sequence and raises the dossier's known sequence.</summary>
+public sealed class RecordStatusEvent(ConsumerServices services) : IdempotentConsumer<DossierStatusChanged>(services)
+{
+    protected override async Task HandleAsync(DossierStatusChanged m, ConsumeScope<DossierStatusChanged> scope, CancellationToken ct)
+    {
+        await scope.Connection.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO sync_events (dossier_code, sequence, status, occurred_at, content)
+            VALUES (@DossierCode, @Sequence, @Status, @OccurredAt, @Content)
+            ON CONFLICT DO NOTHING
+            """, new { m.DossierCode, m.Sequence, Status = (short)m.Status, m.OccurredAt, m.Content }, scope.Transaction, cancellationToken: ct));
+        await scope.Connection.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO sync_dossiers (code, last_seq_known) VALUES (@DossierCode, @Sequence)
+            ON CONFLICT (code) DO UPDATE SET last_seq_known = GREATEST(sync_dossiers.last_seq_known, excluded.last_seq_known)
+            """, new { m.DossierCode, m.Sequence }, scope.Transaction, cancellationToken: ct));
+    }
+}

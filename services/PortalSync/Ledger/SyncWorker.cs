@@ -1,0 +1,130 @@
+using Dapper;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Procedures.Contracts;
+using Procedures.Messaging.Outbox;
+using Procedures.PortalSync.Portal;
+
+namespace Procedures.PortalSync.Ledger;
+
+public sealed class SyncOptions
+{
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+    public int Workers { get; set; } = 4;
+    public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromMinutes(5);
+}
+
+/// <summary>
+/// Sends each dossier's unsynced sequences to the portal. A dossier is claimed with FOR UPDATE SKIP LOCKED,
+/// so two workers (or two PortalSync instances) never send the same dossier at once, and the portal always
+/// gets the state of the newest known sequence; the acknowledgement and DossierSynced commit together.
+/// </summary>
+public sealed partial class SyncWorker(
+    NpgsqlDataSource db, PortalClient portal, TimeProvider time, IOptions<SyncOptions> options, ILogger<SyncWorker> logger)
+    : BackgroundService
+{
+    private readonly SyncOptions _options = options.Value;
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+        => Task.WhenAll(Enumerable.Range(0, Math.Max(1, _options.Workers)).Select(_ => RunAsync(stoppingToken)));
+
+    private async Task RunAsync(CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                while (await SyncNextAsync(ct)) { }
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested) { break; }
+            catch (Exception ex) { LogPassFailed(ex); }
+            await Task.Delay(_options.PollInterval, time, ct).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    /// <summary>Syncs one due dossier; false when none is due.</summary>
+    public async Task<bool> SyncNextAsync(CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var row = await connection.QuerySingleOrDefaultAsync<LedgerRow>(new CommandDefinition("""
+            SELECT code, procedure_code AS ProcedureCode, receiving_unit AS ReceivingUnit, channel, applicant_name AS ApplicantName,
+                   submitted_at AS SubmittedAt, last_seq_acked AS LastSeqAcked, attempts
+            FROM sync_dossiers
+            WHERE last_seq_known > last_seq_acked AND has_data AND NOT failed AND next_attempt_at <= now()
+            ORDER BY next_attempt_at
+            LIMIT 1
+            FOR UPDATE SKIP LOCKED
+            """, transaction: tx, cancellationToken: ct));
+        if (row is null) return false;
+
+        var events = (await connection.QueryAsync<PortalPayload.StatusEvent>(new CommandDefinition("""
+            SELECT sequence, status, occurred_at AS OccurredAt, content FROM sync_events
+            WHERE dossier_code = @code AND sequence > @acked ORDER BY sequence
+            """, new { code = row.Code, acked = row.LastSeqAcked }, tx, cancellationToken: ct))).AsList();
+        // Only a gap-free run of sequences is sent: a missing one (still in flight) would reorder the history.
+        var run = events.TakeWhile((e, i) => e.Sequence == row.LastSeqAcked + 1 + i).ToList();
+        if (run.Count == 0)
+        {
+            await Postpone(connection, tx, row.Code, null, TimeSpan.FromSeconds(1), ct);
+            await tx.CommitAsync(ct);
+            return true;
+        }
+
+        var latest = run[^1];
+        var facts = new PortalPayload.DossierFacts(row.Code, row.ProcedureCode!, row.ReceivingUnit!, row.Channel!.Value, row.ApplicantName!, row.SubmittedAt!.Value);
+        var operation = row.LastSeqAcked == 0 ? "create" : "update";
+        var answer = await portal.SendAsync(operation, PortalPayload.Record(facts, latest), $"{row.Code}:{latest.Sequence}:record", ct);
+        if (answer.Accepted)
+            answer = await portal.SendAsync("history", PortalPayload.History(row.Code, run), $"{row.Code}:{latest.Sequence}:history", ct);
+
+        if (answer.Accepted)
+        {
+            var now = time.GetUtcNow();
+            await connection.ExecuteAsync(new CommandDefinition("""
+                UPDATE sync_dossiers SET last_seq_acked = @seq, attempts = 0, last_error = NULL, acked_at = @now, next_attempt_at = @now
+                WHERE code = @code
+                """, new { code = row.Code, seq = latest.Sequence, now }, tx, cancellationToken: ct));
+            await Outbox.PublishAsync(tx, new DossierSynced(row.Code, latest.Sequence, now), ct);
+        }
+        else if (IsRejection(answer))
+        {
+            LogRejected(row.Code, latest.Sequence, answer.ErrorCode, answer.Message);
+            await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE sync_dossiers SET failed = true, attempts = attempts + 1, last_error = @error WHERE code = @code",
+                new { code = row.Code, error = $"{answer.ErrorCode}: {answer.Message}" }, tx, cancellationToken: ct));
+        }
+        else
+        {
+            await Postpone(connection, tx, row.Code, $"{answer.ErrorCode}: {answer.Message}", Backoff(row.Attempts), ct);
+        }
+        await tx.CommitAsync(ct);
+        return true;
+    }
+
+    /// <summary>The portal answered but refused the content: retrying the same payload cannot succeed.</summary>
+    private static bool IsRejection(PortalAnswer answer) => !answer.ErrorCode.StartsWith("http-", StringComparison.Ordinal)
+                                                            && answer.ErrorCode is not ("503" or "empty");
+
+    /// <summary>Exponential backoff with full jitter, so a recovering portal is not hit by every dossier at once.</summary>
+    private TimeSpan Backoff(int attempts)
+    {
+        var ceiling = Math.Min(_options.MaxBackoff.TotalMilliseconds, 500 * Math.Pow(2, Math.Min(attempts, 16)));
+        return TimeSpan.FromMilliseconds(ceiling / 2 + Random.Shared.NextDouble() * ceiling / 2);
+    }
+
+    private static Task Postpone(NpgsqlConnection c, NpgsqlTransaction tx, string code, string? error, TimeSpan delay, CancellationToken ct)
+        => c.ExecuteAsync(new CommandDefinition("""
+            UPDATE sync_dossiers SET attempts = attempts + 1, last_error = COALESCE(@error, last_error), next_attempt_at = now() + @delay
+            WHERE code = @code
+            """, new { code, error, delay }, tx, cancellationToken: ct));
+
+    private sealed record LedgerRow(string Code, string? ProcedureCode, string? ReceivingUnit, short? Channel, string? ApplicantName,
+        DateTimeOffset? SubmittedAt, long LastSeqAcked, int Attempts);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Portal sync pass failed")]
+    private partial void LogPassFailed(Exception ex);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Portal rejected {DossierCode} at sequence {Sequence}: {ErrorCode} {Reason}")]
+    private partial void LogRejected(string dossierCode, long sequence, string errorCode, string? reason);
+}

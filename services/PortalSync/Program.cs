@@ -1,0 +1,23 @@
+using Procedures.Contracts;
+using Procedures.Messaging;
+using Procedures.PortalSync.Ledger;
+using Procedures.PortalSync.Portal;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults();
+builder.AddProceduresMessaging(ResourceNames.PortalSync, ResourceNames.Database(ResourceNames.PortalSync), typeof(Program).Assembly,
+    bus =>
+    {
+        bus.AddConsumer<ProjectDossier>();
+        bus.AddConsumer<RecordStatusEvent>();
+    });
+builder.Services.Configure<SyncOptions>(builder.Configuration.GetSection("PortalSync"));
+builder.Services.AddHttpClient<PortalClient>(http =>
+    http.BaseAddress = new Uri(builder.Configuration["Portal:BaseAddress"] ?? $"http://{ResourceNames.Sandbox}"));
+builder.Services.AddHostedService<SyncWorker>();
+
+var app = builder.Build();
+app.MapDefaultEndpoints();
+app.Run();
+
+public partial class Program;
