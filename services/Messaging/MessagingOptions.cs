@@ -16,8 +16,14 @@ public sealed class MessagingOptions
 
     public TimeSpan ImmediateRetryDelay { get; set; } = TimeSpan.FromMilliseconds(200);
 
-    /// <summary>Delays of the successive redeliveries; when exhausted the message goes to the error queue.</summary>
-    public TimeSpan[] RedeliveryDelays { get; set; } = [TimeSpan.FromSeconds(10), TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(5)];
+    /// <summary>
+    /// Delays of the successive redeliveries; when exhausted the message goes to the error queue.
+    /// Null means the defaults (10 s, 1 min, 5 min). No initializer: the configuration binder appends to arrays.
+    /// </summary>
+    public TimeSpan[]? RedeliveryDelays { get; set; }
+
+    public IReadOnlyList<TimeSpan> EffectiveRedeliveryDelays
+        => RedeliveryDelays ?? [TimeSpan.FromSeconds(10), TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(5)];
 
     /// <summary>Quorum queues drop (dead-letter) a message redelivered more often than this by the broker itself.</summary>
     public int QueueDeliveryLimit { get; set; } = 20;

@@ -60,6 +60,14 @@ public static class MessagingRegistration
                 cfg.ConfigureEndpoints(context);
             });
         });
+        // Start-up completes only once the receive endpoints are bound: a message published before its
+        // queue is bound to the exchange would be dropped by the broker.
+        builder.Services.Configure<MassTransitHostOptions>(o =>
+        {
+            o.WaitUntilStarted = true;
+            o.StartTimeout = TimeSpan.FromSeconds(90);
+            o.StopTimeout = TimeSpan.FromSeconds(30);
+        });
         builder.Services.AddHostedService<OutboxRelay>();
         return builder;
     }

@@ -72,9 +72,10 @@ public abstract partial class IdempotentConsumer<T>(ConsumerServices services) :
 
     private async Task<bool> TryScheduleRedeliveryAsync(ConsumeContext<T> context, Guid messageId, Exception ex)
     {
-        var delays = services.Options.RedeliveryDelays;
-        var attempt = context.Headers.Get<int>(RedeliveryHeader) ?? 0;
-        if (attempt >= delays.Length) return false; // exhausted: rethrow → error queue
+        var delays = services.Options.EffectiveRedeliveryDelays;
+        // Headers travel through the outbox as strings; read it back the same way.
+        var attempt = int.TryParse(context.Headers.Get<string>(RedeliveryHeader), out var n) ? n : 0;
+        if (attempt >= delays.Count) return false; // exhausted: rethrow → error queue
 
         var due = services.Time.GetUtcNow() + delays[attempt];
         await using var connection = await services.Db.OpenConnectionAsync(CancellationToken.None);
