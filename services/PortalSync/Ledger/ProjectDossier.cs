@@ -24,10 +24,11 @@ public sealed class RecordStatusEvent(ConsumerServices services) : IdempotentCon
     protected override async Task HandleAsync(DossierStatusChanged m, ConsumeScope<DossierStatusChanged> scope, CancellationToken ct)
     {
         await scope.Connection.ExecuteAsync(new CommandDefinition("""
-            INSERT INTO sync_events (dossier_code, sequence, status, occurred_at, content)
-            VALUES (@DossierCode, @Sequence, @Status, @OccurredAt, @Content)
+            INSERT INTO sync_events (dossier_code, sequence, status, occurred_at, content, trace_parent)
+            VALUES (@DossierCode, @Sequence, @Status, @OccurredAt, @Content, @traceParent)
             ON CONFLICT DO NOTHING
-            """, new { m.DossierCode, m.Sequence, Status = (short)m.Status, m.OccurredAt, m.Content }, scope.Transaction, cancellationToken: ct));
+            """, new { m.DossierCode, m.Sequence, Status = (short)m.Status, m.OccurredAt, m.Content, traceParent = System.Diagnostics.Activity.Current?.Id },
+            scope.Transaction, cancellationToken: ct));
         await scope.Connection.ExecuteAsync(new CommandDefinition("""
             INSERT INTO sync_dossiers (code, last_seq_known) VALUES (@DossierCode, @Sequence)
             ON CONFLICT (code) DO UPDATE SET last_seq_known = GREATEST(sync_dossiers.last_seq_known, excluded.last_seq_known)

@@ -23,6 +23,7 @@ public sealed partial class SyncWorker(
     NpgsqlDataSource db, PortalClient portal, TimeProvider time, IOptions<SyncOptions> options, ILogger<SyncWorker> logger)
     : BackgroundService
 {
+    public static readonly System.Diagnostics.ActivitySource Source = new("Procedures.PortalSync");
     private readonly SyncOptions _options = options.Value;
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
@@ -59,7 +60,7 @@ public sealed partial class SyncWorker(
         if (row is null) return false;
 
         var events = (await connection.QueryAsync<PortalPayload.StatusEvent>(new CommandDefinition("""
-            SELECT sequence, status, occurred_at AS OccurredAt, content FROM sync_events
+            SELECT sequence, status, occurred_at AS OccurredAt, content, trace_parent AS TraceParent FROM sync_events
             WHERE dossier_code = @code AND sequence > @acked ORDER BY sequence
             """, new { code = row.Code, acked = row.LastSeqAcked }, tx, cancellationToken: ct))).AsList();
         // Only a gap-free run of sequences is sent: a missing one (still in flight) would reorder the history.
@@ -72,6 +73,11 @@ public sealed partial class SyncWorker(
         }
 
         var latest = run[^1];
+        // The worker runs outside any request: continue the trace of the newest change being sent.
+        System.Diagnostics.ActivityContext.TryParse(latest.TraceParent, null, out var parent);
+        using var activity = Source.StartActivity("portal sync", System.Diagnostics.ActivityKind.Internal, parent);
+        activity?.SetTag("dossier.code", row.Code);
+        activity?.SetTag("dossier.sequence", latest.Sequence);
         var facts = new PortalPayload.DossierFacts(row.Code, row.ProcedureCode!, row.ReceivingUnit!, row.Channel!.Value, row.ApplicantName!, row.SubmittedAt!.Value);
         var operation = row.LastSeqAcked == 0 ? "create" : "update";
         var answer = await portal.SendAsync(operation, PortalPayload.Record(facts, latest), $"{row.Code}:{latest.Sequence}:record", ct);

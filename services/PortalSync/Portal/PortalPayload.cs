@@ -8,7 +8,7 @@ public static class PortalPayload
     public sealed record DossierFacts(string Code, string ProcedureCode, string ReceivingUnit, short Channel,
         string ApplicantName, DateTimeOffset SubmittedAt);
 
-    public sealed record StatusEvent(long Sequence, short Status, DateTimeOffset OccurredAt, string? Content);
+    public sealed record StatusEvent(long Sequence, short Status, DateTimeOffset OccurredAt, string? Content, string? TraceParent = null);
 
     public static Dictionary<string, object?> Record(DossierFacts d, StatusEvent latest) => new()
     {

@@ -25,5 +25,6 @@ CREATE TABLE sync_events (
     status       smallint    NOT NULL,
     occurred_at  timestamptz NOT NULL,
     content      text        NULL,
+    trace_parent text        NULL,   -- W3C trace of the change, so the portal call continues that trace
     PRIMARY KEY (dossier_code, sequence)
 );

@@ -1,0 +1,92 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Procedures.Contracts;
+using Procedures.TestInfrastructure;
+
+namespace Procedures.EndToEnd.Tests;
+
+[Collection(SystemCollection.Name)]
+public sealed class WalkingSkeletonTests(SystemFixture system)
+{
+    [Fact]
+    public async Task A_submitted_dossier_crosses_every_service_in_one_trace()
+    {
+        var traceId = ActivityTraceId.CreateRandom();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/dossiers")
+        {
+            Content = JsonContent.Create(new { procedureCode = "1.000948", receivingUnit = "26734.H29", channel = 2, applicantName = "Nguyễn Văn A" }),
+        };
+        request.Headers.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom()}-01");
+        var submittedAt = Stopwatch.StartNew();
+
+        using var created = await system.Client(ResourceNames.Intake).SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var body = await created.Content.ReadFromJsonAsync<JsonElement>();
+        var code = body.GetProperty("dossierCode").GetString()!;
+        Assert.True(DossierCode.TryParse(code, out _), code);
+        Assert.Equal(1, body.GetProperty("status").GetInt32());
+
+        // Reporting counts it as submitted and synced (PortalSync → sandbox portal → DossierSynced → Reporting).
+        var reporting = system.Client(ResourceNames.Reporting);
+        var summary = await Eventually.Until(
+            () => reporting.GetFromJsonAsync<JsonElement>("/api/v1/kpi/summary"),
+            s => s.GetProperty("synced").GetInt64() >= 1, TimeSpan.FromSeconds(60), "the dossier to be counted as synced");
+        Console.WriteLine($"submit → counted as synced at Reporting: {submittedAt.ElapsedMilliseconds} ms");
+        Assert.Equal(summary.GetProperty("submitted").GetInt64(), summary.GetProperty("synced").GetInt64());
+
+        // The sandbox portal holds the record (status 1) and the first history row, and saw our trace.
+        var portal = await system.Client(ResourceNames.Sandbox).GetFromJsonAsync<JsonElement>($"/portal/dossiers/{code}");
+        var record = portal.GetProperty("record");
+        Assert.Equal(code, record.GetProperty("MaHoSo").GetString());
+        Assert.Equal("1.000948", record.GetProperty("MaTTHC").GetString());
+        Assert.Equal(1, record.GetProperty("TrangThaiHoSo").GetInt32());
+        Assert.Equal(2, record.GetProperty("KenhThucHien").GetInt32());
+        var history = portal.GetProperty("history").EnumerateArray().ToList();
+        Assert.Single(history);
+        Assert.Equal(1, history[0].GetProperty("TrangThai").GetInt32());
+        var traceParents = portal.GetProperty("traceParents").EnumerateArray().Select(t => t.GetString()!).ToList();
+        Assert.NotEmpty(traceParents);
+        Assert.All(traceParents, t => Assert.Contains(traceId.ToString(), t));
+    }
+
+    [Fact]
+    public async Task Every_service_is_healthy_and_documents_its_api()
+    {
+        foreach (var service in SystemFixture.Services)
+        {
+            var client = system.Client(service);
+            Assert.Equal("Healthy", await client.GetStringAsync("/health"));
+            var openApi = await client.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+            Assert.StartsWith("3.1", openApi.GetProperty("openapi").GetString());
+            using var scalar = await client.GetAsync("/scalar/");
+            Assert.Equal(HttpStatusCode.OK, scalar.StatusCode);
+        }
+    }
+
+    [Fact]
+    public async Task Bad_input_gets_a_bilingual_problem_naming_field_and_rule()
+    {
+        var intake = system.Client(ResourceNames.Intake);
+
+        using var malformed = await intake.PostAsync("/api/v1/dossiers", new StringContent("{\"channel\": \"x\"", System.Text.Encoding.UTF8, "application/json"));
+        using var invalid = await intake.PostAsJsonAsync("/api/v1/dossiers", new { channel = 9 });
+
+        var problems = new List<JsonElement>();
+        foreach (var response in new[] { malformed, invalid })
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+            Assert.StartsWith("urn:procedures:problem:", problem.GetProperty("type").GetString());
+            Assert.False(string.IsNullOrEmpty(problem.GetProperty("title_vi").GetString()));
+            Assert.False(string.IsNullOrEmpty(problem.GetProperty("title_en").GetString()));
+            problems.Add(problem);
+        }
+        var errors = problems[1].GetProperty("errors").EnumerateArray().ToList();
+        Assert.Contains(errors, e => e.GetProperty("field").GetString() == "channel" && e.GetProperty("rule").GetString() == "one-of");
+        Assert.Contains(errors, e => e.GetProperty("field").GetString() == "procedureCode" && e.GetProperty("rule").GetString() == "required");
+    }
+}

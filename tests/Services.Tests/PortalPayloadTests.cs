@@ -1,0 +1,104 @@
+using System.Text.Json;
+using Procedures.PortalSync.Portal;
+
+namespace Procedures.Services.Tests;
+
+public sealed class PortalPayloadTests
+{
+    // DOMAIN.md: HoSoDongBoDVC and QuaTrinhXuLy field names.
+    private static readonly HashSet<string> RecordFields =
+    [
+        "MaHoSo", "MaTTHC", "TenTTHC", "MaLinhVuc", "TenLinhVuc", "KenhThucHien", "ChuHoSo", "SoGiayToChuHoSo", "LoaiDoiTuong",
+        "Email", "SoDienThoai", "TrichYeuHoSo", "NgayNopHoSo", "NgayTiepNhan", "NgayHenTra", "TrangThaiHoSo", "NgayKetThucXuLy",
+        "NgayTra", "HinhThuc", "DonViXuLy", "NoiNopHoSo", "HoSoCoThanhPhanSoHoa", "TaiKhoanDuocXacThucVoiVNeID",
+        "DuocThanhToanTrucTuyen", "NgayTuChoi", "DinhDanhCHS", "TaiLieuNop", "DanhSachLePhi", "DanhSachHoSoBoSung",
+        "DanhSachGiayToKetQua",
+    ];
+
+    private static readonly HashSet<string> HistoryFields =
+    [
+        "MaHoSo", "NguoiXuLy", "ChucDanh", "ThoiDiemXuLy", "PhongBanXuLy", "NoiDungXuLy", "TrangThai", "NgayBatDau",
+        "NgayKetThucTheoQuyDinh",
+    ];
+
+    private static readonly PortalPayload.DossierFacts Facts = new(
+        "38.98.H29-251129-0003", "1.000948.H29", "38.98.H29", 2, "Trần Thị Bình",
+        new DateTimeOffset(2025, 11, 28, 17, 30, 15, TimeSpan.Zero));
+
+    [Fact]
+    public void Record_carries_the_dossier_facts_under_the_portal_field_names()
+    {
+        var latest = new PortalPayload.StatusEvent(4, 4, new DateTimeOffset(2025, 12, 1, 2, 0, 0, TimeSpan.Zero), "Đang xử lý");
+
+        var record = PortalPayload.Record(Facts, latest);
+
+        Assert.Subset(RecordFields, record.Keys.ToHashSet());
+        Assert.Equal("38.98.H29-251129-0003", record["MaHoSo"]);
+        Assert.Equal("1.000948.H29", record["MaTTHC"]);
+        Assert.Equal((short)2, record["KenhThucHien"]);
+        Assert.Equal("Trần Thị Bình", record["ChuHoSo"]);
+        Assert.Equal("38.98.H29", record["NoiNopHoSo"]);
+        Assert.Equal((short)4, record["TrangThaiHoSo"]);
+    }
+
+    [Fact]
+    public void Record_submission_date_is_a_portal_timestamp_in_Vietnam_time()
+    {
+        var record = PortalPayload.Record(Facts, new PortalPayload.StatusEvent(1, 1, Facts.SubmittedAt, null));
+
+        // 17:30:15 UTC on 28 Nov is 00:30:15 on 29 Nov in Vietnam.
+        Assert.Equal("20251129003015", record["NgayNopHoSo"]);
+    }
+
+    [Fact]
+    public void Record_status_is_the_latest_event_status_not_the_first()
+    {
+        var received = new PortalPayload.StatusEvent(2, 2, Facts.SubmittedAt.AddHours(1), null);
+        var decided = new PortalPayload.StatusEvent(5, 9, Facts.SubmittedAt.AddDays(3), null);
+
+        Assert.Equal((short)2, PortalPayload.Record(Facts, received)["TrangThaiHoSo"]);
+        Assert.Equal((short)9, PortalPayload.Record(Facts, decided)["TrangThaiHoSo"]);
+    }
+
+    [Fact]
+    public void History_lists_each_event_in_the_given_order_with_Vietnam_timestamps()
+    {
+        PortalPayload.StatusEvent[] events =
+        [
+            new(1, 1, new DateTimeOffset(2025, 11, 28, 17, 30, 15, TimeSpan.Zero), "Tiếp nhận hồ sơ nộp mới"),
+            new(2, 2, new DateTimeOffset(2025, 11, 29, 1, 0, 0, TimeSpan.Zero), "Được tiếp nhận"),
+            new(3, 4, new DateTimeOffset(2025, 11, 29, 9, 5, 7, TimeSpan.FromHours(7)), null),
+        ];
+
+        var history = PortalPayload.History(Facts.Code, events);
+
+        Assert.Equal(["MaHoSo", "QuaTrinhXuLy"], history.Keys.Order(StringComparer.Ordinal).ToArray());
+        Assert.Equal(Facts.Code, history["MaHoSo"]);
+        var rows = Assert.IsAssignableFrom<IEnumerable<Dictionary<string, object?>>>(history["QuaTrinhXuLy"]).ToList();
+        Assert.Equal(3, rows.Count);
+        Assert.All(rows, row => Assert.Subset(HistoryFields, row.Keys.ToHashSet()));
+        Assert.All(rows, row => Assert.Equal(Facts.Code, row["MaHoSo"]));
+        Assert.Equal(["20251129003015", "20251129080000", "20251129090507"], rows.Select(r => r["ThoiDiemXuLy"]).ToArray());
+        Assert.Equal([(short)1, (short)2, (short)4], rows.Select(r => r["TrangThai"]).ToArray());
+        Assert.Equal(["Tiếp nhận hồ sơ nộp mới", "Được tiếp nhận", null], rows.Select(r => r["NoiDungXuLy"]).ToArray());
+    }
+
+    [Fact]
+    public void Payload_field_names_survive_web_json_serialisation_unchanged()
+    {
+        // The portal client posts with JsonContent (web defaults: camelCase properties); dictionary keys must keep their case.
+        var record = PortalPayload.Record(Facts, new PortalPayload.StatusEvent(1, 1, Facts.SubmittedAt, null));
+        var history = PortalPayload.History(Facts.Code, [new(1, 1, Facts.SubmittedAt, "x")]);
+
+        using var recordJson = JsonDocument.Parse(JsonSerializer.Serialize<object>(record, JsonSerializerOptions.Web));
+        using var historyJson = JsonDocument.Parse(JsonSerializer.Serialize<object>(history, JsonSerializerOptions.Web));
+
+        Assert.Equal(record.Keys.Order(StringComparer.Ordinal),
+            recordJson.RootElement.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(2, recordJson.RootElement.GetProperty("KenhThucHien").GetInt32());
+        Assert.Equal("20251129003015", recordJson.RootElement.GetProperty("NgayNopHoSo").GetString());
+        var row = historyJson.RootElement.GetProperty("QuaTrinhXuLy")[0];
+        Assert.Equal("20251129003015", row.GetProperty("ThoiDiemXuLy").GetString());
+        Assert.Equal(1, row.GetProperty("TrangThai").GetInt32());
+    }
+}
