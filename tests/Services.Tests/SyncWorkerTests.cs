@@ -1,0 +1,351 @@
+using System.Net;
+using System.Text.Json;
+using Dapper;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Procedures.Contracts;
+using Procedures.Messaging;
+using Procedures.PortalSync.Ledger;
+using Procedures.PortalSync.Portal;
+using Procedures.TestInfrastructure;
+
+namespace Procedures.Services.Tests;
+
+[Collection(InfrastructureCollection.Name)]
+public sealed class SyncWorkerTests(InfrastructureFixture infra) : IAsyncLifetime
+{
+    private static readonly DateTimeOffset SubmittedAt = new(2025, 11, 28, 17, 30, 15, TimeSpan.Zero); // 00:30:15 on 29 Nov in Vietnam
+
+    private readonly FakePortal _portal = new();
+    private NpgsqlDataSource _db = null!;
+    private SyncWorker _worker = null!;
+
+    public async Task InitializeAsync()
+    {
+        _db = await ServiceDatabase.CreateAsync(infra, "portalsync", typeof(SyncWorker).Assembly);
+        _worker = NewWorker();
+    }
+
+    public async Task DisposeAsync()
+    {
+        _worker.Dispose();
+        await _db.DisposeAsync();
+        _portal.Dispose();
+    }
+
+    private SyncWorker NewWorker()
+        => new(_db, new PortalClient(new HttpClient(_portal, disposeHandler: false) { BaseAddress = new Uri("http://portal.test") }),
+            TimeProvider.System, Options.Create(new SyncOptions()), NullLogger<SyncWorker>.Instance);
+
+    private sealed record Ledger(long LastSeqKnown, long LastSeqAcked, int Attempts, string? LastError, bool Failed,
+        DateTimeOffset NextAttemptAt, DateTimeOffset? AckedAt);
+
+    private async Task SubmittedAsync(string code, bool hasData = true)
+    {
+        await using var c = await _db.OpenConnectionAsync();
+        await c.ExecuteAsync("""
+            INSERT INTO sync_dossiers (code, has_data, procedure_code, receiving_unit, channel, applicant_name, submitted_at)
+            VALUES (@code, @hasData, '1.000948.H29', '38.98.H29', 2, 'Lê Văn Cường', @SubmittedAt)
+            """, new { code, hasData, SubmittedAt });
+    }
+
+    /// <summary>What RecordStatusEvent does: store the event and raise the known sequence.</summary>
+    private async Task StatusAsync(string code, long sequence, DossierStatus status, string? content = null)
+    {
+        await using var c = await _db.OpenConnectionAsync();
+        await c.ExecuteAsync("""
+            INSERT INTO sync_events (dossier_code, sequence, status, occurred_at, content) VALUES (@code, @sequence, @status, @at, @content);
+            INSERT INTO sync_dossiers (code, last_seq_known) VALUES (@code, @sequence)
+            ON CONFLICT (code) DO UPDATE SET last_seq_known = GREATEST(sync_dossiers.last_seq_known, excluded.last_seq_known)
+            """, new { code, sequence, status = (short)status, at = SubmittedAt.AddHours(sequence), content });
+    }
+
+    private async Task<Ledger> LedgerAsync(string code)
+    {
+        await using var c = await _db.OpenConnectionAsync();
+        return await c.QuerySingleAsync<Ledger>("""
+            SELECT last_seq_known AS LastSeqKnown, last_seq_acked AS LastSeqAcked, attempts, last_error AS LastError, failed,
+                   next_attempt_at AS NextAttemptAt, acked_at AS AckedAt
+            FROM sync_dossiers WHERE code = @code
+            """, new { code });
+    }
+
+    private async Task MakeDueAsync(string code)
+    {
+        await using var c = await _db.OpenConnectionAsync();
+        await c.ExecuteAsync("UPDATE sync_dossiers SET next_attempt_at = now() - interval '1 second' WHERE code = @code", new { code });
+    }
+
+    private async Task<DateTimeOffset> DatabaseClockAsync()
+    {
+        await using var c = await _db.OpenConnectionAsync();
+        return await c.QuerySingleAsync<DateTimeOffset>("SELECT clock_timestamp()");
+    }
+
+    private async Task<List<DossierSynced>> SyncedEventsAsync()
+    {
+        await using var c = await _db.OpenConnectionAsync();
+        var rows = await c.QueryAsync<(string Type, string Body)>("SELECT message_type, body::text FROM messaging.outbox ORDER BY id");
+        return rows.Select(r =>
+        {
+            Assert.Equal(MessageJson.TypeName(typeof(DossierSynced)), r.Type);
+            return JsonSerializer.Deserialize<DossierSynced>(r.Body, MessageJson.Options)!;
+        }).ToList();
+    }
+
+    private static long[] HistorySequenceStatuses(PortalCall history)
+        => history.Body.GetProperty("QuaTrinhXuLy").EnumerateArray().Select(e => (long)e.GetProperty("TrangThai").GetInt32()).ToArray();
+
+    [Fact]
+    public async Task Accepted_dossier_is_acknowledged_and_DossierSynced_is_queued_in_the_outbox()
+    {
+        const string code = "38.98.H29-251129-0001";
+        await SubmittedAsync(code);
+        await StatusAsync(code, 1, DossierStatus.Submitted, "Tiếp nhận hồ sơ nộp mới");
+        var before = await DatabaseClockAsync();
+
+        Assert.True(await _worker.SyncNextAsync(CancellationToken.None));
+
+        var calls = _portal.Calls;
+        Assert.Equal(["create", "history"], calls.Select(c => c.Operation));
+        Assert.Equal([$"{code}:1:record", $"{code}:1:history"], calls.Select(c => c.IdempotencyKey));
+        var record = calls[0].Body;
+        Assert.Equal(code, record.GetProperty("MaHoSo").GetString());
+        Assert.Equal("1.000948.H29", record.GetProperty("MaTTHC").GetString());
+        Assert.Equal(2, record.GetProperty("KenhThucHien").GetInt32());
+        Assert.Equal("Lê Văn Cường", record.GetProperty("ChuHoSo").GetString());
+        Assert.Equal("38.98.H29", record.GetProperty("NoiNopHoSo").GetString());
+        Assert.Equal("20251129003015", record.GetProperty("NgayNopHoSo").GetString());
+        Assert.Equal(1, record.GetProperty("TrangThaiHoSo").GetInt32());
+        var row = Assert.Single(calls[1].Body.GetProperty("QuaTrinhXuLy").EnumerateArray());
+        Assert.Equal("20251129013015", row.GetProperty("ThoiDiemXuLy").GetString()); // submitted + 1 h, Vietnam time
+        Assert.Equal("Tiếp nhận hồ sơ nộp mới", row.GetProperty("NoiDungXuLy").GetString());
+
+        var ledger = await LedgerAsync(code);
+        Assert.Equal(1, ledger.LastSeqAcked);
+        Assert.Equal(0, ledger.Attempts);
+        Assert.Null(ledger.LastError);
+        Assert.NotNull(ledger.AckedAt);
+        var synced = Assert.Single(await SyncedEventsAsync());
+        Assert.Equal(code, synced.DossierCode);
+        Assert.Equal(1, synced.Sequence);
+        Assert.Equal(ledger.AckedAt!.Value, synced.AcknowledgedAt, TimeSpan.FromMilliseconds(1)); // Postgres keeps microseconds
+        Assert.True(synced.AcknowledgedAt >= before.AddSeconds(-5), $"acknowledged at {synced.AcknowledgedAt:O}, started at {before:O}");
+
+        Assert.False(await _worker.SyncNextAsync(CancellationToken.None)); // nothing more is due
+        Assert.Equal(2, _portal.Calls.Count);
+    }
+
+    [Fact]
+    public async Task Acknowledgement_and_DossierSynced_commit_together_or_not_at_all()
+    {
+        const string code = "38.98.H29-251129-0002";
+        await SubmittedAsync(code);
+        await StatusAsync(code, 1, DossierStatus.Submitted);
+        await using (var c = await _db.OpenConnectionAsync())
+        {
+            await c.ExecuteAsync("""
+                CREATE FUNCTION refuse_outbox() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'outbox unavailable'; END $$;
+                CREATE TRIGGER refuse_outbox BEFORE INSERT ON messaging.outbox FOR EACH ROW EXECUTE FUNCTION refuse_outbox();
+                """);
+        }
+
+        await Assert.ThrowsAsync<PostgresException>(() => _worker.SyncNextAsync(CancellationToken.None));
+
+        Assert.Equal(2, _portal.Calls.Count); // the portal did accept it...
+        var ledger = await LedgerAsync(code);
+        Assert.Equal(0, ledger.LastSeqAcked); // ...but without its DossierSynced the acknowledgement is not kept either
+        Assert.Null(ledger.AckedAt);
+        Assert.Empty(await SyncedEventsAsync());
+    }
+
+    [Fact]
+    public async Task Gap_in_sequences_sends_only_the_run_before_the_gap()
+    {
+        const string code = "38.98.H29-251129-0003";
+        await SubmittedAsync(code);
+        await StatusAsync(code, 1, DossierStatus.Submitted);
+        await StatusAsync(code, 3, DossierStatus.InProcessing); // sequence 2 is still in flight
+
+        Assert.True(await _worker.SyncNextAsync(CancellationToken.None));
+
+        var calls = _portal.Calls;
+        Assert.Equal(["create", "history"], calls.Select(c => c.Operation));
+        Assert.Equal((int)DossierStatus.Submitted, calls[0].Body.GetProperty("TrangThaiHoSo").GetInt32());
+        Assert.Equal([(long)DossierStatus.Submitted], HistorySequenceStatuses(calls[1]));
+        Assert.Equal($"{code}:1:record", calls[0].IdempotencyKey);
+        var ledger = await LedgerAsync(code);
+        Assert.Equal((3L, 1L), (ledger.LastSeqKnown, ledger.LastSeqAcked));
+        Assert.Equal([1L], (await SyncedEventsAsync()).Select(s => s.Sequence));
+
+        // With only sequence 3 beyond the acknowledged 1, nothing can be sent: the dossier waits for 2.
+        Assert.True(await _worker.SyncNextAsync(CancellationToken.None));
+        Assert.Equal(2, _portal.Calls.Count);
+        Assert.Equal(1, (await LedgerAsync(code)).LastSeqAcked);
+    }
+
+    [Fact]
+    public async Task Missing_sequence_arriving_late_releases_the_rest_as_one_update()
+    {
+        const string code = "38.98.H29-251129-0004";
+        await SubmittedAsync(code);
+        await StatusAsync(code, 1, DossierStatus.Submitted);
+        await StatusAsync(code, 3, DossierStatus.InProcessing);
+        Assert.True(await _worker.SyncNextAsync(CancellationToken.None));
+
+        await StatusAsync(code, 2, DossierStatus.Received);
+        await MakeDueAsync(code);
+        Assert.True(await _worker.SyncNextAsync(CancellationToken.None));
+
+        var calls = _portal.Calls;
+        Assert.Equal(["create", "history", "update", "history"], calls.Select(c => c.Operation));
+        Assert.Equal([$"{code}:3:record", $"{code}:3:history"], calls.Skip(2).Select(c => c.IdempotencyKey));
+        Assert.Equal((int)DossierStatus.InProcessing, calls[2].Body.GetProperty("TrangThaiHoSo").GetInt32());
+        Assert.Equal([(long)DossierStatus.Received, (long)DossierStatus.InProcessing], HistorySequenceStatuses(calls[3]));
+        Assert.Equal(3, (await LedgerAsync(code)).LastSeqAcked);
+        Assert.Equal([1L, 3L], (await SyncedEventsAsync()).Select(s => s.Sequence));
+    }
+
+    [Theory]
+    [InlineData("create", "12", "Mã thủ tục không tồn tại")]
+    [InlineData("history", "7", "Thiếu ThoiDiemXuLy")]
+    [InlineData("create", "-1", null)]
+    public async Task Portal_rejection_marks_the_dossier_failed_with_the_reason_and_is_not_retried(string rejectedOperation, string errorCode, string? reason)
+    {
+        const string code = "38.98.H29-251129-0005";
+        await SubmittedAsync(code);
+        await StatusAsync(code, 1, DossierStatus.Submitted);
+        _portal.Respond = call => Task.FromResult(call.Operation == rejectedOperation
+            ? FakePortal.Answer(errorCode, reason)
+            : FakePortal.Answer("0", null));
+
+        Assert.True(await _worker.SyncNextAsync(CancellationToken.None));
+
+        var ledger = await LedgerAsync(code);
+        Assert.True(ledger.Failed);
+        Assert.Equal($"{errorCode}: {reason}", ledger.LastError);
+        Assert.Equal(0, ledger.LastSeqAcked);
+        Assert.Equal(1, ledger.Attempts);
+        Assert.Empty(await SyncedEventsAsync());
+        var callsAfterRejection = _portal.Calls.Count;
+
+        await MakeDueAsync(code);
+        _portal.Respond = _ => Task.FromResult(FakePortal.Answer("0", null));
+        Assert.False(await _worker.SyncNextAsync(CancellationToken.None)); // a person must look at it; no retry
+        Assert.Equal(callsAfterRejection, _portal.Calls.Count);
+    }
+
+    public static TheoryData<string, Func<HttpResponseMessage>, string> TransientAnswers => new()
+    {
+        { "http 503", () => new HttpResponseMessage(HttpStatusCode.ServiceUnavailable), "http-503: Service Unavailable" },
+        { "error_code 503", () => FakePortal.Answer("503", "Hệ thống đang bận"), "503: Hệ thống đang bận" },
+    };
+
+    [Theory]
+    [MemberData(nameof(TransientAnswers))]
+    public async Task Portal_unavailable_postpones_with_growing_backoff_and_keeps_the_dossier_pending(
+        string answerKind, Func<HttpResponseMessage> unavailable, string expectedError)
+    {
+        var code = "38.98.H29-251129-" + (answerKind.StartsWith("http", StringComparison.Ordinal) ? "0006" : "0007");
+        await SubmittedAsync(code);
+        await StatusAsync(code, 1, DossierStatus.Submitted);
+        _portal.Respond = _ => Task.FromResult(unavailable());
+
+        // First failure: attempts 0 → 1, next try 250–500 ms later (half to full of 500 ms).
+        var t0 = await DatabaseClockAsync();
+        Assert.True(await _worker.SyncNextAsync(CancellationToken.None));
+        var t1 = await DatabaseClockAsync();
+        var first = await LedgerAsync(code);
+        Assert.Equal((1, false, 0L), (first.Attempts, first.Failed, first.LastSeqAcked));
+        Assert.Equal(expectedError, first.LastError);
+        Assert.InRange(first.NextAttemptAt, t0.AddMilliseconds(249), t1.AddMilliseconds(501));
+
+        // Second failure: attempts 1 → 2, the ceiling doubles to 1 s.
+        await MakeDueAsync(code);
+        t0 = await DatabaseClockAsync();
+        Assert.True(await _worker.SyncNextAsync(CancellationToken.None));
+        t1 = await DatabaseClockAsync();
+        var second = await LedgerAsync(code);
+        Assert.Equal((2, false, 0L), (second.Attempts, second.Failed, second.LastSeqAcked));
+        Assert.InRange(second.NextAttemptAt, t0.AddMilliseconds(499), t1.AddMilliseconds(1001));
+        Assert.Empty(await SyncedEventsAsync());
+
+        // The portal is back: the pending dossier goes through and the failure bookkeeping is cleared.
+        _portal.Respond = _ => Task.FromResult(FakePortal.Answer("0", null));
+        await MakeDueAsync(code);
+        Assert.True(await _worker.SyncNextAsync(CancellationToken.None));
+        var synced = await LedgerAsync(code);
+        Assert.Equal((1L, 0, (string?)null, false), (synced.LastSeqAcked, synced.Attempts, synced.LastError, synced.Failed));
+        Assert.Equal([1L], (await SyncedEventsAsync()).Select(s => s.Sequence));
+    }
+
+    [Fact]
+    public async Task Dossier_known_only_from_status_events_waits_for_its_submission_facts()
+    {
+        const string code = "38.98.H29-251129-0008";
+        await StatusAsync(code, 1, DossierStatus.Submitted); // DossierStatusChanged overtook DossierSubmitted
+
+        Assert.False(await _worker.SyncNextAsync(CancellationToken.None));
+        Assert.Empty(_portal.Calls);
+
+        await using (var c = await _db.OpenConnectionAsync())
+        {
+            // What ProjectDossier does when DossierSubmitted arrives.
+            await c.ExecuteAsync("""
+                UPDATE sync_dossiers SET has_data = true, procedure_code = '1.000948.H29', receiving_unit = '38.98.H29', channel = 1,
+                    applicant_name = 'Phạm Thị Dung', submitted_at = @SubmittedAt WHERE code = @code
+                """, new { code, SubmittedAt });
+        }
+        Assert.True(await _worker.SyncNextAsync(CancellationToken.None));
+        Assert.Equal(["create", "history"], _portal.Calls.Select(c => c.Operation));
+        Assert.Equal("Phạm Thị Dung", _portal.Calls[0].Body.GetProperty("ChuHoSo").GetString());
+    }
+
+    [Fact]
+    public async Task Dossier_being_sent_by_one_worker_is_skipped_by_another_not_sent_twice()
+    {
+        const string busy = "38.98.H29-251129-0009";
+        const string other = "38.98.H29-251129-0010";
+        await SubmittedAsync(busy);
+        await StatusAsync(busy, 1, DossierStatus.Submitted);
+        await SubmittedAsync(other);
+        await StatusAsync(other, 1, DossierStatus.Submitted);
+        await using (var c = await _db.OpenConnectionAsync())
+            await c.ExecuteAsync("UPDATE sync_dossiers SET next_attempt_at = now() - interval '1 minute' WHERE code = @busy", new { busy });
+
+        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _portal.Respond = async call =>
+        {
+            if (call.DossierCode == busy && call.Operation == "create")
+            {
+                entered.TrySetResult();
+                await release.Task;
+            }
+            return FakePortal.Answer("0", null);
+        };
+        using var secondWorker = NewWorker();
+
+        var slow = _worker.SyncNextAsync(CancellationToken.None);
+        await entered.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        try
+        {
+            // While the first worker holds the busy dossier, the second takes the other one, then finds nothing due.
+            Assert.True(await secondWorker.SyncNextAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10)));
+            Assert.False(await secondWorker.SyncNextAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10)));
+        }
+        finally
+        {
+            release.TrySetResult();
+        }
+        Assert.True(await slow);
+
+        var calls = _portal.Calls;
+        Assert.Equal(["create", "history"], calls.Where(c => c.DossierCode == busy).Select(c => c.Operation));
+        Assert.Equal(["create", "history"], calls.Where(c => c.DossierCode == other).Select(c => c.Operation));
+        Assert.Equal(1, (await LedgerAsync(busy)).LastSeqAcked);
+        Assert.Equal(1, (await LedgerAsync(other)).LastSeqAcked);
+        Assert.Equal([busy, other], (await SyncedEventsAsync()).Select(s => s.DossierCode).Order(StringComparer.Ordinal));
+    }
+}
