@@ -5,7 +5,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
 "$root/deploy/local/prerequisites.sh"
-dotnet build Procedures.sln -c Debug -nologo -v quiet
+dotnet build AppHost -c Debug -nologo -v quiet
 
 cat <<'TXT'
 
