@@ -37,9 +37,9 @@ public readonly partial record struct DossierCode
 
     public override string ToString() => Value;
 
-    [GeneratedRegex(@"^[0-9A-Za-z]+(\.[0-9A-Za-z]+)*$")]
+    [GeneratedRegex(@"^[0-9A-Za-z]+(\.[0-9A-Za-z]+)*\z")]
     private static partial Regex UnitPattern();
 
-    [GeneratedRegex(@"^(?<unit>[0-9A-Za-z]+(\.[0-9A-Za-z]+)*)-(?<date>\d{6})-(?<seq>\d{4,})$")]
+    [GeneratedRegex(@"^(?<unit>[0-9A-Za-z]+(\.[0-9A-Za-z]+)*)-(?<date>[0-9]{6})-(?<seq>(?!0+\z)[0-9]{4,})\z")]
     private static partial Regex CodePattern();
 }

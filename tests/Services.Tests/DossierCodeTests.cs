@@ -44,6 +44,7 @@ public sealed class DossierCodeTests
     [InlineData("38-98")]
     [InlineData("Phường Sài Gòn")]
     [InlineData("38/98")]
+    [InlineData("H29\n")]
     public void Code_for_a_malformed_unit_identifier_is_rejected(string unit)
     {
         var error = Assert.Throws<ArgumentException>(() => DossierCode.Create(unit, May19th2021, 1));
@@ -89,6 +90,9 @@ public sealed class DossierCodeTests
     [InlineData("38..98-210519-0003")]      // empty unit segment
     [InlineData(".H29-210519-0003")]
     [InlineData("38 98-210519-0003")]
+    [InlineData("38.98.H29-210519-0003\n")]   // a trailing newline ($ would match before it)
+    [InlineData("38.98.H29-210519-٠٠٠٣")]      // Arabic-Indic digits (\d would match them)
+    [InlineData("38.98.H29-210519-0000")]      // sequence zero is never issued
     [InlineData("38.98.H29-210519")]        // no sequence
     [InlineData("38.98.H29-210519-00A3")]
     [InlineData("38.98.H29_210519_0003")]

@@ -122,6 +122,10 @@ public sealed class SubmitValidationTests
         => Assert.Empty(Submit.Validate(Valid with { ApplicantName = new string('ễ', 200) }));
 
     [Fact]
+    public void Applicant_name_length_is_counted_after_trimming_as_it_is_stored()
+        => Assert.Empty(Submit.Validate(Valid with { ApplicantName = "  " + new string('a', 200) + "  " }));
+
+    [Fact]
     public void Every_broken_field_is_reported_at_once()
     {
         var errors = Submit.Validate(new Submit.Request(null, "38..98", 9, null));

@@ -8,6 +8,7 @@ public sealed class SummaryRateTests
     [InlineData(0, 5, "0")]
     [InlineData(5, 5, "1")]
     [InlineData(1, 8, "0.125")]
+    [InlineData(1, 32, "0.0313")] // 0.03125: half rounds away from zero, as published figures do
     [InlineData(1, 3, "0.3333")]
     [InlineData(2, 3, "0.6667")]
     [InlineData(995, 1000, "0.995")]

@@ -94,7 +94,7 @@ public sealed class SyncWorkerTests(InfrastructureFixture infra) : IAsyncLifetim
         }).ToList();
     }
 
-    private static long[] HistorySequenceStatuses(PortalCall history)
+    private static long[] HistoryStatuses(PortalCall history)
         => history.Body.GetProperty("QuaTrinhXuLy").EnumerateArray().Select(e => (long)e.GetProperty("TrangThai").GetInt32()).ToArray();
 
     [Fact]
@@ -173,7 +173,7 @@ public sealed class SyncWorkerTests(InfrastructureFixture infra) : IAsyncLifetim
         var calls = _portal.Calls;
         Assert.Equal(["create", "history"], calls.Select(c => c.Operation));
         Assert.Equal((int)DossierStatus.Submitted, calls[0].Body.GetProperty("TrangThaiHoSo").GetInt32());
-        Assert.Equal([(long)DossierStatus.Submitted], HistorySequenceStatuses(calls[1]));
+        Assert.Equal([(long)DossierStatus.Submitted], HistoryStatuses(calls[1]));
         Assert.Equal($"{code}:1:record", calls[0].IdempotencyKey);
         var ledger = await LedgerAsync(code);
         Assert.Equal((3L, 1L), (ledger.LastSeqKnown, ledger.LastSeqAcked));
@@ -202,7 +202,7 @@ public sealed class SyncWorkerTests(InfrastructureFixture infra) : IAsyncLifetim
         Assert.Equal(["create", "history", "update", "history"], calls.Select(c => c.Operation));
         Assert.Equal([$"{code}:3:record", $"{code}:3:history"], calls.Skip(2).Select(c => c.IdempotencyKey));
         Assert.Equal((int)DossierStatus.InProcessing, calls[2].Body.GetProperty("TrangThaiHoSo").GetInt32());
-        Assert.Equal([(long)DossierStatus.Received, (long)DossierStatus.InProcessing], HistorySequenceStatuses(calls[3]));
+        Assert.Equal([(long)DossierStatus.Received, (long)DossierStatus.InProcessing], HistoryStatuses(calls[3]));
         Assert.Equal(3, (await LedgerAsync(code)).LastSeqAcked);
         Assert.Equal([1L, 3L], (await SyncedEventsAsync()).Select(s => s.Sequence));
     }

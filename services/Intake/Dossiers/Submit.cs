@@ -36,7 +36,7 @@ public static partial class Submit
             errors.Add(new("channel", "one-of", "Kênh nộp phải là 1, 2 hoặc 3", "The channel must be 1, 2 or 3"));
         if (string.IsNullOrWhiteSpace(r.ApplicantName))
             errors.Add(new("applicantName", "required", "Tên người nộp là bắt buộc", "The applicant name is required"));
-        else if (r.ApplicantName.Length > 200)
+        else if (r.ApplicantName.Trim().Length > 200)
             errors.Add(new("applicantName", "max-length", "Tên người nộp tối đa 200 ký tự", "The applicant name has at most 200 characters"));
         return errors;
     }
@@ -64,6 +64,6 @@ public static partial class Submit
         return TypedResults.Created($"/api/v1/dossiers/{code}", new Response(code.Value, (int)DossierStatus.Submitted, now));
     }
 
-    [System.Text.RegularExpressions.GeneratedRegex(@"^[0-9A-Za-z]{1,20}(\.[0-9A-Za-z]{1,20}){0,5}$")]
+    [System.Text.RegularExpressions.GeneratedRegex(@"^[0-9A-Za-z]{1,20}(\.[0-9A-Za-z]{1,20}){0,5}\z")]
     private static partial System.Text.RegularExpressions.Regex ReceivingUnitPattern();
 }

@@ -93,7 +93,7 @@ public sealed partial class SyncWorker(
                 """, new { code = row.Code, seq = latest.Sequence, now }, tx, cancellationToken: ct));
             await Outbox.PublishAsync(tx, new DossierSynced(row.Code, latest.Sequence, now), ct);
         }
-        else if (IsRejection(answer))
+        else if (answer.IsRejection)
         {
             LogRejected(row.Code, latest.Sequence, answer.ErrorCode, answer.Message);
             await connection.ExecuteAsync(new CommandDefinition(
@@ -107,10 +107,6 @@ public sealed partial class SyncWorker(
         await tx.CommitAsync(ct);
         return true;
     }
-
-    /// <summary>The portal answered but refused the content: retrying the same payload cannot succeed.</summary>
-    private static bool IsRejection(PortalAnswer answer) => !answer.ErrorCode.StartsWith("http-", StringComparison.Ordinal)
-                                                            && answer.ErrorCode is not ("503" or "empty");
 
     /// <summary>Exponential backoff with full jitter, so a recovering portal is not hit by every dossier at once.</summary>
     private TimeSpan Backoff(int attempts)

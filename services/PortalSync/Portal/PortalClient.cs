@@ -9,6 +9,18 @@ public sealed record PortalAnswer(
     [property: JsonPropertyName("message")] string? Message)
 {
     public bool Accepted => ErrorCode == "0";
+
+    /// <summary>
+    /// The portal refused the content: retrying the same payload cannot succeed. 5xx, timeouts (408),
+    /// throttling (429) and the portal's own "503" are transient; other 4xx and error codes are not.
+    /// </summary>
+    public bool IsRejection => !Accepted && ErrorCode switch
+    {
+        "503" or "empty" => false,
+        _ when ErrorCode.StartsWith("http-", StringComparison.Ordinal)
+            => int.TryParse(ErrorCode.AsSpan(5), out var status) && status is >= 400 and < 500 and not (408 or 429),
+        _ => true,
+    };
 }
 
 /// <summary>
@@ -27,10 +39,7 @@ public sealed class PortalClient(HttpClient http)
         request.Headers.Add("Idempotency-Key", idempotencyKey);
         using var response = await http.SendAsync(request, ct);
         if (!response.IsSuccessStatusCode)
-        {
-            // Transport-level failure after the resilience handler gave up: transient by nature.
             return new PortalAnswer("http-" + (int)response.StatusCode, response.ReasonPhrase);
-        }
         return await response.Content.ReadFromJsonAsync<PortalAnswer>(ct) ?? new PortalAnswer("empty", "Empty answer");
     }
 }

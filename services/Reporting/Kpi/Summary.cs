@@ -25,7 +25,7 @@ public static class Summary
         return app;
     }
 
-    /// <summary>Share as a fraction rounded to 4 places; an empty denominator counts as fully synced (nothing owed).</summary>
+    /// <summary>Share as a fraction rounded half away from zero to 4 places (as published figures are); an empty denominator counts as fully synced (nothing owed).</summary>
     public static decimal Rate(long numerator, long denominator)
-        => denominator == 0 ? 1m : Math.Round((decimal)numerator / denominator, 4);
+        => denominator == 0 ? 1m : Math.Round((decimal)numerator / denominator, 4, MidpointRounding.AwayFromZero);
 }
