@@ -88,10 +88,11 @@ public sealed record Infrastructure(
 
 public static class InfrastructureExtensions
 {
-    /// <summary>The service's own database and the broker, and waiting until both are ready.</summary>
+    /// <summary>The service's own database and the broker, waiting until both are ready, and token validation.</summary>
     public static IResourceBuilder<ProjectResource> WithInfrastructure(
         this IResourceBuilder<ProjectResource> service, Infrastructure infra, string name)
         => service
+            .WithTokenValidation()
             .WithReference(infra.Database(name))
             .WithReference(infra.BrokerConnection, ResourceNames.RabbitMq)
             .WaitFor(infra.DatabaseServer)

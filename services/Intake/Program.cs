@@ -8,7 +8,7 @@ builder.AddProceduresMessaging(ResourceNames.Intake, ResourceNames.Database(Reso
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
-app.MapGroup("/api/v1/dossiers").WithTags("Dossiers").MapSubmit();
+app.MapGroup("/api/v1/dossiers").WithTags("Dossiers").MapSubmit().MapRead();
 app.Run();
 
 public partial class Program;

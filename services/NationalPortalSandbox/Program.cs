@@ -1,4 +1,5 @@
 using Procedures.Sandbox.Faults;
+using Procedures.Sandbox.Identity;
 using Procedures.Sandbox.Portal;
 
 // Stand-in for the systems we cannot reach from here: the national public service portal (and, as the
@@ -7,11 +8,15 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.Services.AddSingleton<PortalStore>();
 builder.Services.AddSingleton<FaultSwitch>();
+builder.Services.Configure<IdentitySettings>(builder.Configuration.GetSection("Identity"));
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddSingleton<TokenEndpoint>();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
 SyncEndpoints.Map(app);
 FaultSwitch.Map(app);
+TokenEndpoint.Map(app);
 app.Run();
 
 public partial class Program;

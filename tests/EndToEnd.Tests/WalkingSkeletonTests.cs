@@ -14,10 +14,11 @@ public sealed class WalkingSkeletonTests(SystemFixture system)
     public async Task A_submitted_dossier_crosses_every_service_in_one_trace()
     {
         var traceId = ActivityTraceId.CreateRandom();
+        var token = await Tokens.ForClientAsync(system.Client(ResourceNames.Sandbox), "phuong-sai-gon");
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/dossiers")
         {
-            Content = JsonContent.Create(new { procedureCode = "1.000948", receivingUnit = "26734.H29", channel = 2, applicantName = "Nguyễn Văn A" }),
-        };
+            Content = JsonContent.Create(new { procedureCode = "1.000948", receivingUnit = "26740.H29", channel = 2, applicantName = "Nguyễn Văn A" }),
+        }.WithToken(token);
         request.Headers.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom()}-01");
         var submittedAt = Stopwatch.StartNew();
 
@@ -70,6 +71,7 @@ public sealed class WalkingSkeletonTests(SystemFixture system)
     public async Task Bad_input_gets_a_bilingual_problem_naming_field_and_rule()
     {
         var intake = system.Client(ResourceNames.Intake);
+        intake.DefaultRequestHeaders.Authorization = new("Bearer", await Tokens.ForClientAsync(system.Client(ResourceNames.Sandbox), "phuong-sai-gon"));
 
         using var malformed = await intake.PostAsync("/api/v1/dossiers", new StringContent("{\"channel\": \"x\"", System.Text.Encoding.UTF8, "application/json"));
         using var invalid = await intake.PostAsJsonAsync("/api/v1/dossiers", new { channel = 9 });

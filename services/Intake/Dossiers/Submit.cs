@@ -4,6 +4,7 @@ using Npgsql;
 using Procedures.Contracts;
 using Procedures.Messaging.Outbox;
 using Procedures.ServiceDefaults;
+using Procedures.ServiceDefaults.Security;
 
 namespace Procedures.Intake.Dossiers;
 
@@ -19,7 +20,9 @@ public static partial class Submit
         group.MapPost("/", HandleAsync)
             .WithName("SubmitDossier")
             .WithSummary("Submit a dossier (nộp hồ sơ)")
-            .ProducesProblem(StatusCodes.Status400BadRequest);
+            .RequireScope(Scopes.DossiersSubmit)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status403Forbidden);
         return group;
     }
 
@@ -42,10 +45,14 @@ public static partial class Submit
     }
 
     private static async Task<Results<Created<Response>, ProblemHttpResult>> HandleAsync(
-        Request request, NpgsqlDataSource db, TimeProvider time, CancellationToken ct)
+        Request request, Caller caller, NpgsqlDataSource db, TimeProvider time, CancellationToken ct)
     {
         var errors = Validate(request);
         if (errors.Count > 0) return (ProblemHttpResult)Problems.Validation(errors);
+        if (!caller.SeesAllAgencies && caller.Agency != request.ReceivingUnit)
+            return TypedResults.Problem(Problems.Create(StatusCodes.Status403Forbidden, "receiving-unit-not-yours",
+                "Chỉ được tiếp nhận hồ sơ tại đơn vị của mình", "A client may only submit at its own receiving unit",
+                $"The token's agency is {caller.Agency}; receivingUnit is {request.ReceivingUnit}."));
 
         var now = time.GetUtcNow();
         await using var connection = await db.OpenConnectionAsync(ct);

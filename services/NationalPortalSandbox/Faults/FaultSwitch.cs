@@ -24,7 +24,7 @@ public sealed class FaultSwitch
 
     public static void Map(WebApplication app)
     {
-        var group = app.MapGroup("/sandbox/faults").WithTags("Sandbox faults");
+        var group = app.MapGroup("/sandbox/faults").WithTags("Sandbox faults").AllowAnonymous();
         group.MapGet("/portal", (FaultSwitch faults) => faults.Portal);
         group.MapPut("/portal", (PortalFaults settings, FaultSwitch faults) =>
         {

@@ -1,0 +1,53 @@
+using Dapper;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+using Procedures.ServiceDefaults.Security;
+
+namespace Procedures.Intake.Dossiers;
+
+/// <summary>
+/// GET /api/v1/dossiers and /api/v1/dossiers/{code}: a client sees only dossiers its agency received, unless
+/// its agency sees all (the city's control office). The rule sits in the SQL WHERE, so a forgotten check cannot
+/// leak a row; another agency's dossier answers 404 exactly like an unknown code.
+/// </summary>
+public static class Read
+{
+    public sealed record Dossier(string Code, string ProcedureCode, string ReceivingUnit, short Channel, string ApplicantName, DateTimeOffset SubmittedAt);
+
+    public sealed record Page(IReadOnlyList<Dossier> Items, string? NextAfter);
+
+    private const string Visible = "(receiving_unit = @agency OR @all)";
+
+    public static RouteGroupBuilder MapRead(this RouteGroupBuilder group)
+    {
+        group.MapGet("/{code}", GetAsync).WithName("GetDossier").WithSummary("One dossier as submitted (personal data: audited)")
+            .RequireScope(Scopes.DossiersSubmit, Scopes.Reception, Scopes.Processing);
+        group.MapGet("/", ListAsync).WithName("ListDossiers").WithSummary("Dossiers of the caller's agency, newest code last, keyset-paged")
+            .RequireScope(Scopes.DossiersSubmit, Scopes.Reception, Scopes.Processing);
+        return group;
+    }
+
+    private static async Task<Results<Ok<Dossier>, NotFound>> GetAsync(string code, Caller caller, NpgsqlDataSource db, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var dossier = await connection.QuerySingleOrDefaultAsync<Dossier>(new CommandDefinition($"""
+            SELECT code, procedure_code AS ProcedureCode, receiving_unit AS ReceivingUnit, channel, applicant_name AS ApplicantName,
+                   submitted_at AS SubmittedAt
+            FROM dossiers WHERE code = @code AND {Visible}
+            """, new { code, agency = caller.Agency, all = caller.SeesAllAgencies }, cancellationToken: ct));
+        return dossier is null ? TypedResults.NotFound() : TypedResults.Ok(dossier);
+    }
+
+    private static async Task<Ok<Page>> ListAsync(Caller caller, NpgsqlDataSource db, string? after, int? limit, CancellationToken ct)
+    {
+        var take = Math.Clamp(limit ?? 50, 1, 200);
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var items = (await connection.QueryAsync<Dossier>(new CommandDefinition($"""
+            SELECT code, procedure_code AS ProcedureCode, receiving_unit AS ReceivingUnit, channel, applicant_name AS ApplicantName,
+                   submitted_at AS SubmittedAt
+            FROM dossiers WHERE {Visible} AND (@after::text IS NULL OR code > @after)
+            ORDER BY code LIMIT @take
+            """, new { agency = caller.Agency, all = caller.SeesAllAgencies, after, take }, cancellationToken: ct))).AsList();
+        return TypedResults.Ok(new Page(items, items.Count == take ? items[^1].Code : null));
+    }
+}

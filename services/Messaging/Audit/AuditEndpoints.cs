@@ -1,0 +1,105 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Npgsql;
+
+namespace Procedures.Messaging.Audit;
+
+/// <summary>A page of audit entries, newest first; NextBeforeId (when set) fetches the following page.</summary>
+public sealed record AuditPage(IReadOnlyList<AuditRecord> Entries, long? NextBeforeId);
+
+/// <summary>
+/// GET /api/v1/audit (search) and GET /api/v1/audit/verify (chain check) for auditors. No authorization is
+/// attached here: the service adds <c>.RequireAuthorization(...)</c> (scope <c>audit</c>) to the returned group.
+/// </summary>
+public static class AuditEndpoints
+{
+    private const int MaxFilterLength = 256;
+
+    private static readonly string[] InstantFormats =
+    [
+        "yyyy-MM-dd", "yyyy-MM-ddTHH:mmK", "yyyy-MM-ddTHH:mm:ssK", "yyyy-MM-ddTHH:mm:ss.FFFFFFFK",
+    ];
+
+    public static RouteGroupBuilder MapAuditEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1/audit").WithTags("Audit");
+        group.MapGet("/", SearchAsync)
+            .WithName("SearchAudit")
+            .WithSummary("Search the audit log, newest first")
+            .WithDescription("Filters: from (inclusive), to (exclusive) as ISO 8601 instants (UTC when no offset is given), " +
+                             "agency, resource, action, clientId; limit 1-1000 (default 100); beforeId continues from a previous page.");
+        group.MapGet("/verify", VerifyAsync)
+            .WithName("VerifyAudit")
+            .WithSummary("Recompute the audit hash chain and report the first broken entry, if any");
+        return group;
+    }
+
+    private static async Task<Results<Ok<AuditPage>, ValidationProblem>> SearchAsync(
+        string? from, string? to, string? agency, string? resource, string? action, string? clientId, string? limit, string? beforeId,
+        NpgsqlDataSource db, CancellationToken ct)
+    {
+        var parsed = ParseQuery(from, to, agency, resource, action, clientId, limit, beforeId, out var errors);
+        if (parsed is null) return TypedResults.ValidationProblem(errors, title: "Invalid audit query");
+
+        var entries = await AuditLog.QueryAsync(db, parsed, ct);
+        var next = entries.Count == parsed.Limit ? entries[^1].Id : (long?)null;
+        return TypedResults.Ok(new AuditPage(entries, next));
+    }
+
+    private static async Task<Ok<AuditVerification>> VerifyAsync(NpgsqlDataSource db, CancellationToken ct)
+        => TypedResults.Ok(await AuditLog.VerifyAsync(db, ct));
+
+    /// <summary>Query-string values to a query; null with the errors keyed by parameter name when any is invalid.</summary>
+    public static AuditQuery? ParseQuery(string? from, string? to, string? agency, string? resource, string? action, string? clientId,
+        string? limit, string? beforeId, out Dictionary<string, string[]> errors)
+    {
+        var problems = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        errors = problems;
+
+        DateTimeOffset? Instant(string name, string? value)
+        {
+            if (string.IsNullOrWhiteSpace(value)) return null;
+            // An unencoded '+' of an offset arrives as a space ("...T08:00:00 07:00").
+            var text = value.Trim();
+            var space = text.LastIndexOf(' ');
+            if (space > 0) text = string.Concat(text.AsSpan(0, space), "+", text.AsSpan(space + 1));
+            if (DateTimeOffset.TryParseExact(text, InstantFormats, CultureInfo.InvariantCulture,
+                    DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var instant))
+                return instant;
+            problems[name] = ["Expected an ISO 8601 date or instant, e.g. 2025-01-31 or 2025-01-31T08:00:00+07:00."];
+            return null;
+        }
+
+        string? Text(string name, string? value)
+        {
+            if (string.IsNullOrWhiteSpace(value)) return null;
+            if (value.Length <= MaxFilterLength) return value;
+            problems[name] = [$"At most {MaxFilterLength} characters."];
+            return null;
+        }
+
+        var fromValue = Instant("from", from);
+        var toValue = Instant("to", to);
+        if (fromValue is { } f && toValue is { } t && t < f) problems["to"] = ["Must not be before 'from'."];
+
+        var limitValue = AuditQuery.DefaultLimit;
+        if (!string.IsNullOrWhiteSpace(limit)
+            && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out limitValue)
+                || limitValue < 1 || limitValue > AuditQuery.MaxLimit))
+            problems["limit"] = [$"Expected a whole number from 1 to {AuditQuery.MaxLimit}."];
+
+        long? beforeValue = null;
+        if (!string.IsNullOrWhiteSpace(beforeId))
+        {
+            if (long.TryParse(beforeId, NumberStyles.None, CultureInfo.InvariantCulture, out var b) && b > 0) beforeValue = b;
+            else problems["beforeId"] = ["Expected a positive entry id."];
+        }
+
+        var query = new AuditQuery(fromValue, toValue, Text("agency", agency), Text("resource", resource), Text("action", action),
+            Text("clientId", clientId), limitValue, beforeValue);
+        return problems.Count == 0 ? query : null;
+    }
+}

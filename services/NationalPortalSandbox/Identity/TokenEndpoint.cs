@@ -1,0 +1,100 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Procedures.Sandbox.Identity;
+
+/// <summary>
+/// POST /connect/token: the OAuth 2.0 client-credentials grant (RFC 6749 §4.4) of the city's identity provider,
+/// as the sandbox plays it in development. Client authentication by form fields or HTTP Basic (§2.3.1); errors as
+/// in §5.2. Tokens are ES256 JWTs carrying client_id, agency and the granted scopes.
+/// </summary>
+public sealed class TokenEndpoint(IOptions<IdentitySettings> options, TimeProvider time)
+{
+    private readonly IdentitySettings _settings = options.Value;
+    private readonly Lazy<SigningCredentials> _credentials = new(() => LoadCredentials(options.Value.SigningKey));
+
+    public static void Map(WebApplication app)
+    {
+        app.MapPost("/connect/token", (HttpRequest request, TokenEndpoint endpoint) => endpoint.IssueAsync(request))
+            .AllowAnonymous().DisableAntiforgery().WithTags("Identity provider (sandbox)")
+            .WithSummary("OAuth 2.0 client-credentials token endpoint (RFC 6749 §4.4)");
+    }
+
+    public async Task<IResult> IssueAsync(HttpRequest request)
+    {
+        if (!request.HasFormContentType)
+            return Error("invalid_request", "Use application/x-www-form-urlencoded.");
+        var form = await request.ReadFormAsync();
+        if (form["grant_type"] != "client_credentials")
+            return Error("unsupported_grant_type", "Only client_credentials is supported.");
+
+        var (clientId, secret) = ClientCredentials(request, form);
+        var client = _settings.Clients.FirstOrDefault(c => c.ClientId == clientId);
+        if (client is null || secret is null || !FixedTimeEquals(client.Secret, secret))
+            return Error("invalid_client", "Unknown client or wrong secret.", StatusCodes.Status401Unauthorized);
+
+        var requested = form["scope"].ToString().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (requested.Except(client.Scopes).Any())
+            return Error("invalid_scope", "A requested scope is not granted to this client.");
+        var granted = requested.Length > 0 ? requested.Distinct().ToArray() : client.Scopes;
+
+        var now = time.GetUtcNow();
+        var token = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = _settings.Issuer,
+            Audience = _settings.Audience,
+            IssuedAt = now.UtcDateTime,
+            NotBefore = now.UtcDateTime,
+            Expires = (now + _settings.TokenLifetime).UtcDateTime,
+            SigningCredentials = _credentials.Value,
+            Claims = new Dictionary<string, object>
+            {
+                ["sub"] = client.ClientId,
+                ["client_id"] = client.ClientId,
+                ["agency"] = client.Agency,
+                ["scope"] = string.Join(' ', granted),
+                ["jti"] = Guid.NewGuid().ToString("N"),
+            },
+        });
+        return Results.Json(new
+        {
+            access_token = token,
+            token_type = "Bearer",
+            expires_in = (int)_settings.TokenLifetime.TotalSeconds,
+            scope = string.Join(' ', granted),
+        }, statusCode: StatusCodes.Status200OK);
+    }
+
+    private static (string? Id, string? Secret) ClientCredentials(HttpRequest request, IFormCollection form)
+    {
+        var header = request.Headers.Authorization.ToString();
+        if (header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
+        {
+            try
+            {
+                var pair = Encoding.UTF8.GetString(Convert.FromBase64String(header[6..].Trim())).Split(':', 2);
+                if (pair.Length == 2) return (Uri.UnescapeDataString(pair[0]), Uri.UnescapeDataString(pair[1]));
+            }
+            catch (FormatException) { }
+            return (null, null);
+        }
+        return (form["client_id"].ToString(), form["client_secret"].ToString());
+    }
+
+    private static bool FixedTimeEquals(string expected, string actual)
+        => CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(expected), Encoding.UTF8.GetBytes(actual));
+
+    private static IResult Error(string error, string description, int status = StatusCodes.Status400BadRequest)
+        => Results.Json(new { error, error_description = description }, statusCode: status);
+
+    private static SigningCredentials LoadCredentials(string pemOrPath)
+    {
+        var pem = pemOrPath.TrimStart().StartsWith("-----", StringComparison.Ordinal) ? pemOrPath : File.ReadAllText(pemOrPath);
+        var key = ECDsa.Create();
+        key.ImportFromPem(pem);
+        return new SigningCredentials(new ECDsaSecurityKey(key), SecurityAlgorithms.EcdsaSha256);
+    }
+}
