@@ -88,11 +88,18 @@ public sealed record Infrastructure(
 
 public static class InfrastructureExtensions
 {
+    /// <summary>Passes an overridden per-client rate limit (e.g. raised for the fuzz and load tests) to the service.</summary>
+    public static IResourceBuilder<ProjectResource> WithHardening(this IResourceBuilder<ProjectResource> service)
+        => service.ApplicationBuilder.Configuration["Hardening:RequestsPerMinutePerClient"] is { Length: > 0 } limit
+            ? service.WithEnvironment("Hardening__RequestsPerMinutePerClient", limit)
+            : service;
+
     /// <summary>The service's own database and the broker, waiting until both are ready, and token validation.</summary>
     public static IResourceBuilder<ProjectResource> WithInfrastructure(
         this IResourceBuilder<ProjectResource> service, Infrastructure infra, string name)
         => service
             .WithTokenValidation()
+            .WithHardening()
             .WithReference(infra.Database(name))
             .WithReference(infra.BrokerConnection, ResourceNames.RabbitMq)
             .WaitFor(infra.DatabaseServer)

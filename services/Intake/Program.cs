@@ -1,6 +1,8 @@
 using Procedures.Contracts;
 using Procedures.Intake.Dossiers;
 using Procedures.Messaging;
+using Procedures.Messaging.Audit;
+using Procedures.ServiceDefaults.Security;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
@@ -8,6 +10,7 @@ builder.AddProceduresMessaging(ResourceNames.Intake, ResourceNames.Database(Reso
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
+app.MapAuditEndpoints().RequireScope(Scopes.Audit);
 app.MapGroup("/api/v1/dossiers").WithTags("Dossiers").MapSubmit().MapRead();
 app.Run();
 

@@ -1,5 +1,7 @@
 using Procedures.Contracts;
 using Procedures.Messaging;
+using Procedures.Messaging.Audit;
+using Procedures.ServiceDefaults.Security;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
@@ -7,6 +9,7 @@ builder.AddProceduresMessaging(ResourceNames.Payment, ResourceNames.Database(Res
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
+app.MapAuditEndpoints().RequireScope(Scopes.Audit);
 app.Run();
 
 public partial class Program;

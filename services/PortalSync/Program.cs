@@ -1,5 +1,7 @@
 using Procedures.Contracts;
 using Procedures.Messaging;
+using Procedures.Messaging.Audit;
+using Procedures.ServiceDefaults.Security;
 using Procedures.PortalSync.Ledger;
 using Procedures.PortalSync.Portal;
 
@@ -18,6 +20,7 @@ builder.Services.AddHostedService<SyncWorker>();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
+app.MapAuditEndpoints().RequireScope(Scopes.Audit);
 app.Run();
 
 public partial class Program;

@@ -1,5 +1,7 @@
 using Procedures.Contracts;
 using Procedures.Messaging;
+using Procedures.Messaging.Audit;
+using Procedures.ServiceDefaults.Security;
 using Procedures.Processing.Dossiers;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -9,6 +11,7 @@ builder.AddProceduresMessaging(ResourceNames.Processing, ResourceNames.Database(
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
+app.MapAuditEndpoints().RequireScope(Scopes.Audit);
 app.Run();
 
 public partial class Program;

@@ -1,5 +1,7 @@
 using Procedures.Contracts;
 using Procedures.Messaging;
+using Procedures.Messaging.Audit;
+using Procedures.ServiceDefaults.Security;
 using Procedures.Reporting.Kpi;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -13,6 +15,7 @@ builder.AddProceduresMessaging(ResourceNames.Reporting, ResourceNames.Database(R
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
+app.MapAuditEndpoints().RequireScope(Scopes.Audit);
 app.MapSummary();
 app.Run();
 

@@ -1,6 +1,7 @@
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
+using Procedures.Messaging.Audit;
 using Procedures.ServiceDefaults.Security;
 
 namespace Procedures.Intake.Dossiers;
@@ -27,27 +28,43 @@ public static class Read
         return group;
     }
 
-    private static async Task<Results<Ok<Dossier>, NotFound>> GetAsync(string code, Caller caller, NpgsqlDataSource db, CancellationToken ct)
+    private static async Task<Results<Ok<Dossier>, NotFound>> GetAsync(
+        string code, Caller caller, HttpContext http, NpgsqlDataSource db, TimeProvider time, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
         var dossier = await connection.QuerySingleOrDefaultAsync<Dossier>(new CommandDefinition($"""
             SELECT code, procedure_code AS ProcedureCode, receiving_unit AS ReceivingUnit, channel, applicant_name AS ApplicantName,
                    submitted_at AS SubmittedAt
             FROM dossiers WHERE code = @code AND {Visible}
-            """, new { code, agency = caller.Agency, all = caller.SeesAllAgencies }, cancellationToken: ct));
-        return dossier is null ? TypedResults.NotFound() : TypedResults.Ok(dossier);
+            """, new { code, agency = caller.Agency, all = caller.SeesAllAgencies }, tx, cancellationToken: ct));
+        if (dossier is null) return TypedResults.NotFound();
+        // The answer carries personal data: it is handed out only once the read is on record.
+        await AuditLog.AppendAsync(tx, AuditActor.FromRequest(http, caller.ClientId, caller.Agency),
+            new AuditEntry("dossier.read", dossier.Code, PersonalData: true), time.GetUtcNow(), ct);
+        await tx.CommitAsync(ct);
+        return TypedResults.Ok(dossier);
     }
 
-    private static async Task<Ok<Page>> ListAsync(Caller caller, NpgsqlDataSource db, string? after, int? limit, CancellationToken ct)
+    private static async Task<Ok<Page>> ListAsync(
+        Caller caller, HttpContext http, NpgsqlDataSource db, TimeProvider time, string? after, int? limit, CancellationToken ct)
     {
         var take = Math.Clamp(limit ?? 50, 1, 200);
         await using var connection = await db.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
         var items = (await connection.QueryAsync<Dossier>(new CommandDefinition($"""
             SELECT code, procedure_code AS ProcedureCode, receiving_unit AS ReceivingUnit, channel, applicant_name AS ApplicantName,
                    submitted_at AS SubmittedAt
             FROM dossiers WHERE {Visible} AND (@after::text IS NULL OR code > @after)
             ORDER BY code LIMIT @take
-            """, new { agency = caller.Agency, all = caller.SeesAllAgencies, after, take }, cancellationToken: ct))).AsList();
+            """, new { agency = caller.Agency, all = caller.SeesAllAgencies, after, take }, tx, cancellationToken: ct))).AsList();
+        if (items.Count > 0)
+        {
+            await AuditLog.AppendAsync(tx, AuditActor.FromRequest(http, caller.ClientId, caller.Agency),
+                new AuditEntry("dossier.list", $"{items[0].Code}..{items[^1].Code}", PersonalData: true, Detail: new { count = items.Count }),
+                time.GetUtcNow(), ct);
+        }
+        await tx.CommitAsync(ct);
         return TypedResults.Ok(new Page(items, items.Count == take ? items[^1].Code : null));
     }
 }

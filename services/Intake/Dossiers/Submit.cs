@@ -2,6 +2,7 @@ using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using Procedures.Contracts;
+using Procedures.Messaging.Audit;
 using Procedures.Messaging.Outbox;
 using Procedures.ServiceDefaults;
 using Procedures.ServiceDefaults.Security;
@@ -26,11 +27,26 @@ public static partial class Submit
         return group;
     }
 
+    /// <summary>Normalises the text fields (NFC, trimmed) and lists every rule the request breaks.</summary>
+    public static (Request Clean, IReadOnlyList<FieldError> Errors) Normalize(Request r)
+    {
+        var errors = new List<FieldError>();
+        var clean = new Request(
+            TextInput.Clean(r.ProcedureCode, "procedureCode", errors),
+            TextInput.Clean(r.ReceivingUnit, "receivingUnit", errors),
+            r.Channel,
+            TextInput.Clean(r.ApplicantName, "applicantName", errors));
+        errors.AddRange(Validate(clean).Where(e => errors.All(x => x.Field != e.Field)));
+        return (clean, errors);
+    }
+
     public static IReadOnlyList<FieldError> Validate(Request r)
     {
         var errors = new List<FieldError>();
         if (string.IsNullOrWhiteSpace(r.ProcedureCode))
             errors.Add(new("procedureCode", "required", "Mã thủ tục là bắt buộc", "The procedure code is required"));
+        else if (r.ProcedureCode.Trim().Length > 50)
+            errors.Add(new("procedureCode", "max-length", "Mã thủ tục tối đa 50 ký tự", "The procedure code has at most 50 characters"));
         if (string.IsNullOrWhiteSpace(r.ReceivingUnit))
             errors.Add(new("receivingUnit", "required", "Đơn vị tiếp nhận là bắt buộc", "The receiving unit is required"));
         else if (!ReceivingUnitPattern().IsMatch(r.ReceivingUnit))
@@ -45,9 +61,9 @@ public static partial class Submit
     }
 
     private static async Task<Results<Created<Response>, ProblemHttpResult>> HandleAsync(
-        Request request, Caller caller, NpgsqlDataSource db, TimeProvider time, CancellationToken ct)
+        Request request, Caller caller, HttpContext http, NpgsqlDataSource db, TimeProvider time, CancellationToken ct)
     {
-        var errors = Validate(request);
+        (request, var errors) = Normalize(request);
         if (errors.Count > 0) return (ProblemHttpResult)Problems.Validation(errors);
         if (!caller.SeesAllAgencies && caller.Agency != request.ReceivingUnit)
             return TypedResults.Problem(Problems.Create(StatusCodes.Status403Forbidden, "receiving-unit-not-yours",
@@ -62,10 +78,12 @@ public static partial class Submit
             INSERT INTO dossiers (code, procedure_code, receiving_unit, channel, applicant_name, submitted_at)
             VALUES (@code, @procedure, @unit, @channel, @applicant, @now)
             """,
-            new { code = code.Value, procedure = request.ProcedureCode!.Trim(), unit = request.ReceivingUnit, channel = (short)request.Channel!.Value,
-                  applicant = request.ApplicantName!.Trim(), now }, tx, cancellationToken: ct));
-        await Outbox.PublishAsync(tx, new DossierSubmitted(code.Value, request.ProcedureCode!.Trim(), request.ReceivingUnit!,
-            (SubmissionChannel)request.Channel!.Value, request.ApplicantName!.Trim(), now), ct);
+            new { code = code.Value, procedure = request.ProcedureCode, unit = request.ReceivingUnit, channel = (short)request.Channel!.Value,
+                  applicant = request.ApplicantName, now }, tx, cancellationToken: ct));
+        await Outbox.PublishAsync(tx, new DossierSubmitted(code.Value, request.ProcedureCode!, request.ReceivingUnit!,
+            (SubmissionChannel)request.Channel!.Value, request.ApplicantName!, now), ct);
+        await AuditLog.AppendAsync(tx, AuditActor.FromRequest(http, caller.ClientId, caller.Agency),
+            new AuditEntry("dossier.submit", code.Value, PersonalData: true), now, ct);
         await tx.CommitAsync(ct);
 
         return TypedResults.Created($"/api/v1/dossiers/{code}", new Response(code.Value, (int)DossierStatus.Submitted, now));

@@ -14,6 +14,16 @@ public sealed record AuditActor(string ClientId, string Agency, string? Reason, 
 {
     /// <summary>Request header in which a caller states why it reads or writes personal data.</summary>
     public const string ReasonHeader = "X-Audit-Reason";
+
+    /// <summary>The actor of an HTTP request: the token's client and agency, the stated reason (bounded), the trace.</summary>
+    public static AuditActor FromRequest(Microsoft.AspNetCore.Http.HttpContext http, string clientId, string agency)
+    {
+        // Header values are ASCII: a Vietnamese reason arrives percent-encoded UTF-8 (RFC 3986), as browsers send it.
+        var reason = Uri.UnescapeDataString(http.Request.Headers[ReasonHeader].ToString());
+        reason = new string(reason.Where(c => !char.IsControl(c)).Take(500).ToArray());
+        return new AuditActor(clientId, agency, reason.Length == 0 ? null : reason,
+            System.Diagnostics.Activity.Current?.TraceId.ToString() ?? http.TraceIdentifier);
+    }
 }
 
 /// <summary>What happens: an action (e.g. <c>dossier.read</c>) on a resource (e.g. a dossier code); Detail is stored as JSON.</summary>
