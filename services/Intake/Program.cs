@@ -2,6 +2,7 @@ using Procedures.Contracts;
 using Procedures.Intake.Dossiers;
 using Procedures.Messaging;
 using Procedures.Messaging.Audit;
+using Procedures.Messaging.Idempotency;
 using Procedures.ServiceDefaults.Security;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -10,6 +11,7 @@ builder.AddProceduresMessaging(ResourceNames.Intake, ResourceNames.Database(Reso
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
+app.UseIdempotencyKeys();
 app.MapAuditEndpoints().RequireScope(Scopes.Audit);
 app.MapGroup("/api/v1/dossiers").WithTags("Dossiers").MapSubmit().MapRead();
 app.Run();

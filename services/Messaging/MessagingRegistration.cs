@@ -33,6 +33,7 @@ public static class MessagingRegistration
         builder.Services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString).Build());
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ConsumerServices>();
+        builder.Services.AddScoped<Idempotency.IdempotencyContext>();
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
 
         // Registered before the bus so tables exist before any consumer or the relay runs.

@@ -16,10 +16,7 @@ public sealed class AuditTrailTests(SystemFixture system)
         var clerk = await Tokens.ForClientAsync(sandbox, "phuong-sai-gon");
         var auditor = await Tokens.ForClientAsync(sandbox, "city-auditor");
 
-        using var created = await intake.SendAsync(new HttpRequestMessage(HttpMethod.Post, "/api/v1/dossiers")
-        {
-            Content = JsonContent.Create(new { procedureCode = "1.000948", receivingUnit = "26740.H29", channel = 1, applicantName = "Lê Văn C" }),
-        }.WithToken(clerk));
+        using var created = await intake.SendAsync(Submissions.Post("26740.H29", clerk));
         var code = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("dossierCode").GetString()!;
         var read = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/dossiers/{code}").WithToken(clerk);
         read.Headers.Add("X-Audit-Reason", Uri.EscapeDataString("kiểm tra hồ sơ theo yêu cầu công dân"));

@@ -11,14 +11,8 @@ public sealed class SecurityTests(SystemFixture system)
     private HttpClient Sandbox => system.Client(ResourceNames.Sandbox);
     private HttpClient Intake => system.Client(ResourceNames.Intake);
 
-    private static object Dossier(string unit) => new { procedureCode = "1.000948", receivingUnit = unit, channel = 1, applicantName = "Trần Thị B" };
-
     private async Task<HttpResponseMessage> SubmitAsync(string? token, string unit = "26740.H29")
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/dossiers") { Content = JsonContent.Create(Dossier(unit)) };
-        if (token is not null) request.WithToken(token);
-        return await Intake.SendAsync(request);
-    }
+        => await Intake.SendAsync(Submissions.Post(unit, token));
 
     private static async Task AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string type)
     {
@@ -145,10 +139,11 @@ public sealed class SecurityTests(SystemFixture system)
     public async Task Unknown_json_members_are_refused()
     {
         var token = await Tokens.ForClientAsync(Sandbox, "phuong-sai-gon");
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/dossiers")
+        using var request = Submissions.Post("26740.H29", token, body: new
         {
-            Content = JsonContent.Create(new { procedureCode = "1.000948", receivingUnit = "26740.H29", channel = 1, applicantName = "A", status = 10 }),
-        }.WithToken(token);
+            procedureCode = "1.000948", receivingUnit = "26740.H29", channel = 1,
+            applicant = new { kind = "citizen", name = "A", citizenId = "079203001234" }, status = 10,
+        });
         using var response = await Intake.SendAsync(request);
         await AssertProblemAsync(response, HttpStatusCode.BadRequest, "malformed-request");
     }

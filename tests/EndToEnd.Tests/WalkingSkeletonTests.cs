@@ -15,10 +15,7 @@ public sealed class WalkingSkeletonTests(SystemFixture system)
     {
         var traceId = ActivityTraceId.CreateRandom();
         var token = await Tokens.ForClientAsync(system.Client(ResourceNames.Sandbox), "phuong-sai-gon");
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/dossiers")
-        {
-            Content = JsonContent.Create(new { procedureCode = "1.000948", receivingUnit = "26740.H29", channel = 2, applicantName = "Nguyễn Văn A" }),
-        }.WithToken(token);
+        using var request = Submissions.Post("26740.H29", token);
         request.Headers.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom()}-01");
         var submittedAt = Stopwatch.StartNew();
 
@@ -73,6 +70,7 @@ public sealed class WalkingSkeletonTests(SystemFixture system)
         var intake = system.Client(ResourceNames.Intake);
         intake.DefaultRequestHeaders.Authorization = new("Bearer", await Tokens.ForClientAsync(system.Client(ResourceNames.Sandbox), "phuong-sai-gon"));
 
+        intake.DefaultRequestHeaders.Add("Idempotency-Key", Guid.NewGuid().ToString());
         using var malformed = await intake.PostAsync("/api/v1/dossiers", new StringContent("{\"channel\": \"x\"", System.Text.Encoding.UTF8, "application/json"));
         using var invalid = await intake.PostAsJsonAsync("/api/v1/dossiers", new { channel = 9 });
 

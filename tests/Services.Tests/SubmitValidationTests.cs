@@ -5,7 +5,9 @@ namespace Procedures.Services.Tests;
 
 public sealed class SubmitValidationTests
 {
-    private static readonly Submit.Request Valid = new("1.000948.H29", "38.98.H29", 2, "Nguyễn Văn An");
+    private static readonly Applicant Citizen = new("citizen", "Nguyễn Văn An", "079203001234", null, "0912345678", "an@example.vn", null, true);
+    private static readonly Submit.Request Valid = new("1.000948.H29", "38.98.H29", 2, Citizen);
+    private static readonly DateOnly Today = new(2026, 11, 28);
 
     private static FieldError Single(Submit.Request request)
     {
@@ -96,43 +98,76 @@ public sealed class SubmitValidationTests
     public void Channels_in_person_online_and_postal_are_accepted(int channel)
         => Assert.Empty(Submit.Validate(Valid with { Channel = channel }));
 
-    [Theory]
-    [InlineData(null)]
-    [InlineData("")]
-    [InlineData("  ")]
-    public void Missing_applicant_name_is_required(string? name)
-    {
-        var error = Single(Valid with { ApplicantName = name });
-
-        Assert.Equal(("applicantName", "required"), (error.Field, error.Rule));
-        AssertBilingual(error);
-    }
-
-    [Fact]
-    public void Applicant_name_over_200_characters_breaks_the_max_length_rule()
-    {
-        var error = Single(Valid with { ApplicantName = new string('ễ', 201) });
-
-        Assert.Equal(("applicantName", "max-length"), (error.Field, error.Rule));
-        AssertBilingual(error);
-    }
-
-    [Fact]
-    public void Applicant_name_of_exactly_200_characters_is_accepted()
-        => Assert.Empty(Submit.Validate(Valid with { ApplicantName = new string('ễ', 200) }));
-
-    [Fact]
-    public void Applicant_name_length_is_counted_after_trimming_as_it_is_stored()
-        => Assert.Empty(Submit.Validate(Valid with { ApplicantName = "  " + new string('a', 200) + "  " }));
-
     [Fact]
     public void Every_broken_field_is_reported_at_once()
     {
-        var errors = Submit.Validate(new Submit.Request(null, "38..98", 9, null));
+        var (_, errors) = Submit.Normalize(new Submit.Request(null, "38..98", 9, null), Today);
 
         Assert.Equal(
-            [("procedureCode", "required"), ("receivingUnit", "format"), ("channel", "one-of"), ("applicantName", "required")],
+            [("applicant", "required"), ("procedureCode", "required"), ("receivingUnit", "format"), ("channel", "one-of")],
             errors.Select(e => (e.Field, e.Rule)).ToArray());
         Assert.All(errors, AssertBilingual);
+    }
+
+    private static (string Field, string Rule)[] ApplicantErrors(Applicant applicant)
+        => Submit.Normalize(Valid with { Applicant = applicant }, Today).Errors.Select(e => (e.Field, e.Rule)).ToArray();
+
+    [Fact]
+    public void Valid_citizen_and_enterprise_applicants_pass()
+    {
+        Assert.Empty(ApplicantErrors(Citizen));
+        Assert.Empty(ApplicantErrors(new Applicant("enterprise", "Công ty TNHH A", null, "0100109106", null, null, null, false)));
+        Assert.Empty(ApplicantErrors(new Applicant("enterprise", "Chi nhánh B", null, "0300588569-001", "+84912345678", null, null, null)));
+    }
+
+    [Theory]
+    [InlineData("07920300123", "citizen-id-format")]    // 11 digits
+    [InlineData("07920300123a", "citizen-id-format")]
+    [InlineData("０７９２０３００１２３４", "citizen-id-format")] // full-width digits are not ASCII digits
+    [InlineData("003203001234", "citizen-id-province")] // 003 is not a province code
+    [InlineData("079299001234", "citizen-id-birth-year")] // 2099: in the future
+    [InlineData("079430001234", "citizen-id-birth-year")] // 2130: in the future
+    public void Citizen_id_rules_each_have_their_own_rule_name(string citizenId, string rule)
+        => Assert.Equal([("applicant.citizenId", rule)], ApplicantErrors(Citizen with { CitizenId = citizenId }));
+
+    [Theory]
+    [InlineData("079026001234")] // 1926, male
+    [InlineData("001189000001")] // 1989, Hà Nội, female
+    [InlineData("077325000001")] // 2025, Bà Rịa–Vũng Tàu code from before the merger stays valid
+    public void Citizen_ids_of_any_pre_2025_province_and_past_year_are_valid(string citizenId)
+        => Assert.Empty(ApplicantErrors(Citizen with { CitizenId = citizenId }));
+
+    [Theory]
+    [InlineData("0100109107", "tax-code-check-digit")]
+    [InlineData("010010910", "tax-code-format")]
+    [InlineData("0100109106-01", "tax-code-format")]
+    public void Tax_code_rules_each_have_their_own_rule_name(string taxCode, string rule)
+        => Assert.Equal([("applicant.taxCode", rule)],
+            ApplicantErrors(new Applicant("enterprise", "Công ty", null, taxCode, null, null, null, null)));
+
+    [Theory]
+    [InlineData("0212345678")]   // landline prefix
+    [InlineData("091234567")]    // 9 digits
+    [InlineData("+8491234567")]
+    public void Invalid_mobile_phone_is_refused(string phone)
+        => Assert.Equal([("applicant.phone", "phone-format")], ApplicantErrors(Citizen with { Phone = phone }));
+
+    [Fact]
+    public void Invalid_email_and_unknown_kind_and_missing_name_are_named()
+    {
+        Assert.Equal([("applicant.email", "email-format")], ApplicantErrors(Citizen with { Email = "not an email" }));
+        Assert.Equal([("applicant.kind", "one-of")], ApplicantErrors(Citizen with { Kind = "alien" }));
+        Assert.Equal([("applicant.name", "required")], ApplicantErrors(Citizen with { Name = "  " }));
+    }
+
+    [Fact]
+    public void Name_is_normalised_to_nfc_and_control_characters_are_refused()
+    {
+        var decomposed = "Nguye\u0302\u0303n"; // "Nguyễn" with combining marks
+        var (clean, errors) = Submit.Normalize(Valid with { Applicant = Citizen with { Name = decomposed } }, Today);
+        Assert.Empty(errors);
+        Assert.Equal("Nguyễn", clean.Applicant!.Name);
+        Assert.Equal([("applicant.name", "control-character")], ApplicantErrors(Citizen with { Name = "A\u0000B" }));
+        Assert.Equal([("applicant.name", "invalid-unicode")], ApplicantErrors(Citizen with { Name = "A\ud800B" }));
     }
 }

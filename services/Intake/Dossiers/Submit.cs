@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using Procedures.Contracts;
 using Procedures.Messaging.Audit;
+using Procedures.Messaging.Idempotency;
 using Procedures.Messaging.Outbox;
 using Procedures.ServiceDefaults;
 using Procedures.ServiceDefaults.Security;
@@ -12,7 +13,9 @@ namespace Procedures.Intake.Dossiers;
 /// <summary>POST /api/v1/dossiers: store a submission, issue its code (status 1), publish DossierSubmitted.</summary>
 public static partial class Submit
 {
-    public sealed record Request(string? ProcedureCode, string? ReceivingUnit, int? Channel, string? ApplicantName);
+    public sealed record Request(
+        string? ProcedureCode, string? ReceivingUnit, int? Channel, Applicant? Applicant,
+        string? DecidingAgency = null, string? Summary = null);
 
     public sealed record Response(string DossierCode, int Status, DateTimeOffset SubmittedAt);
 
@@ -22,20 +25,23 @@ public static partial class Submit
             .WithName("SubmitDossier")
             .WithSummary("Submit a dossier (nộp hồ sơ)")
             .RequireScope(Scopes.DossiersSubmit)
+            .RequireIdempotencyKey()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status403Forbidden);
         return group;
     }
 
     /// <summary>Normalises the text fields (NFC, trimmed) and lists every rule the request breaks.</summary>
-    public static (Request Clean, IReadOnlyList<FieldError> Errors) Normalize(Request r)
+    public static (Request Clean, IReadOnlyList<FieldError> Errors) Normalize(Request r, DateOnly today)
     {
         var errors = new List<FieldError>();
         var clean = new Request(
             TextInput.Clean(r.ProcedureCode, "procedureCode", errors),
             TextInput.Clean(r.ReceivingUnit, "receivingUnit", errors),
             r.Channel,
-            TextInput.Clean(r.ApplicantName, "applicantName", errors));
+            Applicant.Normalize(r.Applicant, "applicant", errors, today),
+            TextInput.Clean(r.DecidingAgency, "decidingAgency", errors),
+            TextInput.Clean(r.Summary, "summary", errors));
         errors.AddRange(Validate(clean).Where(e => errors.All(x => x.Field != e.Field)));
         return (clean, errors);
     }
@@ -51,42 +57,53 @@ public static partial class Submit
             errors.Add(new("receivingUnit", "required", "Đơn vị tiếp nhận là bắt buộc", "The receiving unit is required"));
         else if (!ReceivingUnitPattern().IsMatch(r.ReceivingUnit))
             errors.Add(new("receivingUnit", "format", "Mã đơn vị tiếp nhận không đúng định dạng", "The receiving unit identifier is malformed"));
+        if (r.DecidingAgency is { Length: > 0 } && !ReceivingUnitPattern().IsMatch(r.DecidingAgency))
+            errors.Add(new("decidingAgency", "format", "Mã cơ quan giải quyết không đúng định dạng", "The deciding agency identifier is malformed"));
         if (r.Channel is null or < 1 or > 3)
             errors.Add(new("channel", "one-of", "Kênh nộp phải là 1, 2 hoặc 3", "The channel must be 1, 2 or 3"));
-        if (string.IsNullOrWhiteSpace(r.ApplicantName))
-            errors.Add(new("applicantName", "required", "Tên người nộp là bắt buộc", "The applicant name is required"));
-        else if (r.ApplicantName.Trim().Length > 200)
-            errors.Add(new("applicantName", "max-length", "Tên người nộp tối đa 200 ký tự", "The applicant name has at most 200 characters"));
+        if (r.Summary is { Length: > 1000 })
+            errors.Add(new("summary", "max-length", "Trích yếu tối đa 1000 ký tự", "The summary has at most 1000 characters"));
         return errors;
     }
 
     private static async Task<Results<Created<Response>, ProblemHttpResult>> HandleAsync(
-        Request request, Caller caller, HttpContext http, NpgsqlDataSource db, TimeProvider time, CancellationToken ct)
+        Request request, Caller caller, HttpContext http, IdempotencyContext idempotency, NpgsqlDataSource db, TimeProvider time,
+        CancellationToken ct)
     {
-        (request, var errors) = Normalize(request);
+        var now = time.GetUtcNow();
+        (request, var errors) = Normalize(request, now.VietnamDate());
         if (errors.Count > 0) return (ProblemHttpResult)Problems.Validation(errors);
         if (!caller.SeesAllAgencies && caller.Agency != request.ReceivingUnit)
             return TypedResults.Problem(Problems.Create(StatusCodes.Status403Forbidden, "receiving-unit-not-yours",
                 "Chỉ được tiếp nhận hồ sơ tại đơn vị của mình", "A client may only submit at its own receiving unit",
                 $"The token's agency is {caller.Agency}; receivingUnit is {request.ReceivingUnit}."));
 
-        var now = time.GetUtcNow();
+        var applicant = request.Applicant!;
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         var code = await DossierCodes.NextAsync(tx, request.ReceivingUnit!, now, ct);
         await connection.ExecuteAsync(new CommandDefinition("""
-            INSERT INTO dossiers (code, procedure_code, receiving_unit, channel, applicant_name, submitted_at)
-            VALUES (@code, @procedure, @unit, @channel, @applicant, @now)
+            INSERT INTO dossiers (code, procedure_code, receiving_unit, channel, applicant_name, submitted_at, applicant_kind,
+                                  applicant_id_number, applicant_phone, applicant_email, applicant_address, vneid_level2,
+                                  deciding_agency, summary)
+            VALUES (@code, @procedure, @unit, @channel, @name, @now, @kind, @idNumber, @phone, @email, @address, @vneid, @deciding, @summary)
             """,
             new { code = code.Value, procedure = request.ProcedureCode, unit = request.ReceivingUnit, channel = (short)request.Channel!.Value,
-                  applicant = request.ApplicantName, now }, tx, cancellationToken: ct));
+                  name = applicant.Name, now, kind = (short)applicant.PortalKind, idNumber = applicant.IdNumber, phone = applicant.Phone,
+                  email = applicant.Email, address = applicant.Address, vneid = applicant.VneidLevel2 ?? false,
+                  deciding = request.DecidingAgency ?? request.ReceivingUnit, summary = request.Summary }, tx, cancellationToken: ct));
         await Outbox.PublishAsync(tx, new DossierSubmitted(code.Value, request.ProcedureCode!, request.ReceivingUnit!,
-            (SubmissionChannel)request.Channel!.Value, request.ApplicantName!, now), ct);
+            (SubmissionChannel)request.Channel!.Value, applicant.Name!, now,
+            new ApplicantIdentity(applicant.PortalKind, applicant.IdNumber, applicant.Phone, applicant.Email, applicant.VneidLevel2 ?? false),
+            DecidingAgency: request.DecidingAgency ?? request.ReceivingUnit, Summary: request.Summary), ct);
         await AuditLog.AppendAsync(tx, AuditActor.FromRequest(http, caller.ClientId, caller.Agency),
             new AuditEntry("dossier.submit", code.Value, PersonalData: true), now, ct);
+        var response = new Response(code.Value, (int)DossierStatus.Submitted, now);
+        var location = $"/api/v1/dossiers/{code}";
+        await idempotency.CompleteAsync(tx, StatusCodes.Status201Created, response, location, ct);
         await tx.CommitAsync(ct);
 
-        return TypedResults.Created($"/api/v1/dossiers/{code}", new Response(code.Value, (int)DossierStatus.Submitted, now));
+        return TypedResults.Created(location, response);
     }
 
     [System.Text.RegularExpressions.GeneratedRegex(@"^[0-9A-Za-z]{1,20}(\.[0-9A-Za-z]{1,20}){0,5}\z")]
