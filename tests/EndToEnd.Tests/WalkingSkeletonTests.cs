@@ -42,6 +42,10 @@ public sealed class WalkingSkeletonTests(SystemFixture system)
         Assert.Equal("1.000948", record.GetProperty("MaTTHC").GetString());
         Assert.Equal(1, record.GetProperty("TrangThaiHoSo").GetInt32());
         Assert.Equal(2, record.GetProperty("KenhThucHien").GetInt32());
+        Assert.Equal(1, record.GetProperty("LoaiDoiTuong").GetInt32());
+        Assert.Equal("079203001234", record.GetProperty("SoGiayToChuHoSo").GetString());
+        Assert.Equal(1, record.GetProperty("TaiKhoanDuocXacThucVoiVNeID").GetInt32());
+        Assert.Equal("Nguyễn Văn A", record.GetProperty("ChuHoSo").GetString());
         var history = portal.GetProperty("history").EnumerateArray().ToList();
         Assert.Single(history);
         Assert.Equal(1, history[0].GetProperty("TrangThai").GetInt32());

@@ -9,13 +9,23 @@ public sealed class ProjectDossier(ConsumerServices services) : IdempotentConsum
 {
     protected override Task HandleAsync(DossierSubmitted m, ConsumeScope<DossierSubmitted> scope, CancellationToken ct)
         => scope.Connection.ExecuteAsync(new CommandDefinition("""
-            INSERT INTO sync_dossiers (code, has_data, procedure_code, receiving_unit, channel, applicant_name, submitted_at)
-            VALUES (@DossierCode, true, @ProcedureCode, @ReceivingUnit, @Channel, @ApplicantName, @SubmittedAt)
+            INSERT INTO sync_dossiers (code, has_data, procedure_code, receiving_unit, channel, applicant_name, submitted_at,
+                                       applicant_kind, applicant_id_number, applicant_phone, applicant_email, vneid_level2,
+                                       deciding_agency, summary)
+            VALUES (@DossierCode, true, @ProcedureCode, @ReceivingUnit, @Channel, @ApplicantName, @SubmittedAt,
+                    @kind, @idNumber, @phone, @email, @vneid, @DecidingAgency, @Summary)
             ON CONFLICT (code) DO UPDATE SET has_data = true, procedure_code = excluded.procedure_code,
                 receiving_unit = excluded.receiving_unit, channel = excluded.channel,
-                applicant_name = excluded.applicant_name, submitted_at = excluded.submitted_at
-            """, new { m.DossierCode, m.ProcedureCode, m.ReceivingUnit, Channel = (short)m.Channel, m.ApplicantName, m.SubmittedAt },
-            scope.Transaction, cancellationToken: ct));
+                applicant_name = excluded.applicant_name, submitted_at = excluded.submitted_at,
+                applicant_kind = excluded.applicant_kind, applicant_id_number = excluded.applicant_id_number,
+                applicant_phone = excluded.applicant_phone, applicant_email = excluded.applicant_email,
+                vneid_level2 = excluded.vneid_level2, deciding_agency = excluded.deciding_agency, summary = excluded.summary
+            """, new
+            {
+                m.DossierCode, m.ProcedureCode, m.ReceivingUnit, Channel = (short)m.Channel, m.ApplicantName, m.SubmittedAt,
+                kind = (short?)m.Applicant?.Kind, idNumber = m.Applicant?.IdNumber, phone = m.Applicant?.Phone,
+                email = m.Applicant?.Email, vneid = m.Applicant?.VneidLevel2, m.DecidingAgency, m.Summary,
+            }, scope.Transaction, cancellationToken: ct));
 }
 
 /// <summary>Records a status event under its sequence and raises the dossier's known sequence.</summary>

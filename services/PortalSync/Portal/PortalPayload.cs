@@ -6,7 +6,8 @@ namespace Procedures.PortalSync.Portal;
 public static class PortalPayload
 {
     public sealed record DossierFacts(string Code, string ProcedureCode, string ReceivingUnit, short Channel,
-        string ApplicantName, DateTimeOffset SubmittedAt);
+        string ApplicantName, DateTimeOffset SubmittedAt, short? ApplicantKind = null, string? ApplicantIdNumber = null,
+        string? Phone = null, string? Email = null, bool? VneidLevel2 = null, string? DecidingAgency = null, string? Summary = null);
 
     public sealed record StatusEvent(long Sequence, short Status, DateTimeOffset OccurredAt, string? Content, string? TraceParent = null);
 
@@ -19,6 +20,18 @@ public static class PortalPayload
         ["NgayNopHoSo"] = d.SubmittedAt.ToPortalTimestamp(),
         ["NoiNopHoSo"] = d.ReceivingUnit,
         ["TrangThaiHoSo"] = latest.Status,
+        ["LoaiDoiTuong"] = d.ApplicantKind,
+        ["SoGiayToChuHoSo"] = d.ApplicantIdNumber,
+        ["DinhDanhCHS"] = d.ApplicantIdNumber is null ? null : new[]
+        {
+            // LoaiDinhDanh: 1 personal identification number (CCCD), 2 enterprise tax code.
+            new Dictionary<string, object?> { ["LoaiDinhDanh"] = d.ApplicantKind == 2 ? 2 : 1, ["SoDinhDanh"] = d.ApplicantIdNumber },
+        },
+        ["SoDienThoai"] = d.Phone,
+        ["Email"] = d.Email,
+        ["TaiKhoanDuocXacThucVoiVNeID"] = d.VneidLevel2 is null ? null : d.VneidLevel2.Value ? 1 : 0,
+        ["DonViXuLy"] = d.DecidingAgency,
+        ["TrichYeuHoSo"] = d.Summary,
     };
 
     public static Dictionary<string, object?> History(string code, IEnumerable<StatusEvent> events) => new()
