@@ -1,4 +1,6 @@
 using Procedures.Contracts;
+using Procedures.Intake.Catalogue;
+using Procedures.Intake.Documents;
 using Procedures.Intake.Dossiers;
 using Procedures.Messaging;
 using Procedures.Messaging.Audit;
@@ -8,12 +10,16 @@ using Procedures.ServiceDefaults.Security;
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddProceduresMessaging(ResourceNames.Intake, ResourceNames.Database(ResourceNames.Intake), typeof(Program).Assembly);
+builder.Services.AddHostedService<CatalogueSeeding>(); // after migrations (hosted services start in order)
+builder.AddDocuments();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
 app.UseIdempotencyKeys();
 app.MapAuditEndpoints().RequireScope(Scopes.Audit);
+app.MapCatalogue();
 app.MapGroup("/api/v1/dossiers").WithTags("Dossiers").MapSubmit().MapRead();
+app.MapGroup("/api/v1/documents").WithTags("Documents").MapUpload().MapServe();
 app.Run();
 
 public partial class Program;

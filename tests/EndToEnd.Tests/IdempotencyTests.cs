@@ -67,7 +67,7 @@ public sealed class IdempotencyTests(SystemFixture system)
     {
         var token = await TokenAsync();
         var key = Guid.NewGuid().ToString();
-        using var refused = await Intake.SendAsync(Submissions.Post("26740.H29", token, key, new { procedureCode = "1.000948", channel = 2 }));
+        using var refused = await Intake.SendAsync(Submissions.Post("26740.H29", token, key, new { procedureCode = Submissions.ProcedureCode, channel = 2 }));
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
         // The key was never used for an effect, so a later corrected request may use it (different body, not 422).
         using var corrected = await Intake.SendAsync(Submissions.Post("26740.H29", token, key));

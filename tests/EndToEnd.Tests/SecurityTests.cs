@@ -141,8 +141,8 @@ public sealed class SecurityTests(SystemFixture system)
         var token = await Tokens.ForClientAsync(Sandbox, "phuong-sai-gon");
         using var request = Submissions.Post("26740.H29", token, body: new
         {
-            procedureCode = "1.000948", receivingUnit = "26740.H29", channel = 1,
-            applicant = new { kind = "citizen", name = "A", citizenId = "079203001234" }, status = 10,
+            procedureCode = Submissions.ProcedureCode, receivingUnit = "26740.H29", channel = 1,
+            applicant = new { kind = "citizen", name = "A", citizenId = "079203001234" }, documents = Submissions.CompleteDocuments(), status = 10,
         });
         using var response = await Intake.SendAsync(request);
         await AssertProblemAsync(response, HttpStatusCode.BadRequest, "malformed-request");

@@ -1,5 +1,8 @@
 using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Procedures.Contracts;
 using Procedures.TestInfrastructure;
 
@@ -22,6 +25,10 @@ public sealed class SystemFixture : IAsyncLifetime
 
     public DistributedApplication App { get; private set; } = null!;
 
+    /// <summary>Every log line every resource wrote since start-up (for checks on what logs may carry).</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> Logs { get; } = new();
+
+
     public async Task InitializeAsync()
     {
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
@@ -34,11 +41,19 @@ public sealed class SystemFixture : IAsyncLifetime
             // The fuzz test sends thousands of requests from one address; rate limiting is not what it tests.
             "Hardening:RequestsPerMinutePerClient=1000000",
         ]);
+        // Aspire forwards every resource's console output to the host's loggers: keep a copy of each line.
+        builder.Services.AddLogging(logging => logging.AddProvider(new CapturingLoggerProvider(Logs)));
         App = await builder.BuildAsync();
         using var startup = new CancellationTokenSource(TimeSpan.FromMinutes(4));
         await App.StartAsync(startup.Token);
         foreach (var service in Services)
             await App.ResourceNotifications.WaitForResourceHealthyAsync(service, startup.Token);
+
+        using var intake = Client(ResourceNames.Intake);
+        var procedure = await System.Net.Http.Json.HttpClientJsonExtensions.GetFromJsonAsync<System.Text.Json.JsonElement>(
+            intake, $"/api/v1/procedures/{Submissions.ProcedureCode}", startup.Token);
+        Submissions.RequiredComponents = procedure.GetProperty("current").GetProperty("documents").EnumerateArray()
+            .Where(d => d.GetProperty("required").GetBoolean()).Select(d => d.GetProperty("code").GetString()!).ToList();
     }
 
     public HttpClient Client(string service) => App.CreateHttpClient(service);
@@ -55,4 +70,23 @@ public sealed class SystemFixture : IAsyncLifetime
 public sealed class SystemCollection : ICollectionFixture<SystemFixture>
 {
     public const string Name = "system";
+}
+
+/// <summary>Keeps every formatted log line (resource output arrives as log entries of the test host).</summary>
+internal sealed class CapturingLoggerProvider(System.Collections.Concurrent.ConcurrentQueue<string> lines) : Microsoft.Extensions.Logging.ILoggerProvider
+{
+    public Microsoft.Extensions.Logging.ILogger CreateLogger(string categoryName) => new Logger(categoryName, lines);
+
+    public void Dispose() { }
+
+    private sealed class Logger(string category, System.Collections.Concurrent.ConcurrentQueue<string> lines) : Microsoft.Extensions.Logging.ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state,
+            Exception? exception, Func<TState, Exception?, string> formatter)
+            => lines.Enqueue($"{category}: {formatter(state, exception)} {exception}");
+    }
 }

@@ -39,7 +39,7 @@ public sealed class WalkingSkeletonTests(SystemFixture system)
         var portal = await system.Client(ResourceNames.Sandbox).GetFromJsonAsync<JsonElement>($"/portal/dossiers/{code}");
         var record = portal.GetProperty("record");
         Assert.Equal(code, record.GetProperty("MaHoSo").GetString());
-        Assert.Equal("1.000948", record.GetProperty("MaTTHC").GetString());
+        Assert.Equal(Submissions.ProcedureCode, record.GetProperty("MaTTHC").GetString());
         Assert.Equal(1, record.GetProperty("TrangThaiHoSo").GetInt32());
         Assert.Equal(2, record.GetProperty("KenhThucHien").GetInt32());
         Assert.Equal(1, record.GetProperty("LoaiDoiTuong").GetInt32());

@@ -1,6 +1,7 @@
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
+using Procedures.Intake.Catalogue;
 using Procedures.Contracts;
 using Procedures.Messaging.Audit;
 using Procedures.Messaging.Idempotency;
@@ -15,7 +16,7 @@ public static partial class Submit
 {
     public sealed record Request(
         string? ProcedureCode, string? ReceivingUnit, int? Channel, Applicant? Applicant,
-        string? DecidingAgency = null, string? Summary = null);
+        string? DecidingAgency = null, string? Summary = null, IReadOnlyList<DocumentReference>? Documents = null);
 
     public sealed record Response(string DossierCode, int Status, DateTimeOffset SubmittedAt);
 
@@ -41,7 +42,8 @@ public static partial class Submit
             r.Channel,
             Applicant.Normalize(r.Applicant, "applicant", errors, today),
             TextInput.Clean(r.DecidingAgency, "decidingAgency", errors),
-            TextInput.Clean(r.Summary, "summary", errors));
+            TextInput.Clean(r.Summary, "summary", errors),
+            DocumentReferences.Normalize(r.Documents, errors));
         errors.AddRange(Validate(clean).Where(e => errors.All(x => x.Field != e.Field)));
         return (clean, errors);
     }
@@ -72,7 +74,7 @@ public static partial class Submit
     {
         var now = time.GetUtcNow();
         (request, var errors) = Normalize(request, now.VietnamDate());
-        if (errors.Count > 0) return (ProblemHttpResult)Problems.Validation(errors);
+        if (errors.Count > 0) return (ProblemHttpResult)Problems.Validation(errors, ProcedureRules.ProblemTypeFor(errors));
         if (!caller.SeesAllAgencies && caller.Agency != request.ReceivingUnit)
             return TypedResults.Problem(Problems.Create(StatusCodes.Status403Forbidden, "receiving-unit-not-yours",
                 "Chỉ được tiếp nhận hồ sơ tại đơn vị của mình", "A client may only submit at its own receiving unit",
@@ -81,21 +83,42 @@ public static partial class Submit
         var applicant = request.Applicant!;
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
+        var procedure = await CatalogueStore.GetCurrentAsync(tx, request.ProcedureCode!, ct);
+        var unit = await ReceivingUnits.GetAsync(tx, request.ReceivingUnit!, ct);
+        var channel = (SubmissionChannel)request.Channel!.Value;
+        var refusals = ProcedureRules.Check(procedure, unit, channel, request.Documents ?? [], now.VietnamDate());
+        if (refusals.Count > 0)
+            return (ProblemHttpResult)Problems.Validation(refusals.Select(r => r.Error).ToList(), refusals[0].ProblemType);
+        var decidingAgency = request.DecidingAgency ?? DecidingAgencies.IdentifierFor(procedure!, unit!) ?? unit!.Id;
+        var fees = (procedure!.Content.Fees ?? []).Where(f => f.AmountVnd > 0).Select(f => new DossierFee(f.Code, f.Name, f.AmountVnd)).ToList();
+
         var code = await DossierCodes.NextAsync(tx, request.ReceivingUnit!, now, ct);
         await connection.ExecuteAsync(new CommandDefinition("""
             INSERT INTO dossiers (code, procedure_code, receiving_unit, channel, applicant_name, submitted_at, applicant_kind,
                                   applicant_id_number, applicant_phone, applicant_email, applicant_address, vneid_level2,
-                                  deciding_agency, summary)
-            VALUES (@code, @procedure, @unit, @channel, @name, @now, @kind, @idNumber, @phone, @email, @address, @vneid, @deciding, @summary)
+                                  deciding_agency, summary, procedure_version)
+            VALUES (@code, @procedure, @unit, @channel, @name, @now, @kind, @idNumber, @phone, @email, @address, @vneid, @deciding, @summary,
+                    @version)
             """,
             new { code = code.Value, procedure = request.ProcedureCode, unit = request.ReceivingUnit, channel = (short)request.Channel!.Value,
                   name = applicant.Name, now, kind = (short)applicant.PortalKind, idNumber = applicant.IdNumber, phone = applicant.Phone,
                   email = applicant.Email, address = applicant.Address, vneid = applicant.VneidLevel2 ?? false,
-                  deciding = request.DecidingAgency ?? request.ReceivingUnit, summary = request.Summary }, tx, cancellationToken: ct));
+                  deciding = decidingAgency, summary = request.Summary, version = procedure.Version }, tx, cancellationToken: ct));
+        var documentErrors = new List<FieldError>();
+        var documents = await DocumentReferences.AttachAsync(tx, request.Documents ?? [], code.Value, caller.Agency, caller.SeesAllAgencies,
+            documentErrors, ct);
+        if (documentErrors.Count > 0)
+        {
+            await tx.RollbackAsync(ct); // nothing of the submission stays, not even its number
+            return (ProblemHttpResult)Problems.Validation(documentErrors);
+        }
+        await connection.ExecuteAsync(new CommandDefinition("UPDATE dossiers SET documents = @documents::jsonb WHERE code = @code",
+            new { code = code.Value, documents = System.Text.Json.JsonSerializer.Serialize(documents, System.Text.Json.JsonSerializerOptions.Web) },
+            tx, cancellationToken: ct));
         await Outbox.PublishAsync(tx, new DossierSubmitted(code.Value, request.ProcedureCode!, request.ReceivingUnit!,
             (SubmissionChannel)request.Channel!.Value, applicant.Name!, now,
             new ApplicantIdentity(applicant.PortalKind, applicant.IdNumber, applicant.Phone, applicant.Email, applicant.VneidLevel2 ?? false),
-            DecidingAgency: request.DecidingAgency ?? request.ReceivingUnit, Summary: request.Summary), ct);
+            ProcedureVersion: procedure.Version, DecidingAgency: decidingAgency, Summary: request.Summary, Documents: documents, Fees: fees), ct);
         await AuditLog.AppendAsync(tx, AuditActor.FromRequest(http, caller.ClientId, caller.Agency),
             new AuditEntry("dossier.submit", code.Value, PersonalData: true), now, ct);
         var response = new Response(code.Value, (int)DossierStatus.Submitted, now);

@@ -11,20 +11,22 @@ public sealed class ProjectDossier(ConsumerServices services) : IdempotentConsum
         => scope.Connection.ExecuteAsync(new CommandDefinition("""
             INSERT INTO sync_dossiers (code, has_data, procedure_code, receiving_unit, channel, applicant_name, submitted_at,
                                        applicant_kind, applicant_id_number, applicant_phone, applicant_email, vneid_level2,
-                                       deciding_agency, summary)
+                                       deciding_agency, summary, documents)
             VALUES (@DossierCode, true, @ProcedureCode, @ReceivingUnit, @Channel, @ApplicantName, @SubmittedAt,
-                    @kind, @idNumber, @phone, @email, @vneid, @DecidingAgency, @Summary)
+                    @kind, @idNumber, @phone, @email, @vneid, @DecidingAgency, @Summary, @documents::jsonb)
             ON CONFLICT (code) DO UPDATE SET has_data = true, procedure_code = excluded.procedure_code,
                 receiving_unit = excluded.receiving_unit, channel = excluded.channel,
                 applicant_name = excluded.applicant_name, submitted_at = excluded.submitted_at,
                 applicant_kind = excluded.applicant_kind, applicant_id_number = excluded.applicant_id_number,
                 applicant_phone = excluded.applicant_phone, applicant_email = excluded.applicant_email,
-                vneid_level2 = excluded.vneid_level2, deciding_agency = excluded.deciding_agency, summary = excluded.summary
+                vneid_level2 = excluded.vneid_level2, deciding_agency = excluded.deciding_agency, summary = excluded.summary,
+                documents = excluded.documents
             """, new
             {
                 m.DossierCode, m.ProcedureCode, m.ReceivingUnit, Channel = (short)m.Channel, m.ApplicantName, m.SubmittedAt,
                 kind = (short?)m.Applicant?.Kind, idNumber = m.Applicant?.IdNumber, phone = m.Applicant?.Phone,
                 email = m.Applicant?.Email, vneid = m.Applicant?.VneidLevel2, m.DecidingAgency, m.Summary,
+                documents = System.Text.Json.JsonSerializer.Serialize(m.Documents ?? [], System.Text.Json.JsonSerializerOptions.Web),
             }, scope.Transaction, cancellationToken: ct));
 }
 

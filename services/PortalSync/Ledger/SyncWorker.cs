@@ -52,7 +52,7 @@ public sealed partial class SyncWorker(
             SELECT code, procedure_code AS ProcedureCode, receiving_unit AS ReceivingUnit, channel, applicant_name AS ApplicantName,
                    submitted_at AS SubmittedAt, last_seq_acked AS LastSeqAcked, attempts, applicant_kind AS ApplicantKind,
                    applicant_id_number AS ApplicantIdNumber, applicant_phone AS Phone, applicant_email AS Email,
-                   vneid_level2 AS VneidLevel2, deciding_agency AS DecidingAgency, summary
+                   vneid_level2 AS VneidLevel2, deciding_agency AS DecidingAgency, summary, documents::text AS Documents
             FROM sync_dossiers
             WHERE last_seq_known > last_seq_acked AND has_data AND NOT failed AND next_attempt_at <= now()
             ORDER BY next_attempt_at
@@ -81,7 +81,8 @@ public sealed partial class SyncWorker(
         activity?.SetTag("dossier.code", row.Code);
         activity?.SetTag("dossier.sequence", latest.Sequence);
         var facts = new PortalPayload.DossierFacts(row.Code, row.ProcedureCode!, row.ReceivingUnit!, row.Channel!.Value, row.ApplicantName!,
-            row.SubmittedAt!.Value, row.ApplicantKind, row.ApplicantIdNumber, row.Phone, row.Email, row.VneidLevel2, row.DecidingAgency, row.Summary);
+            row.SubmittedAt!.Value, row.ApplicantKind, row.ApplicantIdNumber, row.Phone, row.Email, row.VneidLevel2, row.DecidingAgency, row.Summary,
+            row.Documents is null ? null : System.Text.Json.JsonSerializer.Deserialize<List<SubmittedDocument>>(row.Documents, System.Text.Json.JsonSerializerOptions.Web));
         var operation = row.LastSeqAcked == 0 ? "create" : "update";
         var answer = await portal.SendAsync(operation, PortalPayload.Record(facts, latest), $"{row.Code}:{latest.Sequence}:record", ct);
         if (answer.Accepted)
@@ -126,7 +127,7 @@ public sealed partial class SyncWorker(
 
     private sealed record LedgerRow(string Code, string? ProcedureCode, string? ReceivingUnit, short? Channel, string? ApplicantName,
         DateTimeOffset? SubmittedAt, long LastSeqAcked, int Attempts, short? ApplicantKind, string? ApplicantIdNumber, string? Phone,
-        string? Email, bool? VneidLevel2, string? DecidingAgency, string? Summary);
+        string? Email, bool? VneidLevel2, string? DecidingAgency, string? Summary, string? Documents);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Portal sync pass failed")]
     private partial void LogPassFailed(Exception ex);

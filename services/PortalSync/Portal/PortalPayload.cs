@@ -7,7 +7,8 @@ public static class PortalPayload
 {
     public sealed record DossierFacts(string Code, string ProcedureCode, string ReceivingUnit, short Channel,
         string ApplicantName, DateTimeOffset SubmittedAt, short? ApplicantKind = null, string? ApplicantIdNumber = null,
-        string? Phone = null, string? Email = null, bool? VneidLevel2 = null, string? DecidingAgency = null, string? Summary = null);
+        string? Phone = null, string? Email = null, bool? VneidLevel2 = null, string? DecidingAgency = null, string? Summary = null,
+        IReadOnlyList<SubmittedDocument>? Documents = null);
 
     public sealed record StatusEvent(long Sequence, short Status, DateTimeOffset OccurredAt, string? Content, string? TraceParent = null);
 
@@ -32,6 +33,16 @@ public static class PortalPayload
         ["TaiKhoanDuocXacThucVoiVNeID"] = d.VneidLevel2 is null ? null : d.VneidLevel2.Value ? 1 : 0,
         ["DonViXuLy"] = d.DecidingAgency,
         ["TrichYeuHoSo"] = d.Summary,
+        ["HoSoCoThanhPhanSoHoa"] = d.Documents is { Count: > 0 } docs && docs.Any(x => x.Digitised) ? 1 : 0,
+        ["TaiLieuNop"] = (d.Documents ?? []).Select(x => new Dictionary<string, object?>
+        {
+            ["TepDinhKemId"] = x.DocumentId?.ToString(),
+            ["TenTepDinhKem"] = x.FileName,
+            ["MaThanhPhanHoSo"] = x.ComponentCode,
+            ["DuocSoHoa"] = x.Digitised ? 1 : 0,
+            ["DuocTaiSuDung"] = x.Reused ? 1 : 0,
+            ["DuocLayTuKhoDMQG"] = x.FromCitizenStore ? 1 : 0,
+        }).ToList(),
     };
 
     public static Dictionary<string, object?> History(string code, IEnumerable<StatusEvent> events) => new()

@@ -7,3 +7,6 @@ ALTER TABLE sync_dossiers
     ADD COLUMN vneid_level2        boolean  NULL,
     ADD COLUMN deciding_agency     text     NULL,
     ADD COLUMN summary             text     NULL;
+
+-- TaiLieuNop: the submitted documents with their digitised / reused / citizen-store flags (no content).
+ALTER TABLE sync_dossiers ADD COLUMN documents jsonb NOT NULL DEFAULT '[]'::jsonb;

@@ -1,0 +1,282 @@
+using System.Text.RegularExpressions;
+using Procedures.Contracts;
+using Procedures.ServiceDefaults;
+
+namespace Procedures.Intake.Catalogue;
+
+/// <summary>
+/// The body of POST /api/v1/procedures and PUT /api/v1/procedures/{code}: every field of a procedure as text, so that
+/// each wrong value is answered with a field error naming the field and the rule (not an unreadable-JSON error).
+/// <see cref="BaseVersion"/> (PUT only, optional) is the version the change was made from: a newer current version
+/// answers 409 instead of silently overwriting someone else's change.
+/// </summary>
+public sealed record ProcedureInput(
+    string? Code = null,
+    string? Name = null,
+    string? Field = null,
+    string? Level = null,
+    string? DecidingAgency = null,
+    IReadOnlyList<DocumentInput>? Documents = null,
+    IReadOnlyList<FeeInput>? Fees = null,
+    DurationInput? ProcessingTime = null,
+    DurationInput? OnlineProcessingTime = null,
+    string? OnlineLevel = null,
+    string? ResultText = null,
+    string? ResultForm = null,
+    bool? BoundaryFree = null,
+    string? EffectiveFrom = null,
+    string? PublishedOn = null,
+    string? Source = null,
+    string? Notes = null,
+    int? BaseVersion = null);
+
+public sealed record DocumentInput(
+    string? Code = null, string? Name = null, bool? Required = null, bool? ReusableFromPreviousResult = null, bool? AvailableFromCitizenStore = null);
+
+public sealed record FeeInput(string? Code = null, string? Name = null, long? AmountVnd = null, string? PayableWhen = null);
+
+public sealed record DurationInput(int? Amount = null, string? Unit = null);
+
+/// <summary>Turns a <see cref="ProcedureInput"/> into <see cref="ProcedureContent"/>, or lists every rule it breaks.</summary>
+public static partial class ProcedureInputRules
+{
+    public const int MaxName = 1000, MaxField = 200, MaxAgency = 100, MaxDocuments = 100, MaxFees = 20, MaxResult = 2000,
+        MaxSource = 2000, MaxNotes = 4000, MaxCode = 50, MaxDays = 3650;
+
+    public const long MaxFeeVnd = 1_000_000_000_000;
+
+    public static readonly IReadOnlyDictionary<string, ProcedureLevel> Levels =
+        new Dictionary<string, ProcedureLevel>(StringComparer.Ordinal) { ["province"] = ProcedureLevel.Province, ["commune"] = ProcedureLevel.Commune };
+
+    public static readonly IReadOnlyDictionary<string, OnlineServiceLevel> OnlineLevels = new Dictionary<string, OnlineServiceLevel>(StringComparer.Ordinal)
+    {
+        ["unknown"] = OnlineServiceLevel.Unknown, ["none"] = OnlineServiceLevel.None,
+        ["partial"] = OnlineServiceLevel.Partial, ["full"] = OnlineServiceLevel.Full,
+    };
+
+    public static readonly IReadOnlyDictionary<string, ProcessingUnit> Units = new Dictionary<string, ProcessingUnit>(StringComparer.Ordinal)
+    {
+        ["working-days"] = ProcessingUnit.WorkingDays, ["calendar-days"] = ProcessingUnit.CalendarDays, ["working-hours"] = ProcessingUnit.WorkingHours,
+    };
+
+    public static readonly IReadOnlyDictionary<string, ResultForm> ResultForms = new Dictionary<string, ResultForm>(StringComparer.Ordinal)
+    {
+        ["unknown"] = Catalogue.ResultForm.Unknown, ["paper"] = Catalogue.ResultForm.Paper,
+        ["electronic"] = Catalogue.ResultForm.Electronic, ["both"] = Catalogue.ResultForm.Both,
+    };
+
+    public static readonly IReadOnlyDictionary<string, FeePayable> Payables = new Dictionary<string, FeePayable>(StringComparer.Ordinal)
+    {
+        ["on-submission"] = FeePayable.OnSubmission, ["on-result"] = FeePayable.OnResult,
+    };
+
+    /// <summary>Validates a creation: the code is required and well-formed.</summary>
+    public static (ProcedureCode? Code, ProcedureContent? Content, IReadOnlyList<FieldError> Errors) ForCreate(ProcedureInput input)
+    {
+        var errors = new List<FieldError>();
+        var code = CheckCode(input.Code, errors);
+        if (input.BaseVersion is not null)
+            errors.Add(new("baseVersion", "not-allowed", "Phiên bản gốc chỉ dùng khi sửa đổi thủ tục", "The base version is only used when changing a procedure"));
+        var content = ToContent(input, errors);
+        return errors.Count > 0 ? (null, null, errors) : (code, content, errors);
+    }
+
+    /// <summary>Validates a change of the procedure at <paramref name="routeCode"/>: a code in the body must be that code.</summary>
+    public static (ProcedureContent? Content, IReadOnlyList<FieldError> Errors) ForChange(string routeCode, ProcedureInput input)
+    {
+        var errors = new List<FieldError>();
+        var bodyCode = Rules.Text(input.Code, "code", errors);
+        if (bodyCode is not null && bodyCode != routeCode)
+            errors.Add(new("code", "matches-route", "Mã thủ tục trong nội dung phải trùng mã trên đường dẫn",
+                "The code in the body must be the code in the path"));
+        if (input.BaseVersion is < 1)
+            errors.Add(Rules.Range("baseVersion", "Phiên bản gốc", "The base version", 1, int.MaxValue));
+        var content = ToContent(input, errors);
+        return errors.Count > 0 ? (null, errors) : (content, errors);
+    }
+
+    public static ProcedureCode? CheckCode(string? text, List<FieldError> errors)
+    {
+        var clean = Rules.Text(text, "code", errors);
+        if (errors.Any(e => e.Field == "code")) return null;
+        if (clean is null) { errors.Add(Rules.Required("code", "Mã thủ tục", "The procedure code")); return null; }
+        if (ProcedureCode.TryParse(clean, out var code)) return code;
+        errors.Add(Rules.Format("code", "Mã thủ tục", "The procedure code", "ví dụ 1.000948 hoặc 1.000948.H29", "e.g. 1.000948 or 1.000948.H29"));
+        return null;
+    }
+
+    private static ProcedureContent? ToContent(ProcedureInput r, List<FieldError> errors)
+    {
+        var before = errors.Count;
+        var name = Rules.Text(r.Name, "name", errors);
+        if (name is null && !errors.Any(e => e.Field == "name")) errors.Add(Rules.Required("name", "Tên thủ tục", "The name"));
+        else if (name is { Length: > MaxName }) errors.Add(Rules.MaxLength("name", "Tên thủ tục", "The name", MaxName));
+
+        var field = Rules.Text(r.Field, "field", errors);
+        if (field is null && !errors.Any(e => e.Field == "field")) errors.Add(Rules.Required("field", "Lĩnh vực", "The field"));
+        else if (field is { Length: > MaxField }) errors.Add(Rules.MaxLength("field", "Lĩnh vực", "The field", MaxField));
+
+        var level = OneOf(r.Level, "level", "Cấp thực hiện", "The level", Levels, errors);
+        var agency = CheckAgency(r.DecidingAgency, errors);
+        var documents = CheckDocuments(r.Documents, errors);
+        var fees = CheckFees(r.Fees, errors);
+        var time = CheckDuration(r.ProcessingTime, "processingTime", "Thời hạn giải quyết", "The processing time", errors);
+        var online = CheckDuration(r.OnlineProcessingTime, "onlineProcessingTime", "Thời hạn giải quyết trực tuyến", "The online processing time", errors);
+        var onlineLevel = OneOf(r.OnlineLevel, "onlineLevel", "Mức độ dịch vụ công trực tuyến", "The online service level", OnlineLevels, errors)
+            ?? OnlineServiceLevel.Unknown;
+
+        var resultText = Rules.Text(r.ResultText, "resultText", errors);
+        if (resultText is { Length: > MaxResult }) errors.Add(Rules.MaxLength("resultText", "Kết quả", "The result", MaxResult));
+        var resultForm = OneOf(r.ResultForm, "resultForm", "Hình thức kết quả", "The result form", ResultForms, errors)
+            ?? SourceRules.ResultFormOf(resultText);
+
+        var effective = CheckDate(r.EffectiveFrom, "effectiveFrom", "Ngày có hiệu lực", "The effective date", errors);
+        var published = CheckDate(r.PublishedOn, "publishedOn", "Ngày công bố", "The publication date", errors);
+
+        var source = Rules.Text(r.Source, "source", errors);
+        if (source is { Length: > MaxSource }) errors.Add(Rules.MaxLength("source", "Nguồn", "The source", MaxSource));
+        var notes = Rules.Text(r.Notes, "notes", errors);
+        if (notes is { Length: > MaxNotes }) errors.Add(Rules.MaxLength("notes", "Ghi chú", "The notes", MaxNotes));
+
+        if (errors.Count > before) return null;
+        return new ProcedureContent(name!, field!, level, agency, documents!, fees, time, online, onlineLevel, resultText, resultForm,
+            r.BoundaryFree, effective, published, source, notes);
+    }
+
+    private static T? OneOf<T>(string? text, string field, string vi, string en, IReadOnlyDictionary<string, T> allowed, List<FieldError> errors)
+        where T : struct
+    {
+        var clean = Rules.Text(text, field, errors);
+        if (clean is null) return null;
+        if (allowed.TryGetValue(clean, out var value)) return value;
+        errors.Add(Rules.OneOf(field, vi, en, allowed.Keys));
+        return null;
+    }
+
+    private static string? CheckAgency(string? text, List<FieldError> errors)
+    {
+        var agency = Rules.Text(text, "decidingAgency", errors);
+        if (agency is null || DecidingAgencies.IsMarker(agency)) return agency;
+        if (agency.Length > MaxAgency) errors.Add(Rules.MaxLength("decidingAgency", "Cơ quan giải quyết", "The deciding agency", MaxAgency));
+        else if (!AgencyIdentifier().IsMatch(agency))
+            errors.Add(Rules.Format("decidingAgency", "Cơ quan giải quyết", "The deciding agency",
+                $"mã định danh cơ quan như 000.20.32.H29, hoặc {string.Join(", ", DecidingAgencies.Markers)}",
+                $"an agency identifier such as 000.20.32.H29, or {string.Join(", ", DecidingAgencies.Markers)}"));
+        return agency;
+    }
+
+    private static List<RequiredDocument>? CheckDocuments(IReadOnlyList<DocumentInput>? input, List<FieldError> errors)
+    {
+        if (input is null) return [];
+        if (input.Count > MaxDocuments)
+        {
+            errors.Add(Rules.MaxItems("documents", "Thành phần hồ sơ", "The documents", MaxDocuments));
+            return null;
+        }
+        var cleaned = new List<(string? Code, string? Name, bool Required, bool Reusable, bool Store)>();
+        for (var i = 0; i < input.Count; i++)
+        {
+            var at = $"documents[{i}]";
+            var d = input[i];
+            if (d is null) { errors.Add(Rules.Required(at, "Thành phần hồ sơ", "The document")); continue; }
+            var code = CheckItemCode(d.Code, $"{at}.code", "Mã thành phần hồ sơ", "The document code", errors);
+            var name = Rules.Text(d.Name, $"{at}.name", errors);
+            if (name is null && !errors.Any(e => e.Field == $"{at}.name")) errors.Add(Rules.Required($"{at}.name", "Tên thành phần hồ sơ", "The document name"));
+            else if (name is { Length: > MaxName }) errors.Add(Rules.MaxLength($"{at}.name", "Tên thành phần hồ sơ", "The document name", MaxName));
+            if (d.Required is null)
+                errors.Add(new($"{at}.required", "required", "Phải nêu thành phần hồ sơ là bắt buộc hay không",
+                    "Say whether the document is required (true) or optional (false)"));
+            cleaned.Add((code, name, d.Required ?? true, d.ReusableFromPreviousResult ?? false, d.AvailableFromCitizenStore ?? false));
+        }
+        CheckUnique(cleaned.Select(c => c.Code).ToList(), "documents", "Mã thành phần hồ sơ", "The document code", errors);
+        var codes = ItemCodes(cleaned.Select(c => c.Code).ToList(), SourceRules.DocumentCodePrefix);
+        return cleaned.Select((c, i) => new RequiredDocument(codes[i], c.Name ?? "", c.Required, c.Reusable, c.Store)).ToList();
+    }
+
+    private static List<Fee>? CheckFees(IReadOnlyList<FeeInput>? input, List<FieldError> errors)
+    {
+        if (input is null) return null; // not published
+        if (input.Count > MaxFees)
+        {
+            errors.Add(Rules.MaxItems("fees", "Phí, lệ phí", "The fees", MaxFees));
+            return null;
+        }
+        var cleaned = new List<(string? Code, string? Name, long Amount, FeePayable? When)>();
+        for (var i = 0; i < input.Count; i++)
+        {
+            var at = $"fees[{i}]";
+            var f = input[i];
+            if (f is null) { errors.Add(Rules.Required(at, "Khoản phí, lệ phí", "The fee")); continue; }
+            var code = CheckItemCode(f.Code, $"{at}.code", "Mã phí, lệ phí", "The fee code", errors);
+            var name = Rules.Text(f.Name, $"{at}.name", errors);
+            if (name is null && !errors.Any(e => e.Field == $"{at}.name")) errors.Add(Rules.Required($"{at}.name", "Tên phí, lệ phí", "The fee name"));
+            else if (name is { Length: > MaxField }) errors.Add(Rules.MaxLength($"{at}.name", "Tên phí, lệ phí", "The fee name", MaxField));
+            if (f.AmountVnd is null) errors.Add(Rules.Required($"{at}.amountVnd", "Mức phí (VNĐ)", "The amount in VND"));
+            else if (f.AmountVnd is < 0 or > MaxFeeVnd) errors.Add(Rules.Range($"{at}.amountVnd", "Mức phí (VNĐ)", "The amount in VND", 0, MaxFeeVnd));
+            var when = OneOf(f.PayableWhen, $"{at}.payableWhen", "Thời điểm nộp phí", "When the fee is payable", Payables, errors);
+            cleaned.Add((code, name, f.AmountVnd ?? 0, when));
+        }
+        CheckUnique(cleaned.Select(c => c.Code).ToList(), "fees", "Mã phí, lệ phí", "The fee code", errors);
+        var codes = ItemCodes(cleaned.Select(c => c.Code).ToList(), SourceRules.FeeCodePrefix);
+        return cleaned.Select((c, i) => new Fee(codes[i], c.Name ?? "", c.Amount, c.When)).ToList();
+    }
+
+    private static string? CheckItemCode(string? text, string field, string vi, string en, List<FieldError> errors)
+    {
+        var code = Rules.Text(text, field, errors);
+        if (code is not null && !ItemCode().IsMatch(code))
+            errors.Add(Rules.Format(field, vi, en, $"chữ, số, dấu chấm, gạch ngang; tối đa {MaxCode} ký tự",
+                $"letters, digits, dots, hyphens, underscores; at most {MaxCode} characters"));
+        return code;
+    }
+
+    private static void CheckUnique(List<string?> codes, string list, string vi, string en, List<FieldError> errors)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < codes.Count; i++)
+            if (codes[i] is { } code && !seen.Add(code)) errors.Add(Rules.Unique($"{list}[{i}].code", vi, en));
+    }
+
+    /// <summary>Keeps the given codes and numbers the missing ones PREFIX01, PREFIX02… by position, skipping codes in use.</summary>
+    private static List<string> ItemCodes(List<string?> given, string prefix)
+    {
+        var used = given.Where(c => c is not null).ToHashSet(StringComparer.Ordinal);
+        var result = new List<string>(given.Count);
+        for (var i = 0; i < given.Count; i++)
+        {
+            if (given[i] is { } code) { result.Add(code); continue; }
+            var n = i + 1;
+            string generated;
+            while (used.Contains(generated = SourceRules.ItemCode(prefix, n))) n++;
+            used.Add(generated);
+            result.Add(generated);
+        }
+        return result;
+    }
+
+    private static ProcessingTime? CheckDuration(DurationInput? d, string field, string vi, string en, List<FieldError> errors)
+    {
+        if (d is null) return null;
+        var unitVi = $"Đơn vị tính ({vi})";
+        if (string.IsNullOrWhiteSpace(d.Unit)) errors.Add(Rules.Required($"{field}.unit", unitVi, $"{en}'s unit"));
+        var unit = OneOf(d.Unit, $"{field}.unit", unitVi, $"{en}'s unit", Units, errors);
+        if (d.Amount is null) errors.Add(Rules.Required($"{field}.amount", vi, $"{en}'s amount"));
+        else if (d.Amount is < 1 or > MaxDays) errors.Add(Rules.Range($"{field}.amount", vi, $"{en}'s amount", 1, MaxDays));
+        return unit is { } u && d.Amount is { } a ? new ProcessingTime(a, u) : null;
+    }
+
+    private static DateOnly? CheckDate(string? text, string field, string vi, string en, List<FieldError> errors)
+    {
+        var clean = Rules.Text(text, field, errors);
+        if (clean is null) return null;
+        if (Rules.TryParseDate(clean, out var date)) return date;
+        errors.Add(Rules.Date(field, vi, en));
+        return null;
+    }
+
+    [GeneratedRegex(@"^[0-9A-Za-z]{1,20}(\.[0-9A-Za-z]{1,20}){0,5}\z")]
+    private static partial Regex AgencyIdentifier();
+
+    [GeneratedRegex(@"^[0-9A-Za-z][0-9A-Za-z._-]{0,49}\z")]
+    private static partial Regex ItemCode();
+}

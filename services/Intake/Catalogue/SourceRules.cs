@@ -1,0 +1,133 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Procedures.Contracts;
+
+namespace Procedures.Intake.Catalogue;
+
+/// <summary>
+/// How a row of the seed format (hcmc-procedures.csv, SOURCES.md §3) becomes a procedure, and how an import merges a
+/// row into the current version. An empty cell is "not stated by the source" and stays null; nothing is invented.
+/// </summary>
+public static partial class SourceRules
+{
+    public const string DocumentCodePrefix = "TP";
+    public const string FeeCodePrefix = "PL";
+    /// <summary>The CSV gives one amount and does not say whether it is a phí or a lệ phí.</summary>
+    public const string CsvFeeName = "Phí, lệ phí";
+    public const string DocumentSeparator = "; ";
+
+    public static string ItemCode(string prefix, int n) => prefix + n.ToString("D2", CultureInfo.InvariantCulture);
+
+    /// <summary>The procedure a row describes on its own (a new code, or the seed).</summary>
+    public static ProcedureContent ToContent(ProcedureCsvRow row) => new(
+        row.Name, row.Field, row.Level, DecidingAgencies.FromSource(row.Level, row.Field),
+        Documents(row.RequiredDocuments), Fees(row.FeeVnd), row.ProcessingTime, OnlineProcessingTime(row.Notes, row.ProcessingTime),
+        row.OnlineLevel, row.ResultText, ResultFormOf(row.ResultText), BoundaryFree: null, EffectiveFrom: null, PublishedOn: null,
+        row.Source, row.Notes);
+
+    /// <summary>
+    /// The next content of a procedure that exists, from a row of an import. A row says only what the seed format can
+    /// say, so: what the format cannot express (deciding agency set by an administrator, dates, boundary-free reception,
+    /// fee and document details) is kept; an empty cell (or online level "unknown") never erases a stated value; a
+    /// stated value that differs from the current one's form in the CSV replaces it. Unchanged input gives back
+    /// <paramref name="current"/>'s content unchanged, so a re-import creates no version.
+    /// </summary>
+    public static ProcedureContent Merge(ProcedureContent current, ProcedureCsvRow row)
+    {
+        var next = current with { Name = row.Name, Field = row.Field };
+        if (row.Level is not null) next = next with { Level = row.Level };
+        if (row.ProcessingTime is not null && row.ProcessingTime != current.ProcessingTime) next = next with { ProcessingTime = row.ProcessingTime };
+        if (row.FeeVnd is { } fee && FeeCell(current.Fees) != fee) next = next with { Fees = Fees(fee) };
+        if (row.OnlineLevel != OnlineServiceLevel.Unknown) next = next with { OnlineLevel = row.OnlineLevel };
+        if (row.RequiredDocuments is { } documents && DocumentsCell(current.Documents) != documents) next = next with { Documents = Documents(documents) };
+        if (row.ResultText is { } result && result != current.ResultText) next = next with { ResultText = result, ResultForm = ResultFormOf(result) };
+        if (row.Source is { } source) next = next with { Source = source };
+        if (row.Notes is { } notes && notes != current.Notes)
+        {
+            next = next with { Notes = notes };
+            if (OnlineProcessingTime(notes, next.ProcessingTime) is { } online) next = next with { OnlineProcessingTime = online };
+        }
+        // A rule marker follows the level and field it was derived from; an agency an administrator named stays.
+        if (current.DecidingAgency is null || DecidingAgencies.IsMarker(current.DecidingAgency))
+            next = next with { DecidingAgency = DecidingAgencies.FromSource(next.Level, next.Field) };
+        return next;
+    }
+
+    /// <summary>
+    /// Splits required_documents on "; " into components TP01, TP02… A component is optional when it carries a case
+    /// condition, "(trường hợp …)", "(nếu …)" or "(khi …)", except "(nếu không có: …)", which names a substitute for a
+    /// required document (e.g. "Giấy chứng sinh (nếu không có: văn bản của người làm chứng …)"). Known limit: a
+    /// condition on one part of a combined item marks the whole item optional (1.013978 TP02 "… và sơ đồ nhà ở (nếu có)").
+    /// </summary>
+    public static IReadOnlyList<RequiredDocument> Documents(string? cell)
+        => (cell ?? "").Split(DocumentSeparator, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select((name, i) => new RequiredDocument(ItemCode(DocumentCodePrefix, i + 1), name, Required: !IsConditional(name)))
+            .ToList();
+
+    public static bool IsConditional(string component)
+        => (component.Contains("(trường hợp", StringComparison.Ordinal)
+            || component.Contains("(nếu", StringComparison.Ordinal)
+            || component.Contains("(khi", StringComparison.Ordinal))
+           && !component.Contains("(nếu không có", StringComparison.Ordinal);
+
+    /// <summary>fee_vnd: empty = not published (null); 0 = free (no fee); an amount = one fee of that amount, payable-when unknown.</summary>
+    public static IReadOnlyList<Fee>? Fees(long? feeVnd) => feeVnd switch
+    {
+        null => null,
+        0 => [],
+        var amount => [new Fee(ItemCode(FeeCodePrefix, 1), CsvFeeName, amount.Value, PayableWhen: null)],
+    };
+
+    /// <summary>
+    /// The online term, where the row's notes quote one for the online channel that differs from the in-person term
+    /// ("direct 5, online 15, postal 20 ngày làm việc", "online and postal 20 \"Ngày\""); in the unit of the in-person
+    /// term, which those notes share. Amounts written with thousands separators (fees: "online 10,000 đ") do not match.
+    /// </summary>
+    public static ProcessingTime? OnlineProcessingTime(string? notes, ProcessingTime? inPerson)
+    {
+        if (notes is null || inPerson is null) return null;
+        var m = OnlineTerm().Match(notes);
+        if (!m.Success || !int.TryParse(m.Groups["n"].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var amount)) return null;
+        return amount == inPerson.Amount ? null : inPerson with { Amount = amount };
+    }
+
+    /// <summary>
+    /// The form of the result, only where the text is unambiguous: every part (split on "; ") names a database or
+    /// information-system update or an electronic document → electronic; every part a paper copy ("bản giấy") → paper;
+    /// both kinds and nothing else → both. Anything else, e.g. "Giấy khai sinh", which is issued on paper and
+    /// electronically, is unknown.
+    /// </summary>
+    public static ResultForm ResultFormOf(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return ResultForm.Unknown;
+        bool electronic = false, paper = false;
+        foreach (var part in text.Split(DocumentSeparator, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var p = part.ToLower(CultureInfo.InvariantCulture);
+            if (p.Contains("cơ sở dữ liệu", StringComparison.Ordinal) || p.Contains("hệ thống thông tin", StringComparison.Ordinal)
+                || p.Contains("điện tử", StringComparison.Ordinal))
+                electronic = true;
+            else if (p.Contains("bản giấy", StringComparison.Ordinal))
+                paper = true;
+            else
+                return ResultForm.Unknown;
+        }
+        return (electronic, paper) switch
+        {
+            (true, true) => ResultForm.Both,
+            (true, false) => ResultForm.Electronic,
+            (false, true) => ResultForm.Paper,
+            _ => ResultForm.Unknown,
+        };
+    }
+
+    /// <summary>The fee as the CSV would write it: null unknown, 0 free, else the total.</summary>
+    public static long? FeeCell(IReadOnlyList<Fee>? fees) => fees?.Sum(f => f.AmountVnd);
+
+    /// <summary>The documents as the CSV would write them.</summary>
+    public static string? DocumentsCell(IReadOnlyList<RequiredDocument> documents)
+        => documents.Count == 0 ? null : string.Join(DocumentSeparator, documents.Select(d => d.Name));
+
+    [GeneratedRegex(@"\bonline(?: and postal)? (?<n>[0-9]{1,4})(?![0-9]|[,.][0-9])", RegexOptions.IgnoreCase)]
+    private static partial Regex OnlineTerm();
+}
