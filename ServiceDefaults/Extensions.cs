@@ -38,7 +38,7 @@ public static class ServiceDefaultsExtensions
         });
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(OpenApiExamples.AddExampleTransformer);
         builder.AddProceduresAuthentication();
         builder.AddHardening();
         return builder;

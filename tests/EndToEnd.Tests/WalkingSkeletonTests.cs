@@ -69,6 +69,21 @@ public sealed class WalkingSkeletonTests(SystemFixture system)
     }
 
     [Fact]
+    public async Task Intakes_api_description_shows_an_example_for_every_json_operation()
+    {
+        var document = await system.Client(ResourceNames.Intake).GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+        var missing = new List<string>();
+        foreach (var path in document.GetProperty("paths").EnumerateObject().Where(p => p.Name.StartsWith("/api/v1/", StringComparison.Ordinal)
+                     && !p.Name.StartsWith("/api/v1/audit", StringComparison.Ordinal) && !p.Name.EndsWith("/content", StringComparison.Ordinal)))
+        foreach (var operation in path.Value.EnumerateObject())
+        {
+            var text = operation.Value.GetRawText();
+            if (!text.Contains("\"example\"", StringComparison.Ordinal)) missing.Add($"{operation.Name.ToUpperInvariant()} {path.Name}");
+        }
+        Assert.Empty(missing);
+    }
+
+    [Fact]
     public async Task Bad_input_gets_a_bilingual_problem_naming_field_and_rule()
     {
         var intake = system.Client(ResourceNames.Intake);

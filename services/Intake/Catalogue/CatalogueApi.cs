@@ -47,26 +47,26 @@ public static class CatalogueApi
     public static RouteGroupBuilder MapCatalogue(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1").WithTags("Catalogue");
-        group.MapGet("/procedures", SearchAsync).AllowAnonymous().WithName("SearchProcedures")
+        group.MapGet("/procedures", SearchAsync).AllowAnonymous().WithName("SearchProcedures").WithExamples(response: IntakeExamples.ProcedureSearch)
             .WithSummary("Search the catalogue (diacritics-insensitive q; field, level, onlineLevel, status; limit/offset)")
             .ProducesProblem(StatusCodes.Status400BadRequest);
-        group.MapGet("/procedures/{code}", GetAsync).AllowAnonymous().WithName("GetProcedure")
+        group.MapGet("/procedures/{code}", GetAsync).AllowAnonymous().WithName("GetProcedure").WithExamples(response: IntakeExamples.ProcedureDetail)
             .WithSummary("A procedure's current version, with all its versions listed");
-        group.MapGet("/procedures/{code}/versions/{version:int}", GetVersionAsync).AllowAnonymous().WithName("GetProcedureVersion")
+        group.MapGet("/procedures/{code}/versions/{version:int}", GetVersionAsync).AllowAnonymous().WithName("GetProcedureVersion").WithExamples(response: IntakeExamples.ProcedureVersion)
             .WithSummary("One version of a procedure, exactly as published");
-        group.MapPost("/procedures", CreateAsync).RequireScope(Scopes.ProceduresAdmin).WithName("CreateProcedure")
+        group.MapPost("/procedures", CreateAsync).RequireScope(Scopes.ProceduresAdmin).WithName("CreateProcedure").WithExamples(IntakeExamples.ProcedureInput)
             .WithSummary("Publish a new procedure (version 1)")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict);
-        group.MapPut("/procedures/{code}", ChangeAsync).RequireScope(Scopes.ProceduresAdmin).WithName("ChangeProcedure")
+        group.MapPut("/procedures/{code}", ChangeAsync).RequireScope(Scopes.ProceduresAdmin).WithName("ChangeProcedure").WithExamples(IntakeExamples.ProcedureInput)
             .WithSummary("Change a procedure: a new version when anything differs")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict);
-        group.MapPost("/procedures/import", ImportAsync).RequireScope(Scopes.ProceduresAdmin).WithName("ImportProcedures")
+        group.MapPost("/procedures/import", ImportAsync).RequireScope(Scopes.ProceduresAdmin).WithName("ImportProcedures").WithExamples(response: IntakeExamples.ImportReport)
             .WithSummary("Upsert procedures from CSV in the seed format (text/csv)")
             .Accepts<string>("text/csv")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
-        group.MapGet("/receiving-units", SearchUnitsAsync).AllowAnonymous().WithName("SearchReceivingUnits")
+        group.MapGet("/receiving-units", SearchUnitsAsync).AllowAnonymous().WithName("SearchReceivingUnits").WithExamples(response: new { items = new[] { IntakeExamples.ReceivingUnit }, total = 1 })
             .WithSummary("Receiving units (communes and the city level), diacritics-insensitive q");
-        group.MapGet("/receiving-units/{id}", GetUnitAsync).AllowAnonymous().WithName("GetReceivingUnit")
+        group.MapGet("/receiving-units/{id}", GetUnitAsync).AllowAnonymous().WithName("GetReceivingUnit").WithExamples(response: IntakeExamples.ReceivingUnit)
             .WithSummary("One receiving unit");
         return group;
     }

@@ -1,3 +1,4 @@
+using Procedures.ServiceDefaults;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using Procedures.Messaging.Audit;
@@ -14,7 +15,7 @@ public static class Serve
 {
     public static RouteGroupBuilder MapServe(this RouteGroupBuilder group)
     {
-        group.MapGet("/{id:guid}", GetAsync).WithName("GetDocument")
+        group.MapGet("/{id:guid}", GetAsync).WithName("GetDocument").WithExamples(response: IntakeExamples.Document)
             .WithSummary("A document's metadata (personal data: audited)")
             .RequireScope(Scopes.DossiersSubmit, Scopes.Reception, Scopes.Processing);
         group.MapGet("/{id:guid}/content", GetContentAsync).WithName("GetDocumentContent")

@@ -30,7 +30,7 @@ public static class Upload
     public static RouteGroupBuilder MapUpload(this RouteGroupBuilder group)
     {
         group.MapPost("/", HandleAsync)
-            .WithName("UploadDocument")
+            .WithName("UploadDocument").WithExamples(response: IntakeExamples.Document)
             .WithSummary("Upload a document of a dossier (tải lên thành phần hồ sơ) before submitting the dossier")
             .WithDescription("multipart/form-data: part `file` (PDF, JPEG, PNG or TIFF by content), field `digitised` (true|false, số hóa), " +
                              "optional field `componentCode` (mã thành phần hồ sơ).")

@@ -1,3 +1,4 @@
+using Procedures.ServiceDefaults;
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
@@ -21,9 +22,9 @@ public static class Read
 
     public static RouteGroupBuilder MapRead(this RouteGroupBuilder group)
     {
-        group.MapGet("/{code}", GetAsync).WithName("GetDossier").WithSummary("One dossier as submitted (personal data: audited)")
+        group.MapGet("/{code}", GetAsync).WithName("GetDossier").WithExamples(response: IntakeExamples.Dossier).WithSummary("One dossier as submitted (personal data: audited)")
             .RequireScope(Scopes.DossiersSubmit, Scopes.Reception, Scopes.Processing);
-        group.MapGet("/", ListAsync).WithName("ListDossiers").WithSummary("Dossiers of the caller's agency, newest code last, keyset-paged")
+        group.MapGet("/", ListAsync).WithName("ListDossiers").WithExamples(response: IntakeExamples.DossierPage).WithSummary("Dossiers of the caller's agency, newest code last, keyset-paged")
             .RequireScope(Scopes.DossiersSubmit, Scopes.Reception, Scopes.Processing);
         return group;
     }

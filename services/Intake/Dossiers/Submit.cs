@@ -24,6 +24,7 @@ public static partial class Submit
     {
         group.MapPost("/", HandleAsync)
             .WithName("SubmitDossier")
+            .WithExamples(IntakeExamples.SubmitRequest, IntakeExamples.SubmitResponse)
             .WithSummary("Submit a dossier (nộp hồ sơ)")
             .RequireScope(Scopes.DossiersSubmit)
             .RequireIdempotencyKey()

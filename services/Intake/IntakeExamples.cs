@@ -1,0 +1,84 @@
+namespace Procedures.Intake;
+
+/// <summary>Example bodies shown in Intake's OpenAPI document (realistic values from the seeded catalogue).</summary>
+internal static class IntakeExamples
+{
+    public const string Code = "26740.H29-261129-0001";
+
+    public static readonly object SubmitRequest = new
+    {
+        procedureCode = "1.003677",
+        receivingUnit = "26740.H29",
+        channel = 2,
+        applicant = new { kind = "citizen", name = "Nguyễn Văn An", citizenId = "079203001234", phone = "0912345678", email = "an@example.vn", vneidLevel2 = true },
+        summary = "Khai báo tạm vắng",
+        documents = new object[]
+        {
+            new { componentCode = "TP01", documentId = "3f2b1c9e-6a51-4f0e-9d7b-2c4e8a1f0b6d" },
+            new { componentCode = "TP02", reusedFrom = "KQ-2025-000123", fromCitizenStore = true },
+        },
+    };
+
+    public static readonly object SubmitResponse = new { dossierCode = Code, status = 1, submittedAt = "2026-11-28T18:29:01Z" };
+
+    public static readonly object Dossier = new
+    {
+        code = Code, procedureCode = "1.003677", receivingUnit = "26740.H29", channel = 2, applicantName = "Nguyễn Văn An",
+        submittedAt = "2026-11-28T18:29:01Z",
+    };
+
+    public static readonly object DossierPage = new { items = new[] { Dossier }, nextAfter = (string?)null };
+
+    public static readonly object Document = new
+    {
+        id = "3f2b1c9e-6a51-4f0e-9d7b-2c4e8a1f0b6d", sha256 = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+        size = 48213, mediaType = "application/pdf", digitised = true,
+    };
+
+    public static readonly object ProcedureSearch = new
+    {
+        items = new[]
+        {
+            new
+            {
+                code = "1.004222", version = 1, status = "published", name = "Đăng ký thường trú", field = "Đăng ký, quản lý cư trú",
+                level = "commune", decidingAgency = "commune-police", processingTime = new { amount = 7, unit = "working-days" },
+                onlineLevel = "unknown", feeBearing = true,
+            },
+        },
+        total = 1, limit = 50, offset = 0,
+    };
+
+    public static readonly object ReceivingUnit = new
+    {
+        id = "26740.H29", name = "Phường Sài Gòn", type = "phuong", level = "commune", adminCode = "26740", localScheme = true,
+    };
+
+    public static readonly object ProcedureInput = new
+    {
+        code = "1.004222.H29", name = "Đăng ký thường trú", field = "Đăng ký, quản lý cư trú", level = "commune",
+        decidingAgency = "commune-police",
+        documents = new[] { new { code = "TP01", name = "Tờ khai thay đổi thông tin cư trú (Mẫu CT01)", required = true } },
+        fees = new[] { new { code = "LP01", name = "Lệ phí đăng ký cư trú", amountVnd = 20000, payableWhen = "on-submission" } },
+        processingTime = new { amount = 7, unit = "working-days" }, onlineLevel = "partial", resultForm = "electronic",
+        boundaryFree = true, effectiveFrom = "2026-01-01", publishedOn = "2025-12-20",
+    };
+
+    public static readonly object ProcedureVersion = new
+    {
+        code = "1.004222", version = 1, status = "published", openForSubmission = true, name = "Đăng ký thường trú",
+        field = "Đăng ký, quản lý cư trú", level = "commune", decidingAgency = "commune-police",
+        documents = new[] { new { code = "TP01", name = "Tờ khai thay đổi thông tin cư trú (Mẫu CT01, Thông tư 53/2025/TT-BCA)", required = true } },
+        fees = new[] { new { code = "LP01", name = "Phí, lệ phí", amountVnd = 20000, payableWhen = (string?)null } },
+        feeBearing = true, processingTime = new { amount = 7, unit = "working-days" }, onlineLevel = "unknown", resultForm = "unknown",
+        boundaryFree = (bool?)null, effectiveFrom = (string?)null, publishedOn = (string?)null, publishedOnTime = (bool?)null,
+    };
+
+    public static readonly object ProcedureDetail = new
+    {
+        current = ProcedureVersion,
+        versions = new[] { new { version = 1, createdAt = "2026-11-28T18:20:00Z" } },
+    };
+
+    public static readonly object ImportReport = new { created = 2, changed = 1, unchanged = 54 };
+}
