@@ -8,7 +8,8 @@ namespace Procedures.ServiceDefaults;
 /// Turns exceptions into problem details. Malformed requests (unreadable JSON, wrong types, oversized
 /// bodies) are the client's fault and answer 4xx; anything else is a 500 without internals.
 /// </summary>
-internal sealed partial class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger)
+internal sealed partial class ProblemExceptionHandler(
+    IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger, Microsoft.Extensions.Hosting.IHostEnvironment environment)
     : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
@@ -18,7 +19,9 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
             BadHttpRequestException bad => Problems.Create(bad.StatusCode, "malformed-request",
                 "Yêu cầu không đọc được", "Malformed request", bad.Message),
             _ => Problems.Create(StatusCodes.Status500InternalServerError, "internal-error",
-                "Lỗi hệ thống", "Internal error", "The error was logged with the trace id of this request."),
+                "Lỗi hệ thống", "Internal error", environment.EnvironmentName == "Development"
+                    ? $"{exception.GetType().Name}: {exception.Message}" // local development only: never in production
+                    : "The error was logged with the trace id of this request."),
         };
         if (problem.Status >= 500) LogUnhandled(exception);
         problem.Extensions["traceId"] = System.Diagnostics.Activity.Current?.TraceId.ToString() ?? context.TraceIdentifier;

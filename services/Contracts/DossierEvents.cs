@@ -20,7 +20,12 @@ public sealed record DossierSubmitted(
     string? DecidingAgency = null,
     string? Summary = null,
     IReadOnlyList<SubmittedDocument>? Documents = null,
-    IReadOnlyList<DossierFee>? Fees = null);
+    IReadOnlyList<DossierFee>? Fees = null,
+    ProcessingTerm? ProcessingTime = null);
+
+/// <summary>The legal processing time that applies to the dossier (its channel's term): amount + unit
+/// (<c>working-days</c>, <c>calendar-days</c> or <c>working-hours</c>).</summary>
+public sealed record ProcessingTerm(int Amount, string Unit);
 
 /// <summary>LoaiDoiTuong (1 citizen, 2 enterprise), SoGiayToChuHoSo, contacts, TaiKhoanDuocXacThucVoiVNeID.</summary>
 public sealed record ApplicantIdentity(int Kind, string IdNumber, string? Phone, string? Email, bool VneidLevel2);
@@ -38,7 +43,15 @@ public sealed record DossierStatusChanged(
     long Sequence,
     DossierStatus Status,
     DateTimeOffset OccurredAt,
-    string? Content);
+    string? Content,
+    DateTimeOffset? AppointmentAt = null,
+    DateTimeOffset? OriginalAppointmentAt = null,
+    int SupplementRequests = 0,
+    string? Actor = null,
+    string? Role = null,
+    string? Department = null,
+    string? ReceivingUnit = null,
+    string? DecidingAgency = null);
 
 /// <summary>PortalSync got the national portal's acknowledgement for a dossier up to <see cref="Sequence"/>.</summary>
 public sealed record DossierSynced(

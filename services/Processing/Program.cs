@@ -15,6 +15,7 @@ var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapAuditEndpoints().RequireScope(Scopes.Audit);
 app.MapCalendar();
+app.MapActions();
 app.Run();
 
 public partial class Program;

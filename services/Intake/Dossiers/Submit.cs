@@ -119,7 +119,13 @@ public static partial class Submit
         await Outbox.PublishAsync(tx, new DossierSubmitted(code.Value, request.ProcedureCode!, request.ReceivingUnit!,
             (SubmissionChannel)request.Channel!.Value, applicant.Name!, now,
             new ApplicantIdentity(applicant.PortalKind, applicant.IdNumber, applicant.Phone, applicant.Email, applicant.VneidLevel2 ?? false),
-            ProcedureVersion: procedure.Version, DecidingAgency: decidingAgency, Summary: request.Summary, Documents: documents, Fees: fees), ct);
+            ProcedureVersion: procedure.Version, DecidingAgency: decidingAgency, Summary: request.Summary, Documents: documents, Fees: fees,
+            ProcessingTime: procedure.ProcessingTimeFor(channel) is { } term ? new ProcessingTerm(term.Amount, term.Unit switch
+            {
+                ProcessingUnit.WorkingDays => "working-days",
+                ProcessingUnit.CalendarDays => "calendar-days",
+                _ => "working-hours",
+            }) : null), ct);
         await AuditLog.AppendAsync(tx, AuditActor.FromRequest(http, caller.ClientId, caller.Agency),
             new AuditEntry("dossier.submit", code.Value, PersonalData: true), now, ct);
         var response = new Response(code.Value, (int)DossierStatus.Submitted, now);

@@ -1,0 +1,90 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Procedures.Contracts;
+using Procedures.TestInfrastructure;
+
+namespace Procedures.EndToEnd.Tests;
+
+[Collection(SystemCollection.Name)]
+public sealed class LifecycleTests(SystemFixture system)
+{
+    private HttpClient Processing => system.Client(ResourceNames.Processing);
+
+    private async Task<HttpResponseMessage> ActAsync(string code, string action, string token)
+        => await Processing.SendAsync(new HttpRequestMessage(HttpMethod.Post, $"/api/v1/dossiers/{code}/actions/{action}")
+        {
+            Content = JsonContent.Create(new { officer = "Nguyễn Thị Hoa", role = "Chuyên viên", department = "Một cửa", content = $"Thao tác {action}" }),
+        }.WithToken(token));
+
+    private async Task<JsonElement> ExpectAsync(string code, string action, string token, int status)
+    {
+        using var response = await ActAsync(code, action, token);
+        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{action}: {(int)response.StatusCode} {body}");
+        Assert.Equal(status, body.GetProperty("status").GetInt32());
+        return body;
+    }
+
+    [Fact]
+    public async Task A_dossier_runs_its_whole_life_and_the_portal_holds_the_final_status_and_ordered_history()
+    {
+        var sandbox = system.Client(ResourceNames.Sandbox);
+        var clerk = await Tokens.ForClientAsync(sandbox, "phuong-sai-gon");
+        var stranger = await Tokens.ForClientAsync(sandbox, "phuong-tan-dinh");
+        using var created = await system.Client(ResourceNames.Intake).SendAsync(Submissions.Post("26740.H29", clerk));
+        var code = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("dossierCode").GetString()!;
+
+        // Processing learns of the dossier from DossierSubmitted; until then it is unknown there.
+        var accepted = await Eventually.Until(async () =>
+        {
+            using var r = await ActAsync(code, "accept", clerk);
+            return ((int)r.StatusCode, await r.Content.ReadAsStringAsync());
+        }, r => r.Item1 != 404, TimeSpan.FromSeconds(30), "Processing to record the submission and accept it");
+        Assert.True(accepted.Item1 == 200, accepted.Item2 + string.Join("\n", system.Logs.Where(l => l.Contains("Exception")).TakeLast(3)));
+        Assert.Equal(HttpStatusCode.NotFound, (await ActAsync(code, "start-processing", stranger)).StatusCode);
+
+        await ExpectAsync(code, "start-processing", clerk, 4);
+        using (var illegal = await ActAsync(code, "return-result", clerk))
+        {
+            Assert.Equal(HttpStatusCode.Conflict, illegal.StatusCode);
+            var problem = JsonDocument.Parse(await illegal.Content.ReadAsStringAsync()).RootElement;
+            Assert.Equal(4, problem.GetProperty("currentStatus").GetInt32());
+            Assert.Equal([5, 6, 8, 9, 7], problem.GetProperty("allowedStatuses").EnumerateArray().Select(e => e.GetInt32()).ToArray());
+        }
+        var before = await ExpectAsync(code, "request-supplement", clerk, 5);
+        var resumed = await ExpectAsync(code, "supplement-received", clerk, 4);
+        Assert.True(resumed.GetProperty("appointmentAt").GetDateTimeOffset() > before.GetProperty("appointmentAt").GetDateTimeOffset());
+        Assert.Equal(before.GetProperty("originalAppointmentAt").GetDateTimeOffset(), resumed.GetProperty("originalAppointmentAt").GetDateTimeOffset());
+        await ExpectAsync(code, "request-supplement", clerk, 5);
+        var second = await ExpectAsync(code, "supplement-received", clerk, 4);
+        Assert.True(second.GetProperty("countsOverdueForSupplements").GetBoolean());
+        await ExpectAsync(code, "decide", clerk, 9);
+        var last = await ExpectAsync(code, "return-result", clerk, 10);
+        Assert.Equal(9, last.GetProperty("sequence").GetInt64());
+
+        var portal = await Eventually.Until(async () => await sandbox.GetFromJsonAsync<JsonElement>($"/portal/dossiers/{code}"),
+            p => p.GetProperty("record").GetProperty("TrangThaiHoSo").GetInt32() == 10, TimeSpan.FromSeconds(60), "the final status at the portal");
+        var statuses = portal.GetProperty("history").EnumerateArray().Select(h => h.GetProperty("TrangThai").GetInt32()).ToArray();
+        Assert.Equal([1, 2, 4, 5, 4, 5, 4, 9, 10], statuses);
+    }
+
+    [Fact]
+    public async Task Concurrent_actions_on_one_dossier_are_serialised_never_both_applied()
+    {
+        var clerk = await Tokens.ForClientAsync(system.Client(ResourceNames.Sandbox), "phuong-sai-gon");
+        using var created = await system.Client(ResourceNames.Intake).SendAsync(Submissions.Post("26740.H29", clerk));
+        var code = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("dossierCode").GetString()!;
+        var accepted = await Eventually.Until(async () =>
+        {
+            using var r = await ActAsync(code, "accept", clerk);
+            return ((int)r.StatusCode, await r.Content.ReadAsStringAsync());
+        }, r => r.Item1 != 404, TimeSpan.FromSeconds(30), "the dossier to be accepted");
+        Assert.True(accepted.Item1 == 200, accepted.Item2);
+
+        // Two officers press "start processing" at once: exactly one wins, the other gets a 409.
+        var results = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => ActAsync(code, "start-processing", clerk)));
+        Assert.Single(results, r => r.StatusCode == HttpStatusCode.OK);
+        Assert.All(results.Where(r => r.StatusCode != HttpStatusCode.OK), r => Assert.Equal(HttpStatusCode.Conflict, r.StatusCode));
+    }
+}
