@@ -8,7 +8,8 @@ PortCheck.ExitIfTaken(builder);
 var infra = Infrastructure.Add(builder); // Postgres + RabbitMQ: containers if an engine answers, else local executables
 
 var sandbox = builder.AddProject<Projects.NationalPortalSandbox>(Sandbox)       // national portal, payment platform,
-    .AsIdentityProvider();                                                       // and the city's identity provider
+    .AsIdentityProvider()                                                        // and the city's identity provider
+    .WithHardening();
 
 var intake = builder.AddProject<Projects.Intake>(Intake).WithInfrastructure(infra, Intake);
 var processing = builder.AddProject<Projects.Processing>(Processing).WithInfrastructure(infra, Processing);

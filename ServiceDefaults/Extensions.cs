@@ -73,7 +73,8 @@ public static class ServiceDefaultsExtensions
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         app.UseExceptionHandler();
-        app.UseStatusCodePages();
+        app.UseProblemStatusPages();
+        app.UseRequestTextGuard();
         app.UseSecurityHeaders();
         app.UseAuthentication();
         app.UseRateLimiter();
@@ -81,7 +82,7 @@ public static class ServiceDefaultsExtensions
         // Public: health, the API description and its reference UI.
         app.MapHealthChecks(HealthPath).AllowAnonymous();
         app.MapHealthChecks(AlivePath, new HealthCheckOptions { Predicate = r => r.Tags.Contains("live") }).AllowAnonymous();
-        app.MapOpenApi().AllowAnonymous();
+        app.MapOpenApi("/openapi/v1.json").AllowAnonymous(); // only the one document: any other name is an ordinary 404
         app.MapScalarApiReference().AllowAnonymous();
         return app;
     }

@@ -19,10 +19,17 @@ public static class TextInput
         {
             var c = text[i];
             if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1])) { i++; continue; }
-            if (char.IsSurrogate(c)) return Problem.InvalidUnicode;
+            if (char.IsSurrogate(c) || c is '\uFFFE' or '\uFFFF') return Problem.InvalidUnicode; // lone surrogates, noncharacters
             if (char.IsControl(c)) return Problem.ControlCharacter;
         }
-        normalized = text.Normalize(NormalizationForm.FormC).Trim();
+        try
+        {
+            normalized = text.Normalize(NormalizationForm.FormC).Trim();
+        }
+        catch (ArgumentException)
+        {
+            return Problem.InvalidUnicode; // anything else Normalize cannot handle
+        }
         return Problem.None;
     }
 

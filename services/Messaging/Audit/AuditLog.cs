@@ -20,7 +20,8 @@ public sealed record AuditActor(string ClientId, string Agency, string? Reason, 
     {
         // Header values are ASCII: a Vietnamese reason arrives percent-encoded UTF-8 (RFC 3986), as browsers send it.
         var reason = Uri.UnescapeDataString(http.Request.Headers[ReasonHeader].ToString());
-        reason = new string(reason.Where(c => !char.IsControl(c)).Take(500).ToArray());
+        // Bounded by whole code points (never half a surrogate pair), without control characters.
+        reason = string.Concat(reason.EnumerateRunes().Where(r => !System.Text.Rune.IsControl(r)).Take(500).Select(r => r.ToString()));
         return new AuditActor(clientId, agency, reason.Length == 0 ? null : reason,
             System.Diagnostics.Activity.Current?.TraceId.ToString() ?? http.TraceIdentifier);
     }

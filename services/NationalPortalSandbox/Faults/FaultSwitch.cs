@@ -28,7 +28,8 @@ public sealed class FaultSwitch
         group.MapGet("/portal", (FaultSwitch faults) => faults.Portal);
         group.MapPut("/portal", (PortalFaults settings, FaultSwitch faults) =>
         {
-            if (settings.ErrorRate is < 0 or > 1 || settings.LatencyRate is < 0 or > 1 || settings.LatencyMs is < 0 or > 120_000)
+            if (!double.IsFinite(settings.ErrorRate) || !double.IsFinite(settings.LatencyRate)
+                || settings.ErrorRate is < 0 or > 1 || settings.LatencyRate is < 0 or > 1 || settings.LatencyMs is < 0 or > 120_000)
                 return Results.Problem(statusCode: 400, title: "Tỷ lệ phải trong [0,1], độ trễ trong [0,120000] ms / Rates must be in [0,1], latency in [0,120000] ms");
             faults.Portal = settings;
             return Results.Ok(settings);

@@ -27,7 +27,15 @@ public sealed class TokenEndpoint(IOptions<IdentitySettings> options, TimeProvid
     {
         if (!request.HasFormContentType)
             return Error("invalid_request", "Use application/x-www-form-urlencoded.");
-        var form = await request.ReadFormAsync();
+        IFormCollection form;
+        try
+        {
+            form = await request.ReadFormAsync();
+        }
+        catch (Exception ex) when (ex is InvalidDataException or BadHttpRequestException or IOException)
+        {
+            return Error("invalid_request", "The form body cannot be read.");
+        }
         if (form["grant_type"] != "client_credentials")
             return Error("unsupported_grant_type", "Only client_credentials is supported.");
 

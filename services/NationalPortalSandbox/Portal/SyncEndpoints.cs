@@ -20,7 +20,31 @@ public static class SyncEndpoints
             store.Find(code) is { } d ? Results.Ok(d.Snapshot()) : Results.NotFound());
     }
 
-    private static async Task<IResult> SyncAsync(string operation, JsonObject body, HttpContext http, PortalStore store, FaultSwitch faults)
+    private static async Task<IResult> SyncAsync(string operation, System.Text.Json.JsonElement element, HttpContext http, PortalStore store, FaultSwitch faults)
+    {
+        if (element.ValueKind != System.Text.Json.JsonValueKind.Object)
+            return Results.Ok(Answer("1", "Dữ liệu phải là đối tượng JSON / The payload must be a JSON object"));
+        JsonObject body;
+        try
+        {
+            body = JsonObject.Create(element)!;
+        }
+        catch (ArgumentException)
+        {
+            return Results.Ok(Answer("1", "Trường bị lặp / Duplicated field"));
+        }
+        try
+        {
+            return await ApplyAsync(operation, body, http, store, faults);
+        }
+        catch (InvalidOperationException)
+        {
+            // e.g. a string with invalid UTF-8: the real portal answers with an error code, not a crash
+            return Results.Ok(Answer("1", "Dữ liệu không hợp lệ / Invalid payload"));
+        }
+    }
+
+    private static async Task<IResult> ApplyAsync(string operation, JsonObject body, HttpContext http, PortalStore store, FaultSwitch faults)
     {
         var fault = faults.Portal;
         if (fault.LatencyMs > 0 && Random.Shared.NextDouble() < fault.LatencyRate)
@@ -28,7 +52,7 @@ public static class SyncEndpoints
         if (fault.Down || Random.Shared.NextDouble() < fault.ErrorRate)
             return Results.Json(Answer("503", "Cổng tạm thời không phục vụ / Portal unavailable"), statusCode: 503);
 
-        var code = body["MaHoSo"]?.GetValue<string>();
+        var code = body["MaHoSo"] is JsonValue value && value.TryGetValue<string>(out var text) && text.Length is > 0 and <= 100 ? text : null;
         var error = operation switch
         {
             "create" or "update" => ValidateRecord(body),

@@ -74,8 +74,11 @@ public static class CalendarApi
         try
         {
             if (table.ValueKind != JsonValueKind.Object || YearTable.Parse(year, json) is null) throw new FormatException("not a year table");
+            if (table.EnumerateObject().Select(p => p.Name).FirstOrDefault(n => !KnownMembers.Contains(n)) is { } unknown)
+                throw new FormatException($"unknown member '{unknown}'");
+            if (!CleanText(table)) throw new FormatException("text with control characters or invalid Unicode");
         }
-        catch (FormatException ex)
+        catch (Exception ex) when (ex is FormatException or InvalidOperationException) // invalid UTF-8 inside a string, too
         {
             return (ProblemHttpResult)Problems.Validation([new("body", "days-off-table",
                 "Bảng ngày nghỉ không hợp lệ: " + ex.Message, "The days-off table is invalid: " + ex.Message)], "invalid-days-off-table");
@@ -94,6 +97,18 @@ public static class CalendarApi
         calendars.Invalidate();
         return await YearAsync(year, calendars, ct) is { Result: Ok<YearResponse> ok } ? ok : throw new InvalidOperationException();
     }
+
+    private static readonly HashSet<string> KnownMembers =
+        ["days_off", "working_saturdays", "periods", "unconfirmed", "sources", "notes", "basis"];
+
+    /// <summary>Every string and member name must be storable text (the table is kept as jsonb).</summary>
+    private static bool CleanText(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.String => TextInput.Check(element.GetString(), out _) == TextInput.Problem.None,
+        JsonValueKind.Array => element.EnumerateArray().All(CleanText),
+        JsonValueKind.Object => element.EnumerateObject().All(p => TextInput.Check(p.Name, out _) == TextInput.Problem.None && CleanText(p.Value)),
+        _ => true,
+    };
 
     private static string KindText(SpecialDayKind kind) => kind switch
     {
