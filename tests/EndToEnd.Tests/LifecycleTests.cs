@@ -64,7 +64,9 @@ public sealed class LifecycleTests(SystemFixture system)
         Assert.Equal(9, last.GetProperty("sequence").GetInt64());
 
         var portal = await Eventually.Until(async () => await sandbox.GetFromJsonAsync<JsonElement>($"/portal/dossiers/{code}"),
-            p => p.GetProperty("record").GetProperty("TrangThaiHoSo").GetInt32() == 10, TimeSpan.FromSeconds(60), "the final status at the portal");
+            // The record and the history are two portal calls: wait until both carry the last sequence.
+            p => p.GetProperty("record").GetProperty("TrangThaiHoSo").GetInt32() == 10 && p.GetProperty("history").GetArrayLength() == 9,
+            TimeSpan.FromSeconds(60), "the final status and full history at the portal");
         var statuses = portal.GetProperty("history").EnumerateArray().Select(h => h.GetProperty("TrangThai").GetInt32()).ToArray();
         Assert.Equal([1, 2, 4, 5, 4, 5, 4, 9, 10], statuses);
     }
