@@ -92,7 +92,9 @@ public sealed class RecordSubmissionTests(InfrastructureFixture infra) : IAsyncL
         Assert.Equal((1L, (short)1, SubmittedAt), (history.Sequence, history.Status, history.OccurredAt));
 
         var announced = Assert.Single(await AnnouncedAsync());
-        Assert.Equal(new DossierStatusChanged(code, 1, DossierStatus.Submitted, SubmittedAt, history.Content), announced);
+        // Without a deciding agency in the submission, the receiving unit decides; both route the event per agency.
+        Assert.Equal(new DossierStatusChanged(code, 1, DossierStatus.Submitted, SubmittedAt, history.Content,
+            ReceivingUnit: "38.98.H29", DecidingAgency: "38.98.H29"), announced);
     }
 
     [Fact]
