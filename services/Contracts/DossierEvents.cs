@@ -51,7 +51,41 @@ public sealed record DossierStatusChanged(
     string? Role = null,
     string? Department = null,
     string? ReceivingUnit = null,
-    string? DecidingAgency = null);
+    string? DecidingAgency = null,
+    DateTimeOffset? ReceivedAt = null,
+    long PausedSeconds = 0,
+    IReadOnlyList<SupplementRound>? Supplements = null,
+    IReadOnlyList<ResultDocument>? Results = null,
+    int? PaidOnline = null,
+    bool LateReception = false,
+    SubmissionChannel? ReturnChannel = null,
+    string? ProcedureCode = null,
+    DossierApology? Apology = null);
+
+/// <summary>DanhSachHoSoBoSung: one supplementation round (request, the applicant's answer, appointment before and after).</summary>
+public sealed record SupplementRound(DateTimeOffset RequestedAt, DateTimeOffset? ReceivedAt, DateTimeOffset? PreviousAppointmentAt,
+    DateTimeOffset? NewAppointmentAt);
+
+/// <summary>DanhSachGiayToKetQua: a result document; an electronic result carries its code and file reference.</summary>
+public sealed record ResultDocument(string Name, string? ElectronicResultCode, string? FileReference);
+
+/// <summary>Form 04 facts on the status event that carries an apology (the status is unchanged, the appointment moves).</summary>
+public sealed record DossierApology(string Reason, string SignedBy, DateTimeOffset NewAppointmentAt, bool OnTime);
+
+/// <summary>An open dossier's legal due moment is near (the configured lead time before it).</summary>
+public sealed record DossierAtRisk(string DossierCode, DateTimeOffset DueAt, string ReceivingUnit, string? DecidingAgency,
+    string? ProcedureCode, DateTimeOffset RaisedAt);
+
+/// <summary>An open dossier passed its legal due moment (original appointment date plus supplementation pauses).</summary>
+public sealed record DossierOverdue(string DossierCode, DateTimeOffset DueAt, string ReceivingUnit, string? DecidingAgency,
+    string? ProcedureCode, DateTimeOffset RaisedAt);
+
+/// <summary>
+/// Form 04: the agency apologised and set a new appointment date. <see cref="OnTime"/> is false when it was issued after
+/// the legal due moment; a late dossier without an on-time apology is non-compliant.
+/// </summary>
+public sealed record ApologyIssued(string DossierCode, long Sequence, DateTimeOffset IssuedAt, DateTimeOffset DueAt,
+    DateTimeOffset NewAppointmentAt, string Reason, string SignedBy, bool OnTime, string ReceivingUnit, string? DecidingAgency);
 
 /// <summary>PortalSync got the national portal's acknowledgement for a dossier up to <see cref="Sequence"/>.</summary>
 public sealed record DossierSynced(
