@@ -80,7 +80,7 @@ public sealed class PortalSyncTests(SystemFixture system)
         var codes = new System.Collections.Concurrent.ConcurrentBag<string>();
         try
         {
-            await SetFaultsAsync(new { errorRate = 0.3, latencyRate = 0.1, latencyMs = 2000 });
+            await SetFaultsAsync(new { errorRate = 0.3, latencyRate = 0.1, latencyMs = 2000, ackLossRate = 0.05 });
             using var gate = new SemaphoreSlim(8);
             var outage = Task.CompletedTask;
             var lives = Enumerable.Range(0, Dossiers).Select(async i =>
@@ -98,9 +98,9 @@ public sealed class PortalSyncTests(SystemFixture system)
             // Half-way through the traffic, the portal goes fully down for 30 s (the scenario's outage, not a wait for readiness).
             await Task.WhenAny(Task.WhenAll(lives), Eventually.Until(() => Task.FromResult(codes.Count >= Dossiers / 2),
                 TimeSpan.FromMinutes(5), "half of the lifecycles"));
-            await SetFaultsAsync(new { errorRate = 0.3, latencyRate = 0.1, latencyMs = 2000, down = true });
+            await SetFaultsAsync(new { errorRate = 0.3, latencyRate = 0.1, latencyMs = 2000, ackLossRate = 0.05, down = true });
             await Task.Delay(TimeSpan.FromSeconds(30));
-            await SetFaultsAsync(new { errorRate = 0.3, latencyRate = 0.1, latencyMs = 2000 });
+            await SetFaultsAsync(new { errorRate = 0.3, latencyRate = 0.1, latencyMs = 2000, ackLossRate = 0.05 });
             await Task.WhenAll(lives);
         }
         finally
