@@ -25,6 +25,10 @@ public class SystemFixture : IAsyncLifetime
 
     public DistributedApplication App { get; private set; } = null!;
 
+    /// <summary>This system's private Postgres (password "procedures-dev") and RabbitMQ management (guest) ports.</summary>
+    public int PostgresPort { get; } = FreePort.Next();
+    public int RabbitMqManagementPort { get; } = FreePort.Next();
+
     /// <summary>More AppHost settings for a variant of the system (e.g. every service as two replicas).</summary>
     protected virtual IEnumerable<string> ExtraArguments => [];
 
@@ -37,9 +41,9 @@ public class SystemFixture : IAsyncLifetime
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
         [
             $"Infrastructure:DataDir={_data}",
-            $"Infrastructure:PostgresPort={FreePort.Next()}",
+            $"Infrastructure:PostgresPort={PostgresPort}",
             $"Infrastructure:RabbitMqPort={FreePort.Next()}",
-            $"Infrastructure:RabbitMqManagementPort={FreePort.Next()}",
+            $"Infrastructure:RabbitMqManagementPort={RabbitMqManagementPort}",
             $"Infrastructure:RabbitMqDistributionPort={FreePort.Next()}",
             // The fuzz test sends thousands of requests from one address; rate limiting is not what it tests.
             "Hardening:RequestsPerMinutePerClient=1000000",
