@@ -36,7 +36,22 @@ public static class ReconciliationReport
                 "Only the city's control office sees the reconciliation"));
         if (!DateOnly.TryParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
             return Problems.Validation([new("date", "format", "Ngày phải có dạng yyyy-MM-dd", "date is required, as yyyy-MM-dd")]);
+        try
+        {
+            return TypedResults.Ok(await BuildAsync(day, db, platform, ct));
+        }
+        catch (PlatformUnavailableException ex)
+        {
+            return Problems.Result(Problems.Create(StatusCodes.Status503ServiceUnavailable, "payment-platform-unavailable",
+                "Không lấy được danh sách giao dịch từ nền tảng thanh toán", "The payment platform's list of the day could not be fetched", ex.Message));
+        }
+    }
 
+    public sealed class PlatformUnavailableException(string message) : Exception(message);
+
+    /// <summary>The report of <paramref name="day"/> (Vietnam time); throws <see cref="PlatformUnavailableException"/> without the platform's list.</summary>
+    public static async Task<Report> BuildAsync(DateOnly day, NpgsqlDataSource db, PlatformClient platform, CancellationToken ct)
+    {
         PlatformAnswer answer;
         try
         {
@@ -44,9 +59,9 @@ public static class ReconciliationReport
         }
         catch (Exception ex) when (ex is HttpRequestException or Polly.CircuitBreaker.BrokenCircuitException or Polly.Timeout.TimeoutRejectedException)
         {
-            return Unavailable(ex.GetType().Name);
+            throw new PlatformUnavailableException(ex.GetType().Name);
         }
-        if (answer.Payload?["GiaoDich"] is not JsonArray rows) return Unavailable(answer.ToString());
+        if (answer.Payload?["GiaoDich"] is not JsonArray rows) throw new PlatformUnavailableException(answer.ToString());
         var theirs = rows.OfType<JsonObject>().Select(r => new PlatformEntry(PlatformProtocol.TextOf(r, "MaThamChieu") ?? "",
             PlatformProtocol.TryParseAmount(PlatformProtocol.TextOf(r, "SoTien"), out var a) ? a : 0, PlatformProtocol.TextOf(r, "TrangThai") ?? "",
             PlatformProtocol.TextOf(r, "MaGiaoDich"))).ToList();
@@ -58,13 +73,9 @@ public static class ReconciliationReport
             WHERE requested_at >= @start AND requested_at < @end
             """, new { start, end = start.AddDays(1) }, cancellationToken: ct))).AsList();
 
-        return TypedResults.Ok(new Report(day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), ours.Count, theirs.Count,
+        return new Report(day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), ours.Count, theirs.Count,
             ours.Where(e => PaymentStates.IsPaid(e.State)).Sum(e => e.AmountVnd),
             theirs.Where(e => e.State is PlatformProtocol.Succeeded or PlatformProtocol.Refunded).Sum(e => e.AmountVnd),
-            Reconciliation.Compare(ours, theirs)));
+            Reconciliation.Compare(ours, theirs));
     }
-
-    private static IResult Unavailable(string detail) => Problems.Result(Problems.Create(StatusCodes.Status503ServiceUnavailable,
-        "payment-platform-unavailable", "Không lấy được danh sách giao dịch từ nền tảng thanh toán",
-        "The payment platform's list of the day could not be fetched", detail));
 }

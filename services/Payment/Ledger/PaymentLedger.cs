@@ -23,7 +23,7 @@ public sealed record LivePayment(string Reference, string State);
 public static class PaymentLedger
 {
     private sealed record Row(Guid Id, string DossierCode, long AmountVnd, string State, string Reference, DateTimeOffset RequestedAt,
-        string? PaymentUrl, string? TransactionId, DateTimeOffset? PaidAt, int? PaidOnline, string? RefundReason, short? LastStatus);
+        string? PaymentUrl, string? TransactionId, DateTimeOffset? PaidAt, short? PaidOnline, string? RefundReason, short? LastStatus);
 
     /// <summary>Creates a payment request in state new (INIT is sent by the worker); null if the dossier has a live or paid one.</summary>
     public static async Task<string?> CreateAsync(NpgsqlTransaction tx, string dossierCode, long amountVnd, string trigger, DateTimeOffset now,

@@ -28,7 +28,8 @@ public sealed record PlatformAnswer(
 /// </summary>
 public sealed class PlatformClient(HttpClient http, IOptions<PlatformSettings> options, TimeProvider time)
 {
-    public static readonly ActivitySource Source = new("Procedures.Payment.Platform");
+    public const string SourceName = "Procedures.Payment.Platform";
+    public static readonly ActivitySource Source = new(SourceName);
     private readonly PlatformSettings _settings = options.Value;
 
     public Task<PlatformAnswer> InitAsync(InitRequest request, CancellationToken ct)
