@@ -55,7 +55,9 @@ public sealed class PlatformClient(HttpClient http, IOptions<PlatformSettings> o
         if (reference is not null) activity?.SetTag("payment.reference", reference);
         try
         {
-            using var response = await http.PostAsJsonAsync(_settings.MessagesPath, message, ct);
+            using var request = new HttpRequestMessage(HttpMethod.Post, _settings.MessagesPath) { Content = JsonContent.Create(message) };
+            if (activity is not null) request.Options.Set(PlatformResilience.SpanKey, activity);
+            using var response = await http.SendAsync(request, ct);
             var answer = response.IsSuccessStatusCode
                 ? await response.Content.ReadFromJsonAsync<PlatformAnswer>(ct) ?? new PlatformAnswer("empty", "Empty answer")
                 : new PlatformAnswer("http-" + (int)response.StatusCode, response.ReasonPhrase);

@@ -16,6 +16,12 @@ public static partial class PlatformResilience
 {
     public const string PipelineName = "payment-platform";
 
+    /// <summary>
+    /// The span of the message being sent, carried on the request: Polly runs some callbacks (the circuit breaker's) on
+    /// its own thread, where Activity.Current is not the caller's.
+    /// </summary>
+    public static readonly HttpRequestOptionsKey<Activity> SpanKey = new("procedures.payment.span");
+
     public static IHttpClientBuilder AddPaymentPlatformClient(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<PlatformSettings>(configuration.GetSection(PlatformSettings.Section));
@@ -36,7 +42,7 @@ public static partial class PlatformResilience
             {
                 Name = "total-timeout",
                 Timeout = s.TotalTimeout,
-                OnTimeout = args => Note(logger, "timeout", ("scope", "total"), ("timeout_ms", args.Timeout.TotalMilliseconds)),
+                OnTimeout = args => Note(logger, args.Context, "timeout", ("scope", "total"), ("timeout_ms", args.Timeout.TotalMilliseconds)),
             });
             pipeline.AddRetry(new HttpRetryStrategyOptions
             {
@@ -45,7 +51,7 @@ public static partial class PlatformResilience
                 Delay = s.RetryBaseDelay,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
-                OnRetry = args => Note(logger, "retry", ("attempt", args.AttemptNumber + 1), ("delay_ms", args.RetryDelay.TotalMilliseconds),
+                OnRetry = args => Note(logger, args.Context, "retry", ("attempt", args.AttemptNumber + 1), ("delay_ms", args.RetryDelay.TotalMilliseconds),
                     ("outcome", args.Outcome.Exception?.GetType().Name ?? ((int?)args.Outcome.Result?.StatusCode)?.ToString())),
             });
             pipeline.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
@@ -55,25 +61,26 @@ public static partial class PlatformResilience
                 MinimumThroughput = s.BreakerMinimumThroughput,
                 SamplingDuration = s.BreakerSamplingDuration,
                 BreakDuration = s.BreakDuration,
-                OnOpened = args => Note(logger, "circuit-opened", ("break_ms", args.BreakDuration.TotalMilliseconds)),
-                OnHalfOpened = _ => Note(logger, "circuit-half-opened"),
-                OnClosed = _ => Note(logger, "circuit-closed"),
+                OnOpened = args => Note(logger, args.Context, "circuit-opened", ("break_ms", args.BreakDuration.TotalMilliseconds)),
+                OnHalfOpened = args => Note(logger, args.Context, "circuit-half-opened"),
+                OnClosed = args => Note(logger, args.Context, "circuit-closed"),
             });
             pipeline.AddTimeout(new HttpTimeoutStrategyOptions
             {
                 Name = "attempt-timeout",
                 Timeout = s.AttemptTimeout,
-                OnTimeout = args => Note(logger, "timeout", ("scope", "attempt"), ("timeout_ms", args.Timeout.TotalMilliseconds)),
+                OnTimeout = args => Note(logger, args.Context, "timeout", ("scope", "attempt"), ("timeout_ms", args.Timeout.TotalMilliseconds)),
             });
         });
         return builder;
     }
 
-    /// <summary>Adds a "resilience.{name}" event to the current span and logs it.</summary>
-    private static ValueTask Note(ILogger logger, string name, params (string Key, object? Value)[] tags)
+    /// <summary>Adds a "resilience.{name}" event to the span of the message being sent and logs it.</summary>
+    private static ValueTask Note(ILogger logger, ResilienceContext context, string name, params (string Key, object? Value)[] tags)
     {
         var eventTags = new ActivityTagsCollection(tags.Select(t => new KeyValuePair<string, object?>(t.Key, t.Value)));
-        Activity.Current?.AddEvent(new ActivityEvent("resilience." + name, tags: eventTags));
+        var span = context.GetRequestMessage()?.Options.TryGetValue(SpanKey, out var carried) == true ? carried : Activity.Current;
+        span?.AddEvent(new ActivityEvent("resilience." + name, tags: eventTags));
         LogEvent(logger, name, string.Join(", ", tags.Select(t => $"{t.Key}={t.Value}")));
         return ValueTask.CompletedTask;
     }

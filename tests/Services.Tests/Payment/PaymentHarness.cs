@@ -135,6 +135,13 @@ public sealed class PaymentHarness : IAsyncDisposable
         while (await Worker.NextAsync(CancellationToken.None)) { }
     }
 
+    /// <summary>Makes every payment due now (a backoff has passed).</summary>
+    public async Task MakeDueAsync()
+    {
+        await using var c = await Db.OpenConnectionAsync();
+        await c.ExecuteAsync("UPDATE payments SET next_attempt_at = now()");
+    }
+
     public sealed record PaymentRow(string State, string? PaymentUrl, string? TransactionId, string? Receipt, string? LastError, int Attempts,
         string? FailureReason);
 
