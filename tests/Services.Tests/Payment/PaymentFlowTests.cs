@@ -231,4 +231,28 @@ public sealed class PaymentFlowTests(InfrastructureFixture infra) : IAsyncLifeti
         Assert.Equal((reference, "state", PaymentStates.Pending, PlatformProtocol.Succeeded),
             (difference.Reference, difference.Kind, difference.LocalState, difference.PlatformState));
     }
+
+    [Fact]
+    public async Task A_refund_is_sent_to_the_platform_recorded_and_evented_and_both_ledgers_agree()
+    {
+        var (reference, url) = await PendingAsync("26740.H29-261129-0008");
+        using (await _h.ChooseAsync(url, "pay")) { }
+        await StateAsync(reference, PaymentStates.Succeeded);
+        await using (var c = await _h.Db.OpenConnectionAsync())
+        await using (var tx = await c.BeginTransactionAsync())
+        {
+            await PaymentLedger.ApplyAsync(tx, reference, Outcome.RefundRequested, new OutcomeFacts(Reason: "Hồ sơ dừng xử lý / Processing stopped"),
+                DateTimeOffset.UtcNow, PaidOnlineChannel.NationalPortal, CancellationToken.None);
+            await tx.CommitAsync();
+        }
+
+        await _h.DrainAsync(); // GET_BILL and REFUND
+
+        Assert.Equal(PaymentStates.Refunded, (await _h.PaymentAsync(reference)).State);
+        var refunded = Assert.Single(await _h.EventsAsync<PaymentRefunded>());
+        Assert.Equal((reference, 20000L, "Hồ sơ dừng xử lý / Processing stopped"), (refunded.Reference, refunded.AmountVnd, refunded.Reason));
+        var report = await Procedures.Payment.Api.ReconciliationReport.BuildAsync(DateTimeOffset.UtcNow.VietnamDate(), _h.Db, _h.Client, CancellationToken.None);
+        Assert.Empty(report.Differences);
+        Assert.Equal(20000, report.PlatformPaidVnd);
+    }
 }
