@@ -31,7 +31,7 @@ public sealed partial class CallbackSender(IHttpClientFactory clients, IOptions<
         var body = Body(t, options.Value.Secret);
         if (PaymentFaultSwitch.Roll(fault.WrongChecksumRate))
             body[PlatformProtocol.Checksum] = PlatformProtocol.ComputeChecksum([t.Reference, "tampered"], options.Value.Secret);
-        var copies = PaymentFaultSwitch.Roll(fault.CallbackDuplicateRate) ? fault.DuplicateCopies : 1;
+        var copies = PaymentFaultSwitch.Roll(fault.CallbackDuplicateRate) ? fault.CopiesToSend() : 1;
         var delay = PaymentFaultSwitch.Roll(fault.CallbackDelayRate) ? TimeSpan.FromMilliseconds(fault.CallbackDelayMs) : TimeSpan.Zero;
         _ = Task.Run(async () =>
         {

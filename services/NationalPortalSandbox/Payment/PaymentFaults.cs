@@ -9,7 +9,10 @@ public sealed record PaymentFaults
     /// <summary>Share of callbacks sent <see cref="DuplicateCopies"/> times at once (0–1).</summary>
     public double CallbackDuplicateRate { get; init; }
 
-    public int DuplicateCopies { get; init; } = 3;
+    /// <summary>Copies of a duplicated callback, 2–10; 0 means 3 (every setting reads 0 when the faults are off).</summary>
+    public int DuplicateCopies { get; init; }
+
+    public int CopiesToSend() => DuplicateCopies == 0 ? 3 : DuplicateCopies;
 
     /// <summary>Share of callbacks sent after <see cref="CallbackDelayMs"/> (0–1).</summary>
     public double CallbackDelayRate { get; init; }
@@ -35,7 +38,7 @@ public sealed record PaymentFaults
         double[] rates = [CallbackLostRate, CallbackDuplicateRate, CallbackDelayRate, WrongChecksumRate, ErrorRate, LatencyRate];
         if (rates.Any(r => !double.IsFinite(r) || r is < 0 or > 1)) return "rates";
         if (LatencyMs is < 0 or > 120_000 || CallbackDelayMs is < 0 or > 120_000) return "latency";
-        return DuplicateCopies is < 2 or > 10 ? "copies" : null;
+        return DuplicateCopies is not 0 and (< 2 or > 10) ? "copies" : null;
     }
 }
 
