@@ -32,22 +32,32 @@ public static class PlatformEndpoints
         try { message = JsonObject.Create(element)!; }
         catch (ArgumentException) { return Results.Ok(Answer("1", "Trường bị lặp / Duplicated field")); }
 
-        var settings = options.Value;
+        try
+        {
+            return Results.Ok(Answer(message, http, store, options.Value, time.GetUtcNow()));
+        }
+        catch (InvalidOperationException)
+        {
+            // e.g. text that is not valid UTF-16 once decoded: the real platform answers with an error code, not a crash
+            return Results.Ok(Answer("1", "Dữ liệu không hợp lệ / Invalid payload"));
+        }
+    }
+
+    private static object Answer(JsonObject message, HttpContext http, PlatformStore store, PlatformSettings settings, DateTimeOffset now)
+    {
         var type = PlatformProtocol.TextOf(message, "LoaiBanTin");
         if (PlatformProtocol.FieldsOf(type) is not { } fields)
-            return Results.Ok(Answer("1", "LoaiBanTin không hỗ trợ / Unknown message type"));
+            return Answer("1", "LoaiBanTin không hỗ trợ / Unknown message type");
         if (PlatformProtocol.TextOf(message, "MaDoiTac") != settings.PartnerCode)
-            return Results.Ok(Answer("3", "Đối tác không tồn tại / Unknown partner"));
+            return Answer("3", "Đối tác không tồn tại / Unknown partner");
         if (!PlatformProtocol.Verify(message, fields, settings.Secret))
-            return Results.Ok(Answer("2", "Sai mã xác thực / Wrong checksum"));
-
-        var now = time.GetUtcNow();
-        return Results.Ok(type switch
+            return Answer("2", "Sai mã xác thực / Wrong checksum");
+        return type switch
         {
             PlatformProtocol.Init => InitAnswer(message, http, store, now, settings),
             PlatformProtocol.List => ListAnswer(message, store, now, settings),
             _ => TransactionAnswer(type!, message, store, now, settings),
-        });
+        };
     }
 
     private static object InitAnswer(JsonObject message, HttpContext http, PlatformStore store, DateTimeOffset now, PlatformSettings settings)

@@ -31,18 +31,10 @@ public static partial class Callback
     {
         var logger = loggers.CreateLogger(typeof(Callback).FullName!);
         var remote = http.Connection.RemoteIpAddress?.ToString();
-        JsonObject? message;
-        try
-        {
-            message = await JsonNode.ParseAsync(http.Request.Body, cancellationToken: ct) as JsonObject;
-        }
-        catch (JsonException)
-        {
-            message = null;
-        }
+        var (message, verified) = await ReadAsync(http.Request.Body, platform.Value.Secret, ct);
         var reference = message is null ? null : PlatformProtocol.TextOf(message, "MaThamChieu");
         await using var connection = await db.OpenConnectionAsync(ct);
-        if (message is null || !PlatformProtocol.Verify(message, PlatformProtocol.CallbackFields, platform.Value.Secret))
+        if (!verified || message is null)
         {
             LogRejected(logger, Shorten(reference), remote);
             await RecordAsync(connection, null, message, "rejected-signature", remote, ct);
@@ -77,6 +69,25 @@ public static partial class Callback
             // Duplicates and late outcomes are acknowledged: the platform must stop repeating them; nothing changed.
             _ => Results.Ok(new { error_code = "0", message = what }),
         };
+    }
+
+    /// <summary>
+    /// The body as a JSON object and whether its checksum verifies. Anything unreadable (not JSON, not an object, text
+    /// that is not valid UTF-16 once decoded) counts as unsigned; the message is kept only if its signed fields read.
+    /// </summary>
+    private static async Task<(JsonObject? Message, bool Verified)> ReadAsync(Stream body, string secret, CancellationToken ct)
+    {
+        try
+        {
+            if (await JsonNode.ParseAsync(body, cancellationToken: ct) is not JsonObject message) return (null, false);
+            var verified = PlatformProtocol.Verify(message, PlatformProtocol.CallbackFields, secret);
+            _ = PlatformProtocol.CallbackFields.Select(f => PlatformProtocol.TextOf(message, f)).ToList(); // all readable, or caught here
+            return (message, verified);
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or ArgumentException) // ArgumentException: a duplicated field
+        {
+            return (null, false);
+        }
     }
 
     /// <summary>PaymentFailed's reason for a platform result code.</summary>

@@ -134,13 +134,20 @@ public sealed class PaymentFlowTests(InfrastructureFixture infra) : IAsyncLifeti
             Assert.Equal(HttpStatusCode.BadRequest, answer.StatusCode);
             Assert.Contains("urn:procedures:problem:callback-signature", await answer.Content.ReadAsStringAsync());
         }
-        using (var garbage = await _h.Payment.PostAsync(Procedures.Payment.Api.Callback.Path, new StringContent("not json")))
+        // Not JSON, not an object, a lone surrogate (found by the fuzz test), the signed body with a field duplicated.
+        var duplicated = signed.ToJsonString().Replace("\"MaLoi\":\"01\"", "\"MaLoi\":\"01\",\"MaLoi\":\"00\"", StringComparison.Ordinal);
+        foreach (var text in new[] { "not json", "[1]", "{\"\\udfff\":true}", "{\"MaThamChieu\":\"x\\udbffy\"}", duplicated })
+        {
+            using var garbage = await _h.Payment.PostAsync(Procedures.Payment.Api.Callback.Path,
+                new StringContent(text, System.Text.Encoding.UTF8, "application/json"));
             Assert.Equal(HttpStatusCode.BadRequest, garbage.StatusCode);
+        }
 
         Assert.Equal(PaymentStates.Pending, (await _h.PaymentAsync(reference)).State);
         Assert.Empty(await _h.EventsAsync<PaymentSucceeded>());
         Assert.Empty(await _h.EventsAsync<PaymentFailed>());
-        Assert.Equal(Enumerable.Repeat("rejected-signature", 6), await _h.CallbackOutcomesAsync(reference));
+        Assert.Equal(Enumerable.Repeat("rejected-signature", 6), await _h.CallbackOutcomesAsync(reference)); // the platform's and 5 forged
+        Assert.Equal(Enumerable.Repeat("rejected-signature", 5), await _h.CallbackOutcomesAsync(null)); // unreadable ones have no reference
 
         // The platform's outcome (failed) still arrives, through reconciliation.
         await _h.DrainAsync();
