@@ -1,6 +1,7 @@
 using Procedures.Contracts;
 using Procedures.Messaging;
 using Procedures.Messaging.Audit;
+using Procedures.Messaging.Idempotency;
 using Procedures.Payment;
 using Procedures.Payment.Api;
 using Procedures.Payment.Ledger;
@@ -23,9 +24,11 @@ builder.Services.AddOpenTelemetry().WithMetrics(m => m.AddMeter("Polly")); // re
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
+app.UseIdempotencyKeys();
 app.MapAuditEndpoints().RequireScope(Scopes.Audit);
 app.MapCallback();
 app.MapDossierPayments();
+app.MapNewPaymentRequest();
 app.MapReconciliation();
 app.Run();
 

@@ -31,7 +31,7 @@ public sealed class PaymentTests(SystemFixture system)
     }
 
     [Fact]
-    public async Task A_dossier_waiting_for_its_fee_is_paid_on_the_platform_and_returns_to_processing()
+    public async Task A_dossier_waiting_for_its_fee_fails_once_is_paid_on_a_new_request_and_returns_to_processing()
     {
         var sandbox = system.Client(ResourceNames.Sandbox);
         var payment = system.Client(ResourceNames.Payment);
@@ -69,7 +69,25 @@ public sealed class PaymentTests(SystemFixture system)
         Assert.Equal(20000, pending.GetProperty("totalVnd").GetInt64());
         Assert.Equal(HttpStatusCode.NotFound, (await payment.SendAsync(
             new HttpRequestMessage(HttpMethod.Get, $"/api/v1/dossiers/{code}/payments").WithToken(stranger))).StatusCode);
-        var url = new Uri(pending.GetProperty("payments")[0].GetProperty("paymentUrl").GetString()!);
+        var first = new Uri(pending.GetProperty("payments")[0].GetProperty("paymentUrl").GetString()!);
+
+        // The first attempt fails on the platform's page; the desk asks for a new payment request.
+        using (var failed = await sandbox.PostAsync(first.PathAndQuery, new FormUrlEncodedContent([new("outcome", "fail")])))
+            Assert.Equal(HttpStatusCode.OK, failed.StatusCode);
+        await Eventually.Until(() => PaymentsAsync(clerk), p => p.GetProperty("payments")[0].GetProperty("state").GetString() == "failed",
+            TimeSpan.FromSeconds(30), "the failed payment to be recorded");
+        HttpRequestMessage Retry() => new HttpRequestMessage(HttpMethod.Post, $"/api/v1/dossiers/{code}/payments")
+        {
+            Content = JsonContent.Create(new { }), Headers = { { "Idempotency-Key", "retry-" + code } },
+        }.WithToken(clerk);
+        using (var retried = await payment.SendAsync(Retry()))
+            Assert.True(retried.StatusCode == HttpStatusCode.Created, await retried.Content.ReadAsStringAsync());
+        using (var replay = await payment.SendAsync(Retry()))
+            Assert.Equal(HttpStatusCode.Created, replay.StatusCode); // same key, same answer, no third request
+        var second = await Eventually.Until(() => PaymentsAsync(clerk),
+            p => p.GetProperty("payments").GetArrayLength() == 2 && p.GetProperty("payments")[1].GetProperty("state").GetString() == "pending",
+            TimeSpan.FromSeconds(30), "the new payment request at the platform");
+        var url = new Uri(second.GetProperty("payments")[1].GetProperty("paymentUrl").GetString()!);
 
         // The citizen pays on the platform's hosted page; the platform calls Payment back.
         Assert.Contains("20,000 VND", await sandbox.GetStringAsync(url.PathAndQuery));
@@ -77,15 +95,34 @@ public sealed class PaymentTests(SystemFixture system)
             Assert.Equal(HttpStatusCode.OK, paid.StatusCode);
 
         var done = await Eventually.Until(() => PaymentsAsync(clerk),
-            p => p.GetProperty("payments")[0].GetProperty("state").GetString() == "succeeded"
-                 && p.GetProperty("payments")[0].GetProperty("receipt").ValueKind == JsonValueKind.Object,
+            p => p.GetProperty("payments")[1].GetProperty("state").GetString() == "succeeded"
+                 && p.GetProperty("payments")[1].GetProperty("receipt").ValueKind == JsonValueKind.Object,
             TimeSpan.FromSeconds(30), "the payment to succeed and its receipt to be fetched");
-        var receipt = done.GetProperty("payments")[0].GetProperty("receipt");
+        using (var paidAlready = await payment.SendAsync(new HttpRequestMessage(HttpMethod.Post, $"/api/v1/dossiers/{code}/payments")
+               {
+                   Content = JsonContent.Create(new { }), Headers = { { "Idempotency-Key", "again-" + code } },
+               }.WithToken(clerk)))
+            Assert.Equal(HttpStatusCode.Conflict, paidAlready.StatusCode);
+        var receipt = done.GetProperty("payments")[1].GetProperty("receipt");
         Assert.Equal(code, receipt.GetProperty("MaHoSo").GetString());
-        Assert.Equal(PaidOnlineChannel.NationalPortal, done.GetProperty("payments")[0].GetProperty("paidOnline").GetInt32());
+        Assert.Equal(PaidOnlineChannel.NationalPortal, done.GetProperty("payments")[1].GetProperty("paidOnline").GetInt32());
 
         // PaymentSucceeded moved the dossier from 6 back to 4 in Processing.
         await Eventually.Until(() => PublicStatusAsync(code), s => s == (int)DossierStatus.InProcessing, TimeSpan.FromSeconds(30),
             "Processing to move the dossier back to processing (6 → 4)");
+
+        // The day's reconciliation (city-wide: the control office only) agrees on this payment.
+        var reference = done.GetProperty("payments")[1].GetProperty("reference").GetString()!;
+        var today = $"/api/v1/payments/reconciliation?date={DateTimeOffset.UtcNow.VietnamDate():yyyy-MM-dd}";
+        Assert.Equal(HttpStatusCode.Forbidden, (await payment.SendAsync(new HttpRequestMessage(HttpMethod.Get, today).WithToken(clerk))).StatusCode);
+        var admin = await Tokens.ForClientAsync(sandbox, "dev-admin");
+        using var report = await payment.SendAsync(new HttpRequestMessage(HttpMethod.Get, today).WithToken(admin));
+        var text = await report.Content.ReadAsStringAsync();
+        Assert.True(report.StatusCode == HttpStatusCode.OK, text);
+        var json = JsonDocument.Parse(text).RootElement;
+        Assert.True(json.GetProperty("localCount").GetInt32() >= 1, text);
+        Assert.DoesNotContain(json.GetProperty("differences").EnumerateArray(), d => d.GetProperty("reference").GetString() == reference);
+        using var bad = await payment.SendAsync(new HttpRequestMessage(HttpMethod.Get, "/api/v1/payments/reconciliation?date=29/11/2026").WithToken(admin));
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
     }
 }

@@ -3,6 +3,7 @@ using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using Procedures.Contracts;
+using Procedures.Messaging.Audit;
 using Procedures.ServiceDefaults;
 using Procedures.ServiceDefaults.Security;
 
@@ -40,20 +41,26 @@ public static class DossierPayments
         string? TransactionId, DateTimeOffset? PaidAt, short? PaidOnline, string? FailureReason, string? Receipt, string? RefundReason,
         DateTimeOffset? RefundedAt);
 
-    private static async Task<Results<Ok<Response>, NotFound>> HandleAsync(string code, Caller caller, NpgsqlDataSource db, CancellationToken ct)
+    private static async Task<Results<Ok<Response>, NotFound>> HandleAsync(string code, Caller caller, HttpContext http, NpgsqlDataSource db,
+        TimeProvider time, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
         var dossier = await connection.QuerySingleOrDefaultAsync<DossierRow>(new CommandDefinition("""
             SELECT total_vnd AS TotalVnd, fees::text AS Fees FROM payment_dossiers
             WHERE code = @code AND (receiving_unit = @agency OR deciding_agency = @agency OR @all)
-            """, new { code, agency = caller.Agency, all = caller.SeesAllAgencies }, cancellationToken: ct));
+            """, new { code, agency = caller.Agency, all = caller.SeesAllAgencies }, tx, cancellationToken: ct));
         if (dossier is null) return TypedResults.NotFound();
         var payments = await connection.QueryAsync<PaymentRow>(new CommandDefinition("""
             SELECT reference, amount_vnd AS AmountVnd, state, trigger, requested_at AS RequestedAt, payment_url AS PaymentUrl,
                    transaction_id AS TransactionId, paid_at AS PaidAt, paid_online AS PaidOnline, failure_reason AS FailureReason,
                    receipt::text AS Receipt, refund_reason AS RefundReason, refunded_at AS RefundedAt
             FROM payments WHERE dossier_code = @code ORDER BY requested_at, reference
-            """, new { code }, cancellationToken: ct));
+            """, new { code }, tx, cancellationToken: ct));
+        // Receipts name the payer: the read is personal data, audited like the other services' reads of it.
+        await AuditLog.AppendAsync(tx, AuditActor.FromRequest(http, caller.ClientId, caller.Agency),
+            new AuditEntry("payments.read", code, PersonalData: true), time.GetUtcNow(), ct);
+        await tx.CommitAsync(ct);
         var fees = JsonSerializer.Deserialize<List<DossierFee>>(dossier.Fees, JsonSerializerOptions.Web) ?? [];
         return TypedResults.Ok(new Response(code, dossier.TotalVnd, fees.Select(f => new Fee(f.Code, f.Name, f.AmountVnd)).ToList(),
             payments.Select(p => new PaymentView(p.Reference, p.AmountVnd, p.State, p.Trigger, p.RequestedAt, p.PaymentUrl, p.TransactionId,

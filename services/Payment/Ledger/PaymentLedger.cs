@@ -29,13 +29,19 @@ public static class PaymentLedger
     public static async Task<string?> CreateAsync(NpgsqlTransaction tx, string dossierCode, long amountVnd, string trigger, DateTimeOffset now,
         CancellationToken ct)
     {
-        var reference = PlatformProtocol.Reference(dossierCode, now);
-        var inserted = await tx.Connection!.ExecuteAsync(new CommandDefinition("""
-            INSERT INTO payments (id, dossier_code, amount_vnd, state, created_at, reference, trigger, requested_at, next_attempt_at, updated_at)
-            VALUES (@id, @dossierCode, @amountVnd, 'new', @now, @reference, @trigger, @now, @now, @now)
-            ON CONFLICT DO NOTHING
-            """, new { id = Guid.NewGuid(), dossierCode, amountVnd, now, reference, trigger }, tx, cancellationToken: ct));
-        return inserted == 1 ? reference : null;
+        // The reference's timestamp has whole seconds: a new request in the same second as a failed one takes the next second.
+        for (var second = 0; second < 60; second++)
+        {
+            var reference = PlatformProtocol.Reference(dossierCode, now.AddSeconds(second));
+            var inserted = await tx.Connection!.ExecuteAsync(new CommandDefinition("""
+                INSERT INTO payments (id, dossier_code, amount_vnd, state, created_at, reference, trigger, requested_at, next_attempt_at, updated_at)
+                VALUES (@id, @dossierCode, @amountVnd, 'new', @now, @reference, @trigger, @now, @now, @now)
+                ON CONFLICT DO NOTHING
+                """, new { id = Guid.NewGuid(), dossierCode, amountVnd, now = now.ToUniversalTime(), reference, trigger }, tx, cancellationToken: ct));
+            if (inserted == 1) return reference;
+            if (await LiveAsync(tx, dossierCode, ct) is not null) return null;
+        }
+        throw new InvalidOperationException($"No free payment reference for {dossierCode}.");
     }
 
     /// <summary>The dossier's live or paid payment, if any: (reference, state).</summary>

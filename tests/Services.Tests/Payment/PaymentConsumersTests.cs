@@ -150,4 +150,24 @@ public sealed class PaymentConsumersTests(InfrastructureFixture infra) : IAsyncL
         Assert.Equal(PaymentStates.Refunding, Assert.Single(await PaymentsAsync(code)).State);
         Assert.Equal((short)status, await CountAsync("SELECT last_status FROM payment_dossiers WHERE code = @code", new { code }));
     }
+
+    [Fact]
+    public async Task A_new_request_in_the_same_second_as_a_failed_one_gets_the_next_reference_and_a_live_one_blocks_another()
+    {
+        const string code = "26740.H29-261129-0210";
+        await PublishAsync(Submitted(code, fees: [20000]));
+        var at = DateTimeOffset.UtcNow;
+        await using var c = await _db.OpenConnectionAsync();
+        await using var tx = await c.BeginTransactionAsync();
+        var first = await PaymentLedger.CreateAsync(tx, code, 20000, FollowStatus.AtPaymentRequest, at, CancellationToken.None);
+        await PaymentLedger.ApplyAsync(tx, first!, Outcome.Failed, new OutcomeFacts(Reason: "failed:01"), at, 1, CancellationToken.None);
+
+        var second = await PaymentLedger.CreateAsync(tx, code, 20000, "retry", at, CancellationToken.None);
+        var third = await PaymentLedger.CreateAsync(tx, code, 20000, "retry", at, CancellationToken.None);
+
+        Assert.NotNull(second);
+        Assert.NotEqual(first, second);
+        Assert.Null(third);
+        await tx.CommitAsync();
+    }
 }
