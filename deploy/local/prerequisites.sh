@@ -33,4 +33,9 @@ if [ ! -x /usr/lib/rabbitmq/bin/rabbitmq-server ]; then
   echo "RabbitMQ not found: installing from OS packages (≈15 s)…"
   apt_install rabbitmq-server
 fi
+# kubectl renders deploy/k8s (kustomize) for the manifest tests; no cluster is needed.
+if ! command -v kubectl >/dev/null 2>&1; then
+  echo "kubectl not found: installing from OS packages…"
+  apt_install kubectl || apt_install kubernetes-client
+fi
 echo "prerequisites ok: dotnet $(dotnet --version), postgres $pg_major ($pg_bin), rabbitmq $(dpkg-query -W -f='${Version}' rabbitmq-server 2>/dev/null || echo '?')"
