@@ -10,16 +10,7 @@ using Procedures.ServiceDefaults.Security;
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddProceduresMessaging(ResourceNames.Reporting, ResourceNames.Database(ResourceNames.Reporting), typeof(Program).Assembly,
-    bus =>
-    {
-        bus.AddConsumer<ProjectSubmission>();
-        bus.AddConsumer<ProjectStatus>();
-        bus.AddConsumer<ProjectSync>();
-        bus.AddConsumer<ProjectPayment>();
-        bus.AddConsumer<ProjectApology>();
-        bus.AddConsumer<ProjectProcedurePublished>();
-        bus.AddConsumer<ProjectProcedureChanged>();
-    });
+    Projection.AddConsumers);
 builder.Services.Configure<KpiOptions>(builder.Configuration.GetSection("Kpi"));
 builder.Services.AddSingleton<KpiRules>();
 builder.Services.AddSingleton<KpiMetrics>();

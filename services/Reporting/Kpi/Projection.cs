@@ -1,4 +1,5 @@
 using System.Globalization;
+using MassTransit;
 using Procedures.Contracts;
 using Procedures.Messaging.Inbox;
 using Procedures.Reporting.Kpi.Facts;
@@ -9,6 +10,21 @@ namespace Procedures.Reporting.Kpi;
 // The projection: every event is appended to Reporting's event log (a copy already there is skipped), then the
 // dossier's facts are recomputed from the whole log. The inbox (IdempotentConsumer) makes a redelivered message a
 // no-op; the log key makes a re-published copy a no-op; the fold makes arrival order irrelevant.
+
+/// <summary>The projection's consumers, as the service registers them.</summary>
+public static class Projection
+{
+    public static void AddConsumers(IBusRegistrationConfigurator bus)
+    {
+        bus.AddConsumer<ProjectSubmission>();
+        bus.AddConsumer<ProjectStatus>();
+        bus.AddConsumer<ProjectSync>();
+        bus.AddConsumer<ProjectPayment>();
+        bus.AddConsumer<ProjectApology>();
+        bus.AddConsumer<ProjectProcedurePublished>();
+        bus.AddConsumer<ProjectProcedureChanged>();
+    }
+}
 
 /// <summary>Base: log the event under the subject's lock, then refresh the subject's facts.</summary>
 public abstract class DossierProjection<T>(ConsumerServices services) : IdempotentConsumer<T>(services) where T : class
