@@ -13,6 +13,7 @@ public static class ScoreboardPage
         ("/scoreboard", "scoreboard.html", "text/html; charset=utf-8"),
         ("/scoreboard/scoreboard.css", "scoreboard.css", "text/css; charset=utf-8"),
         ("/scoreboard/scoreboard.js", "scoreboard.js", "text/javascript; charset=utf-8"),
+        ("/scoreboard/favicon.svg", "favicon.svg", "image/svg+xml"),
     ];
 
     public static IEndpointRouteBuilder MapScoreboardPage(this IEndpointRouteBuilder app)

@@ -41,7 +41,7 @@ public sealed class IndexCalculatorTests
     [
         new(Free, 1, "Khai báo tạm vắng", "Hộ tịch", ProcedureLevel.Commune, OnlineServiceLevel.Full, false, new DateOnly(2026, 11, 3), true),
         new(Fee, 1, "Cấp giấy phép xây dựng", "Xây dựng", null, OnlineServiceLevel.None, true, new DateOnly(2026, 10, 1), true),
-        new(Fee, 2, "Cấp giấy phép xây dựng", "Xây dựng", null, OnlineServiceLevel.None, true, new DateOnly(2026, 11, 15), false),
+        new(Fee, 2, "Cấp giấy phép xây dựng", "Xây dựng", null, OnlineServiceLevel.Unknown, true, new DateOnly(2026, 11, 15), false),
     ];
 
     private static IndexResult Compute(RepeatedSupplement rule = RepeatedSupplement.Always)
@@ -66,7 +66,7 @@ public sealed class IndexCalculatorTests
     [InlineData(IndicatorCodes.DossierSatisfaction, 3, 4, "0.75", "5")] // finished only; threshold 90 %: 6 × 0.75 / 0.9
     [InlineData(IndicatorCodes.PublishOnTime, 1, 2, "0.5", "3")] // the fee procedure's late version 2 makes it late
     [InlineData(IndicatorCodes.PublicUpdateOnTime, 0, 1, "0", "0")]
-    [InlineData(IndicatorCodes.PublicContentFull, 1, 2, "0.5", "1")] // the fee procedure has no level
+    [InlineData(IndicatorCodes.PublicContentFull, 1, 2, "0.5", "1")] // the fee procedure's online level is not published
     [InlineData(IndicatorCodes.OnlineProcedures, 1, 2, "0.5", "1.25")] // threshold 80 %: 2 × 0.5 / 0.8
     [InlineData(IndicatorCodes.OnlineServicesWithDossiers, 1, 1, "1", "4")]
     public void Each_indicator_matches_the_hand_worked_month(string code, long numerator, long denominator, string ratio, string points)

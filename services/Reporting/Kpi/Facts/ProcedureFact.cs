@@ -23,9 +23,10 @@ public sealed record ProcedureVersionFact(
     public bool OfferedOnline => OnlineLevel is OnlineServiceLevel.Partial or OnlineServiceLevel.Full;
 
     /// <summary>
-    /// The parts the catalogue events carry of art. 8(2) ND 63/2010's mandatory content: name, field, level, online level
-    /// and whether a fee applies (the rest — sequence, components, time limit — is checked at publication by Intake).
+    /// The parts the catalogue events carry of art. 8(2) ND 63/2010's mandatory content: name, field, the online level and
+    /// whether a fee applies (the rest — sequence, components, time limit — is checked at publication by Intake). A null
+    /// level is not missing content: the source lists both levels.
     /// </summary>
-    public bool ContentComplete => !string.IsNullOrWhiteSpace(Name) && !string.IsNullOrWhiteSpace(Field) && Level is not null
+    public bool ContentComplete => !string.IsNullOrWhiteSpace(Name) && !string.IsNullOrWhiteSpace(Field)
         && OnlineLevel != OnlineServiceLevel.Unknown && FeeBearing is not null;
 }
