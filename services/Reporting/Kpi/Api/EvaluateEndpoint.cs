@@ -48,6 +48,8 @@ public static class EvaluateEndpoint
         var procedures = Procedures(request.Procedures ?? [], errors);
         if (filter is null || errors.Count > 0) return (ProblemHttpResult)Problems.Validation(errors.Take(50).ToList());
         var judgedAt = request.JudgedAt?.ToUniversalTime() ?? filter.JudgedAt(now);
+        if (!InRange(judgedAt))
+            return (ProblemHttpResult)Problems.Validation([new("judgedAt", "range", "Thời điểm trong khoảng 2000–2100", "A moment between 2000 and 2100")]);
         return TypedResults.Ok(FactsIndex.Compute(dossiers, procedures, new Period(filter.From, filter.To), judgedAt, rules.For(filter.To)));
     }
 
@@ -78,6 +80,12 @@ public static class EvaluateEndpoint
                 errors.Add(new(at + ".endStatus", "paired", "endedAt và endStatus đi cùng nhau", "endedAt and endStatus go together"));
             if (d.SupplementRequests < 0 || d.PausedSeconds < 0 || d.FeeTotal < 0)
                 errors.Add(new(at, "non-negative", "Số lượng không được âm", "Counts must not be negative"));
+            if (d.PausedSeconds > MaxPausedSeconds)
+                errors.Add(new(at + ".pausedSeconds", "range", "Thời gian tạm dừng tối đa 10 năm", "At most ten years of pauses"));
+            foreach (var (name, value) in new[] { ("receivedAt", d.ReceivedAt), ("originalDueAt", d.OriginalDueAt), ("endedAt", d.EndedAt),
+                         ("pendingSupplementSince", d.PendingSupplementSince) })
+                if (value is { } v && !InRange(v))
+                    errors.Add(new($"{at}.{name}", "range", "Thời điểm trong khoảng 2000–2100", "A moment between 2000 and 2100"));
             if (errors.Count > 50) break;
             facts.Add(new DossierFact
             {
@@ -93,6 +101,11 @@ public static class EvaluateEndpoint
         }
         return facts;
     }
+
+    private const long MaxPausedSeconds = 10L * 366 * 86_400;
+
+    /// <summary>Keeps date arithmetic (period ends, pauses) far from DateTimeOffset's limits.</summary>
+    private static bool InRange(DateTimeOffset v) => v.UtcDateTime.Year is >= 2000 and <= 2100;
 
     private static List<ProcedureVersionFact> Procedures(IReadOnlyList<Procedure> posted, List<FieldError> errors)
     {

@@ -16,7 +16,15 @@ public sealed class KpiOptions
 /// <summary>Picks the rule set in force at a period's end; configuration is read live (reloadable).</summary>
 public sealed class KpiRules(IOptionsMonitor<KpiOptions> options)
 {
-    public KpiRuleSet For(DateOnly periodEnd) => Pick(DefaultRules.All.Concat(options.CurrentValue.RuleSets), periodEnd);
+    public KpiRuleSet For(DateOnly periodEnd)
+    {
+        var set = Pick(DefaultRules.All.Concat(options.CurrentValue.RuleSets), periodEnd);
+        // A configured set may list only what changed: the rest is the shipped set's.
+        var shipped = DefaultRules.V2025;
+        foreach (var (code, rule) in shipped.Indicators) set.Indicators.TryAdd(code, rule);
+        if (set.Targets.Count == 0) set.Targets = shipped.Targets;
+        return set;
+    }
 
     public static KpiRuleSet Pick(IEnumerable<KpiRuleSet> sets, DateOnly periodEnd)
     {
