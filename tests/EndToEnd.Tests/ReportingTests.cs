@@ -92,4 +92,34 @@ public sealed class ReportingTests(SystemFixture system)
         using var anonymous = await Reporting.GetAsync("/api/v1/kpi/at-risk");
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
     }
+
+    [Fact]
+    public async Task Evaluate_scores_an_agencys_posted_facts_by_the_same_rules_and_names_each_bad_field()
+    {
+        var token = await Tokens.ForClientAsync(system.Client(ResourceNames.Sandbox), "phuong-sai-gon");
+        object Dossier(string code, string ended, int channel = 2) => new
+        {
+            code, procedureCode = Submissions.ProcedureCode, receivingUnit = "26740.H29", decidingAgency = "26740.H29", channel,
+            receivedAt = "2026-11-05T08:00:00+07:00", originalDueAt = "2026-11-10T17:00:00+07:00", endedAt = ended, endStatus = 10,
+            synced = true, syncedCurrent = true,
+        };
+        HttpRequestMessage Post(params object[] dossiers) => new HttpRequestMessage(HttpMethod.Post, "/api/v1/kpi/evaluate")
+        {
+            Content = JsonContent.Create(new { from = "2026-11-01", to = "2026-11-30", dossiers, procedures = Array.Empty<object>() }),
+        }.WithToken(token);
+
+        // Finished exactly at the deadline (on time) and one second after it (late): 1 of 2, 10 of 20 points.
+        using var ok = await Reporting.SendAsync(Post(Dossier("A-1", "2026-11-10T17:00:00+07:00"), Dossier("A-2", "2026-11-10T17:00:01+07:00")));
+        Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        var progress = Indicator(await ok.Content.ReadFromJsonAsync<JsonElement>(), "PROGRESS_ON_TIME");
+        Assert.Equal((1, 2, 10m), (progress.GetProperty("numerator").GetInt64(), progress.GetProperty("denominator").GetInt64(), progress.GetProperty("points").GetDecimal()));
+
+        using var bad = await Reporting.SendAsync(Post(Dossier("A-1", "2026-11-10T17:00:00+07:00", channel: 7)));
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        var errors = (await bad.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").EnumerateArray().ToList();
+        Assert.Contains(errors, e => e.GetProperty("field").GetString() == "dossiers[0].channel" && e.GetProperty("rule").GetString() == "one-of");
+
+        using var anonymous = await Reporting.PostAsJsonAsync("/api/v1/kpi/evaluate", new { from = "2026-11-01" });
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+    }
 }
