@@ -90,9 +90,12 @@ public static class InfrastructureExtensions
 {
     /// <summary>Passes an overridden per-client rate limit (e.g. raised for the fuzz and load tests) to the service.</summary>
     public static IResourceBuilder<ProjectResource> WithHardening(this IResourceBuilder<ProjectResource> service)
-        => service.ApplicationBuilder.Configuration["Hardening:RequestsPerMinutePerClient"] is { Length: > 0 } limit
-            ? service.WithEnvironment("Hardening__RequestsPerMinutePerClient", limit)
-            : service;
+    {
+        foreach (var setting in service.ApplicationBuilder.Configuration.GetSection("Hardening").GetChildren())
+            if (setting.Value is { Length: > 0 } value)
+                service = service.WithEnvironment("Hardening__" + setting.Key, value);
+        return service;
+    }
 
     /// <summary>The service's own database and the broker, waiting until both are ready, and token validation.</summary>
     public static IResourceBuilder<ProjectResource> WithInfrastructure(

@@ -21,7 +21,13 @@ public static class Hardening
     {
         public long MaxRequestBodyBytes { get; set; } = 1024 * 1024;
         public int RequestsPerMinutePerClient { get; set; } = 1200;
+
+        /// <summary>Anonymous lookups guessing a second factor: a tight budget per client address.</summary>
+        public int PublicLookupsPerMinutePerAddress { get; set; } = 30;
     }
+
+    /// <summary>The named rate-limit policy of public, anonymous lookups (per client address, whatever the token).</summary>
+    public const string PublicLookupPolicy = "public-lookup";
 
     public static TBuilder AddHardening<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
@@ -44,6 +50,13 @@ public static class Hardening
                     ReplenishmentPeriod = TimeSpan.FromMinutes(1),
                     QueueLimit = 0,
                     AutoReplenishment = true,
+                }));
+            o.AddPolicy(PublicLookupPolicy, context => RateLimitPartition.GetFixedWindowLimiter(
+                "lookup-ip:" + context.Connection.RemoteIpAddress, _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = settings.PublicLookupsPerMinutePerAddress,
+                    Window = TimeSpan.FromMinutes(1),
+                    QueueLimit = 0,
                 }));
             o.OnRejected = async (context, ct) =>
             {

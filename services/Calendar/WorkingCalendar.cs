@@ -69,6 +69,32 @@ public sealed class WorkingCalendar
         throw new InvalidOperationException($"No working day within {MaxConsecutiveDaysOff} days after {date:yyyy-MM-dd}; check the override table.");
     }
 
+    /// <summary>The last working day strictly before <paramref name="date"/>.</summary>
+    public DateOnly PreviousWorkingDay(DateOnly date)
+    {
+        for (var i = 0; i < MaxConsecutiveDaysOff; i++)
+        {
+            date = date.AddDays(-1);
+            if (IsWorkingDay(date))
+                return date;
+        }
+        throw new InvalidOperationException($"No working day within {MaxConsecutiveDaysOff} days before {date:yyyy-MM-dd}; check the override table.");
+    }
+
+    /// <summary>
+    /// The same time of day, <paramref name="days"/> working days before <paramref name="moment"/> (Vietnam time): the
+    /// "at risk" moment of a due date, e.g. 1 working day before a Monday 17:00 deadline is the previous Friday 17:00.
+    /// </summary>
+    public DateTimeOffset WorkingDaysBefore(DateTimeOffset moment, int days)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(days);
+        var local = moment.ToOffset(VietnamOffset);
+        var day = DateOnly.FromDateTime(local.DateTime);
+        for (var i = 0; i < days; i++)
+            day = PreviousWorkingDay(day);
+        return At(day, TimeOnly.FromDateTime(local.DateTime));
+    }
+
     /// <summary>
     /// The working day on which an event at <paramref name="moment"/> counts: its own day if that is a
     /// working day and the office has not closed yet, else the next working day.

@@ -21,7 +21,8 @@ public sealed record DossierSubmitted(
     string? Summary = null,
     IReadOnlyList<SubmittedDocument>? Documents = null,
     IReadOnlyList<DossierFee>? Fees = null,
-    ProcessingTerm? ProcessingTime = null);
+    ProcessingTerm? ProcessingTime = null,
+    string? ProcedureName = null);
 
 /// <summary>The legal processing time that applies to the dossier (its channel's term): amount + unit
 /// (<c>working-days</c>, <c>calendar-days</c> or <c>working-hours</c>).</summary>

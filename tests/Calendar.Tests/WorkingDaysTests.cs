@@ -67,3 +67,17 @@ public class WorkingDaysTests
     public void Negative_period_is_rejected()
         => Assert.Throws<ArgumentOutOfRangeException>(() => Calendar.DueAfterWorkingDays(Vn.At("2025-03-10 09:00"), -1));
 }
+
+public sealed class WorkingDaysBeforeTests
+{
+    [Fact]
+    public void One_working_day_before_a_monday_deadline_is_the_previous_friday_at_the_same_time()
+        => Assert.Equal(DateTimeOffset.Parse("2026-12-11T17:00:00+07:00"),
+            Procedures.Calendar.WorkingCalendar.Default.WorkingDaysBefore(DateTimeOffset.Parse("2026-12-14T17:00:00+07:00"), 1));
+
+    [Fact]
+    public void Counting_back_skips_the_days_off_of_tet()
+        // Tết 2026: 14–22 Feb are off (the official table); the working day before Monday 23 Feb is Friday 13 Feb.
+        => Assert.Equal(DateTimeOffset.Parse("2026-02-13T17:00:00+07:00"),
+            Procedures.Calendar.WorkingCalendar.Default.WorkingDaysBefore(DateTimeOffset.Parse("2026-02-23T17:00:00+07:00"), 1));
+}

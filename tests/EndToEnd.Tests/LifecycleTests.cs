@@ -26,22 +26,27 @@ public sealed class LifecycleTests(SystemFixture system)
         return body;
     }
 
-    [Fact]
-    public async Task A_dossier_runs_its_whole_life_and_the_portal_holds_the_final_status_and_ordered_history()
+    /// <summary>Submits at Intake and accepts at Processing, which learns of the dossier from DossierSubmitted (404 until then).</summary>
+    private async Task<(string Code, JsonElement Accepted)> SubmitAndAcceptAsync(string clerk)
     {
-        var sandbox = system.Client(ResourceNames.Sandbox);
-        var clerk = await Tokens.ForClientAsync(sandbox, "phuong-sai-gon");
-        var stranger = await Tokens.ForClientAsync(sandbox, "phuong-tan-dinh");
         using var created = await system.Client(ResourceNames.Intake).SendAsync(Submissions.Post("26740.H29", clerk));
         var code = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("dossierCode").GetString()!;
-
-        // Processing learns of the dossier from DossierSubmitted; until then it is unknown there.
         var accepted = await Eventually.Until(async () =>
         {
             using var r = await ActAsync(code, "accept", clerk);
             return ((int)r.StatusCode, await r.Content.ReadAsStringAsync());
         }, r => r.Item1 != 404, TimeSpan.FromSeconds(30), "Processing to record the submission and accept it");
         Assert.True(accepted.Item1 == 200, accepted.Item2 + string.Join("\n", system.Logs.Where(l => l.Contains("Exception")).TakeLast(3)));
+        return (code, JsonDocument.Parse(accepted.Item2).RootElement.Clone());
+    }
+
+    [Fact]
+    public async Task A_dossier_runs_its_whole_life_and_the_portal_holds_the_final_status_and_ordered_history()
+    {
+        var sandbox = system.Client(ResourceNames.Sandbox);
+        var clerk = await Tokens.ForClientAsync(sandbox, "phuong-sai-gon");
+        var stranger = await Tokens.ForClientAsync(sandbox, "phuong-tan-dinh");
+        var (code, _) = await SubmitAndAcceptAsync(clerk);
         Assert.Equal(HttpStatusCode.NotFound, (await ActAsync(code, "start-processing", stranger)).StatusCode);
 
         await ExpectAsync(code, "start-processing", clerk, 4);
@@ -75,18 +80,50 @@ public sealed class LifecycleTests(SystemFixture system)
     public async Task Concurrent_actions_on_one_dossier_are_serialised_never_both_applied()
     {
         var clerk = await Tokens.ForClientAsync(system.Client(ResourceNames.Sandbox), "phuong-sai-gon");
-        using var created = await system.Client(ResourceNames.Intake).SendAsync(Submissions.Post("26740.H29", clerk));
-        var code = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("dossierCode").GetString()!;
-        var accepted = await Eventually.Until(async () =>
-        {
-            using var r = await ActAsync(code, "accept", clerk);
-            return ((int)r.StatusCode, await r.Content.ReadAsStringAsync());
-        }, r => r.Item1 != 404, TimeSpan.FromSeconds(30), "the dossier to be accepted");
-        Assert.True(accepted.Item1 == 200, accepted.Item2);
+        var (code, _) = await SubmitAndAcceptAsync(clerk);
 
         // Two officers press "start processing" at once: exactly one wins, the other gets a 409.
         var results = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => ActAsync(code, "start-processing", clerk)));
         Assert.Single(results, r => r.StatusCode == HttpStatusCode.OK);
         Assert.All(results.Where(r => r.StatusCode != HttpStatusCode.OK), r => Assert.Equal(HttpStatusCode.Conflict, r.StatusCode));
+    }
+
+    [Fact]
+    public async Task The_citizen_follows_the_dossier_anonymously_the_desk_prints_the_receipt_and_an_apology_reaches_the_portal()
+    {
+        var sandbox = system.Client(ResourceNames.Sandbox);
+        var clerk = await Tokens.ForClientAsync(sandbox, "phuong-sai-gon");
+        var (code, accepted) = await SubmitAndAcceptAsync(clerk);
+
+        // No token: the second factor is the last 4 digits of the applicant's ID (Submissions uses 079203001234).
+        using var anonymous = new HttpClient { BaseAddress = Processing.BaseAddress };
+        using var lookup = await anonymous.GetAsync($"/api/v1/public/dossiers/{code}?idLast4=1234");
+        var text = await lookup.Content.ReadAsStringAsync();
+        Assert.True(lookup.StatusCode == HttpStatusCode.OK, text);
+        Assert.Equal(2, JsonDocument.Parse(text).RootElement.GetProperty("status").GetInt32());
+        Assert.DoesNotContain("079203001234", text);
+        Assert.Equal(HttpStatusCode.NotFound, (await anonymous.GetAsync($"/api/v1/public/dossiers/{code}?idLast4=4321")).StatusCode);
+
+        using var receipt = await Processing.SendAsync(new HttpRequestMessage(HttpMethod.Get, $"/api/v1/dossiers/{code}/receipt.html").WithToken(clerk));
+        Assert.Equal(HttpStatusCode.OK, receipt.StatusCode);
+        Assert.Contains(code, await receipt.Content.ReadAsStringAsync());
+
+        await ExpectAsync(code, "start-processing", clerk, 4);
+        var appointment = accepted.GetProperty("appointmentAt").GetDateTimeOffset();
+        using var apology = await Processing.SendAsync(new HttpRequestMessage(HttpMethod.Post, $"/api/v1/dossiers/{code}/apology")
+        {
+            Content = JsonContent.Create(new
+            {
+                officer = "Trần Văn Bình", reason = "Cần xác minh thêm", signedBy = "Lê Thị Cúc, Chủ tịch UBND phường",
+                newAppointmentAt = appointment.AddDays(7),
+            }),
+        }.WithToken(clerk));
+        var body = JsonDocument.Parse(await apology.Content.ReadAsStringAsync()).RootElement;
+        Assert.True(apology.StatusCode == HttpStatusCode.OK, body.ToString());
+        Assert.True(body.GetProperty("onTime").GetBoolean());
+
+        // The portal learns the new appointment date through the same ordered stream (sequence 4, status unchanged).
+        await Eventually.Until(async () => await sandbox.GetFromJsonAsync<JsonElement>($"/portal/dossiers/{code}"),
+            p => p.GetProperty("history").GetArrayLength() == 4, TimeSpan.FromSeconds(60), "the apology step at the portal");
     }
 }

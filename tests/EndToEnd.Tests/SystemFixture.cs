@@ -40,6 +40,7 @@ public sealed class SystemFixture : IAsyncLifetime
             $"Infrastructure:RabbitMqDistributionPort={FreePort.Next()}",
             // The fuzz test sends thousands of requests from one address; rate limiting is not what it tests.
             "Hardening:RequestsPerMinutePerClient=1000000",
+            "Hardening:PublicLookupsPerMinutePerAddress=1000000",
         ]);
         // Aspire forwards every resource's console output to the host's loggers: keep a copy of each line.
         builder.Services.AddLogging(logging => logging.AddProvider(new CapturingLoggerProvider(Logs)));

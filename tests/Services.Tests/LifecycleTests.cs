@@ -98,3 +98,76 @@ public sealed class LifecycleTests
         Assert.Equal("no-processing-time", decision.ProblemType);
     }
 }
+
+public sealed class ApologyAndReceptionRuleTests
+{
+    private static readonly WorkingCalendar Calendar = WorkingCalendar.Default;
+    private static readonly DateTimeOffset Due = DateTimeOffset.Parse("2026-12-10T17:00:00+07:00");
+
+    private static DossierClock Open(DossierStatus status = DossierStatus.InProcessing, long pausedSeconds = 0, DateTimeOffset? pausedAt = null)
+        => new(status, 4, SubmissionChannel.Online, Due.AddDays(-4), new ProcessingTerm(3, "working-days"), Due.AddDays(-3),
+            Due.AddSeconds(pausedSeconds), Due, pausedAt, pausedSeconds, pausedAt is null ? 0 : 1);
+
+    [Fact]
+    public void An_apology_issued_exactly_at_the_due_moment_is_on_time_and_one_second_later_is_not()
+    {
+        Assert.True(Lifecycle.Apologize(Open(), Due, Due.AddDays(3)).OnTime);
+        Assert.False(Lifecycle.Apologize(Open(), Due.AddSeconds(1), Due.AddDays(3)).OnTime);
+    }
+
+    [Fact]
+    public void Completed_pauses_push_the_legal_due_moment_and_a_running_pause_pushes_it_as_it_runs()
+    {
+        var resumed = Open(pausedSeconds: 3600);
+        Assert.Equal(Due.AddHours(1), resumed.DueAt);
+        Assert.True(Lifecycle.Apologize(resumed, Due.AddMinutes(59), Due.AddDays(3)).OnTime);
+
+        var paused = Open(DossierStatus.SupplementRequested, pausedAt: Due.AddHours(-2));
+        Assert.Equal(Due, paused.DueAt);
+        Assert.Equal(Due.AddHours(3), paused.DueAtAsOf(Due.AddHours(1)));
+        Assert.True(Lifecycle.Apologize(paused, Due.AddHours(1), Due.AddDays(3)).OnTime);
+    }
+
+    [Fact]
+    public void The_apology_moves_the_sequence_and_the_citizens_date_but_not_the_status_or_the_original_date()
+    {
+        var (decision, _) = Lifecycle.Apologize(Open(), Due.AddHours(-5), Due.AddDays(3));
+        Assert.Equal((DossierStatus.InProcessing, 5L, Due.AddDays(3), Due),
+            (decision.After!.Status, decision.After.Sequence, decision.After.AppointmentAt!.Value, decision.After.OriginalAppointmentAt!.Value));
+    }
+
+    [Theory]
+    [InlineData(DossierStatus.Submitted)]
+    [InlineData(DossierStatus.Refused)]
+    [InlineData(DossierStatus.Withdrawn)]
+    [InlineData(DossierStatus.Stopped)]
+    [InlineData(DossierStatus.Decided)]
+    [InlineData(DossierStatus.Returned)]
+    public void No_apology_once_the_dossier_is_decided_or_closed(DossierStatus status)
+        => Assert.False(Lifecycle.Apologize(Open(status), Due.AddHours(-5), Due.AddDays(3)).Decision.Accepted);
+
+    [Fact]
+    public void Completion_is_asked_once_before_reception_and_only_a_timely_completion_counts()
+    {
+        var submitted = Open(DossierStatus.Submitted) with { Sequence = 1 };
+        var asked = Lifecycle.RequestCompletion(submitted, Due, Calendar, 5).After!;
+        Assert.Equal(1, asked.Sequence);
+        Assert.Equal("completion-already-requested", Lifecycle.RequestCompletion(asked, Due, Calendar, 5).ProblemType);
+        Assert.False(Lifecycle.RequestCompletion(Open(), Due, Calendar, 5).Accepted);
+        Assert.False(Lifecycle.CompletionExpired(asked, asked.CompletionDueAt!.Value));
+        Assert.True(Lifecycle.CompletionExpired(asked, asked.CompletionDueAt!.Value.AddSeconds(1)));
+        Assert.Equal("completion-too-late", Lifecycle.CompletionReceived(asked, asked.CompletionDueAt!.Value.AddSeconds(1)).ProblemType);
+        Assert.False(Lifecycle.CompletionExpired(Lifecycle.CompletionReceived(asked, Due).After!, Due.AddDays(30)));
+    }
+
+    [Fact]
+    public void Late_reception_applies_to_online_dossiers_after_the_close_of_the_next_working_day()
+    {
+        // Submitted Friday 11 Dec 2026 16:00: the next working day is Monday 14 Dec, closing 17:00.
+        var friday = Open(DossierStatus.Submitted) with { SubmittedAt = DateTimeOffset.Parse("2026-12-11T16:00:00+07:00") };
+        Assert.False(Lifecycle.IsLateReception(friday, DateTimeOffset.Parse("2026-12-14T17:00:00+07:00"), Calendar));
+        Assert.True(Lifecycle.IsLateReception(friday, DateTimeOffset.Parse("2026-12-14T17:00:01+07:00"), Calendar));
+        Assert.False(Lifecycle.IsLateReception(friday with { Channel = SubmissionChannel.InPerson },
+            DateTimeOffset.Parse("2026-12-20T09:00:00+07:00"), Calendar));
+    }
+}

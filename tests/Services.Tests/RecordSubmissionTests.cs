@@ -34,6 +34,7 @@ public sealed class RecordSubmissionTests(InfrastructureFixture infra) : IAsyncL
         services.AddSingleton(TimeProvider.System);
         services.Configure<MessagingOptions>(o => o.ImmediateRetries = 0);
         services.AddSingleton<ConsumerServices>();
+        services.AddSingleton<Procedures.Processing.Calendar.CalendarProvider>();
         services.AddMassTransitTestHarness(x => x.AddConsumer<RecordSubmission>());
         _provider = services.BuildServiceProvider(validateScopes: true);
         _harness = _provider.GetRequiredService<ITestHarness>();
@@ -94,7 +95,7 @@ public sealed class RecordSubmissionTests(InfrastructureFixture infra) : IAsyncL
         var announced = Assert.Single(await AnnouncedAsync());
         // Without a deciding agency in the submission, the receiving unit decides; both route the event per agency.
         Assert.Equal(new DossierStatusChanged(code, 1, DossierStatus.Submitted, SubmittedAt, history.Content,
-            ReceivingUnit: "38.98.H29", DecidingAgency: "38.98.H29"), announced);
+            ReceivingUnit: "38.98.H29", DecidingAgency: "38.98.H29", ProcedureCode: "1.000948.H29"), announced);
     }
 
     [Fact]

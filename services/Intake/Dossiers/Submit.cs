@@ -125,7 +125,7 @@ public static partial class Submit
                 ProcessingUnit.WorkingDays => "working-days",
                 ProcessingUnit.CalendarDays => "calendar-days",
                 _ => "working-hours",
-            }) : null), ct);
+            }) : null, ProcedureName: procedure.Content.Name), ct);
         await AuditLog.AppendAsync(tx, AuditActor.FromRequest(http, caller.ClientId, caller.Agency),
             new AuditEntry("dossier.submit", code.Value, PersonalData: true), now, ct);
         var response = new Response(code.Value, (int)DossierStatus.Submitted, now);

@@ -14,7 +14,29 @@ public enum DossierAction
 public sealed record DossierClock(
     DossierStatus Status, long Sequence, SubmissionChannel Channel, DateTimeOffset SubmittedAt, ProcessingTerm? Term,
     DateTimeOffset? ReceivedAt, DateTimeOffset? AppointmentAt, DateTimeOffset? OriginalAppointmentAt, DateTimeOffset? PausedAt,
-    long PausedSeconds, int SupplementRequests);
+    long PausedSeconds, int SupplementRequests)
+{
+    public IReadOnlyList<SupplementRound> Supplements { get; init; } = [];
+    public IReadOnlyList<ResultDocument> Results { get; init; } = [];
+    public SubmissionChannel? ReturnChannel { get; init; }
+    public bool LateReception { get; init; }
+    public int? PaidOnline { get; init; }
+    public DateTimeOffset? CompletionRequestedAt { get; init; }
+    public DateTimeOffset? CompletionDueAt { get; init; }
+    public DateTimeOffset? CompletedAt { get; init; }
+
+    /// <summary>
+    /// The legal due moment the national index judges by: the original appointment date plus the completed
+    /// supplementation pauses (DOMAIN.md, "two dates"). An apology's new date never moves it.
+    /// </summary>
+    public DateTimeOffset? DueAt => OriginalAppointmentAt?.AddSeconds(PausedSeconds);
+
+    /// <summary>The due moment as of <paramref name="now"/>: a running pause pushes it on by the time paused so far.</summary>
+    public DateTimeOffset? DueAtAsOf(DateTimeOffset now) => DueAt + (PausedAt is { } p && now > p ? now - p : TimeSpan.Zero);
+}
+
+/// <summary>What some actions carry besides the officer's text: results of a decision, the channel a result is returned by.</summary>
+public sealed record ActionDetails(IReadOnlyList<ResultDocument>? Results = null, SubmissionChannel? ReturnChannel = null);
 
 /// <summary>The outcome of a legal action: the clock after it, or why it is refused.</summary>
 public sealed record Decision(DossierClock? After, string? ProblemType, string? Detail, IReadOnlyList<DossierStatus> Allowed)
@@ -60,7 +82,8 @@ public static class Lifecycle
         _ => null,
     };
 
-    public static Decision Decide(DossierClock clock, DossierAction action, DateTimeOffset now, WorkingCalendar calendar)
+    public static Decision Decide(DossierClock clock, DossierAction action, DateTimeOffset now, WorkingCalendar calendar,
+        ActionDetails? details = null)
     {
         var allowed = Transitions.GetValueOrDefault(clock.Status, []);
         var target = Target(action);
@@ -70,6 +93,8 @@ public static class Lifecycle
                 allowed);
 
         var after = clock with { Status = target, Sequence = clock.Sequence + 1 };
+        if (clock.Status == DossierStatus.Submitted)
+            after = after with { LateReception = IsLateReception(clock, now, calendar) };
         switch (action)
         {
             case DossierAction.Accept:
@@ -77,23 +102,108 @@ public static class Lifecycle
                     return new Decision(null, "no-processing-time", "The procedure version has no published processing time", allowed);
                 // Instants are kept in UTC inside the system; the calendar answers in Vietnam time.
                 var due = calendar.DueAfter(now, clock.Term.Amount, DurationUnits.Parse(clock.Term.Unit)).ToUniversalTime();
-                after = after with { ReceivedAt = now, AppointmentAt = due, OriginalAppointmentAt = due };
+                after = after with
+                {
+                    ReceivedAt = now, AppointmentAt = due, OriginalAppointmentAt = due,
+                    CompletedAt = clock.CompletionRequestedAt is not null ? clock.CompletedAt ?? now : null,
+                };
                 break;
             case DossierAction.RequestSupplement:
-                after = after with { PausedAt = now, SupplementRequests = clock.SupplementRequests + 1 };
+                after = after with
+                {
+                    PausedAt = now, SupplementRequests = clock.SupplementRequests + 1,
+                    Supplements = [.. clock.Supplements, new SupplementRound(now, null, clock.AppointmentAt, null)],
+                };
                 break;
             case DossierAction.SupplementReceived:
                 // The citizen-facing date moves by the pause (elapsed time); the original date stays for the index.
                 var pause = now - clock.PausedAt!.Value;
+                var moved = clock.AppointmentAt + pause;
                 after = after with
                 {
                     PausedAt = null,
                     PausedSeconds = clock.PausedSeconds + (long)pause.TotalSeconds,
-                    AppointmentAt = clock.AppointmentAt + pause,
+                    AppointmentAt = moved,
+                    Supplements = clock.Supplements is [.., { ReceivedAt: null } open]
+                        ? [.. clock.Supplements.SkipLast(1), open with { ReceivedAt = now, NewAppointmentAt = moved }]
+                        : [.. clock.Supplements, new SupplementRound(clock.PausedAt.Value, now, clock.AppointmentAt, moved)],
                 };
+                break;
+            case DossierAction.Decide:
+                after = after with { Results = details?.Results ?? [] };
+                break;
+            case DossierAction.ReturnResult:
+                after = after with { ReturnChannel = details?.ReturnChannel ?? clock.Channel };
                 break;
         }
         return new Decision(after, null, null, allowed);
+    }
+
+    /// <summary>
+    /// An online dossier must be received (accepted or refused) within 1 working day of its submission
+    /// (Decree 118 Art. 17–18); in-person dossiers are received at the desk as they are handed in.
+    /// </summary>
+    public static bool IsLateReception(DossierClock clock, DateTimeOffset now, WorkingCalendar calendar)
+        => ReceptionDue(clock, calendar) is { } due && now > due;
+
+    /// <summary>When an online dossier becomes late for reception; null for other channels.</summary>
+    public static DateTimeOffset? ReceptionDue(DossierClock clock, WorkingCalendar calendar)
+        => clock.Channel == SubmissionChannel.Online ? calendar.DueAfterWorkingDays(clock.SubmittedAt, 1).ToUniversalTime() : null;
+
+    /// <summary>
+    /// Form 02: before acceptance the desk may ask, once and in writing, for the dossier to be completed by a date
+    /// <paramref name="workingDays"/> working days away; the dossier is refused if it is not completed by then.
+    /// No status change: the dossier stays at 1.
+    /// </summary>
+    public static Decision RequestCompletion(DossierClock clock, DateTimeOffset now, WorkingCalendar calendar, int workingDays)
+    {
+        if (clock.Status != DossierStatus.Submitted)
+            return new Decision(null, "illegal-transition",
+                $"Completion can be asked only before reception (status 1); the dossier is at status {(int)clock.Status}", []);
+        if (clock.CompletionRequestedAt is not null)
+            return new Decision(null, "completion-already-requested",
+                "Completion guidance is given once, in writing; it was already asked for this dossier", []);
+        return new Decision(clock with
+        {
+            CompletionRequestedAt = now,
+            CompletionDueAt = calendar.DueAfterWorkingDays(now, workingDays).ToUniversalTime(),
+        }, null, null, []);
+    }
+
+    /// <summary>The applicant completed the dossier as asked; the desk can now accept it.</summary>
+    public static Decision CompletionReceived(DossierClock clock, DateTimeOffset now)
+    {
+        if (clock.Status != DossierStatus.Submitted || clock.CompletionRequestedAt is null || clock.CompletedAt is not null)
+            return new Decision(null, "no-completion-pending", "No completion is pending for this dossier", []);
+        if (now > clock.CompletionDueAt)
+            return new Decision(null, "completion-too-late", $"The completion was due by {clock.CompletionDueAt:O}; the dossier is refused", []);
+        return new Decision(clock with { CompletedAt = now }, null, null, []);
+    }
+
+    /// <summary>Whether the completion asked for was not delivered in time (the scan then refuses the dossier).</summary>
+    public static bool CompletionExpired(DossierClock clock, DateTimeOffset now)
+        => clock.Status == DossierStatus.Submitted && clock.CompletedAt is null && clock.CompletionDueAt is { } due && now > due;
+
+    /// <summary>Statuses in which the clock runs or is paused, so an apology can still be owed.</summary>
+    public static readonly DossierStatus[] Open =
+        [DossierStatus.Received, DossierStatus.InProcessing, DossierStatus.SupplementRequested, DossierStatus.AwaitingPayment];
+
+    /// <summary>
+    /// Form 04: the agency apologises and sets a new appointment date. The status stays; the sequence moves (the portal
+    /// and integrators must learn the new date). On time iff issued no later than the legal due moment (original
+    /// appointment + pauses); a late apology is still recorded, but the dossier counts as non-compliant.
+    /// </summary>
+    public static (Decision Decision, bool OnTime) Apologize(DossierClock clock, DateTimeOffset now, DateTimeOffset newAppointmentAt)
+    {
+        if (!Open.Contains(clock.Status))
+            return (new Decision(null, "illegal-transition",
+                $"An apology is issued for an open dossier (statuses 2, 4, 5, 6); the dossier is at status {(int)clock.Status}", Open), false);
+        var floor = clock.AppointmentAt > now ? clock.AppointmentAt.Value : now;
+        if (newAppointmentAt <= floor)
+            return (new Decision(null, "new-appointment-not-later",
+                $"The new appointment date must be after {floor:O} (the current appointment date and now)", Open), false);
+        var onTime = now <= clock.DueAtAsOf(now);
+        return (new Decision(clock with { Sequence = clock.Sequence + 1, AppointmentAt = newAppointmentAt }, null, null, Open), onTime);
     }
 
     /// <summary>The second and later supplementation requests count the dossier as overdue in the national index.</summary>

@@ -1,0 +1,84 @@
+using Dapper;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Procedures.Contracts;
+using Procedures.Messaging.Audit;
+using Procedures.Messaging.Outbox;
+using Procedures.Processing.Calendar;
+using Procedures.ServiceDefaults;
+using Procedures.ServiceDefaults.Security;
+
+namespace Procedures.Processing.Dossiers;
+
+/// <summary>
+/// POST /api/v1/dossiers/{code}/apology: form 04, "phiếu xin lỗi và hẹn lại ngày trả kết quả", signed by the head of the
+/// agency, owed no later than the due date (HCMC Decision 5157/QĐ-UBND). Recorded even when late, but then marked not on
+/// time: a late dossier without a timely apology is non-compliant. Keeps the status, moves the sequence and the
+/// citizen-facing date; the legal due moment does not move.
+/// </summary>
+public static class Apology
+{
+    public sealed record Request(string? Officer, string? Role, string? Department, string? Reason, string? SignedBy,
+        DateTimeOffset? NewAppointmentAt);
+
+    public sealed record Response(string Code, int Status, long Sequence, DateTimeOffset AppointmentAt, DateTimeOffset? OriginalAppointmentAt,
+        DateTimeOffset DueAt, bool OnTime);
+
+    public static IEndpointRouteBuilder MapApology(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/v1/dossiers/{code}/apology", HandleAsync).WithTags("Lifecycle").WithName("DossierApology")
+            .WithSummary("Form 04: apologise for a delay and set a new appointment date (signed by the head of the agency)")
+            .RequireScope(Scopes.Processing)
+            .WithExamples(new Request("Trần Văn Bình", "Chuyên viên", "Phòng Tư pháp", "Cần xác minh thêm với cơ quan khác",
+                    "Lê Thị Cúc, Chủ tịch UBND phường", DateTimeOffset.Parse("2026-12-09T17:00:00+07:00")),
+                new Response("26740.H29-261129-0001", 4, 4, DateTimeOffset.Parse("2026-12-09T17:00:00+07:00"),
+                    DateTimeOffset.Parse("2026-12-02T17:00:00+07:00"), DateTimeOffset.Parse("2026-12-02T17:00:00+07:00"), true));
+        return app;
+    }
+
+    private static async Task<Results<Ok<Response>, NotFound, ProblemHttpResult>> HandleAsync(
+        string code, Request request, Caller caller, HttpContext http, NpgsqlDataSource db, CalendarProvider calendars,
+        IOptions<ClockSettings> settings, TimeProvider time, CancellationToken ct)
+    {
+        var errors = new List<FieldError>();
+        var step = Actions.ValidateStep(new Actions.Request(request.Officer, request.Role, request.Department, request.Reason), errors);
+        var signedBy = TextInput.Clean(request.SignedBy, "signedBy", errors);
+        if (string.IsNullOrEmpty(signedBy))
+            errors.Add(new("signedBy", "required", "Người đứng đầu cơ quan ký phiếu xin lỗi là bắt buộc",
+                "The apology is signed by the head of the agency: name and title are required"));
+        else if (signedBy.Length > 200)
+            errors.Add(new("signedBy", "max-length", "Tối đa 200 ký tự", "At most 200 characters"));
+        if (request.NewAppointmentAt is null)
+            errors.Add(new("newAppointmentAt", "required", "Ngày hẹn trả mới là bắt buộc", "The new appointment date is required"));
+        if (errors.Count > 0) return (ProblemHttpResult)Problems.Validation(errors);
+        // The form states the reason for the delay: it is the step's content.
+        var reason = step.Content!;
+
+        var now = time.GetUtcNow();
+        var calendar = await calendars.GetAsync(ct);
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var record = await DossierRecords.LoadAsync(tx, code, caller.Agency, caller.SeesAllAgencies, ct);
+        if (record is null) return TypedResults.NotFound();
+        var newDate = request.NewAppointmentAt!.Value.ToUniversalTime();
+        var (decision, onTime) = Lifecycle.Apologize(record.Clock, now, newDate);
+        if (!decision.Accepted) return Actions.Conflict(record.Clock, decision);
+        var after = decision.After!;
+        var dueAt = record.Clock.DueAtAsOf(now)!.Value.ToUniversalTime();
+        var apology = new DossierApology(reason, signedBy!, newDate, onTime);
+        if (!await DossierRecords.SaveAsync(tx, record, after, step with { Apology = apology }, now, calendar, settings.Value, ct))
+            return Actions.ConcurrentChange();
+
+        await connection.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO apologies (dossier_code, sequence, issued_at, due_at, new_appointment_at, reason, signed_by, on_time)
+            VALUES (@code, @Sequence, @now, @dueAt, @newDate, @reason, @signedBy, @onTime)
+            """, new { code, after.Sequence, now, dueAt, newDate, reason, signedBy, onTime }, tx, cancellationToken: ct));
+        await Outbox.PublishAsync(tx, new ApologyIssued(code, after.Sequence, now, dueAt, newDate, reason, signedBy!, onTime,
+            record.ReceivingUnit, record.DecidingAgency), ct);
+        await AuditLog.AppendAsync(tx, AuditActor.FromRequest(http, caller.ClientId, caller.Agency),
+            new AuditEntry("dossier.apology", code, PersonalData: false, Detail: new { after.Sequence, onTime }), now, ct);
+        await tx.CommitAsync(ct);
+        return TypedResults.Ok(new Response(code, (int)after.Status, after.Sequence, newDate, after.OriginalAppointmentAt, dueAt, onTime));
+    }
+}

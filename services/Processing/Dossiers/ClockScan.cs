@@ -1,0 +1,125 @@
+using System.Diagnostics.Metrics;
+using Dapper;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Procedures.Contracts;
+using Procedures.Messaging.Outbox;
+using Procedures.Processing.Calendar;
+
+namespace Procedures.Processing.Dossiers;
+
+/// <summary>
+/// The legal clock's background scan. One pass asks four partial indexes for what has come due since the last pass —
+/// warnings (DossierAtRisk), deadlines (DossierOverdue), completions not delivered in time (refused, form 02), online
+/// dossiers not received within a working day (late reception) — so its cost follows what it finds, not the number of
+/// open dossiers. Rows are claimed with SKIP LOCKED: several instances can scan at once without raising anything twice.
+/// </summary>
+public sealed class ClockScan(NpgsqlDataSource db, CalendarProvider calendars, IOptions<ClockSettings> settings, TimeProvider time,
+    ILogger<ClockScan> logger) : BackgroundService
+{
+    public static readonly Meter Meter = new("Procedures.Processing");
+    private static readonly Counter<long> AtRisk = Meter.CreateCounter<long>("procedures.dossiers.at_risk", description: "Dossiers that reached their at-risk moment");
+    private static readonly Counter<long> Overdue = Meter.CreateCounter<long>("procedures.dossiers.overdue", description: "Dossiers that passed their legal due moment");
+    private static readonly Counter<long> LateReception = Meter.CreateCounter<long>("procedures.dossiers.late_reception", description: "Online dossiers not received within 1 working day");
+    private static readonly Counter<long> CompletionExpired = Meter.CreateCounter<long>("procedures.dossiers.completion_expired", description: "Dossiers refused because completion was not delivered in time");
+
+    public sealed record Pass(int AtRisk, int Overdue, int LateReception, int CompletionExpired)
+    {
+        public int Total => AtRisk + Overdue + LateReception + CompletionExpired;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(settings.Value.ScanInterval, time);
+        do
+        {
+            try
+            {
+                await RunOnceAsync(stoppingToken);
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                logger.LogWarning(e, "Clock scan failed; the next pass retries");
+            }
+        } while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    /// <summary>Scans until nothing due is left (batch by batch, each its own transaction) and says what it raised.</summary>
+    public async Task<Pass> RunOnceAsync(CancellationToken ct)
+    {
+        var total = new Pass(0, 0, 0, 0);
+        while (true)
+        {
+            var pass = await BatchAsync(ct);
+            total = new Pass(total.AtRisk + pass.AtRisk, total.Overdue + pass.Overdue, total.LateReception + pass.LateReception,
+                total.CompletionExpired + pass.CompletionExpired);
+            if (pass.Total == 0) return total;
+        }
+    }
+
+    private async Task<Pass> BatchAsync(CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var batch = settings.Value.ScanBatch;
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+
+        var atRisk = await ClaimAsync(tx, "at_risk_raised_at", "at_risk_at", now, batch, ct);
+        foreach (var d in atRisk)
+            await Outbox.PublishAsync(tx, new DossierAtRisk(d.Code, d.DueAt, d.ReceivingUnit, d.DecidingAgency, d.ProcedureCode, now), ct);
+        var overdue = await ClaimAsync(tx, "overdue_raised_at", "due_at", now, batch, ct);
+        foreach (var d in overdue)
+            await Outbox.PublishAsync(tx, new DossierOverdue(d.Code, d.DueAt, d.ReceivingUnit, d.DecidingAgency, d.ProcedureCode, now), ct);
+
+        var late = await connection.ExecuteAsync(new CommandDefinition("""
+            UPDATE dossiers SET late_reception = true WHERE code IN (
+                SELECT code FROM dossiers WHERE status = 1 AND NOT late_reception AND reception_due_at <= @now
+                ORDER BY reception_due_at LIMIT @batch FOR UPDATE SKIP LOCKED)
+            """, new { now, batch }, tx, cancellationToken: ct));
+
+        var expired = await RefuseUncompletedAsync(tx, now, batch, ct);
+        await tx.CommitAsync(ct);
+
+        AtRisk.Add(atRisk.Count);
+        Overdue.Add(overdue.Count);
+        LateReception.Add(late);
+        CompletionExpired.Add(expired);
+        return new Pass(atRisk.Count, overdue.Count, late, expired);
+    }
+
+    private static async Task<List<Due>> ClaimAsync(NpgsqlTransaction tx, string flag, string moment, DateTimeOffset now, int batch,
+        CancellationToken ct)
+        => [.. await tx.Connection!.QueryAsync<Due>(new CommandDefinition($"""
+            WITH due AS (
+                SELECT code FROM dossiers
+                WHERE {flag} IS NULL AND status IN (2, 4, 6) AND {moment} <= @now
+                ORDER BY {moment} LIMIT @batch FOR UPDATE SKIP LOCKED)
+            UPDATE dossiers d SET {flag} = @now FROM due WHERE d.code = due.code
+            RETURNING d.code, d.due_at AS DueAt, d.receiving_unit AS ReceivingUnit, d.deciding_agency AS DecidingAgency,
+                      d.procedure_code AS ProcedureCode
+            """, new { now, batch }, tx, cancellationToken: ct))];
+
+    /// <summary>Form 02's consequence: a dossier whose applicant did not complete it by the date given is refused (→3).</summary>
+    private async Task<int> RefuseUncompletedAsync(NpgsqlTransaction tx, DateTimeOffset now, int batch, CancellationToken ct)
+    {
+        var codes = (await tx.Connection!.QueryAsync<string>(new CommandDefinition("""
+            SELECT code FROM dossiers WHERE status = 1 AND completed_at IS NULL AND completion_due_at < @now
+            ORDER BY completion_due_at LIMIT @batch FOR UPDATE SKIP LOCKED
+            """, new { now, batch }, tx, cancellationToken: ct))).ToList();
+        if (codes.Count == 0) return 0;
+        var calendar = await calendars.GetAsync(ct);
+        var refused = 0;
+        foreach (var code in codes)
+        {
+            var record = (await DossierRecords.LoadAsync(tx, code, null, all: true, ct))!;
+            if (!Lifecycle.CompletionExpired(record.Clock, now)) continue;
+            var after = Lifecycle.Decide(record.Clock, DossierAction.Refuse, now, calendar).After!;
+            var step = new Step("Hệ thống / System", null, null,
+                "Từ chối tiếp nhận: hồ sơ không được bổ sung, hoàn thiện trong thời hạn / Refused: not completed by the date given (form 02)");
+            if (await DossierRecords.SaveAsync(tx, record, after, step, now, calendar, settings.Value, ct)) refused++;
+        }
+        return refused;
+    }
+
+    private sealed record Due(string Code, DateTimeOffset DueAt, string ReceivingUnit, string? DecidingAgency, string? ProcedureCode);
+}

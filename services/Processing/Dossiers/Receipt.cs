@@ -1,0 +1,112 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Dapper;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+using Procedures.Contracts;
+using Procedures.Messaging;
+using Procedures.Messaging.Audit;
+using Procedures.ServiceDefaults;
+using Procedures.ServiceDefaults.Security;
+
+namespace Procedures.Processing.Dossiers;
+
+/// <summary>
+/// Form 01 (Circular 01/2018/TT-VPCP): "Giấy tiếp nhận hồ sơ và hẹn trả kết quả", issued once the desk accepts the
+/// dossier. JSON for agency systems, and a printable HTML page for the desk. It names the applicant: reads are audited.
+/// </summary>
+public static class Receipt
+{
+    public sealed record Response(string Form, string DossierCode, string ApplicantName, string ProcedureCode, string? ProcedureName,
+        int? ProcedureVersion, string ReceivingUnit, int Channel, DateTimeOffset SubmittedAt, DateTimeOffset ReceivedAt,
+        DateTimeOffset AppointmentAt, IReadOnlyList<ReceivedDocument> Documents);
+
+    public static IEndpointRouteBuilder MapReceipt(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/v1/dossiers/{code}/receipt", JsonAsync).WithTags("Desk").WithName("DossierReceipt")
+            .WithSummary("Form 01: receipt and appointment (JSON)")
+            .RequireScope(Scopes.Reception, Scopes.Processing)
+            .WithExamples(null, new Response("01", "26740.H29-261129-0001", "Nguyễn Văn An", "1.003677", "Đăng ký khai sinh", 1, "26740.H29", 1,
+                DateTimeOffset.Parse("2026-11-29T08:10:00+07:00"), DateTimeOffset.Parse("2026-11-29T09:00:00+07:00"),
+                DateTimeOffset.Parse("2026-12-02T17:00:00+07:00"), [new("TK01", "to-khai.pdf", false)]));
+        app.MapGet("/api/v1/dossiers/{code}/receipt.html", HtmlAsync).WithTags("Desk").WithName("DossierReceiptPrintable")
+            .WithSummary("Form 01: receipt and appointment (printable HTML)")
+            .RequireScope(Scopes.Reception, Scopes.Processing);
+        return app;
+    }
+
+    private static async Task<Results<Ok<Response>, NotFound, ProblemHttpResult>> JsonAsync(
+        string code, Caller caller, HttpContext http, NpgsqlDataSource db, TimeProvider time, CancellationToken ct)
+    {
+        var (receipt, problem) = await LoadAsync(code, caller, http, db, time, ct);
+        if (problem is not null) return problem;
+        return receipt is null ? TypedResults.NotFound() : TypedResults.Ok(receipt);
+    }
+
+    private static async Task<Results<ContentHttpResult, NotFound, ProblemHttpResult>> HtmlAsync(
+        string code, Caller caller, HttpContext http, NpgsqlDataSource db, TimeProvider time, CancellationToken ct)
+    {
+        var (receipt, problem) = await LoadAsync(code, caller, http, db, time, ct);
+        if (problem is not null) return problem;
+        if (receipt is null) return TypedResults.NotFound();
+        // The page carries its own small stylesheet and nothing else: no scripts, no external loads.
+        http.Response.Headers.ContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'";
+        return TypedResults.Text(Render(receipt), "text/html; charset=utf-8");
+    }
+
+    private static async Task<(Response?, ProblemHttpResult?)> LoadAsync(
+        string code, Caller caller, HttpContext http, NpgsqlDataSource db, TimeProvider time, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition("""
+            SELECT code, applicant_name AS ApplicantName, procedure_code AS ProcedureCode, procedure_name AS ProcedureName,
+                   procedure_version AS ProcedureVersion, receiving_unit AS ReceivingUnit, channel, submitted_at AS SubmittedAt,
+                   received_at AS ReceivedAt, original_appointment_at AS AppointmentAt, documents
+            FROM dossiers WHERE code = @code AND (@all OR receiving_unit = @agency OR deciding_agency = @agency)
+            """, new { code, agency = caller.Agency, all = caller.SeesAllAgencies }, tx, cancellationToken: ct));
+        if (row is null) return (null, null);
+        if (row.ReceivedAt is null || row.AppointmentAt is null)
+            return (null, TypedResults.Problem(Problems.Create(StatusCodes.Status409Conflict, "not-received", "Hồ sơ chưa được tiếp nhận",
+                "The receipt is issued when the dossier is accepted; this one has not been")));
+        await AuditLog.AppendAsync(tx, AuditActor.FromRequest(http, caller.ClientId, caller.Agency),
+            new AuditEntry("dossier.receipt", code, PersonalData: true), time.GetUtcNow(), ct);
+        await tx.CommitAsync(ct);
+        return (new Response("01", row.Code, row.ApplicantName ?? "", row.ProcedureCode, row.ProcedureName, row.ProcedureVersion,
+            row.ReceivingUnit, row.Channel, row.SubmittedAt, row.ReceivedAt.Value, row.AppointmentAt.Value,
+            JsonSerializer.Deserialize<List<ReceivedDocument>>(row.Documents, MessageJson.Options) ?? []), null);
+    }
+
+    /// <summary>A self-contained A4 page (no external assets): every value HTML-encoded, dates in Vietnam time.</summary>
+    internal static string Render(Response r)
+    {
+        static string E(string? s) => HtmlEncoder.Default.Encode(s ?? "");
+        static string D(DateTimeOffset d) => VietnamTime.ToVietnam(d).ToString("HH 'giờ' mm 'phút, ngày' dd/MM/yyyy", CultureInfo.InvariantCulture);
+        var rows = new StringBuilder();
+        foreach (var (doc, i) in r.Documents.Select((d, i) => (d, i + 1)))
+            rows.Append(CultureInfo.InvariantCulture, $"<tr><td>{i}</td><td>{E(doc.ComponentCode)}</td><td>{E(doc.FileName)}</td><td>{(doc.Reused ? "Tái sử dụng / Reused" : "Nộp mới / Submitted")}</td></tr>");
+        return $$"""
+            <!DOCTYPE html>
+            <html lang="vi"><head><meta charset="utf-8"><title>Giấy tiếp nhận hồ sơ {{E(r.DossierCode)}}</title>
+            <style>body{font-family:"Times New Roman",serif;max-width:19cm;margin:1cm auto;font-size:13pt}h1{text-align:center;font-size:15pt}
+            table{border-collapse:collapse;width:100%}td,th{border:1px solid #000;padding:4px}.en{color:#444;font-size:10pt}</style></head><body>
+            <p style="text-align:center"><b>CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</b><br>Độc lập - Tự do - Hạnh phúc</p>
+            <h1>GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ<br><span class="en">Receipt and appointment (form 01)</span></h1>
+            <p>Mã hồ sơ <span class="en">(dossier code)</span>: <b id="code">{{E(r.DossierCode)}}</b></p>
+            <p>Bộ phận tiếp nhận <span class="en">(receiving unit)</span>: {{E(r.ReceivingUnit)}}</p>
+            <p>Tiếp nhận hồ sơ của <span class="en">(applicant)</span>: <b>{{E(r.ApplicantName)}}</b></p>
+            <p>Thủ tục <span class="en">(procedure)</span>: {{E(r.ProcedureCode)}} — {{E(r.ProcedureName)}}</p>
+            <p>Thành phần hồ sơ <span class="en">(documents received)</span>:</p>
+            <table><tr><th>TT</th><th>Mã thành phần</th><th>Tệp</th><th>Hình thức</th></tr>{{rows}}</table>
+            <p>Thời gian tiếp nhận <span class="en">(received at)</span>: {{D(r.ReceivedAt)}}</p>
+            <p>Thời gian trả kết quả <span class="en">(appointment)</span>: <b id="appointment">{{D(r.AppointmentAt)}}</b></p>
+            </body></html>
+            """;
+    }
+
+    private sealed record Row(string Code, string? ApplicantName, string ProcedureCode, string? ProcedureName, int? ProcedureVersion,
+        string ReceivingUnit, short Channel, DateTimeOffset SubmittedAt, DateTimeOffset? ReceivedAt, DateTimeOffset? AppointmentAt,
+        string Documents);
+}
