@@ -61,10 +61,11 @@ public sealed partial class KpiMetrics : BackgroundService
 
     public async Task<IReadOnlyList<AgencySnapshot>> ComputeAsync(CancellationToken ct)
     {
-        var now = _time.GetUtcNow();
+        var now = _time.GetUtcNow().ToUniversalTime(); // Npgsql writes timestamptz only from offset 0
         var today = now.VietnamDate();
         var month = new DateOnly(today.Year, today.Month, 1);
         var rules = _rules.For(today);
+        Facts.FactStore.RegisterTypes();
         await using var connection = await _db.OpenConnectionAsync(ct);
         var agencies = (await connection.QueryAsync<string>(new CommandDefinition(
             "SELECT DISTINCT agency FROM daily_facts WHERE day >= @month", new { month }, cancellationToken: ct))).ToList();

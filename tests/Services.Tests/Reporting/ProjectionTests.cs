@@ -1,9 +1,12 @@
+using System.Diagnostics.Metrics;
 using System.Text.Json;
 using Dapper;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using Procedures.Contracts;
 using Procedures.Messaging;
@@ -132,6 +135,39 @@ public sealed class ProjectionTests(InfrastructureFixture infra) : IAsyncLifetim
         Assert.Equal(daily, await DailyAsync());
         Assert.Equal(facts, await FactsAsync());
         Assert.Equal(Json(live), Json(await LiveAsync()));
+
+        // The dashboard gauges, on 30 November at noon: this month, per agency, from the same index.
+        var metrics = new KpiMetrics(Db, new KpiRules(Options()), Options(), new Catalogue.FixedTime(At("2026-11-30T12:00")),
+            _host.Services.GetRequiredService<IMeterFactory>(), NullLogger<KpiMetrics>.Instance);
+        var measured = new Dictionary<string, double>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) => { if (instrument.Meter.Name == KpiMetrics.MeterName) l.EnableMeasurementEvents(instrument); };
+        void Record<T>(Instrument instrument, T value, ReadOnlySpan<KeyValuePair<string, object?>> tags, object? _)
+        {
+            foreach (var tag in tags)
+                if (tag.Key == "agency" && (string?)tag.Value == _agency) measured[instrument.Name] = Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture);
+        }
+        listener.SetMeasurementEventCallback<double>(Record);
+        listener.SetMeasurementEventCallback<long>(Record);
+        listener.Start();
+        await SnapshotAsync(metrics);
+        listener.RecordObservableInstruments();
+        Assert.StartsWith("Procedures.", KpiMetrics.MeterName, StringComparison.Ordinal);
+        Assert.Equal(0.3333, measured["procedures.kpi.on_time_rate"]);
+        Assert.Equal(0.6667, measured["procedures.kpi.sync_rate"]);
+        Assert.Equal(0.5, measured["procedures.kpi.online_payment_rate"]);
+        Assert.Equal(1, measured["procedures.kpi.overdue_count"]); // the open dossier, past its deadline
+    }
+
+    private static IOptionsMonitor<KpiOptions> Options()
+        => new ServiceCollection().Configure<KpiOptions>(_ => { }).BuildServiceProvider().GetRequiredService<IOptionsMonitor<KpiOptions>>();
+
+    /// <summary>Runs the metrics' background loop once: its first snapshot is taken before the first wait.</summary>
+    private static async Task SnapshotAsync(KpiMetrics metrics)
+    {
+        await metrics.StartAsync(CancellationToken.None);
+        await Eventually.Until(() => Task.FromResult(metrics.Snapshot.Count > 0), TimeSpan.FromSeconds(10), "the first metrics snapshot");
+        await metrics.StopAsync(CancellationToken.None);
     }
 
     [Fact]

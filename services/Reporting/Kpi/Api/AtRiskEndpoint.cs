@@ -37,7 +37,7 @@ public static class AtRiskEndpoint
         if (errors.Count > 0) return (ProblemHttpResult)Problems.Validation(errors);
         // Agency isolation: an agency's token only ever sees its own dossiers, whatever it asks for.
         var own = caller.SeesAllAgencies ? null : caller.Agency;
-        var now = time.GetUtcNow();
+        var now = time.GetUtcNow().ToUniversalTime();
         FactStore.RegisterTypes();
         await using var connection = await db.OpenConnectionAsync(ct);
         var rows = await connection.QueryAsync<(string Code, DateTimeOffset DueAt, string Agency, string? ReceivingUnit, string? ProcedureCode, short Status)>(

@@ -36,7 +36,7 @@ public static class ScoreboardData
         IOptionsMonitor<KpiOptions> options, TimeProvider time, CancellationToken ct)
     {
         var errors = new List<FieldError>();
-        var now = time.GetUtcNow();
+        var now = time.GetUtcNow().ToUniversalTime();
         var filter = PeriodInput.Read(from, to, null, null, null, now, errors);
         if (filter is null) return (ProblemHttpResult)Problems.Validation(errors);
         var trend = await IndexQuery.TrendAsync(db, filter, rules.For(filter.To), now, ct);
