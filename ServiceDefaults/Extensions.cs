@@ -24,7 +24,7 @@ public static class ServiceDefaultsExtensions
     private const string AlivePath = "/alive";
 
     /// <summary>Activity sources and meters of our own code and of the libraries we trace.</summary>
-    public static readonly string[] TelemetrySources = ["Procedures.*", "MassTransit"];
+    public static readonly string[] TelemetrySources = ["Procedures.*", "MassTransit", "Polly"];
 
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {

@@ -14,13 +14,18 @@ builder.AddProceduresMessaging(ResourceNames.PortalSync, ResourceNames.Database(
         bus.AddConsumer<RecordStatusEvent>();
     });
 builder.Services.Configure<SyncOptions>(builder.Configuration.GetSection("PortalSync"));
+builder.Services.Configure<ReconciliationOptions>(builder.Configuration.GetSection("PortalSync:Reconciliation"));
 builder.Services.AddHttpClient<PortalClient>(http =>
     http.BaseAddress = new Uri(builder.Configuration["Portal:BaseAddress"] ?? $"http://{ResourceNames.Sandbox}"));
 builder.Services.AddHostedService<SyncWorker>();
+builder.Services.AddSingleton<Reconciliation>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<Reconciliation>());
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapAuditEndpoints().RequireScope(Scopes.Audit);
+app.MapSyncStatus();
+app.MapReconciliation();
 app.Run();
 
 public partial class Program;

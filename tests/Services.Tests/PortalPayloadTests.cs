@@ -101,4 +101,49 @@ public sealed class PortalPayloadTests
         Assert.Equal("20251129003015", row.GetProperty("ThoiDiemXuLy").GetString());
         Assert.Equal(1, row.GetProperty("TrangThai").GetInt32());
     }
+
+    [Fact]
+    public void Record_carries_dates_rounds_results_fees_and_the_paid_online_flag_from_the_status_events()
+    {
+        static DateTimeOffset Vn(string s) => DateTimeOffset.Parse(s + "+07:00");
+        var round = new Procedures.Contracts.SupplementRound(Vn("2025-12-02T09:00:00"), Vn("2025-12-04T09:00:00"), Vn("2025-12-05T17:00:00"),
+            Vn("2025-12-07T17:00:00"));
+        var decided = new Procedures.Contracts.DossierStatusChanged(Facts.Code, 6, Procedures.Contracts.DossierStatus.Decided,
+            Vn("2025-12-06T10:00:00"), "Cấp giấy", Vn("2025-12-07T17:00:00"), Vn("2025-12-05T17:00:00"), 1, "Trần Văn Bình", "Chuyên viên",
+            "Phòng Tư pháp", ReceivedAt: Vn("2025-12-01T09:00:00"), Supplements: [round], PaidOnline: 1,
+            Results: [new("Giấy khai sinh", "KS-1", "kq/ks-1.pdf")]);
+        var returned = decided with { Sequence = 7, Status = Procedures.Contracts.DossierStatus.Returned, OccurredAt = Vn("2025-12-06T15:00:00"),
+            ReturnChannel = Procedures.Contracts.SubmissionChannel.PublicPostal };
+        var events = new List<PortalPayload.StatusEvent>
+        {
+            new(6, 9, decided.OccurredAt, decided.Content, Facts: decided),
+            new(7, 10, returned.OccurredAt, "Trả kết quả", Facts: returned),
+        };
+        var withFees = Facts with { ProcedureName = "Đăng ký khai sinh", Fees = [new("LP1", "Lệ phí", 8000)] };
+
+        var record = PortalPayload.Record(withFees, events[^1], events);
+        var json = JsonSerializer.SerializeToElement(record);
+
+        Assert.Equal("Đăng ký khai sinh", json.GetProperty("TenTTHC").GetString());
+        Assert.Equal("20251201090000", json.GetProperty("NgayTiepNhan").GetString());
+        Assert.Equal("20251207170000", json.GetProperty("NgayHenTra").GetString());
+        Assert.Equal("20251206100000", json.GetProperty("NgayKetThucXuLy").GetString()); // status 9, not 10
+        Assert.Equal("20251206150000", json.GetProperty("NgayTra").GetString());
+        Assert.Equal(JsonValueKind.Null, json.GetProperty("NgayTuChoi").ValueKind);
+        Assert.Equal(3, json.GetProperty("HinhThuc").GetInt32());
+        Assert.Equal(1, json.GetProperty("DuocThanhToanTrucTuyen").GetInt32());
+        var supplement = json.GetProperty("DanhSachHoSoBoSung")[0];
+        Assert.Equal(("20251202090000", "20251204090000", "20251205170000", "20251207170000"),
+            (supplement.GetProperty("NgayBoSung").GetString(), supplement.GetProperty("NgayTiepNhanBoSung").GetString(),
+             supplement.GetProperty("NgayHenTraTruoc").GetString(), supplement.GetProperty("NgayHenTraMoi").GetString()));
+        var result = json.GetProperty("DanhSachGiayToKetQua")[0];
+        Assert.Equal(("Giấy khai sinh", "KS-1", "kq/ks-1.pdf"), (result.GetProperty("TenGiayTo").GetString(),
+            result.GetProperty("MaGiayToKetQua").GetString(), result.GetProperty("DuongDanTepTinKetQua").GetString()));
+        Assert.Equal(8000, json.GetProperty("DanhSachLePhi")[0].GetProperty("Gia").GetInt64());
+
+        var history = JsonSerializer.SerializeToElement(PortalPayload.History(Facts.Code, events)).GetProperty("QuaTrinhXuLy")[0];
+        Assert.Equal(("Trần Văn Bình", "Chuyên viên", "Phòng Tư pháp", "20251207170000"), (history.GetProperty("NguoiXuLy").GetString(),
+            history.GetProperty("ChucDanh").GetString(), history.GetProperty("PhongBanXuLy").GetString(),
+            history.GetProperty("NgayKetThucTheoQuyDinh").GetString()));
+    }
 }

@@ -161,6 +161,27 @@ public sealed class SyncWorkerTests(InfrastructureFixture infra) : IAsyncLifetim
     }
 
     [Fact]
+    public async Task A_record_the_portal_took_is_updated_next_time_even_when_the_history_call_failed()
+    {
+        const string code = "38.98.H29-251129-0011";
+        await SubmittedAsync(code);
+        await StatusAsync(code, 1, DossierStatus.Submitted);
+        _portal.Respond = call => Task.FromResult(call.Operation == "history"
+            ? new HttpResponseMessage(System.Net.HttpStatusCode.ServiceUnavailable) : FakePortal.Answer("0", null));
+        Assert.True(await _worker.SyncNextAsync(CancellationToken.None));
+
+        // Meanwhile the dossier moved on; the portal already holds the record, so "create" would be refused as a duplicate.
+        await StatusAsync(code, 2, DossierStatus.Received);
+        _portal.Respond = _ => Task.FromResult(FakePortal.Answer("0", null));
+        await MakeDueAsync(code);
+        Assert.True(await _worker.SyncNextAsync(CancellationToken.None));
+
+        Assert.Equal(["create", "history", "update", "history"], _portal.Calls.Select(c => c.Operation));
+        Assert.Equal([1L, 2L], HistoryStatuses(_portal.Calls[^1]));
+        Assert.Equal(2, (await LedgerAsync(code)).LastSeqAcked);
+    }
+
+    [Fact]
     public async Task Gap_in_sequences_sends_only_the_run_before_the_gap()
     {
         const string code = "38.98.H29-251129-0003";

@@ -13,6 +13,12 @@ public sealed record PortalFaults
 
     /// <summary>Every portal call fails (full outage).</summary>
     public bool Down { get; init; }
+
+    /// <summary>Share of applied calls whose acknowledgement is lost (answered 503 after applying): retries must be no-ops.</summary>
+    public double AckLossRate { get; init; }
+
+    /// <summary>Dossier codes whose every call the portal rejects (error_code "4"): a payload it will never accept.</summary>
+    public IReadOnlyList<string>? RejectCodes { get; init; }
 }
 
 /// <summary>Holds the current fault settings; readers see a consistent snapshot.</summary>
@@ -29,6 +35,7 @@ public sealed class FaultSwitch
         group.MapPut("/portal", (PortalFaults settings, FaultSwitch faults) =>
         {
             if (!double.IsFinite(settings.ErrorRate) || !double.IsFinite(settings.LatencyRate)
+                || !double.IsFinite(settings.AckLossRate) || settings.AckLossRate is < 0 or > 1
                 || settings.ErrorRate is < 0 or > 1 || settings.LatencyRate is < 0 or > 1 || settings.LatencyMs is < 0 or > 120_000)
                 return Results.Problem(statusCode: 400, title: "Tỷ lệ phải trong [0,1], độ trễ trong [0,120000] ms / Rates must be in [0,1], latency in [0,120000] ms");
             faults.Portal = settings;

@@ -13,8 +13,20 @@ public sealed class PortalStore
 
     public PortalDossier? Find(string code) => _dossiers.GetValueOrDefault(code);
 
+    public IEnumerable<PortalDossier> All => _dossiers.Values;
+
+    /// <summary>The portal "loses" a dossier (a fault for the reconciliation to find); its applied keys go with it.</summary>
+    public bool Forget(string code)
+    {
+        if (!_dossiers.TryRemove(code, out _)) return false;
+        foreach (var key in _applied.Keys.Where(k => k.StartsWith(code + ":", StringComparison.Ordinal))) _applied.TryRemove(key, out _);
+        return true;
+    }
+
     /// <summary>Records that an idempotency key was applied; false if it already was (the call is a replay).</summary>
     public bool TryMarkApplied(string key) => _applied.TryAdd(key, 1);
+
+    public void Unmark(string key) => _applied.TryRemove(key, out _);
 
     public int AppliedCount => _applied.Count;
 }
@@ -28,6 +40,16 @@ public sealed class PortalDossier(string code)
     public List<JsonObject> History { get; } = [];
     /// <summary>W3C traceparent of every accepted call: lets tests prove one trace spans the whole flow.</summary>
     public List<string> TraceParents { get; } = [];
+    /// <summary>Every idempotency key applied (not replayed), in order: tests prove no (dossier, sequence) was applied twice.</summary>
+    public List<string> Applied { get; } = [];
+
+    /// <summary>The portal keeps one row per step: a history sent again adds only the steps it lacks.</summary>
+    public void AddHistory(JsonObject row)
+    {
+        if (!History.Any(h => h["ThoiDiemXuLy"]?.ToString() == row["ThoiDiemXuLy"]?.ToString()
+                              && h["TrangThai"]?.ToString() == row["TrangThai"]?.ToString()))
+            History.Add(row);
+    }
 
     public void Apply(Action<PortalDossier> change)
     {
@@ -36,9 +58,23 @@ public sealed class PortalDossier(string code)
 
     public void SetRecord(JsonObject record) => Record = record;
 
+    /// <summary>One line of the day listing: code, status, number of steps, and the submission day (yyyyMMdd).</summary>
+    public sealed record Line(string MaHoSo, int TrangThaiHoSo, int SoBuocXuLy, [property: System.Text.Json.Serialization.JsonIgnore] string SubmittedOn);
+
+    public Line? Listing()
+    {
+        lock (_gate)
+            return Record is null ? null : new Line(Code, PortalRules.Int(Record["TrangThaiHoSo"], out var s) ? s : 0, History.Count,
+                Record["NgayNopHoSo"]?.ToString() is { Length: >= 8 } at ? at[..8] : "");
+    }
+
     public object Snapshot()
     {
         lock (_gate)
-            return new { code = Code, record = Record?.DeepClone(), history = History.Select(h => h.DeepClone()).ToList(), traceParents = TraceParents.ToList() };
+            return new
+            {
+                code = Code, record = Record?.DeepClone(), history = History.Select(h => h.DeepClone()).ToList(), traceParents = TraceParents.ToList(),
+                applied = Applied.ToList(),
+            };
     }
 }

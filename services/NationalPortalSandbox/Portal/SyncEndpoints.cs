@@ -18,6 +18,12 @@ public static class SyncEndpoints
         group.MapPost("/{operation}", SyncAsync);
         group.MapGet("/{code}", (string code, PortalStore store) =>
             store.Find(code) is { } d ? Results.Ok(d.Snapshot()) : Results.NotFound());
+        // What the portal holds for dossiers submitted on a day (the reconciliation's other side).
+        group.MapGet("/", (string? date, PortalStore store) => date is { Length: 8 } && PortalRules.IsTimestamp(date + "000000")
+            ? Results.Ok(store.All.Select(d => d.Listing()).Where(l => l is not null && l.SubmittedOn == date).ToList())
+            : Results.Ok(Answer("1", "date phải có dạng yyyyMMdd / date must be yyyyMMdd")));
+        app.MapDelete("/sandbox/portal/dossiers/{code}", (string code, PortalStore store) => store.Forget(code) ? Results.NoContent() : Results.NotFound())
+            .WithTags("Sandbox faults").AllowAnonymous();
     }
 
     private static async Task<IResult> SyncAsync(string operation, System.Text.Json.JsonElement element, HttpContext http, PortalStore store, FaultSwitch faults)
@@ -55,39 +61,50 @@ public static class SyncEndpoints
         var code = body["MaHoSo"] is JsonValue value && value.TryGetValue<string>(out var text) && text.Length is > 0 and <= 100 ? text : null;
         var error = operation switch
         {
-            "create" or "update" => ValidateRecord(body),
-            "history" => body["QuaTrinhXuLy"] is JsonArray ? null : "QuaTrinhXuLy là bắt buộc / QuaTrinhXuLy is required",
+            "create" or "update" => PortalRules.ValidateRecord(body),
+            "history" => PortalRules.ValidateHistory(body),
             _ => $"Thao tác không hỗ trợ / Unknown operation '{operation}'",
         };
         if (code is null) error ??= "MaHoSo là bắt buộc / MaHoSo is required";
         if (error is not null) return Results.Ok(Answer("1", error));
+        if (fault.RejectCodes?.Contains(code!) == true)
+            return Results.Ok(Answer("4", "Hồ sơ bị từ chối theo cấu hình lỗi thử nghiệm / Rejected by the sandbox's reject fault"));
 
         var key = http.Request.Headers["Idempotency-Key"].ToString();
         if (key.Length > 0 && !store.TryMarkApplied(key))
             return Results.Ok(Answer("0", "Đã nhận trước đó / Already applied"));
+
+        var existing = store.Find(code!)?.Record;
+        var refusal = operation switch
+        {
+            "create" when existing is not null => Answer("2", "Hồ sơ đã tồn tại / The dossier already exists"),
+            "update" or "history" when existing is null => Answer("3", "Hồ sơ chưa được tạo / Unknown dossier: create it first"),
+            "update" when PortalRules.Int(existing!["TrangThaiHoSo"], out var from) && PortalRules.Int(body["TrangThaiHoSo"], out var to)
+                          && !PortalRules.Reachable(from, to)
+                => Answer("5", $"Không thể chuyển trạng thái {from} → {to} / Illegal status transition {from} → {to}"),
+            _ => null,
+        };
+        if (refusal is not null)
+        {
+            if (key.Length > 0) store.Unmark(key); // a refused call was not applied: a corrected retry may use the key
+            return Results.Ok(refusal);
+        }
 
         var dossier = store.GetOrAdd(code!);
         var traceParent = http.Request.Headers["traceparent"].ToString();
         dossier.Apply(d =>
         {
             if (traceParent.Length > 0) d.TraceParents.Add(traceParent);
+            if (key.Length > 0) d.Applied.Add(key);
             if (operation == "history")
-                foreach (var row in body["QuaTrinhXuLy"]!.AsArray().OfType<JsonObject>()) d.History.Add((JsonObject)row.DeepClone());
+                foreach (var row in body["QuaTrinhXuLy"]!.AsArray().OfType<JsonObject>()) d.AddHistory((JsonObject)row.DeepClone());
             else
                 d.SetRecord((JsonObject)body.DeepClone());
         });
+        // Applied, but the acknowledgement is "lost": the caller must retry, and the key makes the retry a no-op.
+        if (Random.Shared.NextDouble() < fault.AckLossRate)
+            return Results.Json(Answer("503", "Mất phản hồi (lỗi thử nghiệm) / Acknowledgement lost (sandbox fault)"), statusCode: 503);
         return Results.Ok(Answer("0", "Thành công / Accepted"));
-    }
-
-    private static string? ValidateRecord(JsonObject body)
-    {
-        foreach (var field in new[] { "MaHoSo", "MaTTHC", "NgayNopHoSo", "TrangThaiHoSo", "KenhThucHien" })
-            if (body[field] is null) return $"{field} là bắt buộc / {field} is required";
-        if (!DateTime.TryParseExact(body["NgayNopHoSo"]!.ToString(), "yyyyMMddHHmmss", CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
-            return "NgayNopHoSo phải có dạng yyyyMMddHHmmss / NgayNopHoSo must be yyyyMMddHHmmss";
-        if (!int.TryParse(body["TrangThaiHoSo"]!.ToString(), out var status) || status is < 1 or > 10)
-            return "TrangThaiHoSo phải từ 1 đến 10 / TrangThaiHoSo must be 1–10";
-        return null;
     }
 
     private static object Answer(string errorCode, string message) => new { error_code = errorCode, message };

@@ -11,19 +11,21 @@ public sealed class ProjectDossier(ConsumerServices services) : IdempotentConsum
         => scope.Connection.ExecuteAsync(new CommandDefinition("""
             INSERT INTO sync_dossiers (code, has_data, procedure_code, receiving_unit, channel, applicant_name, submitted_at,
                                        applicant_kind, applicant_id_number, applicant_phone, applicant_email, vneid_level2,
-                                       deciding_agency, summary, documents)
+                                       deciding_agency, summary, documents, procedure_name, fees)
             VALUES (@DossierCode, true, @ProcedureCode, @ReceivingUnit, @Channel, @ApplicantName, @SubmittedAt,
-                    @kind, @idNumber, @phone, @email, @vneid, @DecidingAgency, @Summary, @documents::jsonb)
+                    @kind, @idNumber, @phone, @email, @vneid, @DecidingAgency, @Summary, @documents::jsonb, @ProcedureName, @fees::jsonb)
             ON CONFLICT (code) DO UPDATE SET has_data = true, procedure_code = excluded.procedure_code,
                 receiving_unit = excluded.receiving_unit, channel = excluded.channel,
                 applicant_name = excluded.applicant_name, submitted_at = excluded.submitted_at,
                 applicant_kind = excluded.applicant_kind, applicant_id_number = excluded.applicant_id_number,
                 applicant_phone = excluded.applicant_phone, applicant_email = excluded.applicant_email,
                 vneid_level2 = excluded.vneid_level2, deciding_agency = excluded.deciding_agency, summary = excluded.summary,
-                documents = excluded.documents
+                documents = excluded.documents, procedure_name = excluded.procedure_name, fees = excluded.fees
             """, new
             {
-                m.DossierCode, m.ProcedureCode, m.ReceivingUnit, Channel = (short)m.Channel, m.ApplicantName, m.SubmittedAt,
+                m.DossierCode, m.ProcedureCode, m.ReceivingUnit, Channel = (short)m.Channel, m.ApplicantName,
+                SubmittedAt = m.SubmittedAt.ToUniversalTime(), m.ProcedureName,
+                fees = System.Text.Json.JsonSerializer.Serialize(m.Fees ?? [], System.Text.Json.JsonSerializerOptions.Web),
                 kind = (short?)m.Applicant?.Kind, idNumber = m.Applicant?.IdNumber, phone = m.Applicant?.Phone,
                 email = m.Applicant?.Email, vneid = m.Applicant?.VneidLevel2, m.DecidingAgency, m.Summary,
                 documents = System.Text.Json.JsonSerializer.Serialize(m.Documents ?? [], System.Text.Json.JsonSerializerOptions.Web),
@@ -31,19 +33,26 @@ public sealed class ProjectDossier(ConsumerServices services) : IdempotentConsum
 }
 
 /// <summary>Records a status event under its sequence and raises the dossier's known sequence.</summary>
-public sealed class RecordStatusEvent(ConsumerServices services) : IdempotentConsumer<DossierStatusChanged>(services)
+public sealed class RecordStatusEvent(ConsumerServices services, TimeProvider time) : IdempotentConsumer<DossierStatusChanged>(services)
 {
     protected override async Task HandleAsync(DossierStatusChanged m, ConsumeScope<DossierStatusChanged> scope, CancellationToken ct)
     {
         await scope.Connection.ExecuteAsync(new CommandDefinition("""
-            INSERT INTO sync_events (dossier_code, sequence, status, occurred_at, content, trace_parent)
-            VALUES (@DossierCode, @Sequence, @Status, @OccurredAt, @Content, @traceParent)
+            INSERT INTO sync_events (dossier_code, sequence, status, occurred_at, content, trace_parent, facts)
+            VALUES (@DossierCode, @Sequence, @Status, @OccurredAt, @Content, @traceParent, @facts::jsonb)
             ON CONFLICT DO NOTHING
-            """, new { m.DossierCode, m.Sequence, Status = (short)m.Status, m.OccurredAt, m.Content, traceParent = System.Diagnostics.Activity.Current?.Id },
-            scope.Transaction, cancellationToken: ct));
+            """, new
+            {
+                m.DossierCode, m.Sequence, Status = (short)m.Status, OccurredAt = m.OccurredAt.ToUniversalTime(), m.Content,
+                traceParent = System.Diagnostics.Activity.Current?.Id,
+                facts = System.Text.Json.JsonSerializer.Serialize(m, System.Text.Json.JsonSerializerOptions.Web),
+            }, scope.Transaction, cancellationToken: ct));
         await scope.Connection.ExecuteAsync(new CommandDefinition("""
-            INSERT INTO sync_dossiers (code, last_seq_known) VALUES (@DossierCode, @Sequence)
-            ON CONFLICT (code) DO UPDATE SET last_seq_known = GREATEST(sync_dossiers.last_seq_known, excluded.last_seq_known)
-            """, new { m.DossierCode, m.Sequence }, scope.Transaction, cancellationToken: ct));
+            INSERT INTO sync_dossiers (code, last_seq_known, pending_since) VALUES (@DossierCode, @Sequence, @now)
+            ON CONFLICT (code) DO UPDATE SET last_seq_known = GREATEST(sync_dossiers.last_seq_known, excluded.last_seq_known),
+                pending_since = CASE WHEN excluded.last_seq_known > sync_dossiers.last_seq_acked
+                                     THEN COALESCE(sync_dossiers.pending_since, excluded.pending_since)
+                                     ELSE sync_dossiers.pending_since END
+            """, new { m.DossierCode, m.Sequence, now = time.GetUtcNow() }, scope.Transaction, cancellationToken: ct));
     }
 }

@@ -11,7 +11,8 @@ public sealed class SyncOptions
 {
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(250);
     public int Workers { get; set; } = 4;
-    public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromMinutes(5);
+    /// <summary>Backoff ceiling: with full jitter, a returning portal sees the backlog spread over this window, not all at once.</summary>
+    public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(30);
 }
 
 /// <summary>
@@ -52,7 +53,8 @@ public sealed partial class SyncWorker(
             SELECT code, procedure_code AS ProcedureCode, receiving_unit AS ReceivingUnit, channel, applicant_name AS ApplicantName,
                    submitted_at AS SubmittedAt, last_seq_acked AS LastSeqAcked, attempts, applicant_kind AS ApplicantKind,
                    applicant_id_number AS ApplicantIdNumber, applicant_phone AS Phone, applicant_email AS Email,
-                   vneid_level2 AS VneidLevel2, deciding_agency AS DecidingAgency, summary, documents::text AS Documents
+                   vneid_level2 AS VneidLevel2, deciding_agency AS DecidingAgency, summary, documents::text AS Documents,
+                   procedure_name AS ProcedureName, fees::text AS Fees, portal_has_record AS PortalHasRecord, resends
             FROM sync_dossiers
             WHERE last_seq_known > last_seq_acked AND has_data AND NOT failed AND next_attempt_at <= now()
             ORDER BY next_attempt_at
@@ -61,10 +63,11 @@ public sealed partial class SyncWorker(
             """, transaction: tx, cancellationToken: ct));
         if (row is null) return false;
 
-        var events = (await connection.QueryAsync<PortalPayload.StatusEvent>(new CommandDefinition("""
-            SELECT sequence, status, occurred_at AS OccurredAt, content, trace_parent AS TraceParent FROM sync_events
-            WHERE dossier_code = @code AND sequence > @acked ORDER BY sequence
-            """, new { code = row.Code, acked = row.LastSeqAcked }, tx, cancellationToken: ct))).AsList();
+        var all = (await connection.QueryAsync<EventRow>(new CommandDefinition("""
+            SELECT sequence, status, occurred_at AS OccurredAt, content, trace_parent AS TraceParent, facts::text AS Facts FROM sync_events
+            WHERE dossier_code = @code ORDER BY sequence
+            """, new { code = row.Code }, tx, cancellationToken: ct))).Select(e => e.ToEvent()).ToList();
+        var events = all.Where(e => e.Sequence > row.LastSeqAcked).ToList();
         // Only a gap-free run of sequences is sent: a missing one (still in flight) would reorder the history.
         var run = events.TakeWhile((e, i) => e.Sequence == row.LastSeqAcked + 1 + i).ToList();
         if (run.Count == 0)
@@ -82,34 +85,53 @@ public sealed partial class SyncWorker(
         activity?.SetTag("dossier.sequence", latest.Sequence);
         var facts = new PortalPayload.DossierFacts(row.Code, row.ProcedureCode!, row.ReceivingUnit!, row.Channel!.Value, row.ApplicantName!,
             row.SubmittedAt!.Value, row.ApplicantKind, row.ApplicantIdNumber, row.Phone, row.Email, row.VneidLevel2, row.DecidingAgency, row.Summary,
-            row.Documents is null ? null : System.Text.Json.JsonSerializer.Deserialize<List<SubmittedDocument>>(row.Documents, System.Text.Json.JsonSerializerOptions.Web));
-        var operation = row.LastSeqAcked == 0 ? "create" : "update";
-        var answer = await portal.SendAsync(operation, PortalPayload.Record(facts, latest), $"{row.Code}:{latest.Sequence}:record", ct);
+            Json<List<SubmittedDocument>>(row.Documents), row.ProcedureName, Json<List<DossierFee>>(row.Fees));
+        // Keys name the (dossier, sequence) applied; a re-send after the reconciliation found the portal lost it is a new generation.
+        var generation = row.Resends == 0 ? "" : $":r{row.Resends}";
+        var operation = row.PortalHasRecord ? "update" : "create";
+        var answer = await portal.SendAsync(operation, PortalPayload.Record(facts, latest, all), $"{row.Code}:{latest.Sequence}:record{generation}", ct);
+        // Once the portal holds the record, the next attempt must update it, even if this one fails at the history call.
+        var recordHeld = row.PortalHasRecord || answer.Accepted;
         if (answer.Accepted)
-            answer = await portal.SendAsync("history", PortalPayload.History(row.Code, run), $"{row.Code}:{latest.Sequence}:history", ct);
+            answer = await portal.SendAsync("history", PortalPayload.History(row.Code, run), $"{row.Code}:{latest.Sequence}:history{generation}", ct);
+        if (recordHeld && !row.PortalHasRecord)
+            await connection.ExecuteAsync(new CommandDefinition("UPDATE sync_dossiers SET portal_has_record = true WHERE code = @code",
+                new { code = row.Code }, tx, cancellationToken: ct));
 
         if (answer.Accepted)
         {
             var now = time.GetUtcNow();
             await connection.ExecuteAsync(new CommandDefinition("""
-                UPDATE sync_dossiers SET last_seq_acked = @seq, attempts = 0, last_error = NULL, acked_at = @now, next_attempt_at = @now
+                UPDATE sync_dossiers SET last_seq_acked = @seq, attempts = 0, last_error = NULL, acked_at = @now, next_attempt_at = @now,
+                    portal_has_record = true, last_status_acked = @status,
+                    pending_since = CASE WHEN last_seq_known > @seq THEN @now ELSE NULL END
                 WHERE code = @code
-                """, new { code = row.Code, seq = latest.Sequence, now }, tx, cancellationToken: ct));
+                """, new { code = row.Code, seq = latest.Sequence, status = latest.Status, now }, tx, cancellationToken: ct));
             await Outbox.PublishAsync(tx, new DossierSynced(row.Code, latest.Sequence, now), ct);
+            SyncMetrics.Acknowledged(run, now);
         }
         else if (answer.IsRejection)
         {
             LogRejected(row.Code, latest.Sequence, answer.ErrorCode, answer.Message);
-            await connection.ExecuteAsync(new CommandDefinition(
-                "UPDATE sync_dossiers SET failed = true, attempts = attempts + 1, last_error = @error WHERE code = @code",
-                new { code = row.Code, error = $"{answer.ErrorCode}: {answer.Message}" }, tx, cancellationToken: ct));
+            await connection.ExecuteAsync(new CommandDefinition("""
+                UPDATE sync_dossiers SET failed = true, failed_at = @now, attempts = attempts + 1, last_error = @error WHERE code = @code
+                """, new { code = row.Code, error = $"{answer.ErrorCode}: {answer.Message}", now = time.GetUtcNow() }, tx, cancellationToken: ct));
+            SyncMetrics.Failed("rejected");
         }
         else
         {
             await Postpone(connection, tx, row.Code, $"{answer.ErrorCode}: {answer.Message}", Backoff(row.Attempts), ct);
+            SyncMetrics.Failed("transient");
         }
         await tx.CommitAsync(ct);
         return true;
+    }
+
+    private static T? Json<T>(string? json) => json is null ? default : System.Text.Json.JsonSerializer.Deserialize<T>(json, System.Text.Json.JsonSerializerOptions.Web);
+
+    private sealed record EventRow(long Sequence, short Status, DateTimeOffset OccurredAt, string? Content, string? TraceParent, string? Facts)
+    {
+        public PortalPayload.StatusEvent ToEvent() => new(Sequence, Status, OccurredAt, Content, TraceParent, Json<DossierStatusChanged>(Facts));
     }
 
     /// <summary>Exponential backoff with full jitter, so a recovering portal is not hit by every dossier at once.</summary>
@@ -127,7 +149,8 @@ public sealed partial class SyncWorker(
 
     private sealed record LedgerRow(string Code, string? ProcedureCode, string? ReceivingUnit, short? Channel, string? ApplicantName,
         DateTimeOffset? SubmittedAt, long LastSeqAcked, int Attempts, short? ApplicantKind, string? ApplicantIdNumber, string? Phone,
-        string? Email, bool? VneidLevel2, string? DecidingAgency, string? Summary, string? Documents);
+        string? Email, bool? VneidLevel2, string? DecidingAgency, string? Summary, string? Documents, string? ProcedureName, string? Fees,
+        bool PortalHasRecord, int Resends);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Portal sync pass failed")]
     private partial void LogPassFailed(Exception ex);

@@ -12,21 +12,27 @@ public sealed record PortalAnswer(
 
     /// <summary>
     /// The portal refused the content: retrying the same payload cannot succeed. 5xx, timeouts (408),
-    /// throttling (429) and the portal's own "503" are transient; other 4xx and error codes are not.
+    /// throttling (429), the portal's own "503" and an unreachable portal are transient; other 4xx and error codes are not.
     /// </summary>
     public bool IsRejection => !Accepted && ErrorCode switch
     {
-        "503" or "empty" => false,
+        "503" or "empty" or Unreachable => false,
         _ when ErrorCode.StartsWith("http-", StringComparison.Ordinal)
             => int.TryParse(ErrorCode.AsSpan(5), out var status) && status is >= 400 and < 500 and not (408 or 429),
         _ => true,
     };
+
+    public const string Unreachable = "unreachable";
 }
 
+/// <summary>One dossier as the portal reports it for a day (reconciliation).</summary>
+public sealed record PortalListing(string MaHoSo, int TrangThaiHoSo, int SoBuocXuLy);
+
 /// <summary>
-/// Calls the portal's sync operations. The HttpClient carries the standard resilience handler (timeouts,
-/// retries with jitter, circuit breaker) from ServiceDefaults; every call has an idempotency key so a retry
-/// is applied once at the portal.
+/// Calls the portal's sync operations. The HttpClient carries the standard resilience handler (per-attempt and total
+/// timeouts, retries with exponential backoff and jitter, circuit breaker) from ServiceDefaults; every call has an
+/// idempotency key so a retry is applied once. When the pipeline gives up (breaker open, timeouts, refused connection)
+/// the answer is a transient error, so the ledger backs off instead of failing the pass.
 /// </summary>
 public sealed class PortalClient(HttpClient http)
 {
@@ -37,9 +43,21 @@ public sealed class PortalClient(HttpClient http)
             Content = JsonContent.Create(payload),
         };
         request.Headers.Add("Idempotency-Key", idempotencyKey);
-        using var response = await http.SendAsync(request, ct);
-        if (!response.IsSuccessStatusCode)
-            return new PortalAnswer("http-" + (int)response.StatusCode, response.ReasonPhrase);
-        return await response.Content.ReadFromJsonAsync<PortalAnswer>(ct) ?? new PortalAnswer("empty", "Empty answer");
+        try
+        {
+            using var response = await http.SendAsync(request, ct);
+            if (!response.IsSuccessStatusCode)
+                return new PortalAnswer("http-" + (int)response.StatusCode, response.ReasonPhrase);
+            return await response.Content.ReadFromJsonAsync<PortalAnswer>(ct) ?? new PortalAnswer("empty", "Empty answer");
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested && e is HttpRequestException or Polly.ExecutionRejectedException
+                                      or TimeoutException or TaskCanceledException)
+        {
+            return new PortalAnswer(PortalAnswer.Unreachable, e.GetType().Name + ": " + e.Message);
+        }
     }
+
+    /// <summary>What the portal holds for dossiers submitted on a day (Vietnam time).</summary>
+    public async Task<IReadOnlyList<PortalListing>> ListAsync(DateOnly day, CancellationToken ct)
+        => await http.GetFromJsonAsync<List<PortalListing>>($"/portal/dossiers?date={day:yyyyMMdd}", ct) ?? [];
 }

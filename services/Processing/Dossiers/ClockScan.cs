@@ -65,11 +65,9 @@ public sealed class ClockScan(NpgsqlDataSource db, CalendarProvider calendars, I
         await using var tx = await connection.BeginTransactionAsync(ct);
 
         var atRisk = await ClaimAsync(tx, "at_risk_raised_at", "at_risk_at", now, batch, ct);
-        foreach (var d in atRisk)
-            await Outbox.PublishAsync(tx, new DossierAtRisk(d.Code, d.DueAt, d.ReceivingUnit, d.DecidingAgency, d.ProcedureCode, now), ct);
+        await Outbox.PublishManyAsync(tx, [.. atRisk.Select(d => new DossierAtRisk(d.Code, d.DueAt, d.ReceivingUnit, d.DecidingAgency, d.ProcedureCode, now))], ct);
         var overdue = await ClaimAsync(tx, "overdue_raised_at", "due_at", now, batch, ct);
-        foreach (var d in overdue)
-            await Outbox.PublishAsync(tx, new DossierOverdue(d.Code, d.DueAt, d.ReceivingUnit, d.DecidingAgency, d.ProcedureCode, now), ct);
+        await Outbox.PublishManyAsync(tx, [.. overdue.Select(d => new DossierOverdue(d.Code, d.DueAt, d.ReceivingUnit, d.DecidingAgency, d.ProcedureCode, now))], ct);
 
         var late = await connection.ExecuteAsync(new CommandDefinition("""
             UPDATE dossiers SET late_reception = true WHERE code IN (

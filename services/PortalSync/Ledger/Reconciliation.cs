@@ -1,0 +1,116 @@
+using Dapper;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Procedures.Contracts;
+using Procedures.PortalSync.Portal;
+using Procedures.ServiceDefaults;
+using Procedures.ServiceDefaults.Security;
+
+namespace Procedures.PortalSync.Ledger;
+
+public sealed class ReconciliationOptions
+{
+    /// <summary>How often the background job compares the last <see cref="Days"/> days with the portal.</summary>
+    public TimeSpan Interval { get; set; } = TimeSpan.FromMinutes(10);
+    public int Days { get; set; } = 2;
+    /// <summary>How often the backlog figures on the dashboard are refreshed.</summary>
+    public TimeSpan MetricsInterval { get; set; } = TimeSpan.FromSeconds(10);
+}
+
+/// <summary>
+/// Compares, for one day, the dossiers we believe the portal holds with what the portal reports, and sends again
+/// whatever is missing or stale there (a new generation of idempotency keys, the full ordered history). The portal
+/// keeps one row per step, so a history sent again adds nothing it already has.
+/// </summary>
+public sealed class Reconciliation(NpgsqlDataSource db, PortalClient portal, TimeProvider time, IOptions<ReconciliationOptions> options,
+    ILogger<Reconciliation> logger) : BackgroundService
+{
+    public sealed record Difference(string Code, string Kind, int? OurStatus, int? PortalStatus, long? OurSteps, int? PortalSteps);
+
+    public sealed record Report(DateOnly Date, int Checked, int Missing, int Stale, int UnknownHere, IReadOnlyList<Difference> Differences);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var lastReconciled = DateTimeOffset.MinValue;
+        using var timer = new PeriodicTimer(options.Value.MetricsInterval, time);
+        do
+        {
+            try
+            {
+                await using (var connection = await db.OpenConnectionAsync(stoppingToken))
+                    await SyncStatus.TotalsAsync(connection, time.GetUtcNow(), stoppingToken);
+                if (time.GetUtcNow() - lastReconciled >= options.Value.Interval)
+                {
+                    var today = time.GetUtcNow().VietnamDate();
+                    for (var d = 0; d < options.Value.Days; d++)
+                        await ReconcileAsync(today.AddDays(-d), stoppingToken);
+                    lastReconciled = time.GetUtcNow();
+                }
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                logger.LogWarning(e, "Portal reconciliation pass failed; the next pass retries");
+            }
+        } while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    public async Task<Report> ReconcileAsync(DateOnly day, CancellationToken ct)
+    {
+        var listed = (await portal.ListAsync(day, ct)).ToDictionary(l => l.MaHoSo, StringComparer.Ordinal);
+        var start = new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), VietnamTime.Offset).ToUniversalTime();
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var ours = (await connection.QueryAsync<(string Code, long Acked, short? Status)>(new CommandDefinition("""
+            SELECT code, last_seq_acked, last_status_acked FROM sync_dossiers
+            WHERE has_data AND submitted_at >= @start AND submitted_at < @end
+            FOR UPDATE SKIP LOCKED
+            """, new { start, end = start.AddDays(1) }, tx, cancellationToken: ct))).ToList();
+
+        var differences = new List<Difference>();
+        foreach (var (code, acked, status) in ours.Where(o => o.Acked > 0))
+        {
+            if (!listed.TryGetValue(code, out var there))
+                differences.Add(new(code, "missing", status, null, acked, null));
+            else if (there.TrangThaiHoSo != status || there.SoBuocXuLy < acked)
+                differences.Add(new(code, "stale", status, there.TrangThaiHoSo, acked, there.SoBuocXuLy));
+        }
+        var known = ours.Select(o => o.Code).ToHashSet(StringComparer.Ordinal);
+        differences.AddRange(listed.Values.Where(l => !known.Contains(l.MaHoSo))
+            .Select(l => new Difference(l.MaHoSo, "unknown-here", null, l.TrangThaiHoSo, null, l.SoBuocXuLy)));
+
+        foreach (var d in differences.Where(d => d.Kind is "missing" or "stale"))
+            await connection.ExecuteAsync(new CommandDefinition("""
+                UPDATE sync_dossiers SET last_seq_acked = 0, resends = resends + 1, next_attempt_at = now(), attempts = 0,
+                    pending_since = COALESCE(pending_since, @now), portal_has_record = portal_has_record AND NOT @missing
+                WHERE code = @code
+                """, new { d.Code, now = time.GetUtcNow(), missing = d.Kind == "missing" }, tx, cancellationToken: ct));
+        await tx.CommitAsync(ct);
+        if (differences.Count > 0)
+            logger.LogWarning("Reconciliation of {Day}: {Count} difference(s) with the portal; missing and stale dossiers are sent again",
+                day, differences.Count);
+        return new Report(day, ours.Count, differences.Count(d => d.Kind == "missing"), differences.Count(d => d.Kind == "stale"),
+            differences.Count(d => d.Kind == "unknown-here"), differences);
+    }
+}
+
+/// <summary>POST /api/v1/sync/reconciliation?date=: run the day's comparison now and see every difference.</summary>
+public static class ReconciliationApi
+{
+    public static IEndpointRouteBuilder MapReconciliation(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/v1/sync/reconciliation", RunAsync).WithTags("Sync").WithName("SyncReconciliation")
+            .WithSummary("Compare a day's dossiers with the portal and send again what is missing or stale there")
+            .RequireScope(Scopes.Sync);
+        return app;
+    }
+
+    private static async Task<Results<Ok<Reconciliation.Report>, ProblemHttpResult>> RunAsync(string? date, Reconciliation reconciliation,
+        CancellationToken ct)
+    {
+        if (!DateOnly.TryParseExact(date, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture,
+                System.Globalization.DateTimeStyles.None, out var day))
+            return (ProblemHttpResult)Problems.Validation([new("date", "format", "Ngày phải có dạng yyyy-MM-dd", "date must be yyyy-MM-dd")]);
+        return TypedResults.Ok(await reconciliation.ReconcileAsync(day, ct));
+    }
+}

@@ -1,0 +1,80 @@
+using Dapper;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+using Procedures.ServiceDefaults;
+using Procedures.ServiceDefaults.Security;
+
+namespace Procedures.PortalSync.Ledger;
+
+/// <summary>
+/// GET /api/v1/sync/status: the proof of the city's "100% synced" target — totals from the ledger, the sync rate and the
+/// dossiers the portal rejected with its reason. POST …/dossiers/{code}/retry sends a rejected dossier again once a person
+/// has fixed the cause.
+/// </summary>
+public static class SyncStatus
+{
+    public sealed record Totals(long Dossiers, long FullySynced, long Pending, long Failed, double? OldestPendingAgeSeconds, double SyncRate);
+
+    public sealed record FailedDossier(string Code, string? LastError, DateTimeOffset? FailedAt, long LastSequenceAcknowledged, long LastSequenceKnown);
+
+    public sealed record Response(Totals Totals, IReadOnlyList<FailedDossier> Failures);
+
+    public static IEndpointRouteBuilder MapSyncStatus(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/v1/sync/status", StatusAsync).WithTags("Sync").WithName("SyncStatus")
+            .WithSummary("Sync totals, rate and the dossiers the portal rejected")
+            .RequireScope(Scopes.Sync, Scopes.Reporting)
+            .WithExamples(null, new Response(new Totals(1200, 1195, 4, 1, 2.5, 0.9958),
+                [new("26740.H29-261129-0001", "4: NgayHenTra must be yyyyMMddHHmmss", DateTimeOffset.Parse("2026-11-29T10:00:00+07:00"), 2, 3)]));
+        app.MapPost("/api/v1/sync/dossiers/{code}/retry", RetryAsync).WithTags("Sync").WithName("SyncRetry")
+            .WithSummary("Send a rejected dossier again (after the cause was fixed)")
+            .RequireScope(Scopes.Sync);
+        return app;
+    }
+
+    public static async Task<Totals> TotalsAsync(NpgsqlConnection connection, DateTimeOffset now, CancellationToken ct)
+    {
+        var t = await connection.QuerySingleAsync<(long Dossiers, long Synced, long Pending, long Failed, DateTimeOffset? OldestPending)>(
+            new CommandDefinition("""
+                SELECT count(*) FILTER (WHERE has_data),
+                       count(*) FILTER (WHERE has_data AND last_seq_acked >= last_seq_known AND NOT failed),
+                       count(*) FILTER (WHERE last_seq_known > last_seq_acked AND NOT failed),
+                       count(*) FILTER (WHERE failed),
+                       min(pending_since) FILTER (WHERE last_seq_known > last_seq_acked AND NOT failed)
+                FROM sync_dossiers
+                """, cancellationToken: ct));
+        var totals = new Totals(t.Dossiers, t.Synced, t.Pending, t.Failed,
+            t.OldestPending is { } p ? Math.Max(0, (now - p).TotalSeconds) : null, t.Dossiers == 0 ? 1 : (double)t.Synced / t.Dossiers);
+        SyncMetrics.Observe(totals);
+        return totals;
+    }
+
+    private static async Task<Ok<Response>> StatusAsync(NpgsqlDataSource db, TimeProvider time, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var totals = await TotalsAsync(connection, time.GetUtcNow(), ct);
+        var failures = await connection.QueryAsync<FailedDossier>(new CommandDefinition("""
+            SELECT code, last_error AS LastError, failed_at AS FailedAt, last_seq_acked AS LastSequenceAcknowledged,
+                   last_seq_known AS LastSequenceKnown
+            FROM sync_dossiers WHERE failed ORDER BY failed_at DESC LIMIT 100
+            """, cancellationToken: ct));
+        return TypedResults.Ok(new Response(totals, [.. failures]));
+    }
+
+    private static async Task<Results<NoContent, NotFound, ProblemHttpResult>> RetryAsync(string code, NpgsqlDataSource db, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var state = await connection.QuerySingleOrDefaultAsync<bool?>(new CommandDefinition(
+            "SELECT failed FROM sync_dossiers WHERE code = @code", new { code }, cancellationToken: ct));
+        if (state is null) return TypedResults.NotFound();
+        if (state == false)
+            return TypedResults.Problem(Problems.Create(StatusCodes.Status409Conflict, "not-failed", "Hồ sơ không ở trạng thái bị từ chối",
+                "Only a dossier the portal rejected can be retried"));
+        // A new generation: the same (dossier, sequence) under a new key, since the portal refused the old content.
+        await connection.ExecuteAsync(new CommandDefinition("""
+            UPDATE sync_dossiers SET failed = false, failed_at = NULL, attempts = 0, next_attempt_at = now(), resends = resends + 1
+            WHERE code = @code
+            """, new { code }, cancellationToken: ct));
+        return TypedResults.NoContent();
+    }
+}
