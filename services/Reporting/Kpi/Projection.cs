@@ -31,11 +31,14 @@ public abstract class DossierProjection<T>(ConsumerServices services) : Idempote
 {
     protected abstract (string Kind, string Code, string Key) Identify(T message);
 
+    /// <summary>What is kept in the log: only what the facts need (no personal data).</summary>
+    protected virtual T ForLog(T message) => message;
+
     protected override async Task HandleAsync(T message, ConsumeScope<T> scope, CancellationToken ct)
     {
         var (kind, code, key) = Identify(message);
         await LockAsync(scope.Transaction, code, ct);
-        if (await LogAsync(scope.Transaction, kind, code, key, message, ct) == 0) return; // a copy was already applied
+        if (await LogAsync(scope.Transaction, kind, code, key, ForLog(message), ct) == 0) return; // a copy was already applied
         await RefreshDossierAsync(scope.Transaction, code, ct);
     }
 
@@ -45,6 +48,15 @@ public abstract class DossierProjection<T>(ConsumerServices services) : Idempote
 public sealed class ProjectSubmission(ConsumerServices services) : DossierProjection<DossierSubmitted>(services)
 {
     protected override (string, string, string) Identify(DossierSubmitted m) => (Kinds.Submitted, m.DossierCode, "");
+
+    /// <summary>Reporting keeps no personal data: the applicant's kind and VNeID level, not who they are; no file names or summary.</summary>
+    protected override DossierSubmitted ForLog(DossierSubmitted m) => m with
+    {
+        ApplicantName = "",
+        Applicant = m.Applicant is { } a ? new ApplicantIdentity(a.Kind, "", null, null, a.VneidLevel2) : null,
+        Summary = null,
+        Documents = m.Documents?.Select(d => d with { FileName = null, Sha256 = null, DocumentId = null }).ToList(),
+    };
 }
 
 public sealed class ProjectStatus(ConsumerServices services) : DossierProjection<DossierStatusChanged>(services)

@@ -116,6 +116,15 @@ public sealed class ProjectionTests(InfrastructureFixture infra) : IAsyncLifetim
         var live = await LiveAsync();
         Assert.Equal(3, live.DossiersReceived);
 
+        await using (var c = await Db.OpenConnectionAsync())
+        {
+            // The log keeps the facts, not the applicant: no ID number, name or file name.
+            var logged = string.Join("\n", await c.QueryAsync<string>("SELECT payload::text FROM event_log WHERE subject LIKE @p", new { p = _agency + "%" }));
+            Assert.DoesNotContain("079203001234", logged, StringComparison.Ordinal);
+            Assert.DoesNotContain("Nguyễn Văn A", logged, StringComparison.Ordinal);
+            Assert.DoesNotContain("don.pdf", logged, StringComparison.Ordinal);
+        }
+
         var progress = live.Indicators.Single(i => i.Code == IndicatorCodes.ProgressOnTime);
         Assert.Equal((1, 3), (progress.Numerator, progress.Denominator)); // on time; late; open and overdue at the month's end
         Assert.Equal(6.67m, progress.Points);
