@@ -80,10 +80,19 @@ public static class FactStore
             }, tx, cancellationToken: ct));
 
     public static async Task<DossierEvents> LoadEventsAsync(IDbTransaction tx, string code, CancellationToken ct)
+        => (await LoadEventsAsync(tx, [code], ct)).SingleOrDefault() ?? Events(code, []);
+
+    /// <summary>The logged events of several dossiers (only those that have any).</summary>
+    public static async Task<List<DossierEvents>> LoadEventsAsync(IDbTransaction tx, IReadOnlyList<string> codes, CancellationToken ct)
     {
-        var rows = (await tx.Connection!.QueryAsync<(string Kind, string Payload)>(new CommandDefinition("""
-            SELECT kind, payload::text FROM event_log WHERE subject = @code AND kind <> 'procedure' ORDER BY id
-            """, new { code }, tx, cancellationToken: ct))).ToList();
+        var rows = await tx.Connection!.QueryAsync<(string Subject, string Kind, string Payload)>(new CommandDefinition("""
+            SELECT subject, kind, payload::text FROM event_log WHERE subject = ANY(@codes) AND kind <> 'procedure' ORDER BY id
+            """, new { codes = codes.ToArray() }, tx, cancellationToken: ct));
+        return rows.GroupBy(r => r.Subject).Select(g => Events(g.Key, g.Select(r => (r.Kind, r.Payload)).ToList())).ToList();
+    }
+
+    private static DossierEvents Events(string code, List<(string Kind, string Payload)> rows)
+    {
         List<T> Of<T>(string kind) => rows.Where(r => r.Kind == kind)
             .Select(r => JsonSerializer.Deserialize<T>(r.Payload, MessageJson.Options)!).ToList();
         return new DossierEvents(code, Of<DossierSubmitted>(Kinds.Submitted).FirstOrDefault(), Of<DossierStatusChanged>(Kinds.Status),
@@ -102,7 +111,7 @@ public static class FactStore
         FROM dossier_facts
         """;
 
-    private static Task UpsertAsync(IDbTransaction tx, DossierFact f, CancellationToken ct)
+    public static Task UpsertAsync(IDbTransaction tx, DossierFact f, CancellationToken ct)
         => tx.Connection!.ExecuteAsync(new CommandDefinition("""
             INSERT INTO dossier_facts (code, procedure_code, receiving_unit, deciding_agency, agency, channel, submitted_at, received_at,
                 received_day, original_due_at, due_at, legal_due_at, ended_at, end_status, status, last_seq, supplement_requests,
@@ -132,7 +141,7 @@ public static class FactStore
                 f.Reused, f.FromCitizenStore, f.PopulationData, f.Citizen, f.ElectronicResult, f.LateReception, f.ApologyOnTime, f.SyncedSequence,
             }, tx, cancellationToken: ct));
 
-    private static (DateOnly Day, string Agency, string Unit, string Procedure) Key(DossierFact f)
+    public static (DateOnly Day, string Agency, string Unit, string Procedure) Key(DossierFact f)
         => (f.ReceivedDay!.Value, f.Agency, f.ReceivingUnit ?? "", f.ProcedureCode ?? "");
 
     private static readonly string AddSql = $"""
@@ -142,7 +151,7 @@ public static class FactStore
         {string.Join(",\n", Tally.StoredColumns.Select(c => $"{c} = daily_facts.{c} + excluded.{c}"))}
         """;
 
-    private static Task AddToDailyAsync(IDbTransaction tx, (DateOnly Day, string Agency, string Unit, string Procedure) key, Tally delta,
+    public static Task AddToDailyAsync(IDbTransaction tx, (DateOnly Day, string Agency, string Unit, string Procedure) key, Tally delta,
         CancellationToken ct)
     {
         var parameters = new DynamicParameters(new { day = key.Day, agency = key.Agency, unit = key.Unit, procedure = key.Procedure });

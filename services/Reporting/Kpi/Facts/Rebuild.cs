@@ -15,6 +15,8 @@ public static class Rebuild
 {
     public sealed record Outcome(long Dossiers, long ProcedureVersions);
 
+    private const int BatchSize = 1_000;
+
     public static async Task<Outcome> RunAsync(NpgsqlDataSource db, CancellationToken ct)
     {
         FactStore.RegisterTypes();
@@ -27,7 +29,17 @@ public static class Rebuild
 
         var codes = (await connection.QueryAsync<string>(new CommandDefinition(
             "SELECT DISTINCT subject FROM event_log WHERE kind <> 'procedure'", transaction: tx, cancellationToken: ct))).ToList();
-        foreach (var code in codes) await FactStore.RefreshDossierAsync(tx, code, ct);
+        // The tables start empty, so the daily aggregate is simply the sum of every fact's contribution, written once.
+        var daily = new Dictionary<(DateOnly, string, string, string), Indicators.Tally>();
+        foreach (var batch in codes.Chunk(BatchSize))
+            foreach (var fact in (await FactStore.LoadEventsAsync(tx, batch, ct)).Select(DossierFold.Fold))
+            {
+                await FactStore.UpsertAsync(tx, fact, ct);
+                if (fact.ReceivedDay is null) continue;
+                var key = FactStore.Key(fact);
+                daily[key] = daily.GetValueOrDefault(key, Indicators.Tally.Empty) + Indicators.Tally.Of(fact);
+            }
+        foreach (var (key, tally) in daily.OrderBy(kv => kv.Key)) await FactStore.AddToDailyAsync(tx, key, tally, ct);
 
         var procedures = (await connection.QueryAsync<string>(new CommandDefinition(
             "SELECT payload::text FROM event_log WHERE kind = 'procedure' ORDER BY id", transaction: tx, cancellationToken: ct))).ToList();
