@@ -34,6 +34,11 @@ if [ ! -x /usr/lib/rabbitmq/bin/rabbitmq-server ]; then
   echo "RabbitMQ not found: installing from OS packages (≈15 s)…"
   apt_install rabbitmq-server
 fi
+# kubectl renders deploy/k8s (kustomize) for the manifest tests; no cluster is needed.
+if ! command -v kubectl >/dev/null 2>&1; then
+  echo "kubectl not found: installing from OS packages…"
+  apt_install kubectl || apt_install kubernetes-client
+fi
 if [ ! -x /usr/bin/chromium ]; then
   echo "Chromium not found: installing from OS packages (for the scoreboard's browser test)…"
   apt_install chromium

@@ -13,7 +13,7 @@ namespace Procedures.EndToEnd.Tests;
 /// the run command starts them, but on free ports and a fresh data folder. One app per test collection,
 /// because starting and stopping it costs tens of seconds.
 /// </summary>
-public sealed class SystemFixture : IAsyncLifetime
+public class SystemFixture : IAsyncLifetime
 {
     public static readonly string[] Services =
     [
@@ -24,6 +24,9 @@ public sealed class SystemFixture : IAsyncLifetime
     private readonly string _data = Path.Combine(Path.GetTempPath(), "procedures-e2e-" + Guid.NewGuid().ToString("N")[..8]);
 
     public DistributedApplication App { get; private set; } = null!;
+
+    /// <summary>More AppHost settings for a variant of the system (e.g. every service as two replicas).</summary>
+    protected virtual IEnumerable<string> ExtraArguments => [];
 
     /// <summary>Every log line every resource wrote since start-up (for checks on what logs may carry).</summary>
     public System.Collections.Concurrent.ConcurrentQueue<string> Logs { get; } = new();
@@ -41,6 +44,7 @@ public sealed class SystemFixture : IAsyncLifetime
             // The fuzz test sends thousands of requests from one address; rate limiting is not what it tests.
             "Hardening:RequestsPerMinutePerClient=1000000",
             "Hardening:PublicLookupsPerMinutePerAddress=1000000",
+            .. ExtraArguments,
         ]);
         // Aspire forwards every resource's console output to the host's loggers: keep a copy of each line.
         builder.Services.AddLogging(logging => logging.AddProvider(new CapturingLoggerProvider(Logs)));
