@@ -27,6 +27,13 @@ if [ ! -f "$data/db/PG_VERSION" ]; then
     -E UTF8 --locale=C.UTF-8 >/dev/null
   rm -f "$pw"
 fi
+# A restart can start us while the previous server is still shutting down: give it time to let go of the data folder.
+if [ -f "$data/db/postmaster.pid" ]; then
+  for _ in $(seq 1 60); do
+    kill -0 "$(head -1 "$data/db/postmaster.pid" 2>/dev/null)" 2>/dev/null || break
+    sleep 1
+  done
+fi
 # A stale pid file from a killed run would stop the server from starting.
 if [ -f "$data/db/postmaster.pid" ] && ! kill -0 "$(head -1 "$data/db/postmaster.pid")" 2>/dev/null; then
   rm -f "$data/db/postmaster.pid"

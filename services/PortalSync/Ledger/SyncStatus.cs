@@ -32,7 +32,8 @@ public static class SyncStatus
         return app;
     }
 
-    public static async Task<Totals> TotalsAsync(NpgsqlConnection connection, DateTimeOffset now, CancellationToken ct)
+    public static async Task<Totals> TotalsAsync(NpgsqlConnection connection, DateTimeOffset now, CancellationToken ct,
+        NpgsqlTransaction? tx = null)
     {
         var t = await connection.QuerySingleAsync<(long Dossiers, long Synced, long Pending, long Failed, DateTimeOffset? OldestPending)>(
             new CommandDefinition("""
@@ -42,7 +43,7 @@ public static class SyncStatus
                        count(*) FILTER (WHERE failed),
                        min(pending_since) FILTER (WHERE last_seq_known > last_seq_acked AND NOT failed)
                 FROM sync_dossiers
-                """, cancellationToken: ct));
+                """, transaction: tx, cancellationToken: ct));
         var totals = new Totals(t.Dossiers, t.Synced, t.Pending, t.Failed,
             t.OldestPending is { } p ? Math.Max(0, (now - p).TotalSeconds) : null, t.Dossiers == 0 ? 1 : (double)t.Synced / t.Dossiers);
         SyncMetrics.Observe(totals);
@@ -52,12 +53,15 @@ public static class SyncStatus
     private static async Task<Ok<Response>> StatusAsync(NpgsqlDataSource db, TimeProvider time, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
-        var totals = await TotalsAsync(connection, time.GetUtcNow(), ct);
+        // One snapshot for the totals and the list, so they always agree.
+        await using var tx = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
+        var totals = await TotalsAsync(connection, time.GetUtcNow(), ct, tx);
         var failures = await connection.QueryAsync<FailedDossier>(new CommandDefinition("""
             SELECT code, last_error AS LastError, failed_at AS FailedAt, last_seq_acked AS LastSequenceAcknowledged,
                    last_seq_known AS LastSequenceKnown
             FROM sync_dossiers WHERE failed ORDER BY failed_at DESC LIMIT 100
-            """, cancellationToken: ct));
+            """, transaction: tx, cancellationToken: ct));
+        await tx.CommitAsync(ct);
         return TypedResults.Ok(new Response(totals, [.. failures]));
     }
 
