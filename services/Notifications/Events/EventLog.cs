@@ -41,7 +41,11 @@ public static class EventLog
         return row is null ? null : new DossierRoute(row.Agencies, row.ProcedureCode);
     }
 
-    private sealed record RouteRow(string[] Agencies, string? ProcedureCode);
+    private sealed class RouteRow
+    {
+        public string[] Agencies { get; init; } = [];
+        public string? ProcedureCode { get; init; }
+    }
 
     public static Task LearnRouteAsync(NpgsqlTransaction tx, string code, DossierRoute route, CancellationToken ct)
         => tx.Connection!.ExecuteAsync(new CommandDefinition("""

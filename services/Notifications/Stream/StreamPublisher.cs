@@ -56,7 +56,16 @@ public sealed partial class StreamPublisher(NpgsqlDataSource db, BrokerConnectio
         }
     }
 
-    private sealed record Row(long Id, Guid EventId, string Type, string[] Agencies, string? ProcedureCode, string CloudEvent);
+    // Properties, not a positional record: Dapper matches constructors by the reader's field types, and text[] reads as Array.
+    private sealed class Row
+    {
+        public long Id { get; init; }
+        public Guid EventId { get; init; }
+        public string Type { get; init; } = "";
+        public string[] Agencies { get; init; } = [];
+        public string? ProcedureCode { get; init; }
+        public string CloudEvent { get; init; } = "";
+    }
 
     /// <summary>Publishes the next released events, oldest stream position first; returns how many.</summary>
     public async Task<int> PublishBatchAsync(IChannel channel, CancellationToken ct)

@@ -39,13 +39,19 @@ public static class Replay
         else if ((request.From is null) != (request.To is null) || request.From > request.To)
             errors.Add(new FieldError("from", "range", "Cần cả from và to, from không sau to", "Both from and to are needed, from not after to"));
         if (errors.Count > 0) return Problems.Validation(errors);
+        var queued = await QueueAsync(db, id, request, caller.Agency, caller.SeesAllAgencies, ct);
+        return queued is null ? TypedResults.NotFound() : TypedResults.Accepted((string?)null, new Queued(id, queued.Value));
+    }
 
+    /// <summary>Queues the replay; null when the subscription is not the caller's (or the one event is unknown or not visible to it).</summary>
+    public static async Task<int?> QueueAsync(NpgsqlDataSource db, Guid id, Request request, string agency, bool seesAllAgencies, CancellationToken ct)
+    {
         await using var c = await db.OpenConnectionAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
-        var owned = await c.ExecuteScalarAsync<bool>(new CommandDefinition(
-            $"SELECT EXISTS (SELECT 1 FROM webhook_subscriptions WHERE id = @id AND {Subscriptions.Owned} FOR UPDATE)",
-            new { id, caller.Agency, caller.SeesAllAgencies }, tx, cancellationToken: ct));
-        if (!owned) return TypedResults.NotFound();
+        var owned = await c.ExecuteScalarAsync<bool?>(new CommandDefinition(
+            $"SELECT true FROM webhook_subscriptions WHERE id = @id AND {Subscriptions.Owned} FOR UPDATE",
+            new { id, Agency = agency, SeesAllAgencies = seesAllAgencies }, tx, cancellationToken: ct));
+        if (owned != true) return null;
 
         int queued;
         if (request.DeadLetters == true)
@@ -72,9 +78,9 @@ public static class Replay
                 LIMIT {MaxEvents}
                 """, new { id, eventId = request.EventId, from = request.From?.ToUniversalTime(), to = request.To?.ToUniversalTime() },
                 tx, cancellationToken: ct));
-            if (request.EventId is not null && queued == 0) return TypedResults.NotFound();
+            if (request.EventId is not null && queued == 0) return null;
         }
         await tx.CommitAsync(ct);
-        return TypedResults.Accepted((string?)null, new Queued(id, queued));
+        return queued;
     }
 }

@@ -16,8 +16,21 @@ public static class Subscriptions
 {
     public sealed record Request(string? Url, string[]? EventTypes, string[]? Agencies, string[]? Procedures, string? Description, string? State);
 
-    public sealed record View(Guid Id, string Agency, string Url, string[] EventTypes, string[] Agencies, string[] Procedures,
-        string? Description, string State, string? DisabledReason, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+    /// <summary>A subscription as listed (never its secret). A class: Dapper reads text[] columns into properties, not record parameters.</summary>
+    public sealed class View
+    {
+        public Guid Id { get; init; }
+        public string Agency { get; init; } = "";
+        public string Url { get; init; } = "";
+        public string[] EventTypes { get; init; } = [];
+        public string[] Agencies { get; init; } = [];
+        public string[] Procedures { get; init; } = [];
+        public string? Description { get; init; }
+        public string State { get; init; } = "";
+        public string? DisabledReason { get; init; }
+        public DateTimeOffset CreatedAt { get; init; }
+        public DateTimeOffset UpdatedAt { get; init; }
+    }
 
     public sealed record Created(Guid Id, string Agency, string Url, string[] EventTypes, string[] Agencies, string[] Procedures,
         string? Description, string State, string Secret);
