@@ -98,9 +98,20 @@ public static class InfrastructureExtensions
     }
 
     /// <summary>The service's own database and the broker, waiting until both are ready, and token validation.</summary>
+    /// <summary>
+    /// Scale-out switch: <c>Infrastructure:Replicas=2</c> runs every service (not the sandbox, which stands in for
+    /// single external systems) as that many processes behind the AppHost's proxy: competing consumers, and background
+    /// jobs that must stay safe with two instances.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithReplicasFromConfig(this IResourceBuilder<ProjectResource> service)
+        => int.TryParse(service.ApplicationBuilder.Configuration["Infrastructure:Replicas"], out var replicas) && replicas > 1
+            ? service.WithReplicas(replicas)
+            : service;
+
     public static IResourceBuilder<ProjectResource> WithInfrastructure(
         this IResourceBuilder<ProjectResource> service, Infrastructure infra, string name)
         => service
+            .WithReplicasFromConfig()
             .WithTokenValidation()
             .WithHardening()
             .WithReference(infra.Database(name))

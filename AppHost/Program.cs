@@ -13,8 +13,14 @@ var sandbox = builder.AddProject<Projects.NationalPortalSandbox>(Sandbox)       
 
 var intake = builder.AddProject<Projects.Intake>(Intake).WithInfrastructure(infra, Intake);
 var processing = builder.AddProject<Projects.Processing>(Processing).WithInfrastructure(infra, Processing);
+// The payment platform's partner code and secret, one value for both sides (in production the platform issues them).
+var partnerCode = builder.AddParameter("payment-partner-code", "HCM-H29-DEV");
+var partnerSecret = builder.AddParameter("payment-partner-secret", "dev-payment-partner-secret", secret: true);
 var payment = builder.AddProject<Projects.Payment>(Payment).WithInfrastructure(infra, Payment)
-    .WithReference(sandbox).WaitFor(sandbox);
+    .WithReference(sandbox).WaitFor(sandbox)
+    .WithEnvironment("PaymentPlatform__PartnerCode", partnerCode).WithEnvironment("PaymentPlatform__Secret", partnerSecret);
+sandbox.WithEnvironment("PaymentPlatform__PartnerCode", partnerCode).WithEnvironment("PaymentPlatform__Secret", partnerSecret)
+    .WithEnvironment("PaymentPlatform__CallbackUrl", ReferenceExpression.Create($"{payment.GetEndpoint("http")}/api/v1/payments/callback"));
 var portalSync = builder.AddProject<Projects.PortalSync>(PortalSync).WithInfrastructure(infra, PortalSync)
     .WithReference(sandbox).WaitFor(sandbox);
 var reporting = builder.AddProject<Projects.Reporting>(Reporting).WithInfrastructure(infra, Reporting);

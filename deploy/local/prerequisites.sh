@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Idempotent: checks what the local (container-free) run needs and installs what is missing.
-#   .NET SDK 10 (checked), PostgreSQL 15+ (checked; installed from OS packages if absent), RabbitMQ (installed).
+#   .NET SDK 10 (checked), PostgreSQL 15+ (checked; installed from OS packages if absent), RabbitMQ (installed),
+#   Chromium (installed from OS packages: the scoreboard's browser test drives /usr/bin/chromium with Playwright; no browser download).
 set -euo pipefail
 
 need_root() { if [ "$(id -u)" -ne 0 ]; then echo "sudo"; fi; }
@@ -33,4 +34,13 @@ if [ ! -x /usr/lib/rabbitmq/bin/rabbitmq-server ]; then
   echo "RabbitMQ not found: installing from OS packages (≈15 s)…"
   apt_install rabbitmq-server
 fi
-echo "prerequisites ok: dotnet $(dotnet --version), postgres $pg_major ($pg_bin), rabbitmq $(dpkg-query -W -f='${Version}' rabbitmq-server 2>/dev/null || echo '?')"
+# kubectl renders deploy/k8s (kustomize) for the manifest tests; no cluster is needed.
+if ! command -v kubectl >/dev/null 2>&1; then
+  echo "kubectl not found: installing from OS packages…"
+  apt_install kubectl || apt_install kubernetes-client
+fi
+if [ ! -x /usr/bin/chromium ]; then
+  echo "Chromium not found: installing from OS packages (for the scoreboard's browser test)…"
+  apt_install chromium
+fi
+echo "prerequisites ok: dotnet $(dotnet --version), postgres $pg_major ($pg_bin), rabbitmq $(dpkg-query -W -f='${Version}' rabbitmq-server 2>/dev/null || echo '?'), chromium $(dpkg-query -W -f='${Version}' chromium 2>/dev/null || echo '?')"

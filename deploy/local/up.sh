@@ -21,4 +21,4 @@ Procedures is starting (healthy in about 30 s):
 Press Ctrl+C to stop everything.
 
 TXT
-exec dotnet run --project AppHost --no-build --launch-profile http
+exec dotnet run --project AppHost --no-build --launch-profile http -- "$@"

@@ -17,6 +17,14 @@ public sealed class MessagingOptions
     public TimeSpan ImmediateRetryDelay { get; set; } = TimeSpan.FromMilliseconds(200);
 
     /// <summary>
+    /// While the service's own database is unreachable a consumer holds its message and waits (back-pressure) instead
+    /// of spending redeliveries or dead-lettering it: nothing can be applied without the database anyway.
+    /// </summary>
+    public TimeSpan DatabaseOutageWait { get; set; } = TimeSpan.FromMinutes(5);
+
+    public TimeSpan DatabaseOutagePoll { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
     /// Delays of the successive redeliveries; when exhausted the message goes to the error queue.
     /// Null means the defaults (10 s, 1 min, 5 min). No initializer: the configuration binder appends to arrays.
     /// </summary>

@@ -1,5 +1,6 @@
 using Procedures.Sandbox.Faults;
 using Procedures.Sandbox.Identity;
+using Procedures.Sandbox.Payment;
 using Procedures.Sandbox.Portal;
 
 // Stand-in for the systems we cannot reach from here: the national public service portal (and, as the
@@ -11,12 +12,14 @@ builder.Services.AddSingleton<FaultSwitch>();
 builder.Services.Configure<IdentitySettings>(builder.Configuration.GetSection("Identity"));
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<TokenEndpoint>();
+builder.AddPaymentPlatform();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
 SyncEndpoints.Map(app);
 FaultSwitch.Map(app);
 TokenEndpoint.Map(app);
+app.MapPaymentPlatform();
 app.Run();
 
 public partial class Program;

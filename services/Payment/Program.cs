@@ -1,15 +1,35 @@
 using Procedures.Contracts;
 using Procedures.Messaging;
 using Procedures.Messaging.Audit;
+using Procedures.Messaging.Idempotency;
+using Procedures.Payment;
+using Procedures.Payment.Api;
+using Procedures.Payment.Ledger;
+using Procedures.Payment.Platform;
+using Procedures.Payment.Work;
 using Procedures.ServiceDefaults.Security;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
-builder.AddProceduresMessaging(ResourceNames.Payment, ResourceNames.Database(ResourceNames.Payment), typeof(Program).Assembly);
+builder.AddProceduresMessaging(ResourceNames.Payment, ResourceNames.Database(ResourceNames.Payment), typeof(Program).Assembly,
+    bus =>
+    {
+        bus.AddConsumer<RecordFees>();
+        bus.AddConsumer<FollowStatus>();
+    });
+builder.Services.Configure<PaymentOptions>(builder.Configuration.GetSection(PaymentOptions.Section));
+builder.Services.AddPaymentPlatformClient(builder.Configuration);
+builder.Services.AddHostedService<PaymentWorker>();
+builder.Services.AddOpenTelemetry().WithMetrics(m => m.AddMeter("Polly")); // resilience events as metrics beside the span events
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
+app.UseIdempotencyKeys();
 app.MapAuditEndpoints().RequireScope(Scopes.Audit);
+app.MapCallback();
+app.MapDossierPayments();
+app.MapNewPaymentRequest();
+app.MapReconciliation();
 app.Run();
 
 public partial class Program;

@@ -1,22 +1,31 @@
 using Procedures.Contracts;
 using Procedures.Messaging;
 using Procedures.Messaging.Audit;
-using Procedures.ServiceDefaults.Security;
 using Procedures.Reporting.Kpi;
+using Procedures.Reporting.Kpi.Api;
+using Procedures.Reporting.Kpi.Rules;
+using Procedures.Reporting.Scoreboard;
+using Procedures.ServiceDefaults.Security;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddProceduresMessaging(ResourceNames.Reporting, ResourceNames.Database(ResourceNames.Reporting), typeof(Program).Assembly,
-    bus =>
-    {
-        bus.AddConsumer<ProjectSubmission>();
-        bus.AddConsumer<ProjectSync>();
-    });
+    Projection.AddConsumers);
+builder.Services.Configure<KpiOptions>(builder.Configuration.GetSection("Kpi"));
+builder.Services.AddSingleton<KpiRules>();
+builder.Services.AddSingleton<KpiMetrics>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<KpiMetrics>());
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapAuditEndpoints().RequireScope(Scopes.Audit);
 app.MapSummary();
+app.MapKpiIndex();
+app.MapKpiEvaluate();
+app.MapAtRisk();
+app.MapScoreboardData();
+app.MapRebuild();
+app.MapScoreboardPage();
 app.Run();
 
 public partial class Program;

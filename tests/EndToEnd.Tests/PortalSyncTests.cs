@@ -19,58 +19,20 @@ public sealed class PortalSyncTests(SystemFixture system)
     private HttpClient Sandbox => system.Client(ResourceNames.Sandbox);
     private HttpClient Processing => system.Client(ResourceNames.Processing);
 
+    private Lifecycles Drive => new(system);
+
     private async Task SetFaultsAsync(object faults)
         => (await Sandbox.PutAsJsonAsync("/sandbox/faults/portal", faults)).EnsureSuccessStatusCode();
 
-    private async Task ActAsync(string code, string action, string token)
-    {
-        using var response = await Processing.SendAsync(new HttpRequestMessage(HttpMethod.Post, $"/api/v1/dossiers/{code}/actions/{action}")
-        {
-            Content = JsonContent.Create(new { officer = "Nguyễn Thị Hoa", role = "Chuyên viên", department = "Một cửa", content = action }),
-        }.WithToken(token));
-        Assert.True(response.IsSuccessStatusCode, $"{code} {action}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-    }
+    private Task<string> LiveAsync(string token) => Drive.LiveAsync(token);
 
-    private async Task<string> SubmitAsync(string token)
-    {
-        using var created = await system.Client(ResourceNames.Intake).SendAsync(Submissions.Post("26740.H29", token));
-        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        return (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("dossierCode").GetString()!;
-    }
+    private Task<string> SubmitAsync(string token) => Drive.SubmitAsync(token);
 
-    /// <summary>Submit → accept → start → decide → return, as an agency's desk and officers do.</summary>
-    private async Task<string> LiveAsync(string token)
-    {
-        var code = await SubmitAsync(token);
-        await Eventually.Until(async () =>
-        {
-            using var r = await Processing.SendAsync(new HttpRequestMessage(HttpMethod.Post, $"/api/v1/dossiers/{code}/actions/accept")
-            {
-                Content = JsonContent.Create(new { officer = "Nguyễn Thị Hoa", content = "Tiếp nhận" }),
-            }.WithToken(token));
-            return r.StatusCode != HttpStatusCode.NotFound;
-        }, TimeSpan.FromSeconds(60), "Processing to record the submission");
-        foreach (var action in new[] { "start-processing", "decide", "return-result" })
-            await ActAsync(code, action, token);
-        return code;
-    }
+    private Task<JsonElement> SyncStatusAsync(string admin) => Drive.SyncStatusAsync(admin);
 
-    private async Task<JsonElement> SyncStatusAsync(string admin)
-    {
-        using var response = await system.Client(ResourceNames.PortalSync).SendAsync(
-            new HttpRequestMessage(HttpMethod.Get, "/api/v1/sync/status").WithToken(admin));
-        response.EnsureSuccessStatusCode();
-        return await response.Content.ReadFromJsonAsync<JsonElement>();
-    }
+    private Task<JsonElement?> PortalAsync(string code) => Drive.PortalAsync(code);
 
-    private async Task<JsonElement?> PortalAsync(string code)
-    {
-        using var response = await Sandbox.GetAsync($"/portal/dossiers/{code}");
-        return response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<JsonElement>() : null;
-    }
-
-    private static bool Final(JsonElement? portal) => portal is { } p && p.GetProperty("record").GetProperty("TrangThaiHoSo").GetInt32() == 10
-                                                      && p.GetProperty("history").GetArrayLength() == 5;
+    private static bool Final(JsonElement? portal) => Lifecycles.Final(portal);
 
     [Fact]
     public async Task Lifecycles_through_errors_latency_and_an_outage_end_fully_synced_in_order_and_applied_once()

@@ -13,7 +13,7 @@ namespace Procedures.EndToEnd.Tests;
 /// the run command starts them, but on free ports and a fresh data folder. One app per test collection,
 /// because starting and stopping it costs tens of seconds.
 /// </summary>
-public sealed class SystemFixture : IAsyncLifetime
+public class SystemFixture : IAsyncLifetime
 {
     public static readonly string[] Services =
     [
@@ -25,6 +25,13 @@ public sealed class SystemFixture : IAsyncLifetime
 
     public DistributedApplication App { get; private set; } = null!;
 
+    /// <summary>This system's private Postgres (password "procedures-dev") and RabbitMQ management (guest) ports.</summary>
+    public int PostgresPort { get; } = FreePort.Next();
+    public int RabbitMqManagementPort { get; } = FreePort.Next();
+
+    /// <summary>More AppHost settings for a variant of the system (e.g. every service as two replicas).</summary>
+    protected virtual IEnumerable<string> ExtraArguments => [];
+
     /// <summary>Every log line every resource wrote since start-up (for checks on what logs may carry).</summary>
     public System.Collections.Concurrent.ConcurrentQueue<string> Logs { get; } = new();
 
@@ -34,13 +41,14 @@ public sealed class SystemFixture : IAsyncLifetime
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
         [
             $"Infrastructure:DataDir={_data}",
-            $"Infrastructure:PostgresPort={FreePort.Next()}",
+            $"Infrastructure:PostgresPort={PostgresPort}",
             $"Infrastructure:RabbitMqPort={FreePort.Next()}",
-            $"Infrastructure:RabbitMqManagementPort={FreePort.Next()}",
+            $"Infrastructure:RabbitMqManagementPort={RabbitMqManagementPort}",
             $"Infrastructure:RabbitMqDistributionPort={FreePort.Next()}",
             // The fuzz test sends thousands of requests from one address; rate limiting is not what it tests.
             "Hardening:RequestsPerMinutePerClient=1000000",
             "Hardening:PublicLookupsPerMinutePerAddress=1000000",
+            .. ExtraArguments,
         ]);
         // Aspire forwards every resource's console output to the host's loggers: keep a copy of each line.
         builder.Services.AddLogging(logging => logging.AddProvider(new CapturingLoggerProvider(Logs)));

@@ -40,18 +40,45 @@ public abstract partial class IdempotentConsumer<T>(ConsumerServices services) :
     {
         var messageId = context.MessageId ?? throw new PermanentFailureException("The message carries no MessageId.");
         var ct = context.CancellationToken;
-        try
+        var outageEnds = services.Time.GetUtcNow() + services.Options.DatabaseOutageWait;
+        while (true)
         {
-            if (services.Options.ImmediateRetries > 0)
-                await _retry.ExecuteAsync(async token => await ApplyOnceAsync(context, messageId, token), ct);
-            else
-                await ApplyOnceAsync(context, messageId, ct);
+            try
+            {
+                if (services.Options.ImmediateRetries > 0)
+                    await _retry.ExecuteAsync(async token => await ApplyOnceAsync(context, messageId, token), ct);
+                else
+                    await ApplyOnceAsync(context, messageId, ct);
+                return;
+            }
+            catch (Exception ex) when (IsDatabaseUnavailable(ex) && !ct.IsCancellationRequested && services.Time.GetUtcNow() < outageEnds)
+            {
+                // Our own database is down or restarting: hold the message and try again when it is back.
+                LogDatabaseUnavailable(services.Logger, messageId, ConsumerName);
+                await Task.Delay(services.Options.DatabaseOutagePoll, services.Time, ct);
+            }
+            catch (Exception ex) when (ex is not PermanentFailureException && !ct.IsCancellationRequested)
+            {
+                // Scheduled for later: acknowledging this delivery is safe because the redelivery row committed.
+                if (!await TryScheduleRedeliveryAsync(context, messageId, ex)) throw;
+                return;
+            }
         }
-        catch (Exception ex) when (ex is not PermanentFailureException && !ct.IsCancellationRequested)
-        {
-            // Scheduled for later: acknowledging this delivery is safe because the redelivery row committed.
-            if (!await TryScheduleRedeliveryAsync(context, messageId, ex)) throw;
-        }
+    }
+
+    /// <summary>The database could not be reached or is shutting down (connection errors, 08xxx, 57Pxx), not a bad message.</summary>
+    internal static bool IsDatabaseUnavailable(Exception? ex)
+    {
+        for (; ex is not null; ex = ex.InnerException)
+            switch (ex)
+            {
+                case PostgresException pg when pg.SqlState.StartsWith("08", StringComparison.Ordinal)
+                                               || pg.SqlState.StartsWith("57P", StringComparison.Ordinal):
+                case NpgsqlException { IsTransient: true } and not PostgresException:
+                case System.Net.Sockets.SocketException:
+                    return true;
+            }
+        return false;
     }
 
     private async Task ApplyOnceAsync(ConsumeContext<T> context, Guid messageId, CancellationToken ct)
@@ -87,6 +114,9 @@ public abstract partial class IdempotentConsumer<T>(ConsumerServices services) :
         LogRedelivery(services.Logger, ex, messageId, ConsumerName, attempt + 1, due);
         return true;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Database unavailable while {Consumer} handled {MessageId}; holding it until the database is back")]
+    private static partial void LogDatabaseUnavailable(ILogger logger, Guid messageId, string consumer);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Message {MessageId} already applied by {Consumer}; skipped")]
     private static partial void LogDuplicate(ILogger logger, Guid messageId, string consumer);

@@ -1,27 +1,99 @@
-using Dapper;
+using System.Globalization;
+using MassTransit;
 using Procedures.Contracts;
 using Procedures.Messaging.Inbox;
+using Procedures.Reporting.Kpi.Facts;
+using static Procedures.Reporting.Kpi.Facts.FactStore;
 
 namespace Procedures.Reporting.Kpi;
 
-/// <summary>Counts a submission. Events may arrive in any order, so every projection step is an upsert.</summary>
-public sealed class ProjectSubmission(ConsumerServices services) : IdempotentConsumer<DossierSubmitted>(services)
+// The projection: every event is appended to Reporting's event log (a copy already there is skipped), then the
+// dossier's facts are recomputed from the whole log. The inbox (IdempotentConsumer) makes a redelivered message a
+// no-op; the log key makes a re-published copy a no-op; the fold makes arrival order irrelevant.
+
+/// <summary>The projection's consumers, as the service registers them.</summary>
+public static class Projection
 {
-    protected override Task HandleAsync(DossierSubmitted m, ConsumeScope<DossierSubmitted> scope, CancellationToken ct)
-        => scope.Connection.ExecuteAsync(new CommandDefinition("""
-            INSERT INTO dossier_facts (code, receiving_unit, channel, submitted_at) VALUES (@DossierCode, @ReceivingUnit, @Channel, @SubmittedAt)
-            ON CONFLICT (code) DO UPDATE SET receiving_unit = excluded.receiving_unit, channel = excluded.channel, submitted_at = excluded.submitted_at
-            """, new { m.DossierCode, m.ReceivingUnit, Channel = (short)m.Channel, m.SubmittedAt }, scope.Transaction, cancellationToken: ct));
+    public static void AddConsumers(IBusRegistrationConfigurator bus)
+    {
+        bus.AddConsumer<ProjectSubmission>();
+        bus.AddConsumer<ProjectStatus>();
+        bus.AddConsumer<ProjectSync>();
+        bus.AddConsumer<ProjectPayment>();
+        bus.AddConsumer<ProjectApology>();
+        bus.AddConsumer<ProjectProcedurePublished>();
+        bus.AddConsumer<ProjectProcedureChanged>();
+    }
 }
 
-/// <summary>Records the newest sequence the national portal acknowledged.</summary>
-public sealed class ProjectSync(ConsumerServices services) : IdempotentConsumer<DossierSynced>(services)
+/// <summary>Base: log the event under the subject's lock, then refresh the subject's facts.</summary>
+public abstract class DossierProjection<T>(ConsumerServices services) : IdempotentConsumer<T>(services) where T : class
 {
-    protected override Task HandleAsync(DossierSynced m, ConsumeScope<DossierSynced> scope, CancellationToken ct)
-        => scope.Connection.ExecuteAsync(new CommandDefinition("""
-            INSERT INTO dossier_facts (code, synced_seq, synced_at) VALUES (@DossierCode, @Sequence, @AcknowledgedAt)
-            ON CONFLICT (code) DO UPDATE SET
-                synced_seq = GREATEST(dossier_facts.synced_seq, excluded.synced_seq),
-                synced_at = CASE WHEN excluded.synced_seq > dossier_facts.synced_seq THEN excluded.synced_at ELSE dossier_facts.synced_at END
-            """, new { m.DossierCode, m.Sequence, m.AcknowledgedAt }, scope.Transaction, cancellationToken: ct));
+    protected abstract (string Kind, string Code, string Key) Identify(T message);
+
+    /// <summary>What is kept in the log: only what the facts need (no personal data).</summary>
+    protected virtual T ForLog(T message) => message;
+
+    protected override async Task HandleAsync(T message, ConsumeScope<T> scope, CancellationToken ct)
+    {
+        var (kind, code, key) = Identify(message);
+        await LockAsync(scope.Transaction, code, ct);
+        if (await LogAsync(scope.Transaction, kind, code, key, ForLog(message), ct) == 0) return; // a copy was already applied
+        await RefreshDossierAsync(scope.Transaction, code, ct);
+    }
+
+    protected static string Text(long n) => n.ToString(CultureInfo.InvariantCulture);
+}
+
+public sealed class ProjectSubmission(ConsumerServices services) : DossierProjection<DossierSubmitted>(services)
+{
+    protected override (string, string, string) Identify(DossierSubmitted m) => (Kinds.Submitted, m.DossierCode, "");
+
+    /// <summary>Reporting keeps no personal data: the applicant's kind and VNeID level, not who they are; no file names or summary.</summary>
+    protected override DossierSubmitted ForLog(DossierSubmitted m) => m with
+    {
+        ApplicantName = "",
+        Applicant = m.Applicant is { } a ? new ApplicantIdentity(a.Kind, "", null, null, a.VneidLevel2) : null,
+        Summary = null,
+        Documents = m.Documents?.Select(d => d with { FileName = null, Sha256 = null, DocumentId = null }).ToList(),
+    };
+}
+
+public sealed class ProjectStatus(ConsumerServices services) : DossierProjection<DossierStatusChanged>(services)
+{
+    protected override (string, string, string) Identify(DossierStatusChanged m) => (Kinds.Status, m.DossierCode, Text(m.Sequence));
+}
+
+public sealed class ProjectSync(ConsumerServices services) : DossierProjection<DossierSynced>(services)
+{
+    protected override (string, string, string) Identify(DossierSynced m) => (Kinds.Synced, m.DossierCode, Text(m.Sequence));
+}
+
+public sealed class ProjectPayment(ConsumerServices services) : DossierProjection<PaymentSucceeded>(services)
+{
+    protected override (string, string, string) Identify(PaymentSucceeded m) => (Kinds.Payment, m.DossierCode, m.Reference);
+}
+
+public sealed class ProjectApology(ConsumerServices services) : DossierProjection<ApologyIssued>(services)
+{
+    protected override (string, string, string) Identify(ApologyIssued m) => (Kinds.Apology, m.DossierCode, Text(m.Sequence));
+}
+
+/// <summary>Procedure versions: logged for the rebuild, and upserted (a version's facts never depend on another's).</summary>
+public sealed class ProjectProcedurePublished(ConsumerServices services) : IdempotentConsumer<ProcedurePublished>(services)
+{
+    protected override async Task HandleAsync(ProcedurePublished m, ConsumeScope<ProcedurePublished> scope, CancellationToken ct)
+    {
+        await LogAsync(scope.Transaction, Kinds.Procedure, m.ProcedureCode, "published:" + m.Version.ToString(CultureInfo.InvariantCulture), m, ct);
+        await UpsertProcedureAsync(scope.Transaction, ProcedureVersionFact.From(m), ct);
+    }
+}
+
+public sealed class ProjectProcedureChanged(ConsumerServices services) : IdempotentConsumer<ProcedureChanged>(services)
+{
+    protected override async Task HandleAsync(ProcedureChanged m, ConsumeScope<ProcedureChanged> scope, CancellationToken ct)
+    {
+        await LogAsync(scope.Transaction, Kinds.Procedure, m.ProcedureCode, "changed:" + m.Version.ToString(CultureInfo.InvariantCulture), m, ct);
+        await UpsertProcedureAsync(scope.Transaction, ProcedureVersionFact.From(m), ct);
+    }
 }

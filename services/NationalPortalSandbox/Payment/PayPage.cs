@@ -1,0 +1,58 @@
+using System.Net;
+
+namespace Procedures.Sandbox.Payment;
+
+/// <summary>
+/// The minimal hosted payment page (UrlThanhToan): the citizen pays, the payment fails, or the citizen abandons it.
+/// The outcome is final once; the platform then calls the partner back.
+/// </summary>
+public static class PayPage
+{
+    private const string Base = "/payment-platform/pay";
+
+    public static string PathFor(string token) => $"{Base}/{token}";
+
+    public static void Map(WebApplication app)
+    {
+        var group = app.MapGroup(Base).WithTags("Payment platform (sandbox)").AllowAnonymous();
+        group.MapGet("/{token}", (string token, PlatformStore store) => store.FindByToken(token) is { } t
+            ? Results.Content(Html(t), "text/html; charset=utf-8")
+            : Results.NotFound());
+        group.MapPost("/{token}", CompleteAsync).DisableAntiforgery();
+    }
+
+    private static async Task<IResult> CompleteAsync(string token, HttpContext http, PlatformStore store, CallbackSender callbacks,
+        TimeProvider time, Microsoft.Extensions.Options.IOptions<PlatformSettings> settings)
+    {
+        if (store.FindByToken(token) is not { } t) return Results.NotFound();
+        var outcome = http.Request.HasFormContentType ? (await http.Request.ReadFormAsync(http.RequestAborted))["outcome"].ToString() : "";
+        var code = outcome switch
+        {
+            "pay" => PlatformProtocol.Success,
+            "fail" => PlatformProtocol.Declined,
+            "abandon" => PlatformProtocol.Abandoned,
+            _ => null,
+        };
+        if (code is null) return Results.Problem(statusCode: 400, title: "outcome phải là pay, fail hoặc abandon / outcome must be pay, fail or abandon");
+        var now = time.GetUtcNow();
+        t.ExpireIfDue(now, settings.Value.TransactionLifetime);
+        if (!t.Complete(code, now))
+            return Results.Content(Page("Giao dịch đã kết thúc / Transaction already completed", $"<p>{t.State}</p>"), "text/html; charset=utf-8",
+                statusCode: StatusCodes.Status409Conflict);
+        callbacks.Send(t);
+        return Results.Content(Page("Kết quả / Result", $"<p id=\"state\">{t.State}</p><p>{WebUtility.HtmlEncode(t.TransactionId)}</p>"),
+            "text/html; charset=utf-8");
+    }
+
+    private static string Html(PlatformTransaction t) => Page("Thanh toán trực tuyến / Online payment", $"""
+        <p>Mã tham chiếu / Reference: {WebUtility.HtmlEncode(t.Reference)}</p>
+        <p>Số tiền / Amount: {t.Amount:N0} VND</p>
+        <p>Trạng thái / State: <span id="state">{t.State}</span></p>
+        <form method="post"><button name="outcome" value="pay">Thanh toán / Pay</button></form>
+        <form method="post"><button name="outcome" value="fail">Thất bại / Fail</button></form>
+        <form method="post"><button name="outcome" value="abandon">Hủy / Abandon</button></form>
+        """);
+
+    private static string Page(string title, string body)
+        => $"<!doctype html><html lang=\"vi\"><head><meta charset=\"utf-8\"><title>{title}</title></head><body><h1>{title}</h1>{body}</body></html>";
+}

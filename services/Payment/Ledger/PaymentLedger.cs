@@ -1,0 +1,141 @@
+using Dapper;
+using Npgsql;
+using Procedures.Contracts;
+using Procedures.Messaging.Outbox;
+using Procedures.Payment.Platform;
+
+namespace Procedures.Payment.Ledger;
+
+/// <summary>What came with an outcome: the platform's transaction id and amount, when it happened, why, the pay URL.</summary>
+public sealed record OutcomeFacts(string? TransactionId = null, long? AmountVnd = null, DateTimeOffset? At = null, string? Reason = null,
+    string? PaymentUrl = null, DateTimeOffset? NextAttemptAt = null);
+
+/// <summary>The result of applying an outcome; <see cref="AmountMismatch"/> when the platform reports another amount than requested.</summary>
+public sealed record Applied(Transition Transition, string DossierCode, long AmountVnd, bool AmountMismatch = false);
+
+public sealed record LivePayment(string Reference, string State);
+
+/// <summary>
+/// The payment ledger's writes, inside the caller's transaction: a payment request is created at most once per dossier
+/// (unique index), and every state change is a conditional UPDATE on the state it was decided from, committed with its
+/// event (outbox). Two concurrent callbacks, or a callback racing reconciliation, cannot both apply.
+/// </summary>
+public static class PaymentLedger
+{
+    private sealed record Row(Guid Id, string DossierCode, long AmountVnd, string State, string Reference, DateTimeOffset RequestedAt,
+        string? PaymentUrl, string? TransactionId, DateTimeOffset? PaidAt, short? PaidOnline, string? RefundReason, short? LastStatus);
+
+    /// <summary>Creates a payment request in state new (INIT is sent by the worker); null if the dossier has a live or paid one.</summary>
+    public static async Task<string?> CreateAsync(NpgsqlTransaction tx, string dossierCode, long amountVnd, string trigger, DateTimeOffset now,
+        CancellationToken ct)
+    {
+        // The reference's timestamp has whole seconds: a new request in the same second as a failed one takes the next second.
+        for (var second = 0; second < 60; second++)
+        {
+            var reference = PlatformProtocol.Reference(dossierCode, now.AddSeconds(second));
+            var inserted = await tx.Connection!.ExecuteAsync(new CommandDefinition("""
+                INSERT INTO payments (id, dossier_code, amount_vnd, state, created_at, reference, trigger, requested_at, next_attempt_at, updated_at)
+                VALUES (@id, @dossierCode, @amountVnd, 'new', @now, @reference, @trigger, @now, @now, @now)
+                ON CONFLICT DO NOTHING
+                """, new { id = Guid.NewGuid(), dossierCode, amountVnd, now = now.ToUniversalTime(), reference, trigger }, tx, cancellationToken: ct));
+            if (inserted == 1) return reference;
+            if (await LiveAsync(tx, dossierCode, ct) is not null) return null;
+        }
+        throw new InvalidOperationException($"No free payment reference for {dossierCode}.");
+    }
+
+    /// <summary>The dossier's live or paid payment, if any: (reference, state).</summary>
+    public static Task<LivePayment?> LiveAsync(NpgsqlTransaction tx, string dossierCode, CancellationToken ct)
+        => tx.Connection!.QuerySingleOrDefaultAsync<LivePayment?>(new CommandDefinition("""
+            SELECT reference, state FROM payments WHERE dossier_code = @dossierCode AND state NOT IN ('failed', 'expired')
+            """, new { dossierCode }, tx, cancellationToken: ct));
+
+    /// <summary>Applies <paramref name="outcome"/> to the payment <paramref name="reference"/>; null if no such payment.</summary>
+    public static async Task<Applied?> ApplyAsync(NpgsqlTransaction tx, string reference, Outcome outcome, OutcomeFacts facts,
+        DateTimeOffset now, int paidOnlineChannel, CancellationToken ct)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var row = await tx.Connection!.QuerySingleOrDefaultAsync<Row>(new CommandDefinition("""
+                SELECT p.id, p.dossier_code AS DossierCode, p.amount_vnd AS AmountVnd, p.state, p.reference, p.requested_at AS RequestedAt,
+                       p.payment_url AS PaymentUrl, p.transaction_id AS TransactionId, p.paid_at AS PaidAt, p.paid_online AS PaidOnline,
+                       p.refund_reason AS RefundReason, d.last_status AS LastStatus
+                FROM payments p LEFT JOIN payment_dossiers d ON d.code = p.dossier_code
+                WHERE p.reference = @reference
+                """, new { reference }, tx, cancellationToken: ct));
+            if (row is null) return null;
+            if (outcome == Outcome.Succeeded && facts.AmountVnd is { } reported && reported != row.AmountVnd)
+                return new Applied(new Transition(Effect.Conflict, row.State, null), row.DossierCode, row.AmountVnd, AmountMismatch: true);
+
+            var transition = PaymentStates.Decide(row.State, outcome);
+            if (transition.Effect != Effect.Apply) return new Applied(transition, row.DossierCode, row.AmountVnd);
+
+            var updated = await tx.Connection!.ExecuteAsync(new CommandDefinition("""
+                UPDATE payments SET state = @to, updated_at = @now, attempts = 0, last_error = NULL,
+                    payment_url = COALESCE(@url, payment_url),
+                    transaction_id = COALESCE(transaction_id, @transactionId),
+                    paid_at = CASE WHEN @to = 'succeeded' THEN @at ELSE paid_at END,
+                    paid_online = CASE WHEN @to = 'succeeded' THEN @channel ELSE paid_online END,
+                    failed_at = CASE WHEN @to IN ('failed', 'expired') THEN @now ELSE failed_at END,
+                    failure_reason = CASE WHEN @to IN ('failed', 'expired') THEN @reason ELSE failure_reason END,
+                    refund_reason = CASE WHEN @to = 'refunding' THEN @reason ELSE refund_reason END,
+                    refunded_at = CASE WHEN @to = 'refunded' THEN @now ELSE refunded_at END,
+                    next_attempt_at = COALESCE(@next, next_attempt_at)
+                WHERE reference = @reference AND state = @from
+                """, new
+                {
+                    reference, from = transition.From, to = transition.To, now, url = facts.PaymentUrl, transactionId = facts.TransactionId,
+                    at = (facts.At ?? now).ToUniversalTime(), channel = (short)paidOnlineChannel, reason = facts.Reason,
+                    next = (facts.NextAttemptAt ?? (transition.To is PaymentStates.Succeeded or PaymentStates.Refunding ? now : null))?.ToUniversalTime(),
+                }, tx, cancellationToken: ct));
+            if (updated == 0)
+            {
+                if (attempt < 3) continue; // changed since read (a concurrent outcome committed first): decide again on the new state
+                throw new InvalidOperationException($"Payment {reference} kept changing under concurrent updates.");
+            }
+            await PublishAsync(tx, row, transition.To!, facts, now, paidOnlineChannel, ct);
+            // Paid while the dossier was already refused or stopped: the fee goes straight back.
+            if (transition.To == PaymentStates.Succeeded && row.LastStatus is (short)DossierStatus.Refused or (short)DossierStatus.Stopped)
+                await ApplyAsync(tx, reference, Outcome.RefundRequested, new OutcomeFacts(Reason: RefundReason(row.LastStatus.Value)), now,
+                    paidOnlineChannel, ct);
+            return new Applied(transition, row.DossierCode, row.AmountVnd);
+        }
+    }
+
+    public static string RefundReason(short status) => status == (short)DossierStatus.Refused
+        ? "Hồ sơ không được tiếp nhận / Dossier refused"
+        : "Hồ sơ dừng xử lý / Processing stopped";
+
+    private static async Task PublishAsync(NpgsqlTransaction tx, Row row, string to, OutcomeFacts facts, DateTimeOffset now, int channel,
+        CancellationToken ct)
+    {
+        switch (to)
+        {
+            case PaymentStates.Pending:
+                await Outbox.PublishAsync(tx, new PaymentRequested(row.DossierCode, row.Reference, row.AmountVnd, facts.PaymentUrl!, row.RequestedAt), ct);
+                break;
+            case PaymentStates.Succeeded:
+                await Outbox.PublishAsync(tx, new PaymentSucceeded(row.DossierCode, row.Reference, facts.TransactionId ?? row.TransactionId!,
+                    row.AmountVnd, facts.At ?? now, channel), ct);
+                break;
+            case PaymentStates.Failed or PaymentStates.Expired:
+                await Outbox.PublishAsync(tx, new PaymentFailed(row.DossierCode, row.Reference,
+                    to == PaymentStates.Expired ? "expired" : facts.Reason ?? "failed", now), ct);
+                break;
+            case PaymentStates.Refunded:
+                await Outbox.PublishAsync(tx, new PaymentRefunded(row.DossierCode, row.Reference, row.AmountVnd,
+                    row.RefundReason ?? facts.Reason ?? "refund", now), ct);
+                break;
+        }
+    }
+
+    /// <summary>Re-announces a payment that is already paid (e.g. paid up front, then Processing asks for payment).</summary>
+    public static async Task RepublishSuccessAsync(NpgsqlTransaction tx, string reference, CancellationToken ct)
+    {
+        var row = await tx.Connection!.QuerySingleAsync<(string DossierCode, string TransactionId, long AmountVnd, DateTimeOffset PaidAt, short PaidOnline)>(
+            new CommandDefinition("""
+                SELECT dossier_code, transaction_id, amount_vnd, paid_at, paid_online FROM payments WHERE reference = @reference
+                """, new { reference }, tx, cancellationToken: ct));
+        await Outbox.PublishAsync(tx, new PaymentSucceeded(row.DossierCode, reference, row.TransactionId, row.AmountVnd, row.PaidAt, row.PaidOnline), ct);
+    }
+}

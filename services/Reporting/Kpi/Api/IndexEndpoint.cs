@@ -1,0 +1,33 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+using Procedures.Reporting.Kpi.Indicators;
+using Procedures.Reporting.Kpi.Rules;
+using Procedures.ServiceDefaults;
+
+namespace Procedures.Reporting.Kpi.Api;
+
+/// <summary>
+/// GET /api/v1/kpi/index: the Decision 766 index of a period (per agency, commune or procedure if asked) with the city's
+/// targets. Public: it is aggregated (counts and ratios only), as the national portal publishes it.
+/// </summary>
+public static class IndexEndpoint
+{
+    public static IEndpointRouteBuilder MapKpiIndex(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/v1/kpi/index", HandleAsync).AllowAnonymous().WithName("KpiIndex").WithTags("KPI")
+            .WithSummary("Decision 766 index: every indicator (numerator, denominator, ratio, threshold, points, max), group scores, total, the city's eight targets")
+            .WithExamples(response: KpiExamples.Index)
+            .ProducesProblem(StatusCodes.Status400BadRequest);
+        return app;
+    }
+
+    private static async Task<Results<Ok<IndexResult>, ProblemHttpResult>> HandleAsync(string? from, string? to, string? agency, string? commune,
+        string? procedure, NpgsqlDataSource db, KpiRules rules, TimeProvider time, CancellationToken ct)
+    {
+        var errors = new List<FieldError>();
+        var now = time.GetUtcNow();
+        var filter = PeriodInput.Read(from, to, agency, commune, procedure, now, errors);
+        if (filter is null) return (ProblemHttpResult)Problems.Validation(errors);
+        return TypedResults.Ok(await IndexQuery.ComputeAsync(db, filter, rules.For(filter.To), now, ct));
+    }
+}

@@ -1,0 +1,55 @@
+using System.Text.Json;
+using Dapper;
+using Npgsql;
+using Procedures.Contracts;
+using Procedures.Messaging;
+
+namespace Procedures.Reporting.Kpi.Facts;
+
+/// <summary>
+/// Throws away every derived table and recomputes it from the event log with the same fold the consumers use, so the
+/// numbers afterwards are the same (or, after a fix to the fold, corrected). One transaction holding the derived tables
+/// exclusively: consumers wait and then apply on top of the rebuilt state.
+/// </summary>
+public static class Rebuild
+{
+    public sealed record Outcome(long Dossiers, long ProcedureVersions);
+
+    private const int BatchSize = 1_000;
+
+    public static async Task<Outcome> RunAsync(NpgsqlDataSource db, CancellationToken ct)
+    {
+        FactStore.RegisterTypes();
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition("""
+            LOCK TABLE dossier_facts, daily_facts, procedure_versions IN ACCESS EXCLUSIVE MODE;
+            TRUNCATE dossier_facts, daily_facts, procedure_versions;
+            """, transaction: tx, cancellationToken: ct));
+
+        var codes = (await connection.QueryAsync<string>(new CommandDefinition(
+            "SELECT DISTINCT subject FROM event_log WHERE kind <> 'procedure'", transaction: tx, cancellationToken: ct))).ToList();
+        // The tables start empty, so the daily aggregate is simply the sum of every fact's contribution, written once.
+        var daily = new Dictionary<(DateOnly, string, string, string), Indicators.Tally>();
+        foreach (var batch in codes.Chunk(BatchSize))
+            foreach (var fact in (await FactStore.LoadEventsAsync(tx, batch, ct)).Select(DossierFold.Fold))
+            {
+                await FactStore.UpsertAsync(tx, fact, ct);
+                if (fact.ReceivedDay is null) continue;
+                var key = FactStore.Key(fact);
+                daily[key] = daily.GetValueOrDefault(key, Indicators.Tally.Empty) + Indicators.Tally.Of(fact);
+            }
+        foreach (var (key, tally) in daily.OrderBy(kv => kv.Key)) await FactStore.AddToDailyAsync(tx, key, tally, ct);
+
+        var procedures = (await connection.QueryAsync<string>(new CommandDefinition(
+            "SELECT payload::text FROM event_log WHERE kind = 'procedure' ORDER BY id", transaction: tx, cancellationToken: ct))).ToList();
+        foreach (var payload in procedures)
+        {
+            // Both event types carry the same fields; ProcedurePublished reads either.
+            var e = JsonSerializer.Deserialize<ProcedurePublished>(payload, MessageJson.Options)!;
+            await FactStore.UpsertProcedureAsync(tx, ProcedureVersionFact.From(e), ct);
+        }
+        await tx.CommitAsync(ct);
+        return new Outcome(codes.Count, procedures.Count);
+    }
+}

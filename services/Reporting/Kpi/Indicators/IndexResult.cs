@@ -1,0 +1,38 @@
+namespace Procedures.Reporting.Kpi.Indicators;
+
+/// <summary>One indicator: counts, ratio (fraction), threshold, points and maximum. Ratio/points null: zero denominator.</summary>
+public sealed record IndicatorResult(
+    string Code,
+    string Group,
+    string NameVi,
+    string NameEn,
+    long Numerator,
+    long Denominator,
+    decimal? Ratio,
+    decimal? Threshold,
+    decimal? Points,
+    decimal MaxPoints,
+    bool Counted,
+    bool Tracked,
+    string Scoring,
+    IReadOnlyDictionary<string, decimal?>? SubRatios = null);
+
+public sealed record GroupResult(string Code, string NameVi, string NameEn, decimal Points, decimal MaxPoints);
+
+/// <summary>Light: green (met), amber (within the rule set's margin), red, grey (no data).</summary>
+public sealed record TargetResult(string Code, string NameVi, string NameEn, string Indicator, decimal Minimum, decimal? Value, bool? Met, string Light);
+
+public sealed record Period(DateOnly From, DateOnly To);
+
+public sealed record RuleSetInfo(string Name, DateOnly EffectiveFrom, string RepeatedSupplement);
+
+public sealed record IndexResult(
+    Period Period,
+    DateTimeOffset JudgedAt,
+    RuleSetInfo RuleSet,
+    long DossiersReceived,
+    IReadOnlyList<IndicatorResult> Indicators,
+    IReadOnlyList<GroupResult> Groups,
+    decimal TotalPoints,
+    decimal TotalMaxPoints,
+    IReadOnlyList<TargetResult> Targets);
