@@ -68,7 +68,16 @@ public static class BrokerCredentialsEndpoint
                 if (caller.Agency.Length == 0)
                     return Problems.Result(Problems.Create(StatusCodes.Status403Forbidden, "no-agency",
                         "Token không gắn với cơ quan nào", "The token names no agency"));
-                return Results.Ok(await accounts.IssueAsync(caller.Agency, caller.SeesAllAgencies, ct));
+                try
+                {
+                    return Results.Ok(await accounts.IssueAsync(caller.Agency, caller.SeesAllAgencies, ct));
+                }
+                catch (Exception ex) when (ex is HttpRequestException or InvalidOperationException or Polly.ExecutionRejectedException && !ct.IsCancellationRequested)
+                {
+                    return Problems.Result(Problems.Create(StatusCodes.Status503ServiceUnavailable, "broker-unavailable",
+                        "Không tạo được tài khoản trên máy chủ sự kiện, vui lòng thử lại sau",
+                        "The broker account could not be created; retry later", ex.Message));
+                }
             })
             .RequireScope(Scopes.Webhooks).WithTags("Public stream").WithName("IssueBrokerCredentials")
             .WithSummary("Creates (or rotates) the caller's agency broker user for the public stream; the password is shown once");

@@ -20,6 +20,7 @@ public sealed class CallbackUrlGuard(IOptions<WebhookOptions> options)
                 "The callback must be an absolute http(s) URL without credentials or fragment");
         if (uri.Scheme == Uri.UriSchemeHttp && options.Value.RequireHttps)
             return new FieldError("url", "https-required", "URL gọi lại phải dùng https", "The callback must use https");
+        if (options.Value.AllowPrivateNetworks) return null; // development profile: any address, no lookup needed
         IPAddress[] addresses;
         try
         {

@@ -67,7 +67,7 @@ public static class Subscriptions
         var errors = new List<FieldError>();
         if (await guard.CheckAsync(request.Url, ct) is { } urlError) errors.Add(urlError);
         var filters = Filters(request, caller, errors);
-        var description = TextInput.Clean(request.Description, "description", errors);
+        var description = Description(request, errors);
         if (request.State is not null and not "active" and not "paused")
             errors.Add(new FieldError("state", "state", "Trạng thái phải là active hoặc paused", "State must be active or paused"));
         if (errors.Count > 0) return Problems.Validation(errors);
@@ -93,13 +93,22 @@ public static class Subscriptions
         return TypedResults.Created(location, created);
     }
 
+    private static string? Description(Request request, List<FieldError> errors)
+    {
+        var description = TextInput.Clean(request.Description, "description", errors);
+        if (description is { Length: > 500 })
+            errors.Add(new FieldError("description", "max-length", "Mô tả tối đa 500 ký tự", "The description is at most 500 characters"));
+        return description;
+    }
+
     private sealed record FilterSet(string[] EventTypes, string[] Agencies, string[] Procedures);
 
     private static FilterSet Filters(Request request, Caller caller, List<FieldError> errors)
     {
         var types = request.EventTypes ?? [];
-        foreach (var unknown in types.Where(t => EventCatalogue.Find(t) is null).Take(1))
-            errors.Add(new FieldError("eventTypes", "known-type", $"Loại sự kiện không tồn tại: {unknown}", $"Unknown event type: {unknown}"));
+        if (types.Any(t => t is null || EventCatalogue.Find(t) is null))
+            errors.Add(new FieldError("eventTypes", "known-type", "Có loại sự kiện không tồn tại (xem /asyncapi.json)",
+                "An event type is unknown (see /asyncapi.json)"));
         var agencies = request.Agencies ?? [];
         if (!caller.SeesAllAgencies && agencies.Any(a => a != caller.Agency))
             errors.Add(new FieldError("agencies", "own-agency", "Chỉ được đăng ký sự kiện của cơ quan mình", "Only your own agency's events can be subscribed to"));
@@ -136,7 +145,7 @@ public static class Subscriptions
         var errors = new List<FieldError>();
         if (request.Url is not null && await guard.CheckAsync(request.Url, ct) is { } urlError) errors.Add(urlError);
         var filters = Filters(request, caller, errors);
-        var description = TextInput.Clean(request.Description, "description", errors);
+        var description = Description(request, errors);
         if (request.State is not null and not "active" and not "paused")
             errors.Add(new FieldError("state", "state", "Trạng thái phải là active hoặc paused", "State must be active or paused"));
         if (errors.Count > 0) return Problems.Validation(errors);
