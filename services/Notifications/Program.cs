@@ -13,7 +13,7 @@ builder.AddServiceDefaults();
 builder.AddProceduresMessaging(ResourceNames.Notifications, ResourceNames.Database(ResourceNames.Notifications), typeof(Program).Assembly,
     bus =>
     {
-        bus.AddConsumer<RecordStatusChanged>();
+        bus.AddConsumer<RecordEvent>();
         bus.AddConsumer<RecordSynced>();
         bus.AddConsumer<RecordAtRisk>();
         bus.AddConsumer<RecordOverdue>();

@@ -28,14 +28,15 @@ public abstract class RecordEvent<T>(ConsumerServices services, IOptions<Notific
     }
 }
 
-public sealed class RecordStatusChanged(ConsumerServices s, IOptions<NotificationsOptions> o) : RecordEvent<DossierStatusChanged>(s, o)
+/// <summary>
+/// Status events (the name is the consumer's from before the public stream: it keeps its queue and its inbox rows, so
+/// nothing is consumed twice and no orphan queue is left bound).
+/// </summary>
+public sealed class RecordEvent(ConsumerServices s, IOptions<NotificationsOptions> o) : RecordEvent<DossierStatusChanged>(s, o)
 {
     protected override string DossierCode(DossierStatusChanged m) => m.DossierCode;
 
     protected override PublicEvent? Map(DossierStatusChanged m, DossierRoute? known) => PublicEventMapping.From(m, known);
-
-    // The inbox row of the consumer that existed before the public stream: same effect, same name, no double logging.
-    protected override string ConsumerName => "RecordEvent";
 }
 
 public sealed class RecordSynced(ConsumerServices s, IOptions<NotificationsOptions> o) : RecordEvent<DossierSynced>(s, o)
