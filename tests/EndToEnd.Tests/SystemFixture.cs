@@ -29,6 +29,9 @@ public class SystemFixture : IAsyncLifetime
     public int PostgresPort { get; } = FreePort.Next();
     public int RabbitMqManagementPort { get; } = FreePort.Next();
 
+    /// <summary>Changes to single resources for a variant of the system (e.g. faster payment reconciliation).</summary>
+    protected virtual void Customize(IDistributedApplicationTestingBuilder builder) { }
+
     /// <summary>More AppHost settings for a variant of the system (e.g. every service as two replicas).</summary>
     protected virtual IEnumerable<string> ExtraArguments => [];
 
@@ -50,6 +53,7 @@ public class SystemFixture : IAsyncLifetime
             "Hardening:PublicLookupsPerMinutePerAddress=1000000",
             .. ExtraArguments,
         ]);
+        Customize(builder);
         // Aspire forwards every resource's console output to the host's loggers: keep a copy of each line.
         builder.Services.AddLogging(logging => logging.AddProvider(new CapturingLoggerProvider(Logs)));
         App = await builder.BuildAsync();

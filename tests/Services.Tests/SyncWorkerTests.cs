@@ -176,8 +176,8 @@ public sealed class SyncWorkerTests(InfrastructureFixture infra) : IAsyncLifetim
         await MakeDueAsync(code);
         Assert.True(await _worker.SyncNextAsync(CancellationToken.None));
 
-        Assert.Equal(["create", "history", "update", "history"], _portal.Calls.Select(c => c.Operation));
-        Assert.Equal([1L, 2L], HistoryStatuses(_portal.Calls[^1]));
+        Assert.Equal(["create", "history", "update", "history", "history"], _portal.Calls.Select(c => c.Operation));
+        Assert.Equal([$"{code}:1:history", $"{code}:2:history"], _portal.Calls.TakeLast(2).Select(c => c.IdempotencyKey));
         Assert.Equal(2, (await LedgerAsync(code)).LastSeqAcked);
     }
 
@@ -207,7 +207,7 @@ public sealed class SyncWorkerTests(InfrastructureFixture infra) : IAsyncLifetim
     }
 
     [Fact]
-    public async Task Missing_sequence_arriving_late_releases_the_rest_as_one_update()
+    public async Task Missing_sequence_arriving_late_releases_the_rest_as_one_update_with_a_history_row_per_step()
     {
         const string code = "38.98.H29-251129-0004";
         await SubmittedAsync(code);
@@ -220,10 +220,12 @@ public sealed class SyncWorkerTests(InfrastructureFixture infra) : IAsyncLifetim
         Assert.True(await _worker.SyncNextAsync(CancellationToken.None));
 
         var calls = _portal.Calls;
-        Assert.Equal(["create", "history", "update", "history"], calls.Select(c => c.Operation));
-        Assert.Equal([$"{code}:3:record", $"{code}:3:history"], calls.Skip(2).Select(c => c.IdempotencyKey));
+        Assert.Equal(["create", "history", "update", "history", "history"], calls.Select(c => c.Operation));
+        // Each step under its own key: a retry that re-sends a step the portal already has is a no-op there.
+        Assert.Equal([$"{code}:3:record", $"{code}:2:history", $"{code}:3:history"], calls.Skip(2).Select(c => c.IdempotencyKey));
         Assert.Equal((int)DossierStatus.InProcessing, calls[2].Body.GetProperty("TrangThaiHoSo").GetInt32());
-        Assert.Equal([(long)DossierStatus.Received, (long)DossierStatus.InProcessing], HistoryStatuses(calls[3]));
+        Assert.Equal([(long)DossierStatus.Received], HistoryStatuses(calls[3]));
+        Assert.Equal([(long)DossierStatus.InProcessing], HistoryStatuses(calls[4]));
         Assert.Equal(3, (await LedgerAsync(code)).LastSeqAcked);
         Assert.Equal([1L, 3L], (await SyncedEventsAsync()).Select(s => s.Sequence));
     }

@@ -43,13 +43,8 @@ public sealed class PortalDossier(string code)
     /// <summary>Every idempotency key applied (not replayed), in order: tests prove no (dossier, sequence) was applied twice.</summary>
     public List<string> Applied { get; } = [];
 
-    /// <summary>The portal keeps one row per step: a history sent again adds only the steps it lacks.</summary>
-    public void AddHistory(JsonObject row)
-    {
-        if (!History.Any(h => h["ThoiDiemXuLy"]?.ToString() == row["ThoiDiemXuLy"]?.ToString()
-                              && h["TrangThai"]?.ToString() == row["TrangThai"]?.ToString()))
-            History.Add(row);
-    }
+    /// <summary>Appends a step as sent: a step sent twice under different keys shows twice, so tests catch double effects.</summary>
+    public void AddHistory(JsonObject row) => History.Add(row);
 
     public void Apply(Action<PortalDossier> change)
     {

@@ -20,8 +20,8 @@ public sealed class ReconciliationOptions
 
 /// <summary>
 /// Compares, for one day, the dossiers we believe the portal holds with what the portal reports, and sends again
-/// whatever is missing or stale there (a new generation of idempotency keys, the full ordered history). The portal
-/// keeps one row per step, so a history sent again adds nothing it already has.
+/// whatever is missing or stale there, under a new generation of idempotency keys: all of it when the portal lost the
+/// dossier, the steps after the ones it holds when it is behind.
 /// </summary>
 public sealed class Reconciliation(NpgsqlDataSource db, PortalClient portal, TimeProvider time, IOptions<ReconciliationOptions> options,
     ILogger<Reconciliation> logger) : BackgroundService
@@ -79,12 +79,18 @@ public sealed class Reconciliation(NpgsqlDataSource db, PortalClient portal, Tim
         differences.AddRange(listed.Values.Where(l => !known.Contains(l.MaHoSo))
             .Select(l => new Difference(l.MaHoSo, "unknown-here", null, l.TrangThaiHoSo, null, l.SoBuocXuLy)));
 
+        // Missing: everything again (create + every step). Stale: the steps after those the portal holds (it holds a
+        // prefix: runs are sent gap-free, in order), and the record as of our newest.
         foreach (var d in differences.Where(d => d.Kind is "missing" or "stale"))
             await connection.ExecuteAsync(new CommandDefinition("""
-                UPDATE sync_dossiers SET last_seq_acked = 0, resends = resends + 1, next_attempt_at = now(), attempts = 0,
+                UPDATE sync_dossiers SET last_seq_acked = @from, resends = resends + 1, next_attempt_at = now(), attempts = 0,
                     pending_since = COALESCE(pending_since, @now), portal_has_record = portal_has_record AND NOT @missing
                 WHERE code = @code
-                """, new { d.Code, now = time.GetUtcNow(), missing = d.Kind == "missing" }, tx, cancellationToken: ct));
+                """, new
+                {
+                    d.Code, now = time.GetUtcNow(), missing = d.Kind == "missing",
+                    from = d.Kind == "missing" ? 0L : Math.Min(d.OurSteps ?? 0, d.PortalSteps ?? 0),
+                }, tx, cancellationToken: ct));
         await tx.CommitAsync(ct);
         if (differences.Count > 0)
             logger.LogWarning("Reconciliation of {Day}: {Count} difference(s) with the portal; missing and stale dossiers are sent again",

@@ -92,8 +92,13 @@ public sealed partial class SyncWorker(
         var answer = await portal.SendAsync(operation, PortalPayload.Record(facts, latest, all), $"{row.Code}:{latest.Sequence}:record{generation}", ct);
         // Once the portal holds the record, the next attempt must update it, even if this one fails at the history call.
         var recordHeld = row.PortalHasRecord || answer.Accepted;
-        if (answer.Accepted)
-            answer = await portal.SendAsync("history", PortalPayload.History(row.Code, run), $"{row.Code}:{latest.Sequence}:history{generation}", ct);
+        // One history row per call, keyed by its sequence: a retry after a lost acknowledgement, or with a longer run,
+        // re-sends rows the portal may already hold, and each must still be applied once.
+        foreach (var step in run)
+        {
+            if (!answer.Accepted) break;
+            answer = await portal.SendAsync("history", PortalPayload.History(row.Code, [step]), $"{row.Code}:{step.Sequence}:history{generation}", ct);
+        }
         if (recordHeld && !row.PortalHasRecord)
             await connection.ExecuteAsync(new CommandDefinition("UPDATE sync_dossiers SET portal_has_record = true WHERE code = @code",
                 new { code = row.Code }, tx, cancellationToken: ct));
