@@ -55,7 +55,8 @@ public static class AsyncApiDocument
                     Routing key: `{agency}.{procedure}.{event}` where codes have dots replaced by underscores (26740.H29 → 26740_H29)
                     and event is the type's name with dashes (dossier-received-v1). An event concerning two agencies (receiving desk
                     and deciding agency) is published once under each. Delivery is at least once: deduplicate by `id`. A dossier's
-                    events arrive in the order of data.sequence. A type never changes in place: a breaking change is a new version.
+                    status events arrive in the order of data.sequence; dossier.synced comes after the status it acknowledges.
+                    A type never changes in place: a breaking change is a new version.
                     The same events can be received by webhook (REST subscriptions, Standard Webhooks signatures).
                     """,
             },
