@@ -24,6 +24,7 @@ sandbox.WithEnvironment("PaymentPlatform__PartnerCode", partnerCode).WithEnviron
 var portalSync = builder.AddProject<Projects.PortalSync>(PortalSync).WithInfrastructure(infra, PortalSync)
     .WithReference(sandbox).WaitFor(sandbox);
 var reporting = builder.AddProject<Projects.Reporting>(Reporting).WithInfrastructure(infra, Reporting);
-var notifications = builder.AddProject<Projects.Notifications>(Notifications).WithInfrastructure(infra, Notifications);
+var notifications = builder.AddProject<Projects.Notifications>(Notifications).WithInfrastructure(infra, Notifications)
+    .WithEnvironment("Notifications__ManagementUrl", ((IResourceWithEndpoints)infra.Broker.Resource).GetEndpoint("management")); // per-agency broker users
 
 builder.Build().Run();

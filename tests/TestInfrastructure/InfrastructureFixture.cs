@@ -21,6 +21,9 @@ public sealed class InfrastructureFixture : IAsyncLifetime
 
     public string PostgresServer { get; private set; } = "";
     public Uri RabbitMq { get; private set; } = null!;
+
+    /// <summary>The broker's management API (PROCEDURES_TEST_RABBITMQ_MANAGEMENT for an existing broker), or null if unknown.</summary>
+    public Uri? RabbitMqManagement { get; private set; }
     public bool OwnsBroker => _rabbit is not null;
 
     public async Task InitializeAsync()
@@ -30,6 +33,7 @@ public sealed class InfrastructureFixture : IAsyncLifetime
         var starts = new List<Task>();
         if (string.IsNullOrEmpty(pg)) starts.Add(StartPostgresAsync()); else PostgresServer = pg;
         if (string.IsNullOrEmpty(rabbit)) starts.Add(StartRabbitAsync()); else RabbitMq = new Uri(rabbit);
+        if (Environment.GetEnvironmentVariable("PROCEDURES_TEST_RABBITMQ_MANAGEMENT") is { Length: > 0 } management) RabbitMqManagement = new Uri(management);
         await Task.WhenAll(starts);
     }
 
@@ -53,6 +57,7 @@ public sealed class InfrastructureFixture : IAsyncLifetime
         _amqpPort = FreePort.Next();
         _rabbitArgs = [Path.Combine(_dir, "rabbitmq"), _amqpPort.ToString(), FreePort.Next().ToString(), FreePort.Next().ToString()];
         RabbitMq = new Uri($"amqp://guest:guest@127.0.0.1:{_amqpPort}/");
+        RabbitMqManagement = new Uri($"http://127.0.0.1:{_rabbitArgs[2]}/");
         await StartBrokerAsync();
     }
 

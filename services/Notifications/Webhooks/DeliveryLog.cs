@@ -1,0 +1,63 @@
+using Dapper;
+using Npgsql;
+using Procedures.ServiceDefaults;
+using Procedures.ServiceDefaults.Security;
+
+namespace Procedures.Notifications.Webhooks;
+
+/// <summary>The delivery log of a subscription: its deliveries (state, attempts, dead letters) and every attempt with status and latency.</summary>
+public static class DeliveryLog
+{
+    public sealed record Delivery(long Id, Guid EventId, string DossierCode, string State, int Attempts, int? LastStatus, string? LastError,
+        DateTimeOffset CreatedAt, DateTimeOffset DueAt, DateTimeOffset? FinishedAt, long? ReplayOf);
+
+    public sealed record Attempt(long Id, long DeliveryId, Guid EventId, int Number, DateTimeOffset AttemptedAt, int? StatusCode,
+        int LatencyMs, string Outcome, string? Error);
+
+    public static IEndpointRouteBuilder MapDeliveryLog(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1/webhooks/subscriptions/{id:guid}").WithTags("Webhooks").RequireScope(Scopes.Webhooks);
+        group.MapGet("/deliveries", DeliveriesAsync).WithName("ListWebhookDeliveries")
+            .WithSummary("Deliveries, newest first; state = pending | delivered | dead; eventId narrows to one event");
+        group.MapGet("/attempts", AttemptsAsync).WithName("ListWebhookAttempts")
+            .WithSummary("Every delivery attempt (status, latency, outcome), newest first, optionally in a time range");
+        return app;
+    }
+
+    private static async Task<IResult> DeliveriesAsync(Guid id, string? state, Guid? eventId, int? limit, Caller caller, NpgsqlDataSource db,
+        CancellationToken ct)
+    {
+        if (state is not null and not "pending" and not "delivered" and not "dead")
+            return Problems.Validation([new FieldError("state", "state", "state phải là pending, delivered hoặc dead", "state must be pending, delivered or dead")]);
+        await using var c = await db.OpenConnectionAsync(ct);
+        if (!await OwnedAsync(c, id, caller, ct)) return TypedResults.NotFound();
+        var items = await c.QueryAsync<Delivery>(new CommandDefinition("""
+            SELECT id, event_id AS EventId, dossier_code AS DossierCode, state, attempts, last_status AS LastStatus, last_error AS LastError,
+                   created_at AS CreatedAt, due_at AS DueAt, finished_at AS FinishedAt, replay_of AS ReplayOf
+            FROM webhook_deliveries
+            WHERE subscription_id = @id AND (@state::text IS NULL OR state = @state) AND (@eventId::uuid IS NULL OR event_id = @eventId)
+            ORDER BY id DESC LIMIT @limit
+            """, new { id, state, eventId, limit = Math.Clamp(limit ?? 100, 1, 1000) }, cancellationToken: ct));
+        return TypedResults.Ok(new { items });
+    }
+
+    private static async Task<IResult> AttemptsAsync(Guid id, DateTimeOffset? from, DateTimeOffset? to, int? limit, Caller caller,
+        NpgsqlDataSource db, CancellationToken ct)
+    {
+        await using var c = await db.OpenConnectionAsync(ct);
+        if (!await OwnedAsync(c, id, caller, ct)) return TypedResults.NotFound();
+        var items = await c.QueryAsync<Attempt>(new CommandDefinition("""
+            SELECT id, delivery_id AS DeliveryId, event_id AS EventId, attempt AS Number, attempted_at AS AttemptedAt, status_code AS StatusCode,
+                   latency_ms AS LatencyMs, outcome, error
+            FROM webhook_attempts
+            WHERE subscription_id = @id AND (@from::timestamptz IS NULL OR attempted_at >= @from) AND (@to::timestamptz IS NULL OR attempted_at <= @to)
+            ORDER BY id DESC LIMIT @limit
+            """, new { id, from = from?.ToUniversalTime(), to = to?.ToUniversalTime(), limit = Math.Clamp(limit ?? 100, 1, 1000) },
+            cancellationToken: ct));
+        return TypedResults.Ok(new { items });
+    }
+
+    private static Task<bool> OwnedAsync(NpgsqlConnection c, Guid id, Caller caller, CancellationToken ct)
+        => c.ExecuteScalarAsync<bool>(new CommandDefinition($"SELECT EXISTS (SELECT 1 FROM webhook_subscriptions WHERE id = @id AND {Subscriptions.Owned})",
+            new { id, caller.Agency, caller.SeesAllAgencies }, cancellationToken: ct));
+}

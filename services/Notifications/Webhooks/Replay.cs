@@ -1,0 +1,86 @@
+using Dapper;
+using Npgsql;
+using Procedures.Notifications.Events;
+using Procedures.ServiceDefaults;
+using Procedures.ServiceDefaults.Security;
+
+namespace Procedures.Notifications.Webhooks;
+
+/// <summary>
+/// Replays to a subscription: one event, the events of a time range (by release time), or the subscription's dead
+/// letters. Each replay queues new deliveries (the event id stays the same, so the receiver deduplicates), only of
+/// events the subscription may see, in their original stream order.
+/// </summary>
+public static class Replay
+{
+    public sealed record Request(Guid? EventId, DateTimeOffset? From, DateTimeOffset? To, bool? DeadLetters);
+
+    public sealed record Queued(Guid SubscriptionId, int Count);
+
+    private const int MaxEvents = 100_000;
+
+    public static IEndpointRouteBuilder MapReplay(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/v1/webhooks/subscriptions/{id:guid}/replay", ReplayAsync).WithTags("Webhooks").RequireScope(Scopes.Webhooks)
+            .WithName("ReplayWebhookEvents")
+            .WithSummary("Queues again one event (eventId), a time range (from, to) or the dead letters (deadLetters: true)")
+            .WithExamples(new Request(null, DateTimeOffset.Parse("2026-11-28T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture),
+                DateTimeOffset.Parse("2026-11-29T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture), null), new Queued(Guid.Empty, 42));
+        return app;
+    }
+
+    private static async Task<IResult> ReplayAsync(Guid id, Request request, Caller caller, NpgsqlDataSource db, CancellationToken ct)
+    {
+        var modes = (request.EventId is not null ? 1 : 0) + (request.From is not null || request.To is not null ? 1 : 0) + (request.DeadLetters == true ? 1 : 0);
+        var errors = new List<FieldError>();
+        if (modes != 1)
+            errors.Add(new FieldError("replay", "one-mode", "Chọn đúng một cách phát lại: eventId, khoảng thời gian (from, to) hoặc deadLetters",
+                "Choose exactly one replay: eventId, a time range (from, to) or deadLetters"));
+        else if ((request.From is null) != (request.To is null) || request.From > request.To)
+            errors.Add(new FieldError("from", "range", "Cần cả from và to, from không sau to", "Both from and to are needed, from not after to"));
+        if (errors.Count > 0) return Problems.Validation(errors);
+        var queued = await QueueAsync(db, id, request, caller.Agency, caller.SeesAllAgencies, ct);
+        return queued is null ? TypedResults.NotFound() : TypedResults.Accepted((string?)null, new Queued(id, queued.Value));
+    }
+
+    /// <summary>Queues the replay; null when the subscription is not the caller's (or the one event is unknown or not visible to it).</summary>
+    public static async Task<int?> QueueAsync(NpgsqlDataSource db, Guid id, Request request, string agency, bool seesAllAgencies, CancellationToken ct)
+    {
+        await using var c = await db.OpenConnectionAsync(ct);
+        await using var tx = await c.BeginTransactionAsync(ct);
+        var owned = await c.ExecuteScalarAsync<bool?>(new CommandDefinition(
+            $"SELECT true FROM webhook_subscriptions WHERE id = @id AND {Subscriptions.Owned} FOR UPDATE",
+            new { id, Agency = agency, SeesAllAgencies = seesAllAgencies }, tx, cancellationToken: ct));
+        if (owned != true) return null;
+
+        int queued;
+        if (request.DeadLetters == true)
+        {
+            queued = await c.ExecuteAsync(new CommandDefinition("""
+                WITH dead AS (UPDATE webhook_deliveries SET replayed_at = now()
+                              WHERE subscription_id = @id AND state = 'dead' AND replayed_at IS NULL
+                              RETURNING id, event_id, dossier_code, stream_position)
+                INSERT INTO webhook_deliveries (subscription_id, event_id, dossier_code, stream_position, replay_of)
+                SELECT @id, event_id, dossier_code, stream_position, id FROM dead
+                """, new { id }, tx, cancellationToken: ct));
+        }
+        else
+        {
+            queued = await c.ExecuteAsync(new CommandDefinition($"""
+                INSERT INTO webhook_deliveries (subscription_id, event_id, dossier_code, stream_position)
+                SELECT s.id, r.event_id, r.dossier_code, r.stream_position
+                FROM event_log r JOIN webhook_subscriptions s ON s.id = @id
+                WHERE r.stream_position > 0
+                  AND (@eventId::uuid IS NULL OR r.event_id = @eventId)
+                  AND (@from::timestamptz IS NULL OR r.released_at BETWEEN @from AND @to)
+                  AND {EventLog.SubscriptionSees}
+                ORDER BY r.stream_position
+                LIMIT {MaxEvents}
+                """, new { id, eventId = request.EventId, from = request.From?.ToUniversalTime(), to = request.To?.ToUniversalTime() },
+                tx, cancellationToken: ct));
+            if (request.EventId is not null && queued == 0) return null;
+        }
+        await tx.CommitAsync(ct);
+        return queued;
+    }
+}

@@ -1,0 +1,182 @@
+using Dapper;
+using Npgsql;
+using Procedures.Messaging.Idempotency;
+using Procedures.Notifications.Events;
+using Procedures.ServiceDefaults;
+using Procedures.ServiceDefaults.Security;
+
+namespace Procedures.Notifications.Webhooks;
+
+/// <summary>
+/// Webhook subscriptions over REST (scope <c>webhooks</c>): create (the secret is shown once), list, read, update,
+/// pause/resume and delete. A subscription belongs to the caller's agency and only ever receives that agency's events;
+/// every query names the agency in its WHERE.
+/// </summary>
+public static class Subscriptions
+{
+    public sealed record Request(string? Url, string[]? EventTypes, string[]? Agencies, string[]? Procedures, string? Description, string? State);
+
+    /// <summary>A subscription as listed (never its secret). A class: Dapper reads text[] columns into properties, not record parameters.</summary>
+    public sealed class View
+    {
+        public Guid Id { get; init; }
+        public string Agency { get; init; } = "";
+        public string Url { get; init; } = "";
+        public string[] EventTypes { get; init; } = [];
+        public string[] Agencies { get; init; } = [];
+        public string[] Procedures { get; init; } = [];
+        public string? Description { get; init; }
+        public string State { get; init; } = "";
+        public string? DisabledReason { get; init; }
+        public DateTimeOffset CreatedAt { get; init; }
+        public DateTimeOffset UpdatedAt { get; init; }
+    }
+
+    public sealed record Created(Guid Id, string Agency, string Url, string[] EventTypes, string[] Agencies, string[] Procedures,
+        string? Description, string State, string Secret);
+
+    private const string Columns = """
+        id, agency, url, event_types AS EventTypes, agencies, procedures, description, state, disabled_reason AS DisabledReason,
+        created_at AS CreatedAt, updated_at AS UpdatedAt
+        """;
+
+    /// <summary>SQL condition: the subscription is the caller's (or the caller sees every agency).</summary>
+    public const string Owned = "(agency = @Agency OR @SeesAllAgencies)";
+
+    public static IEndpointRouteBuilder MapSubscriptions(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1/webhooks/subscriptions").WithTags("Webhooks").RequireScope(Scopes.Webhooks);
+        group.MapPost("/", CreateAsync).RequireIdempotencyKey().WithName("CreateWebhookSubscription")
+            .WithSummary("Subscribes a callback URL to the agency's events; the signing secret is in this answer only")
+            .WithExamples(new Request("https://hooks.example.vn/procedures", [EventCatalogue.Received.Type], null, ["1.003677"], "Hệ thống một cửa", null));
+        group.MapGet("/", ListAsync).WithName("ListWebhookSubscriptions");
+        group.MapGet("/{id:guid}", GetAsync).WithName("GetWebhookSubscription");
+        group.MapPatch("/{id:guid}", UpdateAsync).WithName("UpdateWebhookSubscription")
+            .WithSummary("Changes the URL, filters, description or state (active | paused); a disabled subscription is re-enabled with state active");
+        group.MapPost("/{id:guid}/pause", (Guid id, Caller caller, NpgsqlDataSource db, CallbackUrlGuard guard, CancellationToken ct)
+            => UpdateAsync(id, new Request(null, null, null, null, null, "paused"), caller, db, guard, ct)).WithName("PauseWebhookSubscription");
+        group.MapPost("/{id:guid}/resume", (Guid id, Caller caller, NpgsqlDataSource db, CallbackUrlGuard guard, CancellationToken ct)
+            => UpdateAsync(id, new Request(null, null, null, null, null, "active"), caller, db, guard, ct)).WithName("ResumeWebhookSubscription");
+        group.MapDelete("/{id:guid}", DeleteAsync).WithName("DeleteWebhookSubscription");
+        return app;
+    }
+
+    private static async Task<IResult> CreateAsync(Request request, Caller caller, NpgsqlDataSource db, CallbackUrlGuard guard,
+        IdempotencyContext idempotency, HttpContext http, CancellationToken ct)
+    {
+        var errors = new List<FieldError>();
+        if (await guard.CheckAsync(request.Url, ct) is { } urlError) errors.Add(urlError);
+        var filters = Filters(request, caller, errors);
+        var description = Description(request, errors);
+        if (request.State is not null and not "active" and not "paused")
+            errors.Add(new FieldError("state", "state", "Trạng thái phải là active hoặc paused", "State must be active or paused"));
+        if (errors.Count > 0) return Problems.Validation(errors);
+
+        var id = Guid.CreateVersion7();
+        var secret = WebhookSender.NewSecret();
+        await using var c = await db.OpenConnectionAsync(ct);
+        await using var tx = await c.BeginTransactionAsync(ct);
+        await c.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO webhook_subscriptions (id, agency, all_agencies, client_id, url, secret, event_types, agencies, procedures, description, state)
+            VALUES (@id, @Agency, @SeesAllAgencies, @ClientId, @Url, @secret, @EventTypes, @Agencies, @Procedures, @description, @state)
+            """, new
+            {
+                id, caller.Agency, caller.SeesAllAgencies, caller.ClientId, request.Url, secret, filters.EventTypes, filters.Agencies,
+                filters.Procedures, description, state = request.State ?? "active",
+            }, tx, cancellationToken: ct));
+        var created = new Created(id, caller.Agency, request.Url!, filters.EventTypes, filters.Agencies, filters.Procedures, description,
+            request.State ?? "active", secret);
+        var location = $"/api/v1/webhooks/subscriptions/{id}";
+        await idempotency.CompleteAsync(tx, StatusCodes.Status201Created, created, location, ct);
+        await tx.CommitAsync(ct);
+        http.Response.Headers.CacheControl = "no-store";
+        return TypedResults.Created(location, created);
+    }
+
+    private static string? Description(Request request, List<FieldError> errors)
+    {
+        var description = TextInput.Clean(request.Description, "description", errors);
+        if (description is { Length: > 500 })
+            errors.Add(new FieldError("description", "max-length", "Mô tả tối đa 500 ký tự", "The description is at most 500 characters"));
+        return description;
+    }
+
+    private sealed record FilterSet(string[] EventTypes, string[] Agencies, string[] Procedures);
+
+    private static FilterSet Filters(Request request, Caller caller, List<FieldError> errors)
+    {
+        var types = request.EventTypes ?? [];
+        if (types.Any(t => t is null || EventCatalogue.Find(t) is null))
+            errors.Add(new FieldError("eventTypes", "known-type", "Có loại sự kiện không tồn tại (xem /asyncapi.json)",
+                "An event type is unknown (see /asyncapi.json)"));
+        var agencies = request.Agencies ?? [];
+        if (!caller.SeesAllAgencies && agencies.Any(a => a != caller.Agency))
+            errors.Add(new FieldError("agencies", "own-agency", "Chỉ được đăng ký sự kiện của cơ quan mình", "Only your own agency's events can be subscribed to"));
+        var procedures = request.Procedures ?? [];
+        if (types.Length > 50 || agencies.Length > 50 || procedures.Length > 200
+            || agencies.Concat(procedures).Any(v => string.IsNullOrWhiteSpace(v) || v.Length > 50 || TextInput.Check(v, out _) != TextInput.Problem.None))
+            errors.Add(new FieldError("filters", "filter-values", "Bộ lọc không hợp lệ (tối đa 50 mã, mỗi mã tối đa 50 ký tự)",
+                "Invalid filters (at most 50 codes, each at most 50 characters)"));
+        return new FilterSet(types.Distinct().ToArray(), agencies.Distinct().ToArray(), procedures.Distinct().ToArray());
+    }
+
+    private static async Task<IResult> ListAsync(Caller caller, NpgsqlDataSource db, CancellationToken ct)
+    {
+        await using var c = await db.OpenConnectionAsync(ct);
+        var items = await c.QueryAsync<View>(new CommandDefinition($"SELECT {Columns} FROM webhook_subscriptions WHERE {Owned} ORDER BY created_at",
+            new { caller.Agency, caller.SeesAllAgencies }, cancellationToken: ct));
+        return TypedResults.Ok(new { items });
+    }
+
+    private static async Task<IResult> GetAsync(Guid id, Caller caller, NpgsqlDataSource db, CancellationToken ct)
+    {
+        await using var c = await db.OpenConnectionAsync(ct);
+        var view = await FindAsync(c, id, caller, ct);
+        return view is null ? TypedResults.NotFound() : TypedResults.Ok(view);
+    }
+
+    private static Task<View?> FindAsync(NpgsqlConnection c, Guid id, Caller caller, CancellationToken ct)
+        => c.QuerySingleOrDefaultAsync<View>(new CommandDefinition($"SELECT {Columns} FROM webhook_subscriptions WHERE id = @id AND {Owned}",
+            new { id, caller.Agency, caller.SeesAllAgencies }, cancellationToken: ct));
+
+    private static async Task<IResult> UpdateAsync(Guid id, Request request, Caller caller, NpgsqlDataSource db, CallbackUrlGuard guard,
+        CancellationToken ct)
+    {
+        var errors = new List<FieldError>();
+        if (request.Url is not null && await guard.CheckAsync(request.Url, ct) is { } urlError) errors.Add(urlError);
+        var filters = Filters(request, caller, errors);
+        var description = Description(request, errors);
+        if (request.State is not null and not "active" and not "paused")
+            errors.Add(new FieldError("state", "state", "Trạng thái phải là active hoặc paused", "State must be active or paused"));
+        if (errors.Count > 0) return Problems.Validation(errors);
+
+        await using var c = await db.OpenConnectionAsync(ct);
+        var updated = await c.ExecuteAsync(new CommandDefinition($"""
+            UPDATE webhook_subscriptions SET
+                url = COALESCE(@Url, url),
+                event_types = CASE WHEN @hasTypes THEN @EventTypes ELSE event_types END,
+                agencies = CASE WHEN @hasAgencies THEN @Agencies ELSE agencies END,
+                procedures = CASE WHEN @hasProcedures THEN @Procedures ELSE procedures END,
+                description = COALESCE(@description, description),
+                state = COALESCE(@State, state),
+                disabled_reason = CASE WHEN @State IS NULL THEN disabled_reason END,
+                updated_at = now()
+            WHERE id = @id AND {Owned}
+            """, new
+            {
+                id, request.Url, hasTypes = request.EventTypes is not null, filters.EventTypes, hasAgencies = request.Agencies is not null,
+                filters.Agencies, hasProcedures = request.Procedures is not null, filters.Procedures, description, request.State,
+                caller.Agency, caller.SeesAllAgencies,
+            }, cancellationToken: ct));
+        if (updated == 0) return TypedResults.NotFound();
+        return TypedResults.Ok(await FindAsync(c, id, caller, ct));
+    }
+
+    private static async Task<IResult> DeleteAsync(Guid id, Caller caller, NpgsqlDataSource db, CancellationToken ct)
+    {
+        await using var c = await db.OpenConnectionAsync(ct);
+        var deleted = await c.ExecuteAsync(new CommandDefinition($"DELETE FROM webhook_subscriptions WHERE id = @id AND {Owned}",
+            new { id, caller.Agency, caller.SeesAllAgencies }, cancellationToken: ct));
+        return deleted == 0 ? TypedResults.NotFound() : TypedResults.NoContent();
+    }
+}

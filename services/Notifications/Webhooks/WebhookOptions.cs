@@ -1,0 +1,49 @@
+namespace Procedures.Notifications.Webhooks;
+
+/// <summary>Webhook delivery settings; bound from the "Webhooks" section (tests compress the retry schedule).</summary>
+public sealed class WebhookOptions
+{
+    public const string Section = "Webhooks";
+
+    /// <summary>
+    /// Waits before the 2nd, 3rd… attempt; when exhausted the delivery is dead-lettered. Null means the default
+    /// (about 3 days in all). No initializer: the configuration binder appends to arrays.
+    /// </summary>
+    public TimeSpan[]? RetrySchedule { get; set; }
+
+    public IReadOnlyList<TimeSpan> EffectiveRetrySchedule => RetrySchedule ??
+    [
+        TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(30), TimeSpan.FromHours(2), TimeSpan.FromHours(5),
+        TimeSpan.FromHours(10), TimeSpan.FromHours(10), TimeSpan.FromHours(10), TimeSpan.FromHours(12), TimeSpan.FromHours(20),
+    ];
+
+    /// <summary>Each wait varies by up to this fraction either way, so retries of many deliveries do not arrive together.</summary>
+    public double Jitter { get; set; } = 0.2;
+
+    /// <summary>A Retry-After longer than this is capped (a receiver cannot park its deliveries for ever).</summary>
+    public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromHours(24);
+
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Subscriptions delivered to at the same time (each by its own worker: a slow one never holds up another).</summary>
+    public int MaxConcurrentSubscriptions { get; set; } = 32;
+
+    /// <summary>Deliveries in flight per subscription, each for a different dossier (a dossier's events go one by one, in order).</summary>
+    public int PerSubscriptionParallelism { get; set; } = 4;
+
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>A subscription failing for this long (or dead-lettering) raises an alert event, at most once per day.</summary>
+    public TimeSpan AlertAfter { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Callbacks on private, loopback or link-local addresses are refused unless this is on (the development profile).</summary>
+    public bool AllowPrivateNetworks { get; set; }
+
+    /// <summary>Hosts (names or addresses) allowed even though they resolve to private ranges, e.g. an agency's intranet gateway.</summary>
+    public string[] AllowedPrivateHosts { get; set; } = [];
+
+    /// <summary>Plain http callbacks are refused unless this is off (the development profile).</summary>
+    public bool RequireHttps { get; set; } = true;
+}

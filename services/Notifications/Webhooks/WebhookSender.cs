@@ -1,0 +1,89 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Microsoft.Extensions.Options;
+using StandardWebhooks;
+
+namespace Procedures.Notifications.Webhooks;
+
+/// <summary>What one delivery attempt got: the status (null when no answer came), latency, error and any Retry-After.</summary>
+public sealed record AttemptResult(int? Status, TimeSpan Latency, string? Error, TimeSpan? RetryAfter)
+{
+    public bool Delivered => Status is >= 200 and < 300;
+    public bool Gone => Status == 410;
+}
+
+/// <summary>
+/// Sends one event to one callback, signed per Standard Webhooks (webhook-id = the event id, the receiver's idempotency key;
+/// webhook-timestamp; webhook-signature) with the official StandardWebhooks library. Its own HTTP client: no automatic
+/// retries (the schedule is ours), no redirects, and every connection re-checked against the SSRF guard.
+/// </summary>
+public sealed class WebhookSender : IDisposable
+{
+    public const string ContentType = "application/cloudevents+json";
+    private readonly HttpClient _http;
+    private readonly TimeProvider _time;
+
+    public WebhookSender(CallbackUrlGuard guard, IOptions<WebhookOptions> options, TimeProvider time)
+    {
+        _time = time;
+        var handler = new SocketsHttpHandler
+        {
+            AllowAutoRedirect = false,
+            UseCookies = false,
+            PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+            ConnectTimeout = TimeSpan.FromSeconds(5),
+            ConnectCallback = async (context, ct) =>
+            {
+                var host = context.DnsEndPoint.Host;
+                var addresses = IPAddress.TryParse(host, out var literal) ? [literal] : await Dns.GetHostAddressesAsync(host, ct);
+                var allowed = addresses.FirstOrDefault(a => guard.MayConnect(host, a))
+                    ?? throw new HttpRequestException($"Callback host {host} resolves to a refused address");
+                var socket = new Socket(allowed.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                try
+                {
+                    await socket.ConnectAsync(new IPEndPoint(allowed, context.DnsEndPoint.Port), ct);
+                    return new NetworkStream(socket, ownsSocket: true);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            },
+        };
+        _http = new HttpClient(handler) { Timeout = options.Value.Timeout };
+        _http.DefaultRequestHeaders.UserAgent.ParseAdd("Procedures-Webhooks/1.0");
+    }
+
+    public static string NewSecret() => "whsec_" + Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+
+    public async Task<AttemptResult> SendAsync(string url, string secret, Guid eventId, string payload, CancellationToken ct)
+    {
+        var now = _time.GetUtcNow();
+        var id = eventId.ToString();
+        using var request = new HttpRequestMessage(HttpMethod.Post, url)
+        {
+            Content = new StringContent(payload, Encoding.UTF8, ContentType),
+        };
+        request.Headers.Add("webhook-id", id);
+        request.Headers.Add("webhook-timestamp", now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture));
+        request.Headers.Add("webhook-signature", new StandardWebhook(secret).Sign(id, now, payload));
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+            return new AttemptResult((int)response.StatusCode, clock.Elapsed, null,
+                RetrySchedule.RetryAfter(response.Headers.RetryAfter, _time.GetUtcNow()));
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+        {
+            var error = ex is TaskCanceledException ? "timeout" : ex.Message;
+            return new AttemptResult(null, clock.Elapsed, error.Length > 500 ? error[..500] : error, null);
+        }
+    }
+
+    public void Dispose() => _http.Dispose();
+}

@@ -1,0 +1,176 @@
+using System.Text.Json;
+using Dapper;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Procedures.Contracts;
+using Procedures.Notifications;
+using Procedures.Notifications.Events;
+using Procedures.Notifications.Webhooks;
+using Procedures.TestInfrastructure;
+
+namespace Procedures.Services.Tests.Notifications;
+
+/// <summary>
+/// Webhook delivery on real Postgres to a real HTTP receiver that verifies with the official Standard Webhooks library.
+/// The retry schedule is compressed; the outage lasts PROCEDURES_TEST_WEBHOOK_DOWN_SECONDS (30 s by default, as in CI).
+/// </summary>
+[Collection(InfrastructureCollection.Name)]
+public sealed class WebhookDeliveryTests(InfrastructureFixture infra) : IAsyncLifetime
+{
+    private const string AgencyA = "26740.H29";
+    private const string AgencyB = "26737.H29";
+    private static readonly TimeSpan Down = TimeSpan.FromSeconds(
+        int.TryParse(Environment.GetEnvironmentVariable("PROCEDURES_TEST_WEBHOOK_DOWN_SECONDS"), out var s) ? s : 30);
+
+    private readonly WebhookOptions _webhooks = new()
+    {
+        // Longer in all than the outage, so nothing is dead-lettered while the subscriber is down.
+        RetrySchedule = [.. new[] { 0.5, 1, 2, 3, 4, 5, 5, 5, 5, 5, 5, 5, 5, 5 }.Select(TimeSpan.FromSeconds)],
+        PollInterval = TimeSpan.FromMilliseconds(100),
+        AllowPrivateNetworks = true,
+        RequireHttps = false,
+        AlertAfter = TimeSpan.FromSeconds(2),
+    };
+    private readonly NotificationsOptions _options = new();
+    private readonly NotificationsMetrics _metrics = new();
+    private readonly WebhookReceiver _receiver = new();
+    private NotificationsDatabase _db = null!;
+    private WebhookSender _sender = null!;
+    private WebhookDispatcher _dispatcher = null!;
+
+    public async Task InitializeAsync()
+    {
+        _db = await NotificationsDatabase.CreateAsync(infra, _options);
+        await _receiver.StartAsync();
+        var options = Options.Create(_webhooks);
+        _sender = new WebhookSender(new CallbackUrlGuard(options), options, TimeProvider.System);
+        _dispatcher = new WebhookDispatcher(_db.Db, _sender, options, _metrics, TimeProvider.System, NullLogger<WebhookDispatcher>.Instance);
+        await _dispatcher.StartAsync(CancellationToken.None);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _dispatcher.StopAsync(CancellationToken.None);
+        _dispatcher.Dispose();
+        _sender.Dispose();
+        await _receiver.DisposeAsync();
+        await _db.DisposeAsync();
+        _metrics.Dispose();
+    }
+
+    private async Task<Guid> SubscribeAsync(string hook, string agency)
+    {
+        var secret = WebhookSender.NewSecret();
+        return await _db.SubscribeAsync(agency, _receiver.Url(hook, secret), secret);
+    }
+
+    /// <summary>Statuses 1, 2, 4, 6, 4, 9 of a dossier, appended in the given order of sequences.</summary>
+    private static List<PublicEvent> Lifecycle(string code, string agency)
+    {
+        DossierStatus[] steps = [DossierStatus.Submitted, DossierStatus.Received, DossierStatus.InProcessing, DossierStatus.AwaitingPayment,
+            DossierStatus.InProcessing, DossierStatus.Decided];
+        return steps.Select((status, i) => PublicEventMapping.From(SampleEvents.Status(code, i + 1, status, agency), null)).ToList();
+    }
+
+    private static (string Code, long Sequence) Key(WebhookReceiver.Received r)
+    {
+        var data = JsonDocument.Parse(r.Body).RootElement.GetProperty("data");
+        return (data.GetProperty("dossierCode").GetString()!, data.GetProperty("sequence").GetInt64());
+    }
+
+    [Fact]
+    public async Task A_subscriber_down_for_a_while_gets_every_missed_event_in_dossier_order_while_others_are_not_slowed()
+    {
+        var subscriptionA = await SubscribeAsync("a", AgencyA);
+        await SubscribeAsync("b", AgencyB);
+        _receiver.Answer("a", 503);
+
+        var dossiersA = Enumerable.Range(1, 3).Select(i => Lifecycle($"26740.H29-261128-00{i:00}", AgencyA)).ToList();
+        var dossiersB = Enumerable.Range(1, 2).Select(i => Lifecycle($"26737.H29-261128-00{i:00}", AgencyB)).ToList();
+        // Interleaved across dossiers and, within each, out of order (4 before 3), as queues may deliver them.
+        foreach (var step in new[] { 0, 1, 3, 2, 4, 5 })
+            foreach (var lifecycle in dossiersA.Concat(dossiersB))
+                await _db.AppendAsync(lifecycle[step]);
+        var idsA = dossiersA.SelectMany(d => d).Select(e => e.Id.ToString()).ToHashSet();
+        var idsB = dossiersB.SelectMany(d => d).Select(e => e.Id.ToString()).ToHashSet();
+
+        // B's receiver is up and gets everything of B's while A's is still down.
+        var started = DateTime.UtcNow;
+        await Eventually.Until(() => Task.FromResult(_receiver.Accepted("b").Select(r => r.WebhookId).ToHashSet().SetEquals(idsB)),
+            TimeSpan.FromSeconds(10), "B's deliveries while A is down");
+        Assert.True(DateTime.UtcNow - started < Down, "B was served during A's outage");
+
+        var remaining = Down - (DateTime.UtcNow - started);
+        if (remaining > TimeSpan.Zero) await Task.Delay(remaining); // the outage itself (what is being tested), not a wait for a result
+        Assert.Empty(_receiver.Accepted("a"));
+        Assert.True(_receiver.Requests.Count(r => r.Hook == "a") >= 3, "A was retried during the outage");
+        _receiver.Answer("a", 200);
+
+        await Eventually.Until(() => Task.FromResult(_receiver.Accepted("a").Select(r => r.WebhookId).ToHashSet().SetEquals(idsA)),
+            TimeSpan.FromSeconds(20), "every missed event of A after it came back");
+
+        var all = _receiver.Requests.ToList();
+        Assert.All(all, r => Assert.True(r.Verified, $"delivery {r.WebhookId} verifies with the Standard Webhooks library"));
+        Assert.All(all, r => Assert.True(r.TamperedRejected, "a tampered body is rejected"));
+        Assert.All(all.Where(r => r.Hook == "a"), r => Assert.Contains(r.WebhookId, idsA));
+        Assert.All(all.Where(r => r.Hook == "b"), r => Assert.Contains(r.WebhookId, idsB));
+        Assert.All(all, r => Assert.Equal(r.WebhookId, JsonDocument.Parse(r.Body).RootElement.GetProperty("id").GetString()));
+        foreach (var hook in new[] { "a", "b" })
+            foreach (var dossier in _receiver.Accepted(hook).Select(Key).GroupBy(k => k.Code))
+                Assert.Equal(dossier.Select(k => k.Sequence).Order(), dossier.Select(k => k.Sequence));
+        // Each dossier's deliveries were attempted strictly in order, even the failed ones.
+        foreach (var dossier in all.Where(r => r.Hook == "a").Select(Key).GroupBy(k => k.Code))
+            Assert.Equal(dossier.Select(k => k.Sequence).Order(), dossier.Select(k => k.Sequence));
+
+        // The delivery log has every attempt, with status and latency, and the 503s before the success.
+        await using var c = await _db.Db.OpenConnectionAsync();
+        var attempts = (await c.QueryAsync<(int? Status, int Latency, string Outcome)>(
+            "SELECT status_code, latency_ms, outcome FROM webhook_attempts WHERE subscription_id = @subscriptionA ORDER BY id", new { subscriptionA })).ToList();
+        Assert.Equal(all.Count(r => r.Hook == "a"), attempts.Count);
+        Assert.Contains(attempts, a => a is { Status: 503, Outcome: "retry" });
+        Assert.Equal(idsA.Count, attempts.Count(a => a is { Status: 200, Outcome: "delivered" }));
+        Assert.All(attempts, a => Assert.True(a.Latency >= 0));
+        // Failing longer than AlertAfter raised one alert for the day, not one per attempt.
+        Assert.Equal(1L, await _db.ScalarAsync<long>("SELECT count(*) FROM messaging.outbox WHERE message_type LIKE '%WebhookSubscriptionFailing%'"));
+    }
+
+    [Fact]
+    public async Task Dead_letters_replay_410_disables_and_replays_never_cross_agencies()
+    {
+        _webhooks.RetrySchedule = [TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(100)];
+        var flaky = await SubscribeAsync("flaky", AgencyA);
+        var gone = await SubscribeAsync("gone", AgencyA);
+        _receiver.Answer("flaky", 500);
+        _receiver.Answer("gone", 410);
+        var eventsA = Lifecycle("26740.H29-261128-0050", AgencyA).Take(2).ToList();
+        var eventB = Lifecycle("26737.H29-261128-0050", AgencyB)[0];
+        foreach (var e in eventsA.Append(eventB)) await _db.AppendAsync(e);
+
+        await Eventually.Until(() => _db.ScalarAsync<long>("SELECT count(*) FROM webhook_deliveries WHERE subscription_id = @flaky AND state = 'dead'", new { flaky }),
+            n => n == 2, TimeSpan.FromSeconds(10), "both deliveries dead-lettered after the schedule ran out");
+        Assert.Equal(6, _receiver.Requests.Count(r => r.Hook == "flaky")); // 3 attempts each: first + 2 retries
+        Assert.Equal(1L, await _db.ScalarAsync<long>("SELECT count(*) FROM messaging.outbox WHERE message_type LIKE '%WebhookSubscriptionFailing%'"));
+
+        // 410: the subscription is disabled at once and nothing more is sent or queued to it.
+        await Eventually.Until(() => _db.ScalarAsync<string>("SELECT state FROM webhook_subscriptions WHERE id = @gone", new { gone }),
+            state => state == "disabled", TimeSpan.FromSeconds(10), "410 to disable the subscription");
+        Assert.Equal(1, _receiver.Requests.Count(r => r.Hook == "gone"));
+
+        _receiver.Answer("flaky", 200);
+        Assert.Equal(2, await Replay.QueueAsync(_db.Db, flaky, new Replay.Request(null, null, null, true), AgencyA, false, CancellationToken.None));
+        await Eventually.Until(() => Task.FromResult(_receiver.Accepted("flaky").Count == 2), TimeSpan.FromSeconds(10), "dead letters replayed");
+        Assert.Equal(0, await Replay.QueueAsync(_db.Db, flaky, new Replay.Request(null, null, null, true), AgencyA, false, CancellationToken.None));
+
+        // One event, then a range covering everything: B's event is never queued to A's subscription.
+        Assert.Equal(1, await Replay.QueueAsync(_db.Db, flaky, new Replay.Request(eventsA[0].Id, null, null, null), AgencyA, false, CancellationToken.None));
+        Assert.Null(await Replay.QueueAsync(_db.Db, flaky, new Replay.Request(eventB.Id, null, null, null), AgencyA, false, CancellationToken.None));
+        Assert.Null(await Replay.QueueAsync(_db.Db, flaky, new Replay.Request(eventsA[0].Id, null, null, null), AgencyB, false, CancellationToken.None));
+        var range = new Replay.Request(null, DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow.AddHours(1), null);
+        Assert.Equal(2, await Replay.QueueAsync(_db.Db, flaky, range, AgencyA, false, CancellationToken.None));
+        await Eventually.Until(() => Task.FromResult(_receiver.Accepted("flaky").Count == 5), TimeSpan.FromSeconds(10), "replays delivered");
+        var replayed = _receiver.Accepted("flaky");
+        Assert.All(replayed, r => Assert.True(r.Verified));
+        Assert.All(replayed, r => Assert.Contains(r.WebhookId, eventsA.Select(e => e.Id.ToString())));
+        Assert.Equal(1, _receiver.Requests.Count(r => r.Hook == "gone"));
+    }
+}

@@ -1,0 +1,78 @@
+using System.Collections.Concurrent;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Procedures.TestInfrastructure;
+using StandardWebhooks;
+using StandardWebhooks.Diagnostics;
+
+namespace Procedures.Services.Tests.Notifications;
+
+/// <summary>
+/// An integrator's webhook endpoint: verifies every request with the official Standard Webhooks library (and checks that
+/// a tampered copy of the same request fails verification), records it, and answers what the test says (up, down, gone).
+/// </summary>
+internal sealed class WebhookReceiver : IAsyncDisposable
+{
+    public sealed record Received(string Hook, string WebhookId, string Body, bool Verified, bool TamperedRejected, int Answer);
+
+    private readonly WebApplication _app;
+    private readonly ConcurrentDictionary<string, string> _secrets = new();
+    private readonly ConcurrentDictionary<string, int> _answers = new();
+
+    public ConcurrentQueue<Received> Requests { get; } = new();
+    public int Port { get; } = FreePort.Next();
+
+    public WebhookReceiver()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls($"http://127.0.0.1:{Port}");
+        builder.Logging.ClearProviders();
+        _app = builder.Build();
+        _app.MapPost("/hooks/{hook}", async (string hook, HttpRequest request) =>
+        {
+            using var reader = new StreamReader(request.Body, Encoding.UTF8);
+            var body = await reader.ReadToEndAsync();
+            var webhook = new StandardWebhook(_secrets[hook]);
+            var verified = Verifies(webhook, body, request.Headers);
+            var tamperedRejected = !Verifies(webhook, body.Replace("\"dossierCode\"", "\"dossierCode\" ", StringComparison.Ordinal), request.Headers);
+            var answer = _answers.GetValueOrDefault(hook, 200);
+            Requests.Enqueue(new Received(hook, request.Headers["webhook-id"].ToString(), body, verified, tamperedRejected, answer));
+            return Results.StatusCode(answer);
+        });
+    }
+
+    private static bool Verifies(StandardWebhook webhook, string body, IHeaderDictionary headers)
+    {
+        try
+        {
+            webhook.Verify(body, headers);
+            return true;
+        }
+        catch (WebhookVerificationException)
+        {
+            return false;
+        }
+    }
+
+    public Task StartAsync() => _app.StartAsync();
+
+    public string Url(string hook, string secret)
+    {
+        _secrets[hook] = secret;
+        return $"http://127.0.0.1:{Port}/hooks/{hook}";
+    }
+
+    public void Answer(string hook, int status) => _answers[hook] = status;
+
+    /// <summary>Requests the hook answered with 2xx (the deliveries that counted), in arrival order.</summary>
+    public List<Received> Accepted(string hook) => Requests.Where(r => r.Hook == hook && r.Answer is >= 200 and < 300).ToList();
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
