@@ -68,10 +68,11 @@ public sealed class LifecycleTests(SystemFixture system)
         var last = await ExpectAsync(code, "return-result", clerk, 10);
         Assert.Equal(9, last.GetProperty("sequence").GetInt64());
 
-        var portal = await Eventually.Until(async () => await sandbox.GetFromJsonAsync<JsonElement>($"/portal/dossiers/{code}"),
-            // The record and the history are two portal calls: wait until both carry the last sequence.
-            p => p.GetProperty("record").GetProperty("TrangThaiHoSo").GetInt32() == 10 && p.GetProperty("history").GetArrayLength() == 9,
-            TimeSpan.FromSeconds(60), "the final status and full history at the portal");
+        // Until PortalSync's first call lands the portal answers 404 (null here).
+        var portal = (await Eventually.Until(() => new Lifecycles(system).PortalAsync(code),
+            // The record and the history are separate portal calls: wait until both carry the last sequence.
+            p => p is { } x && x.GetProperty("record").GetProperty("TrangThaiHoSo").GetInt32() == 10 && x.GetProperty("history").GetArrayLength() == 9,
+            TimeSpan.FromSeconds(60), "the final status and full history at the portal"))!.Value;
         var statuses = portal.GetProperty("history").EnumerateArray().Select(h => h.GetProperty("TrangThai").GetInt32()).ToArray();
         Assert.Equal([1, 2, 4, 5, 4, 5, 4, 9, 10], statuses);
     }
@@ -123,7 +124,7 @@ public sealed class LifecycleTests(SystemFixture system)
         Assert.True(body.GetProperty("onTime").GetBoolean());
 
         // The portal learns the new appointment date through the same ordered stream (sequence 4, status unchanged).
-        await Eventually.Until(async () => await sandbox.GetFromJsonAsync<JsonElement>($"/portal/dossiers/{code}"),
-            p => p.GetProperty("history").GetArrayLength() == 4, TimeSpan.FromSeconds(60), "the apology step at the portal");
+        await Eventually.Until(() => new Lifecycles(system).PortalAsync(code),
+            p => p is { } x && x.GetProperty("history").GetArrayLength() == 4, TimeSpan.FromSeconds(60), "the apology step at the portal");
     }
 }
