@@ -27,6 +27,7 @@ public class SystemFixture : IAsyncLifetime
 
     /// <summary>This system's private Postgres (password "procedures-dev") and RabbitMQ management (guest) ports.</summary>
     public int PostgresPort { get; } = FreePort.Next();
+    public int RabbitMqPort { get; } = FreePort.Next();
     public int RabbitMqManagementPort { get; } = FreePort.Next();
 
     /// <summary>Changes to single resources for a variant of the system (e.g. faster payment reconciliation).</summary>
@@ -45,7 +46,7 @@ public class SystemFixture : IAsyncLifetime
         [
             $"Infrastructure:DataDir={_data}",
             $"Infrastructure:PostgresPort={PostgresPort}",
-            $"Infrastructure:RabbitMqPort={FreePort.Next()}",
+            $"Infrastructure:RabbitMqPort={RabbitMqPort}",
             $"Infrastructure:RabbitMqManagementPort={RabbitMqManagementPort}",
             $"Infrastructure:RabbitMqDistributionPort={FreePort.Next()}",
             // The fuzz test sends thousands of requests from one address; rate limiting is not what it tests.

@@ -1,0 +1,55 @@
+namespace Procedures.Benchmarks.Load;
+
+/// <summary>Everything one run measured (serialised as the JSON result).</summary>
+public sealed record BenchmarkReport(
+    MachineInfo Machine,
+    BenchmarkSettingsView Settings,
+    LimitsReport Limits,
+    ScenarioReport Submission,
+    LifecycleReport Lifecycle,
+    ReportingScaleScenario.Result Reporting,
+    IReadOnlyList<Goal> Goals);
+
+public sealed record MachineInfo(int Cores, string Os, string Dotnet, string Postgres, string RabbitMq, string LoadAverageAtStart,
+    string LoadAverageAtEnd, DateTimeOffset Started, DateTimeOffset Finished);
+
+public sealed record BenchmarkSettingsView(int Concurrency, double SubmissionSeconds, double? SubmissionRate, int LifecycleConcurrency,
+    double LifecycleSeconds, double HalfRateSeconds, double LimitSeconds, int Facts, int QueryRepetitions)
+{
+    public static BenchmarkSettingsView Of(BenchmarkSettings s) => new(s.Concurrency, s.SubmissionDuration.TotalSeconds, s.SubmissionRate,
+        s.LifecycleConcurrency, s.LifecycleDuration.TotalSeconds, s.HalfRateDuration.TotalSeconds, s.LimitDuration.TotalSeconds, s.Facts,
+        s.QueryRepetitions);
+}
+
+public sealed record LimitsReport(LoadResult PostgresCommits, MachineLimits.BrokerResult RabbitMq)
+{
+    public double CommitsPerSecond => PostgresCommits.PerSecond;
+    public double MessagesPerSecond => RabbitMq.ConsumedPerSecond;
+}
+
+/// <summary>
+/// A scenario's rate against the machine's limits: the rate the limit alone would allow (limit ÷ what one operation needs)
+/// and the share of it reached.
+/// </summary>
+public sealed record Ratios(double CommitBoundPerSecond, double ShareOfCommitBound, double MessageBoundPerSecond, double ShareOfMessageBound)
+{
+    public static Ratios Of(double rate, OperationCost cost, LimitsReport limits)
+    {
+        var commitBound = cost.WriteTransactions > 0 ? limits.CommitsPerSecond / cost.WriteTransactions : 0;
+        var messageBound = cost.MessagesConsumed > 0 ? limits.MessagesPerSecond / cost.MessagesConsumed : 0;
+        return new(Math.Round(commitBound, 1), commitBound > 0 ? Math.Round(rate / commitBound, 3) : 0,
+            Math.Round(messageBound, 1), messageBound > 0 ? Math.Round(rate / messageBound, 3) : 0);
+    }
+}
+
+public sealed record ScenarioReport(LoadResult Load, OperationCost Cost, Ratios Ratios);
+
+public sealed record LifecycleRun(LoadResult Load, IReadOnlyDictionary<string, Percentiles> Stages, int Submitted, int AtPortal,
+    IReadOnlyList<string> Missing);
+
+public sealed record MemoryReport(IReadOnlyDictionary<string, double> PeakMb, double PeakTotalMb, IReadOnlyDictionary<string, int[]> Processes);
+
+public sealed record LifecycleReport(LifecycleRun Max, LifecycleRun HalfRate, OperationCost Cost, Ratios Ratios, MemoryReport Memory);
+
+/// <summary>A goal of the issue, what was measured, met or not, and what limits it.</summary>
+public sealed record Goal(string Name, string Target, string Measured, bool Met, string Note);

@@ -1,0 +1,84 @@
+using System.Text;
+using System.Text.Json;
+using static Procedures.Benchmarks.Load.Goals;
+
+namespace Procedures.Benchmarks.Load;
+
+/// <summary>Writes a run as JSON and as the Markdown tables of BENCHMARKS.md (between its system-benchmark markers).</summary>
+public static class ReportWriter
+{
+    public const string Start = "<!-- system-benchmark:start (written by tests/Benchmarks; edit the text around it, not inside) -->";
+    public const string End = "<!-- system-benchmark:end -->";
+
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
+    public static string ToJson(BenchmarkReport report) => JsonSerializer.Serialize(report, Json);
+
+    public static string ToMarkdown(BenchmarkReport r)
+    {
+        var m = r.Machine;
+        var s = r.Settings;
+        var b = new StringBuilder();
+        b.AppendLine(Start);
+        b.AppendLine($"Run {m.Started:yyyy-MM-dd HH:mm}–{m.Finished:HH:mm} UTC on {m.Cores} cores, {m.Os}, {m.Dotnet}, PostgreSQL {m.Postgres}, " +
+                     $"RabbitMQ {m.RabbitMq}; load average {m.LoadAverageAtStart} at start, {m.LoadAverageAtEnd} at end. Settings: {s.Concurrency} in flight " +
+                     $"(submissions, limits), submissions {s.SubmissionSeconds:0} s{(s.SubmissionRate is { } rate ? $" paced at {rate}/s" : "")}, " +
+                     $"lifecycles {s.LifecycleConcurrency} in flight for {s.LifecycleSeconds:0} s then paced at half for {s.HalfRateSeconds:0} s, " +
+                     $"limits {s.LimitSeconds:0} s each, {s.Facts:N0} facts, {s.QueryRepetitions} timed calls per query.");
+        b.AppendLine();
+        b.AppendLine("| goal | target | measured | met | note |");
+        b.AppendLine("|---|---|---|---|---|");
+        foreach (var g in r.Goals) b.AppendLine($"| {g.Name} | {g.Target} | {g.Measured} | {(g.Met ? "yes" : "**no**")} | {g.Note} |");
+        b.AppendLine();
+        b.AppendLine("| load | in flight | ops | failed | ops/s | p50 ms | p95 ms | p99 ms | max ms | write tx/op | deliveries/op | share of commit bound | share of broker bound |");
+        b.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        void Row(LoadResult l, OperationCost? c, Ratios? x) => b.AppendLine(
+            $"| {l.Name}{(l.TargetRate is { } t ? $" (paced {F(t)}/s)" : "")} | {l.Concurrency} | {l.Completed:N0} | {l.Failed:N0} | {F(l.PerSecond)} | {F(l.Latency.P50)} | " +
+            $"{F(l.Latency.P95)} | {F(l.Latency.P99)} | {F(l.Latency.Max)} | {(c is null ? "" : F(c.WriteTransactions))} | " +
+            $"{(c is null ? "" : F(c.MessagesConsumed))} | {(x is null ? "" : Pct(x.ShareOfCommitBound))} | {(x is null ? "" : Pct(x.ShareOfMessageBound))} |");
+        Row(r.Limits.PostgresCommits, null, null);
+        Row(r.Limits.RabbitMq.Publish, null, null);
+        b.AppendLine($"| ↳ consumed (broker limit) | | {r.Limits.RabbitMq.Consumed:N0} | | {F(r.Limits.MessagesPerSecond)} | {F(r.Limits.RabbitMq.PublishToConsume.P50)} | " +
+                     $"{F(r.Limits.RabbitMq.PublishToConsume.P95)} | {F(r.Limits.RabbitMq.PublishToConsume.P99)} | {F(r.Limits.RabbitMq.PublishToConsume.Max)} | | | | |");
+        Row(r.Submission.Load, r.Submission.Cost, r.Submission.Ratios);
+        Row(r.Lifecycle.Max.Load, r.Lifecycle.Cost, r.Lifecycle.Ratios);
+        Row(r.Lifecycle.HalfRate.Load, null, null);
+        b.AppendLine();
+        b.AppendLine("| lifecycle stage (ms) | p50 at max | p95 at max | p99 at max | p50 at half rate | p95 at half rate | p99 at half rate |");
+        b.AppendLine("|---|---|---|---|---|---|---|");
+        foreach (var stage in LifecycleScenario.Stages)
+        {
+            var a = r.Lifecycle.Max.Stages[stage];
+            var h = r.Lifecycle.HalfRate.Stages[stage];
+            b.AppendLine($"| {stage} | {F(a.P50)} | {F(a.P95)} | {F(a.P99)} | {F(h.P50)} | {F(h.P95)} | {F(h.P99)} |");
+        }
+        b.AppendLine();
+        b.AppendLine("| peak memory during the lifecycle runs | MB |");
+        b.AppendLine("|---|---|");
+        foreach (var (name, mb) in r.Lifecycle.Memory.PeakMb.OrderBy(kv => kv.Key, StringComparer.Ordinal)) b.AppendLine($"| {name} | {F(mb)} |");
+        b.AppendLine($"| whole system (peak of the sum) | {F(r.Lifecycle.Memory.PeakTotalMb)} |");
+        b.AppendLine();
+        var p = r.Reporting;
+        b.AppendLine($"Reporting: {p.Facts:N0} facts COPY-loaded in {p.LoadSeconds} s ({p.LoadPerSecond:N0}/s), daily_facts aggregated in {p.AggregateSeconds} s; " +
+                     $"{p.OpenFacts:N0} open; {p.FactsInMonth:N0} received in {ReportingScaleScenario.Month} (the index counted {p.IndexReceivedInMonth:N0}).");
+        b.AppendLine();
+        b.AppendLine("| reporting query (HTTP, Reporting) | p50 ms | p95 ms | max ms |");
+        b.AppendLine("|---|---|---|---|");
+        foreach (var q in p.Queries) b.AppendLine($"| {q.Name} `{q.Path}` | {F(q.Milliseconds.P50)} | {F(q.Milliseconds.P95)} | {F(q.Milliseconds.Max)} |");
+        b.AppendLine(End);
+        return b.ToString();
+    }
+
+    /// <summary>Replaces the marked section of the file (appends one if the file has none).</summary>
+    public static void IntoMarkdownFile(string path, BenchmarkReport report)
+    {
+        var text = File.Exists(path) ? File.ReadAllText(path) : "# Benchmarks\n";
+        var section = ToMarkdown(report).TrimEnd('\n');
+        var start = text.IndexOf(Start, StringComparison.Ordinal);
+        var end = text.IndexOf(End, StringComparison.Ordinal);
+        text = start >= 0 && end > start
+            ? string.Concat(text.AsSpan(0, start), section, text.AsSpan(end + End.Length))
+            : text.TrimEnd('\n') + "\n\n" + section + "\n";
+        File.WriteAllText(path, text);
+    }
+}

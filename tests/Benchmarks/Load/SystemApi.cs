@@ -1,0 +1,134 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Procedures.Benchmarks.Load;
+
+/// <summary>The calls agency systems, desks, citizens and the portal make, over pooled HTTP clients (one per service).</summary>
+public sealed class SystemApi : IDisposable
+{
+    /// <summary>Khai báo tạm vắng: commune level, no fee, 1 working day.</summary>
+    public const string PlainProcedure = "1.003677";
+
+    /// <summary>Đăng ký thường trú: 20,000 VND, 7 working days.</summary>
+    public const string FeeBearingProcedure = "1.004222";
+
+    private readonly Dictionary<string, object[]> _documents = new(StringComparer.Ordinal);
+
+    public SystemApi(SystemTarget target)
+    {
+        var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 1024, PooledConnectionLifetime = TimeSpan.FromMinutes(10) };
+        HttpClient Client(Uri address) => new(handler, disposeHandler: false) { BaseAddress = address, Timeout = TimeSpan.FromSeconds(60) };
+        Handler = handler;
+        Intake = Client(target.Intake);
+        Processing = Client(target.Processing);
+        Payment = Client(target.Payment);
+        Sandbox = Client(target.Sandbox);
+        Reporting = Client(target.Reporting);
+    }
+
+    private SocketsHttpHandler Handler { get; }
+    public HttpClient Intake { get; }
+    public HttpClient Processing { get; }
+    public HttpClient Payment { get; }
+    public HttpClient Sandbox { get; }
+    public HttpClient Reporting { get; }
+
+    /// <summary>Reads each procedure's required components from the live catalogue: every one is referenced by a reused result.</summary>
+    public async Task LoadCatalogueAsync()
+    {
+        foreach (var code in new[] { PlainProcedure, FeeBearingProcedure })
+        {
+            var procedure = await Intake.GetFromJsonAsync<JsonElement>($"/api/v1/procedures/{code}");
+            _documents[code] = procedure.GetProperty("current").GetProperty("documents").EnumerateArray()
+                .Where(d => d.GetProperty("required").GetBoolean())
+                .Select(d => (object)new { componentCode = d.GetProperty("code").GetString(), reusedFrom = "KQ-2025-" + d.GetProperty("code").GetString() })
+                .ToArray();
+        }
+    }
+
+    /// <summary>POST a complete dossier; returns its code once Intake answered 201 (after commit).</summary>
+    public async Task<string> SubmitAsync(string unit, string token, string procedure, int i, CancellationToken ct)
+    {
+        var body = new
+        {
+            procedureCode = procedure, receivingUnit = unit, channel = 2,
+            applicant = new { kind = "citizen", name = "Nguyễn Văn Bench", citizenId = "079203001234", phone = "0912345678", email = "bench@example.vn", vneidLevel2 = true },
+            summary = $"Benchmark {i}", documents = _documents[procedure],
+        };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/dossiers") { Content = JsonContent.Create(body) };
+        request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
+        request.Headers.Authorization = new("Bearer", token);
+        using var response = await Intake.SendAsync(request, ct);
+        if (response.StatusCode != HttpStatusCode.Created)
+            throw new InvalidOperationException($"submit: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct)}");
+        return (await response.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("dossierCode").GetString()!;
+    }
+
+    /// <summary>A desk action; the status code (404 while Processing has not yet recorded the submission, 409 out of turn).</summary>
+    public async Task<HttpStatusCode> ActAsync(string code, string action, string token, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/dossiers/{code}/actions/{action}")
+        {
+            Content = JsonContent.Create(new { officer = "Nguyễn Thị Hoa", role = "Chuyên viên", department = "Một cửa", content = action }),
+        };
+        request.Headers.Authorization = new("Bearer", token);
+        using var response = await Processing.SendAsync(request, ct);
+        return response.StatusCode;
+    }
+
+    /// <summary>The pending payment's hosted-page address, once Payment has registered the request at the platform.</summary>
+    public async Task<Uri?> PendingPaymentUrlAsync(string code, string token, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/dossiers/{code}/payments");
+        request.Headers.Authorization = new("Bearer", token);
+        using var response = await Payment.SendAsync(request, ct);
+        if (response.StatusCode != HttpStatusCode.OK) return null;
+        var payments = (await response.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("payments");
+        if (payments.GetArrayLength() == 0 || payments[0].GetProperty("state").GetString() != "pending") return null;
+        return payments[0].TryGetProperty("paymentUrl", out var url) && url.GetString() is { } u ? new Uri(u) : null;
+    }
+
+    /// <summary>The citizen pays on the platform's hosted page.</summary>
+    public async Task PayAsync(Uri paymentUrl, CancellationToken ct)
+    {
+        using var response = await Sandbox.PostAsync(paymentUrl.PathAndQuery, new FormUrlEncodedContent([new("outcome", "pay")]), ct);
+        if (response.StatusCode != HttpStatusCode.OK) throw new InvalidOperationException($"pay: {(int)response.StatusCode}");
+    }
+
+    /// <summary>The status the national portal has acknowledged for the dossier (0 if it holds none yet).</summary>
+    public async Task<int> PortalStatusAsync(string code, CancellationToken ct)
+    {
+        using var response = await Sandbox.GetAsync($"/portal/dossiers/{code}", ct);
+        if (!response.IsSuccessStatusCode) return 0;
+        return (await response.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("record").GetProperty("TrangThaiHoSo").GetInt32();
+    }
+
+    public void Dispose()
+    {
+        foreach (var c in new[] { Intake, Processing, Payment, Sandbox, Reporting }) c.Dispose();
+        Handler.Dispose();
+    }
+}
+
+public static class SystemApiLookups
+{
+    /// <summary>The status Processing shows the citizen (public lookup with the applicant's last four id digits).</summary>
+    public static async Task<int> PublicStatusAsync(this SystemApi api, string code, CancellationToken ct)
+    {
+        using var response = await api.Processing.GetAsync($"/api/v1/public/dossiers/{code}?idLast4=1234", ct);
+        if (!response.IsSuccessStatusCode) return 0;
+        return (await response.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("status").GetInt32();
+    }
+
+    /// <summary>Polls until <paramref name="done"/> (25 ms apart), or fails after <paramref name="timeout"/>.</summary>
+    public static async Task UntilAsync(Func<Task<bool>> done, TimeSpan timeout, string what, CancellationToken ct)
+    {
+        var end = DateTime.UtcNow + timeout;
+        while (!await done())
+        {
+            if (DateTime.UtcNow > end) throw new TimeoutException($"{what}: not within {timeout.TotalSeconds:F0} s");
+            await Task.Delay(25, ct);
+        }
+    }
+}

@@ -1,0 +1,98 @@
+using System.Diagnostics;
+using Procedures.Benchmarks.Load;
+using Procedures.TestInfrastructure;
+
+namespace Procedures.Benchmarks;
+
+/// <summary>The "system" command: against the running system, or one it starts itself with deploy/local/up.sh (and stops).</summary>
+public static class SystemCommand
+{
+    /// <summary>The dev profile's per-client rate limit (1,200/min) would cap one client at 20 requests/s; the dev profile has
+    /// three agency clients for 168 units, so the benchmark raises it (as the end-to-end fixture does).</summary>
+    public const string UpArguments = "Hardening:RequestsPerMinutePerClient=1000000 Hardening:PublicLookupsPerMinutePerAddress=1000000";
+
+    public static async Task<int> RunAsync(Options options)
+    {
+        var root = RepositoryRoot.Path;
+        var smoke = options.Text("smoke") == "true";
+        var defaults = smoke ? BenchmarkSettings.Smoke : new BenchmarkSettings();
+        TimeSpan Seconds(string name, TimeSpan fallback) => TimeSpan.FromSeconds(options.Int(name, (int)fallback.TotalSeconds));
+        var settings = defaults with
+        {
+            Concurrency = options.Int("concurrency", defaults.Concurrency),
+            SubmissionDuration = Seconds("duration", defaults.SubmissionDuration),
+            SubmissionRate = options.Text("rate") is { } rate ? double.Parse(rate, System.Globalization.CultureInfo.InvariantCulture) : null,
+            LifecycleConcurrency = options.Int("lifecycle-concurrency", defaults.LifecycleConcurrency),
+            LifecycleDuration = Seconds("lifecycle-duration", defaults.LifecycleDuration),
+            HalfRateDuration = Seconds("half-rate-duration", defaults.HalfRateDuration),
+            LimitDuration = Seconds("limit-duration", defaults.LimitDuration),
+            Facts = options.Int("facts", defaults.Facts),
+            KeepFacts = options.Text("keep-facts") == "true",
+        };
+        var stamp = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture);
+        var json = options.Text("json") ?? Path.Combine(root, "tests", "Benchmarks", "results", $"system-{stamp}.json");
+        var markdown = options.Text("markdown") ?? Path.Combine(root, "BENCHMARKS.md");
+        var target = SystemTarget.Local();
+
+        Process? system = null;
+        if (options.Text("start") == "true") system = await StartAsync(root, target);
+        try
+        {
+            var report = await BenchmarkRun.RunAsync(target, settings, root, Console.Out);
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(json))!);
+            await File.WriteAllTextAsync(json, ReportWriter.ToJson(report));
+            if (markdown != "none") ReportWriter.IntoMarkdownFile(markdown, report);
+            Console.WriteLine();
+            Console.WriteLine(ReportWriter.ToMarkdown(report));
+            Console.WriteLine($"results: {Path.GetFullPath(json)}{(markdown != "none" ? $" and {Path.GetFullPath(markdown)}" : "")}");
+            return 0;
+        }
+        finally
+        {
+            if (system is not null) await StopAsync(system);
+        }
+    }
+
+    /// <summary>Runs deploy/local/up.sh in its own session (so Ctrl+C-like SIGINT reaches the whole tree) and waits for every /health.</summary>
+    private static async Task<Process> StartAsync(string root, SystemTarget target)
+    {
+        Console.WriteLine($"starting the system: deploy/local/up.sh {UpArguments}");
+        var process = Process.Start(new ProcessStartInfo("setsid", $"{Path.Combine(root, "deploy", "local", "up.sh")} {UpArguments}")
+        {
+            WorkingDirectory = root, RedirectStandardOutput = true, RedirectStandardError = true,
+        })!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        var services = new[] { target.Intake, target.Processing, target.Payment, target.PortalSync, target.Reporting, target.Sandbox };
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            if (process.HasExited) throw new InvalidOperationException($"up.sh exited with {process.ExitCode}");
+            var healthy = 0;
+            foreach (var service in services)
+            {
+                try { if ((await http.GetAsync(new Uri(service, "/health"))).IsSuccessStatusCode) healthy++; }
+                catch (HttpRequestException) { }
+                catch (TaskCanceledException) { }
+            }
+            Console.Write($"\rwaiting for the system: {healthy}/{services.Length} healthy, {clock.Elapsed.TotalSeconds:F0} s   ");
+            if (healthy == services.Length) break;
+            if (clock.Elapsed > TimeSpan.FromMinutes(10)) throw new TimeoutException("the system did not get healthy in 10 minutes");
+            await Task.Delay(2000);
+        }
+        Console.WriteLine();
+        return process;
+    }
+
+    private static async Task StopAsync(Process system)
+    {
+        Console.WriteLine("stopping the system");
+        using (var kill = Process.Start("kill", $"-INT -- -{system.Id}")) await kill.WaitForExitAsync();
+        using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        try { await system.WaitForExitAsync(wait.Token); }
+        catch (OperationCanceledException) { system.Kill(entireProcessTree: true); }
+    }
+}
