@@ -126,11 +126,12 @@ public static partial class Submit
                 ProcessingUnit.CalendarDays => "calendar-days",
                 _ => "working-hours",
             }) : null, ProcedureName: procedure.Content.Name), ct);
-        await AuditLog.AppendAsync(tx, AuditActor.FromRequest(http, caller.ClientId, caller.Agency),
-            new AuditEntry("dossier.submit", code.Value, PersonalData: true), now, ct);
         var response = new Response(code.Value, (int)DossierStatus.Submitted, now);
         var location = $"/api/v1/dossiers/{code}";
         await idempotency.CompleteAsync(tx, StatusCodes.Status201Created, response, location, ct);
+        // Last before commit: the audit chain's lock is held from here to the commit, serialising Intake's submissions.
+        await AuditLog.AppendAsync(tx, AuditActor.FromRequest(http, caller.ClientId, caller.Agency),
+            new AuditEntry("dossier.submit", code.Value, PersonalData: true), now, ct);
         await tx.CommitAsync(ct);
 
         return TypedResults.Created(location, response);

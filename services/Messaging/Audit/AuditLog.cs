@@ -67,10 +67,22 @@ public static class AuditLog
     private const string Columns =
         "id, at, client_id, agency, action, resource, personal_data, reason, trace_id, detail::text, prev_hash, hash";
 
+    /// <summary>
+    /// Reads the chain's head, draws the id and inserts the entry with its hash computed by the server, in one statement:
+    /// the same bytes as <see cref="AuditHash.Compute"/> ($9 = the encoded version tag, $10 = the encoded body; prev_hash,
+    /// id and detail length-prefixed here), so the lock is held for one round trip instead of two.
+    /// </summary>
     private const string Insert = """
         INSERT INTO audit.entries (id, at, client_id, agency, action, resource, personal_data, reason, trace_id, detail, prev_hash, hash)
         OVERRIDING SYSTEM VALUE
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11, $12)
+        SELECT s.id, $1, $2, $3, $4, $5, $6, $7, $8, s.detail, s.prev,
+               sha256($9 || CASE WHEN s.prev IS NULL THEN '\xffffffff'::bytea ELSE int4send(length(s.prev)) || s.prev END
+                      || '\x00000008'::bytea || int8send(s.id) || $10
+                      || CASE WHEN s.detail IS NULL THEN '\xffffffff'::bytea
+                              ELSE int4send(octet_length(convert_to(s.detail::text, 'UTF8'))) || convert_to(s.detail::text, 'UTF8') END)
+        FROM (SELECT (SELECT hash FROM audit.entries ORDER BY id DESC LIMIT 1) AS prev,
+                     nextval(pg_get_serial_sequence('audit.entries', 'id')) AS id,
+                     $11::jsonb AS detail) s
         """;
 
     /// <summary>
@@ -100,38 +112,16 @@ public static class AuditLog
         var detailJson = entry.Detail is null ? null : JsonSerializer.Serialize(entry.Detail, entry.Detail.GetType(), MessageJson.Options);
 
         // One round trip takes the lock, then (a later statement, so a snapshot taken after the lock was granted)
-        // reads the chain's head, draws the id and normalises the detail the way jsonb will store it.
-        byte[]? prevHash;
-        long id;
-        string? detail;
-        await using (var batch = new NpgsqlBatch(connection, tx))
+        // reads the chain's head and inserts the entry chained to it (hash computed by the server, see Insert).
+        await using var batch = new NpgsqlBatch(connection, tx);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT pg_advisory_xact_lock($1)")
         {
-            batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT pg_advisory_xact_lock($1)")
-            {
-                Parameters = { new NpgsqlParameter { Value = ChainLockKey } },
-            });
-            batch.BatchCommands.Add(new NpgsqlBatchCommand("""
-                SELECT (SELECT hash FROM audit.entries ORDER BY id DESC LIMIT 1),
-                       nextval(pg_get_serial_sequence('audit.entries', 'id')),
-                       $1::jsonb::text
-                """)
-            {
-                Parameters = { new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)detailJson ?? DBNull.Value } },
-            });
-            await using var reader = await batch.ExecuteReaderAsync(ct);
-            await reader.NextResultAsync(ct);
-            if (!await reader.ReadAsync(ct)) throw new InvalidOperationException("The audit chain head query returned no row.");
-            prevHash = reader.IsDBNull(0) ? null : reader.GetFieldValue<byte[]>(0);
-            id = reader.GetInt64(1);
-            detail = reader.IsDBNull(2) ? null : reader.GetString(2);
-        }
-
-        var hash = AuditHash.Compute(prevHash, id, body, detail);
-        await using var insert = new NpgsqlCommand(Insert, connection, tx)
+            Parameters = { new NpgsqlParameter { Value = ChainLockKey } },
+        });
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(Insert)
         {
             Parameters =
             {
-                new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bigint, Value = id },
                 new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = stored },
                 new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = actor.ClientId },
                 new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = actor.Agency },
@@ -140,12 +130,12 @@ public static class AuditLog
                 new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Boolean, Value = entry.PersonalData },
                 new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)actor.Reason ?? DBNull.Value },
                 new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)actor.TraceId ?? DBNull.Value },
-                new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)detail ?? DBNull.Value },
-                new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bytea, Value = (object?)prevHash ?? DBNull.Value },
-                new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bytea, Value = hash },
+                new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bytea, Value = AuditHash.VersionField },
+                new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bytea, Value = body },
+                new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)detailJson ?? DBNull.Value },
             },
-        };
-        await insert.ExecuteNonQueryAsync(ct);
+        });
+        await batch.ExecuteNonQueryAsync(ct);
     }
 
     /// <summary>Entries matching every given filter, newest (highest id) first.</summary>
@@ -245,6 +235,16 @@ internal static class AuditHash
 {
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
     private static readonly byte[] Version = "procedures.audit.entries/v1"u8.ToArray();
+
+    /// <summary>The version tag as encoded first in every hashed record (for the server-side hash of the appender).</summary>
+    public static readonly byte[] VersionField = Encode(Version);
+
+    private static byte[] Encode(byte[] value)
+    {
+        var buffer = new ArrayBufferWriter<byte>(value.Length + 4);
+        Field(buffer, value);
+        return buffer.WrittenSpan.ToArray();
+    }
 
     /// <summary>timestamptz keeps microseconds: hash exactly what is stored and read back.</summary>
     public static DateTimeOffset ToStoredPrecision(DateTimeOffset at)

@@ -7,7 +7,7 @@ public sealed record BenchmarkSettings
     public TimeSpan SubmissionDuration { get; init; } = TimeSpan.FromSeconds(60);
     /// <summary>Paced submissions per second (null: closed loop, as fast as <see cref="Concurrency"/> workers go).</summary>
     public double? SubmissionRate { get; init; }
-    public int LifecycleConcurrency { get; init; } = 32;
+    public int LifecycleConcurrency { get; init; } = 16;
     public TimeSpan LifecycleDuration { get; init; } = TimeSpan.FromSeconds(90);
     /// <summary>The second lifecycle run, paced at half the rate the first one sustained (the p99 goal's condition).</summary>
     public TimeSpan HalfRateDuration { get; init; } = TimeSpan.FromSeconds(60);

@@ -121,14 +121,14 @@ public static class SystemApiLookups
         return (await response.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("status").GetInt32();
     }
 
-    /// <summary>Polls until <paramref name="done"/> (25 ms apart), or fails after <paramref name="timeout"/>.</summary>
+    /// <summary>Polls until <paramref name="done"/> (50 ms apart), or fails after <paramref name="timeout"/>.</summary>
     public static async Task UntilAsync(Func<Task<bool>> done, TimeSpan timeout, string what, CancellationToken ct)
     {
         var end = DateTime.UtcNow + timeout;
         while (!await done())
         {
             if (DateTime.UtcNow > end) throw new TimeoutException($"{what}: not within {timeout.TotalSeconds:F0} s");
-            await Task.Delay(25, ct);
+            await Task.Delay(50, ct);
         }
     }
 }
