@@ -53,7 +53,7 @@ public static class SystemCommand
         }
     }
 
-    /// <summary>Runs deploy/local/up.sh in its own session (so Ctrl+C-like SIGINT reaches the whole tree) and waits for every /health.</summary>
+    /// <summary>Runs deploy/local/up.sh in its own session (so one signal to its process group reaches the whole tree) and waits for every /health.</summary>
     private static async Task<Process> StartAsync(string root, SystemTarget target)
     {
         Console.WriteLine($"starting the system: deploy/local/up.sh {UpArguments}");
@@ -90,7 +90,8 @@ public static class SystemCommand
     private static async Task StopAsync(Process system)
     {
         Console.WriteLine("stopping the system");
-        using (var kill = Process.Start("kill", $"-INT -- -{system.Id}")) await kill.WaitForExitAsync();
+        // SIGTERM (the host's orderly shutdown): SIGINT is ignored by jobs a non-interactive shell started in the background.
+        using (var kill = Process.Start("kill", $"-TERM -- -{system.Id}")) await kill.WaitForExitAsync();
         using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(90));
         try { await system.WaitForExitAsync(wait.Token); }
         catch (OperationCanceledException) { system.Kill(entireProcessTree: true); }
