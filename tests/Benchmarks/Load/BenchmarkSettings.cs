@@ -23,6 +23,6 @@ public sealed record BenchmarkSettings
     {
         Concurrency = 4, SubmissionDuration = TimeSpan.FromSeconds(3), LifecycleConcurrency = 4, LifecycleDuration = TimeSpan.FromSeconds(4),
         HalfRateDuration = TimeSpan.FromSeconds(3), LimitDuration = TimeSpan.FromSeconds(2), StageTimeout = TimeSpan.FromSeconds(30),
-        BackgroundWindow = TimeSpan.FromSeconds(2), Facts = 10_000, QueryRepetitions = 3,
+        BackgroundWindow = TimeSpan.FromSeconds(1), Facts = 10_000, QueryRepetitions = 3,
     };
 }
