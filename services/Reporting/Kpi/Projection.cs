@@ -23,6 +23,7 @@ public static class Projection
         bus.AddConsumer<ProjectApology>();
         bus.AddConsumer<ProjectProcedurePublished>();
         bus.AddConsumer<ProjectProcedureChanged>();
+        Satisfaction.SatisfactionProjection.AddConsumers(bus);
     }
 }
 

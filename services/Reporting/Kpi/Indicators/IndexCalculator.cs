@@ -9,7 +9,8 @@ public sealed record IndexInput(
     DateTimeOffset JudgedAt,
     IReadOnlyDictionary<string, Tally> ByProcedure,
     IReadOnlyList<ProcedureVersionFact> Versions,
-    bool UnitFiltered);
+    bool UnitFiltered,
+    Satisfaction.SatisfactionTally? Satisfaction = null);
 
 /// <summary>
 /// The Decision 766 index as a pure function of tallies and catalogue facts (KPI766.md; choices in docs/kpi766-choices.md).
@@ -49,6 +50,7 @@ public static class IndexCalculator
         var online = scope.Where(p => p.OfferedOnline).Select(p => p.Code).ToList();
         var feeProcedures = scope.Where(p => p.FeeBearing == true).Select(p => p.Code).ToList();
         var syncRatio = t.Received == 0 ? 0m : (decimal)t.Synced / t.Received;
+        var sat = input.Satisfaction;
 
         var results = new List<IndicatorResult>
         {
@@ -81,9 +83,13 @@ public static class IndexCalculator
             Make(rules, IndicatorCodes.PopulationDataDossiers, "digitisation", "Tỷ lệ hồ sơ sử dụng dữ liệu dân cư", "Dossiers using population data", t.PopulationData, t.Received),
             Make(rules, IndicatorCodes.PopulationDataProcedures, "digitisation", "Tỷ lệ TTHC kết nối dữ liệu dân cư", "Procedures using population data",
                 Procedures(pt => pt.Citizen > 0 && pt.PopulationData > 0), Procedures(pt => pt.Citizen > 0)),
-            Make(rules, IndicatorCodes.PetitionsOnTime, "satisfaction", "Tiến độ xử lý phản ánh, kiến nghị", "Feedback handled on time", 0, 0, tracked: false),
-            Make(rules, IndicatorCodes.PetitionSatisfaction, "satisfaction", "Tỷ lệ hài lòng xử lý phản ánh, kiến nghị", "Satisfaction with feedback handling", 0, 0, tracked: false),
-            Make(rules, IndicatorCodes.DossierSatisfaction, "satisfaction", "Tỷ lệ hài lòng tiếp nhận, giải quyết TTHC", "Satisfaction with dossier handling", settledOnTime, settledJudged),
+            // Satisfaction (issue 10): from ratings and feedback when the caller has them (the live index); posted facts do not.
+            Make(rules, IndicatorCodes.PetitionsOnTime, "satisfaction", "Tiến độ xử lý phản ánh, kiến nghị", "Feedback handled on time",
+                sat?.FeedbackOnTime ?? 0, sat?.FeedbackJudged ?? 0, tracked: sat is not null),
+            Make(rules, IndicatorCodes.PetitionSatisfaction, "satisfaction", "Tỷ lệ hài lòng xử lý phản ánh, kiến nghị", "Satisfaction with feedback handling",
+                sat?.AnswersSatisfied ?? 0, sat?.AnswersRated ?? 0, tracked: sat is not null),
+            Make(rules, IndicatorCodes.DossierSatisfaction, "satisfaction", "Tỷ lệ hài lòng tiếp nhận, giải quyết TTHC", "Satisfaction with dossier handling",
+                sat?.DossiersSatisfied ?? settledOnTime, sat?.DossiersRated ?? settledJudged),
         };
 
         var groups = Groups.Select(g =>
