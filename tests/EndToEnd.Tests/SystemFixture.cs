@@ -35,6 +35,10 @@ public class SystemFixture : IAsyncLifetime
     /// <summary>More AppHost settings for a variant of the system (e.g. every service as two replicas).</summary>
     protected virtual IEnumerable<string> ExtraArguments => [];
 
+    /// <summary>E2E_REPLICAS=2 runs every end-to-end system with that many instances of each service (the scale-out check).</summary>
+    private static IEnumerable<string> ReplicaArguments
+        => int.TryParse(Environment.GetEnvironmentVariable("E2E_REPLICAS"), out var replicas) ? [$"Infrastructure:Replicas={replicas}"] : [];
+
     /// <summary>Every log line every resource wrote since start-up (for checks on what logs may carry).</summary>
     public System.Collections.Concurrent.ConcurrentQueue<string> Logs { get; } = new();
 
@@ -51,6 +55,7 @@ public class SystemFixture : IAsyncLifetime
             // The fuzz test sends thousands of requests from one address; rate limiting is not what it tests.
             "Hardening:RequestsPerMinutePerClient=1000000",
             "Hardening:PublicLookupsPerMinutePerAddress=1000000",
+            .. ReplicaArguments,
             .. ExtraArguments,
         ]);
         Customize(builder);
