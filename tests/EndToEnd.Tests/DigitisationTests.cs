@@ -33,10 +33,10 @@ public sealed class DigitisationTests(SystemFixture system)
     private Task<JsonElement> IndexAsync()
         => system.Client(ResourceNames.Reporting).GetFromJsonAsync<JsonElement>($"/api/v1/kpi/index?{ReportingTests.Period()}&commune={Unit}");
 
-    private async Task<JsonElement> PostAsync(string path, object body, string token, HttpStatusCode expected)
+    private async Task<JsonElement> CertifyAsync(object body, string token)
     {
-        using var response = await Intake.SendAsync(new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) }.WithToken(token));
-        Assert.True(response.StatusCode == expected, $"{path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        using var response = await Intake.SendAsync(new HttpRequestMessage(HttpMethod.Post, "/api/v1/certified-copies") { Content = JsonContent.Create(body) }.WithToken(token));
+        Assert.True(response.StatusCode == HttpStatusCode.Created, $"certify: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
         return await response.Content.ReadFromJsonAsync<JsonElement>();
     }
 
@@ -70,7 +70,7 @@ public sealed class DigitisationTests(SystemFixture system)
         form.Add(new StringContent("true"), "digitised");
         using var uploaded = await Intake.SendAsync(new HttpRequestMessage(HttpMethod.Post, "/api/v1/documents") { Content = form }.WithToken(token));
         var documentId = (await uploaded.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
-        var copy = await PostAsync("/api/v1/certified-copies", new { documentId, ownerIdNumber = Owner, officer = "Lê Thị Chứng" }, token, HttpStatusCode.Created);
+        var copy = await CertifyAsync(new { documentId, ownerIdNumber = Owner, officer = "Lê Thị Chứng" }, token);
         var copyId = copy.GetProperty("id").GetGuid();
         Assert.True((await VerifyAsync(copyId, Png)).GetProperty("authentic").GetBoolean());
         var altered = (byte[])Png.Clone();
@@ -78,8 +78,9 @@ public sealed class DigitisationTests(SystemFixture system)
         Assert.Equal("content-altered", (await VerifyAsync(copyId, altered)).GetProperty("reason").GetString());
 
         // The owner reuses it by reference; another citizen cannot.
-        var refused = await PostAsync("/api/v1/dossiers", Reusing("079185000789", copyId.ToString()), token, HttpStatusCode.BadRequest);
-        Assert.Contains("not-reusable", refused.ToString(), StringComparison.Ordinal);
+        using var refused = await Intake.SendAsync(Submissions.Post(Unit, token, body: Reusing("079185000789", copyId.ToString())));
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("not-reusable", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         using var submitted = await Intake.SendAsync(Submissions.Post(Unit, token, body: Reusing(Owner, copyId.ToString())));
         Assert.Equal(HttpStatusCode.Created, submitted.StatusCode);
         var code = (await submitted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("dossierCode").GetString()!;
