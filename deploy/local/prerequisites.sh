@@ -39,6 +39,16 @@ if ! command -v kubectl >/dev/null 2>&1; then
   echo "kubectl not found: installing from OS packages…"
   apt_install kubectl || apt_install kubernetes-client
 fi
+# Node.js runs deploy/k8s/validate (schema checks of the rendered manifests); its packages come from the npm registry.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  echo "Node.js not found: installing from OS packages…"
+  apt_install nodejs npm
+fi
+validate="$(cd "$(dirname "$0")/../k8s/validate" && pwd)"
+# Reinstalled only when the lock file changed since the last install (a copy of it is kept as a stamp).
+if ! cmp -s "$validate/package-lock.json" "$validate/node_modules/.installed-lock.json" 2>/dev/null; then
+  (cd "$validate" && npm ci --no-audit --no-fund --loglevel=error >/dev/null && cp package-lock.json node_modules/.installed-lock.json)
+fi
 if [ ! -x /usr/bin/chromium ]; then
   echo "Chromium not found: installing from OS packages (for the scoreboard's browser test)…"
   apt_install chromium

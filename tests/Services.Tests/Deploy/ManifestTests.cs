@@ -8,7 +8,8 @@ namespace Procedures.Services.Tests.Deploy;
 /// deploy/k8s rendered with `kubectl kustomize` (no cluster needed) and checked against the shape each kind must have
 /// and the rules of the house: probes on the health endpoints, resources, an autoscaler, a disruption budget and a
 /// Service per service, every referenced Secret/ConfigMap key present, a 3-node broker, a replicated Postgres with a
-/// pooler, an OpenTelemetry collector. (No Kubernetes API server is reachable here to validate against its OpenAPI.)
+/// pooler, an OpenTelemetry collector. Every rendered document is also validated without a cluster by
+/// deploy/k8s/validate (built-in kinds against Kubernetes' OpenAPI schemas, operator kinds against the schemas there).
 /// </summary>
 public sealed class ManifestTests
 {
@@ -25,18 +26,35 @@ public sealed class ManifestTests
 
     private static List<YamlMappingNode> Render(string overlay)
     {
-        var start = new ProcessStartInfo("kubectl", ["kustomize", Path.Combine(RepositoryRoot.Path, overlay)])
-        {
-            RedirectStandardOutput = true, RedirectStandardError = true,
-        };
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("kubectl not found: run deploy/local/prerequisites.sh");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"kubectl kustomize {overlay} failed: {errors}");
         var stream = new YamlStream();
-        stream.Load(new StringReader(output.Result));
+        stream.Load(new StringReader(RenderText(overlay)));
         return [.. stream.Documents.Select(d => (YamlMappingNode)d.RootNode)];
+    }
+
+    private static string RenderText(string overlay)
+    {
+        var (exitCode, output, errors) = Run("kubectl", ["kustomize", Path.Combine(RepositoryRoot.Path, overlay)]);
+        Assert.True(exitCode == 0, $"kubectl kustomize {overlay} failed: {errors}");
+        return output;
+    }
+
+    /// <summary>deploy/k8s/validate/validate.mjs over rendered manifests (its node_modules come from prerequisites.sh).</summary>
+    private static (int ExitCode, string Output, string Errors) Validate(string manifests)
+        => Run("node", [Path.Combine(RepositoryRoot.Path, "deploy/k8s/validate/validate.mjs")], manifests);
+
+    private static (int ExitCode, string Output, string Errors) Run(string program, string[] arguments, string? input = null)
+    {
+        var start = new ProcessStartInfo(program, arguments)
+        {
+            RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true,
+        };
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{program} not found: run deploy/local/prerequisites.sh");
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        if (input is not null) process.StandardInput.Write(input);
+        process.StandardInput.Close();
+        process.WaitForExit();
+        return (process.ExitCode, output.Result, errors.Result);
     }
 
     private static string? Text(YamlNode node, params string[] path)
@@ -140,5 +158,40 @@ public sealed class ManifestTests
     {
         foreach (var name in new[] { "intake", "processing" })
             Assert.Equal("3", Text(Named("HorizontalPodAutoscaler", name), "spec", "minReplicas"));
+    }
+
+    [Theory]
+    [InlineData("deploy/k8s/base")]
+    [InlineData("deploy/k8s/overlays/production")]
+    public void Every_rendered_document_validates_against_its_schema(string overlay)
+    {
+        var manifests = RenderText(overlay);
+        var (exitCode, output, errors) = Validate(manifests);
+        Assert.True(exitCode == 0, $"{overlay}: {errors}{output}");
+        var documents = manifests.Split("\n---\n").Length;
+        Assert.Equal($"{documents} documents checked, 0 invalid", output.Trim());
+    }
+
+    /// <summary>The validator is not a rubber stamp: one broken field (or an unchecked kind) fails the whole render.</summary>
+    [Theory]
+    [InlineData("containerPort: 8080", "containerPort: http-port", "containerPort must be integer")]
+    [InlineData("maxReplicas: 10", "maxReplicaz: 10", "must have required property maxReplicas")]
+    [InlineData("memory: 300Mi", "memory: lots", "must match format \"quantity\"")]
+    [InlineData("poolMode: session", "poolMode: statement", "poolMode must be equal to one of the allowed values")]
+    [InlineData("instances: 3", "instancs: 3", "must NOT have additional properties")]
+    [InlineData("kind: Namespace", "kind: Ingress", "v1/Ingress procedures: no schema for this kind")]
+    public void A_broken_manifest_is_refused_naming_the_document_and_the_rule(string field, string broken, string rule)
+    {
+        var manifests = RenderText("deploy/k8s/overlays/production");
+        Assert.Contains(field, manifests);
+        var (exitCode, _, errors) = Validate(ReplaceFirst(manifests, field, broken));
+        Assert.Equal(1, exitCode);
+        Assert.Contains(rule, errors);
+    }
+
+    private static string ReplaceFirst(string text, string value, string replacement)
+    {
+        var at = text.IndexOf(value, StringComparison.Ordinal);
+        return text[..at] + replacement + text[(at + value.Length)..];
     }
 }
