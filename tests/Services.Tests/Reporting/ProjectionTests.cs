@@ -200,9 +200,10 @@ public sealed class ProjectionTests(InfrastructureFixture infra) : IAsyncLifetim
         Assert.Equal([("", 0L), ("1.003677", 1L)], rows);
     }
 
+    /// <summary>Indicators not computed from dossier facts (the catalogue's, and certified copies per commune): /evaluate cannot know them.</summary>
     private static bool IsCatalogue(IndicatorResult i) => i.Code is IndicatorCodes.PublishOnTime or IndicatorCodes.PublicUpdateOnTime
         or IndicatorCodes.PublicContentFull or IndicatorCodes.OnlineProcedures or IndicatorCodes.OnlineServicesWithDossiers
-        or IndicatorCodes.FeeProceduresIntegrated;
+        or IndicatorCodes.FeeProceduresIntegrated or IndicatorCodes.ElectronicCertifiedCopy;
 
     private static string Json(object value) => JsonSerializer.Serialize(value, MessageJson.Options);
 }

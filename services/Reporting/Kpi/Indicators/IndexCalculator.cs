@@ -10,7 +10,8 @@ public sealed record IndexInput(
     IReadOnlyDictionary<string, Tally> ByProcedure,
     IReadOnlyList<ProcedureVersionFact> Versions,
     bool UnitFiltered,
-    Satisfaction.SatisfactionTally? Satisfaction = null);
+    Satisfaction.SatisfactionTally? Satisfaction = null,
+    (long Offering, long Communes)? CertifiedCopyCommunes = null);
 
 /// <summary>
 /// The Decision 766 index as a pure function of tallies and catalogue facts (KPI766.md; choices in docs/kpi766-choices.md).
@@ -77,7 +78,8 @@ public static class IndexCalculator
             Make(rules, IndicatorCodes.ElectronicResults, "digitisation", "Tỷ lệ hồ sơ có kết quả điện tử", "Dossiers with an electronic result",
                 t.ElectronicResult, rules.ElectronicResultOverDecided ? t.Decided : t.Received),
             Make(rules, IndicatorCodes.DigitisedDossiers, "digitisation", "Tỷ lệ hồ sơ được số hóa", "Digitised dossiers", t.Digitised, t.Received),
-            Make(rules, IndicatorCodes.ElectronicCertifiedCopy, "digitisation", "Tỷ lệ cung cấp dịch vụ chứng thực bản sao điện tử", "Electronic certified copies offered", 0, 0, tracked: false),
+            Make(rules, IndicatorCodes.ElectronicCertifiedCopy, "digitisation", "Tỷ lệ cung cấp dịch vụ chứng thực bản sao điện tử", "Electronic certified copies offered",
+                input.CertifiedCopyCommunes?.Offering ?? 0, input.CertifiedCopyCommunes?.Communes ?? 0, tracked: input.CertifiedCopyCommunes is not null),
             Make(rules, IndicatorCodes.ReusedData, "digitisation", "Tỷ lệ hồ sơ sử dụng lại dữ liệu số hóa", "Dossiers reusing digitised data", t.Reused, t.Received),
             Make(rules, IndicatorCodes.CitizenStore, "digitisation", "Tỷ lệ hồ sơ kết nối kho dữ liệu công dân", "Dossiers linked to the citizen's data store", t.CitizenStore, t.Received),
             Make(rules, IndicatorCodes.PopulationDataDossiers, "digitisation", "Tỷ lệ hồ sơ sử dụng dữ liệu dân cư", "Dossiers using population data", t.PopulationData, t.Received),
