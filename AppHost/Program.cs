@@ -12,7 +12,10 @@ var sandbox = builder.AddProject<Projects.NationalPortalSandbox>(Sandbox)       
     .WithHardening();
 
 var intake = builder.AddProject<Projects.Intake>(Intake).WithInfrastructure(infra, Intake);
-var processing = builder.AddProject<Projects.Processing>(Processing).WithInfrastructure(infra, Processing);
+// The key that signs the rating links sent with results (issue 10); a dev value, a secret parameter in production.
+var ratingLinkKey = builder.AddParameter("rating-link-key", "dev-rating-link-key-0123456789abcdefghijklmnop", secret: true);
+var processing = builder.AddProject<Projects.Processing>(Processing).WithInfrastructure(infra, Processing)
+    .WithEnvironment("Feedback__Rating__SigningKey", ratingLinkKey);
 // The payment platform's partner code and secret, one value for both sides (in production the platform issues them).
 var partnerCode = builder.AddParameter("payment-partner-code", "HCM-H29-DEV");
 var partnerSecret = builder.AddParameter("payment-partner-secret", "dev-payment-partner-secret", secret: true);

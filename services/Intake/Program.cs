@@ -1,5 +1,6 @@
 using Procedures.Contracts;
 using Procedures.Intake.Catalogue;
+using Procedures.Intake.Certification;
 using Procedures.Intake.Documents;
 using Procedures.Intake.Dossiers;
 using Procedures.Messaging;
@@ -9,9 +10,11 @@ using Procedures.ServiceDefaults.Security;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
-builder.AddProceduresMessaging(ResourceNames.Intake, ResourceNames.Database(ResourceNames.Intake), typeof(Program).Assembly);
+builder.AddProceduresMessaging(ResourceNames.Intake, ResourceNames.Database(ResourceNames.Intake), typeof(Program).Assembly,
+    bus => bus.AddConsumer<RegisterResults>());
 builder.Services.AddHostedService<CatalogueSeeding>(); // after migrations (hosted services start in order)
 builder.AddDocuments();
+builder.AddCertifiedCopies();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
@@ -20,6 +23,8 @@ app.MapAuditEndpoints().RequireScope(Scopes.Audit);
 app.MapCatalogue();
 app.MapGroup("/api/v1/dossiers").WithTags("Dossiers").MapSubmit().MapRead();
 app.MapGroup("/api/v1/documents").WithTags("Documents").MapUpload().MapServe();
+app.MapGroup("/api/v1/certified-copies").WithTags("Certified copies").MapCertify();
+app.MapVerifyCopy();
 app.Run();
 
 public partial class Program;

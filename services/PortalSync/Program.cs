@@ -12,12 +12,14 @@ builder.AddProceduresMessaging(ResourceNames.PortalSync, ResourceNames.Database(
     {
         bus.AddConsumer<ProjectDossier>();
         bus.AddConsumer<RecordStatusEvent>();
+        bus.AddConsumer<QueueCitizenStore>();
     });
 builder.Services.Configure<SyncOptions>(builder.Configuration.GetSection("PortalSync"));
 builder.Services.Configure<ReconciliationOptions>(builder.Configuration.GetSection("PortalSync:Reconciliation"));
 builder.Services.AddHttpClient<PortalClient>(http =>
     http.BaseAddress = new Uri(builder.Configuration["Portal:BaseAddress"] ?? $"http://{ResourceNames.Sandbox}"));
 builder.Services.AddHostedService<SyncWorker>();
+builder.Services.AddHostedService<CitizenStoreWorker>();
 builder.Services.AddSingleton<Reconciliation>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<Reconciliation>());
 

@@ -4,6 +4,7 @@ using Procedures.Messaging.Audit;
 using Procedures.ServiceDefaults.Security;
 using Procedures.Processing.Calendar;
 using Procedures.Processing.Dossiers;
+using Procedures.Processing.Feedback;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
@@ -17,6 +18,8 @@ builder.Services.AddSingleton<CalendarProvider>();
 builder.Services.Configure<ClockSettings>(builder.Configuration.GetSection(ClockSettings.Section));
 builder.Services.AddSingleton<ClockScan>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<ClockScan>());
+builder.Services.AddFeedback(builder.Configuration);
+builder.Services.AddHostedService(sp => sp.GetRequiredService<FeedbackScan>());
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
@@ -26,6 +29,7 @@ app.MapActions();
 app.MapApology();
 app.MapReceipt();
 app.MapPublicLookup();
+app.MapFeedback();
 app.Run();
 
 public partial class Program;

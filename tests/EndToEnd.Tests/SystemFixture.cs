@@ -68,10 +68,20 @@ public class SystemFixture : IAsyncLifetime
         foreach (var service in Services)
             await App.ResourceNotifications.WaitForResourceHealthyAsync(service, startup.Token);
 
+        // Healthy is not yet answering on a starved machine (the first request JIT-compiles the path): ask again,
+        // each attempt bounded, until the catalogue answers or the start-up budget is spent.
         using var intake = Client(ResourceNames.Intake);
-        var procedure = await System.Net.Http.Json.HttpClientJsonExtensions.GetFromJsonAsync<System.Text.Json.JsonElement>(
-            intake, $"/api/v1/procedures/{Submissions.ProcedureCode}", startup.Token);
-        Submissions.RequiredComponents = procedure.GetProperty("current").GetProperty("documents").EnumerateArray()
+        intake.Timeout = TimeSpan.FromSeconds(30);
+        var procedure = await Eventually.Until(async () =>
+        {
+            try
+            {
+                return await System.Net.Http.Json.HttpClientJsonExtensions.GetFromJsonAsync<System.Text.Json.JsonElement?>(
+                    intake, $"/api/v1/procedures/{Submissions.ProcedureCode}", startup.Token);
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !startup.IsCancellationRequested) { return null; }
+        }, p => p is not null, TimeSpan.FromMinutes(3), "Intake's catalogue to answer");
+        Submissions.RequiredComponents = procedure!.Value.GetProperty("current").GetProperty("documents").EnumerateArray()
             .Where(d => d.GetProperty("required").GetBoolean()).Select(d => d.GetProperty("code").GetString()!).ToList();
     }
 

@@ -1,5 +1,6 @@
 using Npgsql;
 using Procedures.Contracts;
+using Procedures.Intake.Certification;
 using Procedures.Intake.Documents;
 using Procedures.ServiceDefaults;
 
@@ -55,8 +56,22 @@ public static class DocumentReferences
     /// </summary>
     public static async Task<IReadOnlyList<SubmittedDocument>> AttachAsync(
         NpgsqlTransaction tx, IReadOnlyList<DocumentReference> refs, string dossierCode, string agency, bool all,
-        List<FieldError> errors, CancellationToken ct)
+        List<FieldError> errors, CancellationToken ct, Reuse? reuse = null)
     {
+        // Reuse by reference: a certified copy or electronic result Intake holds must be the applicant's own; references
+        // Intake does not hold (a result of another system) pass as declared, as before.
+        var reused = new Dictionary<string, Reusable>(StringComparer.Ordinal);
+        if (reuse is not null && refs.Where(r => r.ReusedFrom is { Length: > 0 }).Select(r => r.ReusedFrom!).Distinct().ToList() is { Count: > 0 } references)
+        {
+            var held = await Reusables.HeldAsync(tx, references, ct);
+            reused = new Dictionary<string, Reusable>(await Reusables.FindAsync(tx, held, reuse.ApplicantIdNumber, ct), StringComparer.Ordinal);
+            for (var i = 0; i < refs.Count; i++)
+                if (refs[i].ReusedFrom is { } reference && held.Contains(reference) && !reused.ContainsKey(reference))
+                    errors.Add(new($"documents[{i}].reusedFrom", "not-reusable",
+                        "Không có bản sao chứng thực hoặc kết quả điện tử của chủ hồ sơ với tham chiếu này",
+                        "The applicant has no certified copy or electronic result with this reference"));
+            if (errors.Count > 0) return [];
+        }
         var ids = refs.Where(r => r.DocumentId is not null).Select(r => r.DocumentId!.Value).ToList();
         var found = ids.Count == 0 ? [] : (await DocumentStore.FindForAgencyAsync(tx, ids, agency, all, ct)).ToDictionary(d => d.Id);
         for (var i = 0; i < refs.Count; i++)
@@ -77,9 +92,17 @@ public static class DocumentReferences
                 errors.Add(new("documents", "unknown-document", "Không tìm thấy giấy tờ đã tải lên", "An uploaded document was not found"));
             if (errors.Count > 0) return [];
         }
+        if (reuse is not null && reused.Count > 0)
+            await Reusables.RecordAsync(tx, dossierCode, reuse.ReceivingUnit,
+                refs.Where(r => r.ReusedFrom is { } x && reused.ContainsKey(x)).Select(r => (r.ComponentCode!, reused[r.ReusedFrom!])), reuse.At, ct);
         return refs.Select(r => r.DocumentId is { } id
                 ? new SubmittedDocument(r.ComponentCode!, id, found[id].FileName, found[id].Digitised, Reused: false, FromCitizenStore: false, found[id].Sha256)
-                : new SubmittedDocument(r.ComponentCode!, null, null, Digitised: true, Reused: true, r.FromCitizenStore ?? false, null))
+                : reused.TryGetValue(r.ReusedFrom!, out var item)
+                    ? new SubmittedDocument(r.ComponentCode!, item.DocumentId, item.FileName, Digitised: true, Reused: true, r.FromCitizenStore ?? false, item.Sha256)
+                    : new SubmittedDocument(r.ComponentCode!, null, null, Digitised: true, Reused: true, r.FromCitizenStore ?? false, null))
             .ToList();
     }
+
+    /// <summary>Who reuses (the applicant's ID number), at which unit and when: reuses are checked, recorded and evented.</summary>
+    public sealed record Reuse(string ApplicantIdNumber, string ReceivingUnit, DateTimeOffset At);
 }

@@ -107,7 +107,7 @@ public static partial class Submit
                   deciding = decidingAgency, summary = request.Summary, version = procedure.Version }, tx, cancellationToken: ct));
         var documentErrors = new List<FieldError>();
         var documents = await DocumentReferences.AttachAsync(tx, request.Documents ?? [], code.Value, caller.Agency, caller.SeesAllAgencies,
-            documentErrors, ct);
+            documentErrors, ct, new DocumentReferences.Reuse(applicant.IdNumber, request.ReceivingUnit!, now));
         if (documentErrors.Count > 0)
         {
             await tx.RollbackAsync(ct); // nothing of the submission stays, not even its number

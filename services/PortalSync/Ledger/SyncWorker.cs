@@ -140,9 +140,11 @@ public sealed partial class SyncWorker(
     }
 
     /// <summary>Exponential backoff with full jitter, so a recovering portal is not hit by every dossier at once.</summary>
-    private TimeSpan Backoff(int attempts)
+    private TimeSpan Backoff(int attempts) => Backoff(attempts, _options.MaxBackoff);
+
+    internal static TimeSpan Backoff(int attempts, TimeSpan max)
     {
-        var ceiling = Math.Min(_options.MaxBackoff.TotalMilliseconds, 500 * Math.Pow(2, Math.Min(attempts, 16)));
+        var ceiling = Math.Min(max.TotalMilliseconds, 500 * Math.Pow(2, Math.Min(attempts, 16)));
         return TimeSpan.FromMilliseconds(ceiling / 2 + Random.Shared.NextDouble() * ceiling / 2);
     }
 

@@ -36,9 +36,16 @@ public sealed record PortalListing(string MaHoSo, int TrangThaiHoSo, int SoBuocX
 /// </summary>
 public sealed class PortalClient(HttpClient http)
 {
-    public async Task<PortalAnswer> SendAsync(string operation, object payload, string idempotencyKey, CancellationToken ct)
+    public Task<PortalAnswer> SendAsync(string operation, object payload, string idempotencyKey, CancellationToken ct)
+        => PostAsync($"/portal/dossiers/{operation}", payload, idempotencyKey, ct);
+
+    /// <summary>One electronic result into the applicant's data store (the sandbox documents the format).</summary>
+    public Task<PortalAnswer> StoreForCitizenAsync(object payload, string idempotencyKey, CancellationToken ct)
+        => PostAsync("/portal/citizen-store", payload, idempotencyKey, ct);
+
+    private async Task<PortalAnswer> PostAsync(string path, object payload, string idempotencyKey, CancellationToken ct)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/portal/dossiers/{operation}")
+        using var request = new HttpRequestMessage(HttpMethod.Post, path)
         {
             Content = JsonContent.Create(payload),
         };

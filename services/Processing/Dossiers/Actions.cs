@@ -24,7 +24,8 @@ public static class Actions
     public sealed record ResultInput(string? Name, string? ElectronicResultCode, string? FileReference);
 
     public sealed record Response(string Code, int Status, long Sequence, DateTimeOffset? AppointmentAt, DateTimeOffset? OriginalAppointmentAt,
-        int SupplementRequests, bool CountsOverdueForSupplements, bool LateReception = false, DateTimeOffset? CompletionDueAt = null);
+        int SupplementRequests, bool CountsOverdueForSupplements, bool LateReception = false, DateTimeOffset? CompletionDueAt = null,
+        string? RatingLink = null);
 
     private static readonly Dictionary<string, DossierAction> Names = new(StringComparer.Ordinal)
     {
@@ -59,7 +60,7 @@ public static class Actions
 
     private static async Task<Results<Ok<Response>, NotFound, ProblemHttpResult>> HandleAsync(
         string code, string action, Request request, Caller caller, HttpContext http, NpgsqlDataSource db, CalendarProvider calendars,
-        IOptions<ClockSettings> settings, TimeProvider time, CancellationToken ct)
+        IOptions<ClockSettings> settings, TimeProvider time, Ratings.RatingLinks links, CancellationToken ct)
     {
         var desk = DeskSteps.Contains(action);
         if (!desk && !Names.ContainsKey(action))
@@ -95,8 +96,10 @@ public static class Actions
         await AuditLog.AppendAsync(tx, AuditActor.FromRequest(http, caller.ClientId, caller.Agency),
             new AuditEntry("dossier." + action, code, PersonalData: false, Detail: new { status = (int)after.Status, after.Sequence }), now, ct);
         await tx.CommitAsync(ct);
+        // The result goes out with the signed link by which the applicant rates the handling (issue 10).
+        var ratingLink = after.Status == DossierStatus.Returned ? links.ForDossier(code, now)?.Url : null;
         return TypedResults.Ok(new Response(code, (int)after.Status, after.Sequence, after.AppointmentAt, after.OriginalAppointmentAt,
-            after.SupplementRequests, Lifecycle.CountsOverdueForSupplements(after), after.LateReception, after.CompletionDueAt));
+            after.SupplementRequests, Lifecycle.CountsOverdueForSupplements(after), after.LateReception, after.CompletionDueAt, ratingLink));
     }
 
     /// <summary>The acting officer and what they did: required for every step, as the history and form 05 record it.</summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Dapper;
 using MassTransit;
 using Procedures.Contracts;
 using Procedures.Messaging.Inbox;
@@ -23,6 +24,9 @@ public static class Projection
         bus.AddConsumer<ProjectApology>();
         bus.AddConsumer<ProjectProcedurePublished>();
         bus.AddConsumer<ProjectProcedureChanged>();
+        Satisfaction.SatisfactionProjection.AddConsumers(bus);
+        bus.AddConsumer<ProjectResultStored>();
+        bus.AddConsumer<ProjectCopyCertified>();
     }
 }
 
@@ -96,4 +100,23 @@ public sealed class ProjectProcedureChanged(ConsumerServices services) : Idempot
         await LogAsync(scope.Transaction, Kinds.Procedure, m.ProcedureCode, "changed:" + m.Version.ToString(CultureInfo.InvariantCulture), m, ct);
         await UpsertProcedureAsync(scope.Transaction, ProcedureVersionFact.From(m), ct);
     }
+}
+
+/// <summary>4.4: an electronic result in the citizen's data store links the dossier to the store.</summary>
+public sealed class ProjectResultStored(ConsumerServices services) : DossierProjection<ResultStoredForCitizen>(services)
+{
+    protected override (string, string, string) Identify(ResultStoredForCitizen m) => (Kinds.CitizenStore, m.DossierCode, m.ResultCode);
+}
+
+/// <summary>ELECTRONIC_CERTIFIED_COPY: one row per certified copy, by certifying agency and Vietnam date.</summary>
+public sealed class ProjectCopyCertified(ConsumerServices services) : IdempotentConsumer<CopyCertified>(services)
+{
+    static ProjectCopyCertified() => RegisterTypes();
+
+    protected override Task HandleAsync(CopyCertified m, ConsumeScope<CopyCertified> scope, CancellationToken ct)
+        => scope.Connection.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO certified_copies (copy_id, agency, certified_day, certified_at) VALUES (@CopyId, @Agency, @day, @at)
+            ON CONFLICT DO NOTHING
+            """, new { m.CopyId, m.Agency, day = VietnamTime.VietnamDate(m.CertifiedAt), at = m.CertifiedAt.ToUniversalTime() },
+            scope.Transaction, cancellationToken: ct));
 }

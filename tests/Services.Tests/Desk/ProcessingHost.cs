@@ -45,6 +45,8 @@ internal sealed class ProcessingHost : IAsyncDisposable
     public HttpClient Http { get; }
     public ITestHarness Harness { get; }
     public ClockScan Scan => App.Services.GetRequiredService<ClockScan>();
+    public Processing.Feedback.FeedbackScan FeedbackScan => App.Services.GetRequiredService<Processing.Feedback.FeedbackScan>();
+    public const string RatingLinkKey = "test-rating-link-key-0123456789abcdefghij";
 
     public static async Task<ProcessingHost> StartAsync(InfrastructureFixture infra, DateTimeOffset now, int lookupsPerMinute = 1000)
     {
@@ -57,6 +59,7 @@ internal sealed class ProcessingHost : IAsyncDisposable
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Hardening:PublicLookupsPerMinutePerAddress"] = lookupsPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Feedback:Rating:SigningKey"] = RatingLinkKey,
         });
         builder.AddHardening();
         builder.Services.AddProblemDetails();
@@ -65,6 +68,7 @@ internal sealed class ProcessingHost : IAsyncDisposable
         builder.Services.AddSingleton<CalendarProvider>();
         builder.Services.Configure<ClockSettings>(_ => { });
         builder.Services.AddSingleton<ClockScan>();
+        Processing.Feedback.FeedbackSetup.AddFeedback(builder.Services, builder.Configuration);
         builder.Services.Configure<MessagingOptions>(o => o.ImmediateRetries = 0);
         builder.Services.AddSingleton<ConsumerServices>();
         builder.Services.AddMassTransitTestHarness(x =>
@@ -86,6 +90,7 @@ internal sealed class ProcessingHost : IAsyncDisposable
         app.MapApology();
         app.MapReceipt();
         app.MapPublicLookup();
+        Processing.Feedback.FeedbackSetup.MapFeedback(app);
         await app.StartAsync();
         var harness = app.Services.GetRequiredService<ITestHarness>();
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();

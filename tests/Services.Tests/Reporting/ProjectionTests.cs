@@ -136,7 +136,9 @@ public sealed class ProjectionTests(InfrastructureFixture infra) : IAsyncLifetim
         Assert.Equal(3, facts.Count);
         var evaluated = FactsIndex.Compute(facts, [], new Period(new DateOnly(2026, 11, 1), new DateOnly(2026, 11, 30)), Now, DefaultRules.V2025,
             unitFiltered: true);
-        Assert.Equal(Json(live.Indicators.Where(i => !IsCatalogue(i))), Json(evaluated.Indicators.Where(i => !IsCatalogue(i))));
+        // Satisfaction comes from ratings and feedback, which posted facts do not carry (SatisfactionProjectionTests).
+        Assert.Equal(Json(live.Indicators.Where(i => !IsCatalogue(i) && i.Group != "satisfaction")),
+            Json(evaluated.Indicators.Where(i => !IsCatalogue(i) && i.Group != "satisfaction")));
 
         var daily = await DailyAsync();
         var outcome = await Rebuild.RunAsync(Db, CancellationToken.None);
@@ -198,9 +200,10 @@ public sealed class ProjectionTests(InfrastructureFixture infra) : IAsyncLifetim
         Assert.Equal([("", 0L), ("1.003677", 1L)], rows);
     }
 
+    /// <summary>Indicators not computed from dossier facts (the catalogue's, and certified copies per commune): /evaluate cannot know them.</summary>
     private static bool IsCatalogue(IndicatorResult i) => i.Code is IndicatorCodes.PublishOnTime or IndicatorCodes.PublicUpdateOnTime
         or IndicatorCodes.PublicContentFull or IndicatorCodes.OnlineProcedures or IndicatorCodes.OnlineServicesWithDossiers
-        or IndicatorCodes.FeeProceduresIntegrated;
+        or IndicatorCodes.FeeProceduresIntegrated or IndicatorCodes.ElectronicCertifiedCopy;
 
     private static string Json(object value) => JsonSerializer.Serialize(value, MessageJson.Options);
 }

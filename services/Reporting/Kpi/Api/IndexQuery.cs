@@ -57,7 +57,11 @@ public static class IndexQuery
                    published_on AS PublishedOn, published_on_time AS PublishedOnTime
             FROM procedure_versions WHERE (@Procedure::text IS NULL OR code = @Procedure)
             """, filter, cancellationToken: ct))).Select(v => v.ToFact()).ToList();
-        return IndexCalculator.Compute(new IndexInput(new Period(filter.From, filter.To), judgedAt, byProcedure, versions, filter.UnitFiltered), rules);
+        var satisfaction = await Satisfaction.SatisfactionQuery.TallyAsync(connection, filter, judgedAt, ct);
+        var certifying = await connection.QueryAsync<string>(new CommandDefinition(
+            "SELECT DISTINCT agency FROM certified_copies WHERE certified_day BETWEEN @From AND @To", filter, cancellationToken: ct));
+        return IndexCalculator.Compute(new IndexInput(new Period(filter.From, filter.To), judgedAt, byProcedure, versions, filter.UnitFiltered,
+            satisfaction, CertifiedCopies.Ratio(certifying, filter.Commune ?? filter.Agency)), rules);
     }
 
     /// <summary>The on-time trend: the progress ratio of each received day of the period.</summary>

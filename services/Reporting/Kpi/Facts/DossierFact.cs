@@ -38,6 +38,8 @@ public sealed record DossierFact
     public bool Digitised { get; init; }
     public bool Reused { get; init; }
     public bool FromCitizenStore { get; init; }
+    /// <summary>An electronic result of the dossier reached the applicant's data store at the portal (ResultStoredForCitizen).</summary>
+    public bool ResultInCitizenStore { get; init; }
     /// <summary>Used population data: VNeID level-2 account or a component from the citizen's store.</summary>
     public bool PopulationData { get; init; }
     /// <summary>The applicant is a citizen (LoaiDoiTuong 1).</summary>

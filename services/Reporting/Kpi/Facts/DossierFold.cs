@@ -9,7 +9,8 @@ public sealed record DossierEvents(
     IReadOnlyList<DossierStatusChanged> Statuses,
     IReadOnlyList<DossierSynced> Syncs,
     IReadOnlyList<PaymentSucceeded> Payments,
-    IReadOnlyList<ApologyIssued> Apologies);
+    IReadOnlyList<ApologyIssued> Apologies,
+    IReadOnlyList<ResultStoredForCitizen>? StoredResults = null);
 
 /// <summary>
 /// Folds a dossier's events into its facts. Pure and order-free: the result depends only on the set of events, so a
@@ -59,6 +60,7 @@ public static class DossierFold
             Digitised = documents.Any(d => d.Digitised),
             Reused = documents.Any(d => d.Reused),
             FromCitizenStore = fromStore,
+            ResultInCitizenStore = e.StoredResults is { Count: > 0 },
             PopulationData = fromStore || e.Submitted?.Applicant?.VneidLevel2 == true,
             Citizen = e.Submitted?.Applicant?.Kind == 1,
             ElectronicResult = statuses.Any(s => s.Results?.Any(r => !string.IsNullOrWhiteSpace(r.ElectronicResultCode)) == true),

@@ -23,6 +23,7 @@ public static class FactStore
         public const string Payment = "payment";
         public const string Apology = "apology";
         public const string Procedure = "procedure";
+        public const string CitizenStore = "citizen-store";
     }
 
     static FactStore() => RegisterTypes();
@@ -96,7 +97,8 @@ public static class FactStore
         List<T> Of<T>(string kind) => rows.Where(r => r.Kind == kind)
             .Select(r => JsonSerializer.Deserialize<T>(r.Payload, MessageJson.Options)!).ToList();
         return new DossierEvents(code, Of<DossierSubmitted>(Kinds.Submitted).FirstOrDefault(), Of<DossierStatusChanged>(Kinds.Status),
-            Of<DossierSynced>(Kinds.Synced), Of<PaymentSucceeded>(Kinds.Payment), Of<ApologyIssued>(Kinds.Apology));
+            Of<DossierSynced>(Kinds.Synced), Of<PaymentSucceeded>(Kinds.Payment), Of<ApologyIssued>(Kinds.Apology),
+            Of<ResultStoredForCitizen>(Kinds.CitizenStore));
     }
 
     /// <summary>Columns of dossier_facts under the names of <see cref="DossierFact"/>.</summary>
@@ -107,7 +109,7 @@ public static class FactStore
                paused_seconds AS PausedSeconds, pending_supplement_since AS PendingSupplementSince, fee_total AS FeeTotal,
                paid_online AS PaidOnline, digitised, reused, from_citizen_store AS FromCitizenStore, population_data AS PopulationData,
                citizen, electronic_result AS ElectronicResult, late_reception AS LateReception, apology_on_time AS ApologyOnTime,
-               synced_seq AS SyncedSequence
+               synced_seq AS SyncedSequence, result_in_citizen_store AS ResultInCitizenStore
         FROM dossier_facts
         """;
 
@@ -116,11 +118,11 @@ public static class FactStore
             INSERT INTO dossier_facts (code, procedure_code, receiving_unit, deciding_agency, agency, channel, submitted_at, received_at,
                 received_day, original_due_at, due_at, legal_due_at, ended_at, end_status, status, last_seq, supplement_requests,
                 paused_seconds, pending_supplement_since, fee_total, paid_online, digitised, reused, from_citizen_store, population_data,
-                citizen, electronic_result, late_reception, apology_on_time, synced_seq)
+                citizen, electronic_result, late_reception, apology_on_time, synced_seq, result_in_citizen_store)
             VALUES (@Code, @ProcedureCode, @ReceivingUnit, @DecidingAgency, @Agency, @Channel, @SubmittedAt, @ReceivedAt,
                 @ReceivedDay, @OriginalDueAt, @DueAt, @LegalDueAt, @EndedAt, @EndStatus, @Status, @LastSequence, @SupplementRequests,
                 @PausedSeconds, @PendingSupplementSince, @FeeTotal, @PaidOnline, @Digitised, @Reused, @FromCitizenStore, @PopulationData,
-                @Citizen, @ElectronicResult, @LateReception, @ApologyOnTime, @SyncedSequence)
+                @Citizen, @ElectronicResult, @LateReception, @ApologyOnTime, @SyncedSequence, @ResultInCitizenStore)
             ON CONFLICT (code) DO UPDATE SET procedure_code = excluded.procedure_code, receiving_unit = excluded.receiving_unit,
                 deciding_agency = excluded.deciding_agency, agency = excluded.agency, channel = excluded.channel,
                 submitted_at = excluded.submitted_at, received_at = excluded.received_at, received_day = excluded.received_day,
@@ -132,6 +134,7 @@ public static class FactStore
                 from_citizen_store = excluded.from_citizen_store, population_data = excluded.population_data, citizen = excluded.citizen,
                 electronic_result = excluded.electronic_result, late_reception = excluded.late_reception,
                 apology_on_time = excluded.apology_on_time, synced_seq = excluded.synced_seq,
+                result_in_citizen_store = excluded.result_in_citizen_store,
                 synced_at = CASE WHEN excluded.synced_seq > dossier_facts.synced_seq THEN now() ELSE dossier_facts.synced_at END
             """, new
             {
@@ -139,6 +142,7 @@ public static class FactStore
                 f.ReceivedDay, f.OriginalDueAt, f.DueAt, f.LegalDueAt, f.EndedAt, EndStatus = (short?)f.EndStatus, Status = (short)f.Status,
                 f.LastSequence, f.SupplementRequests, f.PausedSeconds, f.PendingSupplementSince, f.FeeTotal, f.PaidOnline, f.Digitised,
                 f.Reused, f.FromCitizenStore, f.PopulationData, f.Citizen, f.ElectronicResult, f.LateReception, f.ApologyOnTime, f.SyncedSequence,
+                f.ResultInCitizenStore,
             }, tx, cancellationToken: ct));
 
     public static (DateOnly Day, string Agency, string Unit, string Procedure) Key(DossierFact f)

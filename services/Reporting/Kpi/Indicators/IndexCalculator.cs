@@ -9,7 +9,9 @@ public sealed record IndexInput(
     DateTimeOffset JudgedAt,
     IReadOnlyDictionary<string, Tally> ByProcedure,
     IReadOnlyList<ProcedureVersionFact> Versions,
-    bool UnitFiltered);
+    bool UnitFiltered,
+    Satisfaction.SatisfactionTally? Satisfaction = null,
+    (long Offering, long Communes)? CertifiedCopyCommunes = null);
 
 /// <summary>
 /// The Decision 766 index as a pure function of tallies and catalogue facts (KPI766.md; choices in docs/kpi766-choices.md).
@@ -49,6 +51,7 @@ public static class IndexCalculator
         var online = scope.Where(p => p.OfferedOnline).Select(p => p.Code).ToList();
         var feeProcedures = scope.Where(p => p.FeeBearing == true).Select(p => p.Code).ToList();
         var syncRatio = t.Received == 0 ? 0m : (decimal)t.Synced / t.Received;
+        var sat = input.Satisfaction;
 
         var results = new List<IndicatorResult>
         {
@@ -75,15 +78,20 @@ public static class IndexCalculator
             Make(rules, IndicatorCodes.ElectronicResults, "digitisation", "Tỷ lệ hồ sơ có kết quả điện tử", "Dossiers with an electronic result",
                 t.ElectronicResult, rules.ElectronicResultOverDecided ? t.Decided : t.Received),
             Make(rules, IndicatorCodes.DigitisedDossiers, "digitisation", "Tỷ lệ hồ sơ được số hóa", "Digitised dossiers", t.Digitised, t.Received),
-            Make(rules, IndicatorCodes.ElectronicCertifiedCopy, "digitisation", "Tỷ lệ cung cấp dịch vụ chứng thực bản sao điện tử", "Electronic certified copies offered", 0, 0, tracked: false),
+            Make(rules, IndicatorCodes.ElectronicCertifiedCopy, "digitisation", "Tỷ lệ cung cấp dịch vụ chứng thực bản sao điện tử", "Electronic certified copies offered",
+                input.CertifiedCopyCommunes?.Offering ?? 0, input.CertifiedCopyCommunes?.Communes ?? 0, tracked: input.CertifiedCopyCommunes is not null),
             Make(rules, IndicatorCodes.ReusedData, "digitisation", "Tỷ lệ hồ sơ sử dụng lại dữ liệu số hóa", "Dossiers reusing digitised data", t.Reused, t.Received),
             Make(rules, IndicatorCodes.CitizenStore, "digitisation", "Tỷ lệ hồ sơ kết nối kho dữ liệu công dân", "Dossiers linked to the citizen's data store", t.CitizenStore, t.Received),
             Make(rules, IndicatorCodes.PopulationDataDossiers, "digitisation", "Tỷ lệ hồ sơ sử dụng dữ liệu dân cư", "Dossiers using population data", t.PopulationData, t.Received),
             Make(rules, IndicatorCodes.PopulationDataProcedures, "digitisation", "Tỷ lệ TTHC kết nối dữ liệu dân cư", "Procedures using population data",
                 Procedures(pt => pt.Citizen > 0 && pt.PopulationData > 0), Procedures(pt => pt.Citizen > 0)),
-            Make(rules, IndicatorCodes.PetitionsOnTime, "satisfaction", "Tiến độ xử lý phản ánh, kiến nghị", "Feedback handled on time", 0, 0, tracked: false),
-            Make(rules, IndicatorCodes.PetitionSatisfaction, "satisfaction", "Tỷ lệ hài lòng xử lý phản ánh, kiến nghị", "Satisfaction with feedback handling", 0, 0, tracked: false),
-            Make(rules, IndicatorCodes.DossierSatisfaction, "satisfaction", "Tỷ lệ hài lòng tiếp nhận, giải quyết TTHC", "Satisfaction with dossier handling", settledOnTime, settledJudged),
+            // Satisfaction (issue 10): from ratings and feedback when the caller has them (the live index); posted facts do not.
+            Make(rules, IndicatorCodes.PetitionsOnTime, "satisfaction", "Tiến độ xử lý phản ánh, kiến nghị", "Feedback handled on time",
+                sat?.FeedbackOnTime ?? 0, sat?.FeedbackJudged ?? 0, tracked: sat is not null),
+            Make(rules, IndicatorCodes.PetitionSatisfaction, "satisfaction", "Tỷ lệ hài lòng xử lý phản ánh, kiến nghị", "Satisfaction with feedback handling",
+                sat?.AnswersSatisfied ?? 0, sat?.AnswersRated ?? 0, tracked: sat is not null),
+            Make(rules, IndicatorCodes.DossierSatisfaction, "satisfaction", "Tỷ lệ hài lòng tiếp nhận, giải quyết TTHC", "Satisfaction with dossier handling",
+                sat?.DossiersSatisfied ?? settledOnTime, sat?.DossiersRated ?? settledJudged),
         };
 
         var groups = Groups.Select(g =>

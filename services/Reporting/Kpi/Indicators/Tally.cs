@@ -81,7 +81,7 @@ public sealed record Tally
             ElectronicResult = One(f.ElectronicResult),
             Digitised = One(f.Digitised),
             Reused = One(f.Reused),
-            CitizenStore = One(f.FromCitizenStore),
+            CitizenStore = One(f.FromCitizenStore || f.ResultInCitizenStore),
             PopulationData = One(f.PopulationData),
             Citizen = One(f.Citizen),
             LateReception = One(f.LateReception),

@@ -1,0 +1,29 @@
+using Dapper;
+using Procedures.Contracts;
+using Procedures.Messaging.Inbox;
+
+namespace Procedures.Intake.Certification;
+
+/// <summary>
+/// Electronic results become reusable when the dossier is returned (status 10): Processing's status event carries the
+/// decision's result documents, and Intake, which owns the applicant's identity and the documents, registers each
+/// electronic one (a result code) for the applicant. A result code already registered keeps its first owner.
+/// </summary>
+public sealed class RegisterResults(ConsumerServices services, TimeProvider time) : IdempotentConsumer<DossierStatusChanged>(services)
+{
+    protected override async Task HandleAsync(DossierStatusChanged m, ConsumeScope<DossierStatusChanged> scope, CancellationToken ct)
+    {
+        if (m.Status != DossierStatus.Returned) return;
+        foreach (var result in (m.Results ?? []).Where(r => !string.IsNullOrWhiteSpace(r.ElectronicResultCode)))
+            await scope.Connection.ExecuteAsync(new CommandDefinition("""
+                INSERT INTO electronic_results (code, dossier_code, owner_id_number, name, file_reference, registered_at)
+                SELECT @code, d.code, d.applicant_id_number, @name, @file, @now
+                FROM dossiers d WHERE d.code = @dossier AND d.applicant_id_number IS NOT NULL AND d.applicant_id_number <> ''
+                ON CONFLICT (code) DO NOTHING
+                """, new
+                {
+                    code = result.ElectronicResultCode!.Trim(), dossier = m.DossierCode, name = result.Name, file = result.FileReference,
+                    now = time.GetUtcNow().ToUniversalTime(),
+                }, scope.Transaction, cancellationToken: ct));
+    }
+}
