@@ -281,7 +281,10 @@ public abstract class FaultSuite(FaultSystemFixture system, int instances)
         // The AppHost gives a stop only a short window; on a loaded machine a database's shutdown checkpoint can take
         // longer, so the stop is followed to its end here rather than judged by the command's answer.
         await commands.ExecuteCommandAsync(resource, KnownResourceCommands.StopCommand);
-        await system.App.ResourceNotifications.WaitForResourceAsync(resource, KnownResourceStates.TerminalStates).WaitAsync(TimeSpan.FromMinutes(2));
+        // An executable the AppHost stopped reports "Terminated", which is not among KnownResourceStates.TerminalStates.
+        await system.App.ResourceNotifications.WaitForResourceAsync(resource,
+            e => e.Snapshot.ExitCode is not null || KnownResourceStates.TerminalStates.Contains(e.Snapshot.State?.Text)
+                 || e.Snapshot.State?.Text == "Terminated").WaitAsync(TimeSpan.FromMinutes(2));
         await Eventually.Until(async () => (await commands.ExecuteCommandAsync(resource, KnownResourceCommands.StartCommand)).Success,
             TimeSpan.FromSeconds(60), $"{resource} to start again");
         await system.App.ResourceNotifications.WaitForResourceHealthyAsync(resource).WaitAsync(TimeSpan.FromMinutes(2));
