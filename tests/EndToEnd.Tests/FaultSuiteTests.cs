@@ -100,7 +100,7 @@ public abstract class FaultSuite(FaultSystemFixture system, int instances)
         // does not restart Postgres until they are understood.
         if (instances == 1)
         {
-            await RestartAsync(ResourceNames.Postgres); faults.Add("postgres restarted");
+            await StopAndStartAsync(ResourceNames.Postgres); faults.Add("postgres restarted");
         }
         await WaitForTrafficAsync(accepted, accepted.Count + 2);
         foreach (var service in Killed)
@@ -281,7 +281,17 @@ public abstract class FaultSuite(FaultSystemFixture system, int instances)
     private static Task WaitForTrafficAsync(System.Collections.Concurrent.ConcurrentBag<string> accepted, int count)
         => Eventually.Until(() => Task.FromResult(accepted.Count >= count), TimeSpan.FromMinutes(3), $"{count} lifecycles completed");
 
+    /// <summary>The AppHost's own restart (stop, then start), for the broker.</summary>
     private async Task RestartAsync(string resource)
+    {
+        var commands = system.App.Services.GetRequiredService<ResourceCommandService>();
+        var result = await commands.ExecuteCommandAsync(resource, KnownResourceCommands.RestartCommand);
+        Assert.True(result.Success, $"restart {resource}: {result.Message}");
+        await system.App.ResourceNotifications.WaitForResourceHealthyAsync(resource).WaitAsync(TimeSpan.FromMinutes(2));
+    }
+
+    /// <summary>Stop, followed to its end, then start: for Postgres, whose shutdown can outlast the restart command's window.</summary>
+    private async Task StopAndStartAsync(string resource)
     {
         var commands = system.App.Services.GetRequiredService<ResourceCommandService>();
         // The AppHost gives a stop only a short window, and refuses one while the resource is between states; on a
@@ -307,7 +317,9 @@ public abstract class FaultSuite(FaultSystemFixture system, int instances)
         }
         await Eventually.Until(async () => (await commands.ExecuteCommandAsync(resource, KnownResourceCommands.StartCommand)).Success,
             TimeSpan.FromSeconds(60), $"{resource} to start again");
-        await system.App.ResourceNotifications.WaitForResourceHealthyAsync(resource).WaitAsync(TimeSpan.FromMinutes(2));
+        // The first snapshot seen may still be the stopped one: wait through it for the new process to be healthy.
+        await system.App.ResourceNotifications.WaitForResourceHealthyAsync(resource, WaitBehavior.WaitOnResourceUnavailable)
+            .WaitAsync(TimeSpan.FromMinutes(2));
     }
 
     /// <summary>
