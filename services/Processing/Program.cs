@@ -13,6 +13,7 @@ builder.AddProceduresMessaging(ResourceNames.Processing, ResourceNames.Database(
     {
         bus.AddConsumer<RecordSubmission>();
         bus.AddConsumer<PaymentConfirmation>();
+        bus.AddConsumer<ReplayHistory>();
     });
 builder.Services.AddSingleton<CalendarProvider>();
 builder.Services.Configure<ClockSettings>(builder.Configuration.GetSection(ClockSettings.Section));

@@ -207,6 +207,76 @@ public sealed class SyncWorkerTests(InfrastructureFixture infra) : IAsyncLifetim
     }
 
     [Fact]
+    public async Task Gap_that_does_not_fill_asks_Processing_for_the_missing_events_once_per_retry_period()
+    {
+        const string code = "38.98.H29-251129-0013";
+        await SubmittedAsync(code);
+        await StatusAsync(code, 1, DossierStatus.Submitted);
+        Assert.True(await _worker.SyncNextAsync(CancellationToken.None));
+        await StatusAsync(code, 3, DossierStatus.InProcessing);
+        await StatusAsync(code, 4, DossierStatus.AwaitingPayment); // 2 was lost on the way: 3 and 4 wait behind it
+
+        // Younger than the grace period (an event still in flight or in redelivery): nothing is asked.
+        await PendingSinceAsync(code, TimeSpan.FromSeconds(10));
+        Assert.True(await _worker.SyncNextAsync(CancellationToken.None));
+        Assert.Empty(await HistoryRequestsAsync());
+
+        // Past it: Processing is asked for everything after the acknowledged step, once.
+        await PendingSinceAsync(code, TimeSpan.FromMinutes(2));
+        await MakeDueAsync(code);
+        Assert.True(await _worker.SyncNextAsync(CancellationToken.None));
+        var request = Assert.Single(await HistoryRequestsAsync());
+        Assert.Equal((code, 2L, 4L, ResourceNames.PortalSync), (request.DossierCode, request.FromSequence, request.ToSequence, request.RequestedBy));
+        await MakeDueAsync(code);
+        Assert.True(await _worker.SyncNextAsync(CancellationToken.None));
+        Assert.Single(await HistoryRequestsAsync());
+
+        // Still open after the retry period: asked again. Nothing reached the portal past step 1 meanwhile.
+        await using (var c = await _db.OpenConnectionAsync())
+            await c.ExecuteAsync("UPDATE sync_dossiers SET gap_requested_at = now() - interval '6 minutes' WHERE code = @code", new { code });
+        await MakeDueAsync(code);
+        Assert.True(await _worker.SyncNextAsync(CancellationToken.None));
+        Assert.Equal(2, (await HistoryRequestsAsync()).Count);
+        Assert.Equal(2, _portal.Calls.Count);
+
+        // The replayed 2 arrives: 2, 3 and 4 go as one run, and nothing more is asked.
+        await StatusAsync(code, 2, DossierStatus.Received);
+        await MakeDueAsync(code);
+        Assert.True(await _worker.SyncNextAsync(CancellationToken.None));
+        Assert.Equal([(long)DossierStatus.Received, (long)DossierStatus.InProcessing, (long)DossierStatus.AwaitingPayment],
+            _portal.Calls.Skip(2).Where(c => c.Operation == "history").SelectMany(HistoryStatuses));
+        Assert.Equal(4, (await LedgerAsync(code)).LastSeqAcked);
+        Assert.Equal(2, (await HistoryRequestsAsync()).Count);
+    }
+
+    [Theory]
+    [InlineData(null, null, false)]   // nothing waiting
+    [InlineData(30, null, false)]     // waiting 30 s: may still be in flight
+    [InlineData(90, null, true)]      // past the grace period, never asked
+    [InlineData(90, 60, false)]       // asked a minute ago
+    [InlineData(900, 360, true)]      // asked six minutes ago and still open
+    public void Gap_is_asked_for_after_the_grace_period_and_again_after_the_retry_period(int? waitingSeconds, int? askedSecondsAgo, bool due)
+    {
+        var now = new DateTimeOffset(2026, 11, 29, 3, 0, 0, TimeSpan.Zero);
+        Assert.Equal(due, GapCatchUp.IsDue(waitingSeconds is { } w ? now.AddSeconds(-w) : null,
+            askedSecondsAgo is { } a ? now.AddSeconds(-a) : null, now, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(5)));
+    }
+
+    private async Task PendingSinceAsync(string code, TimeSpan age)
+    {
+        await using var c = await _db.OpenConnectionAsync();
+        await c.ExecuteAsync("UPDATE sync_dossiers SET pending_since = now() - @age WHERE code = @code", new { code, age });
+    }
+
+    private async Task<List<DossierHistoryRequested>> HistoryRequestsAsync()
+    {
+        await using var c = await _db.OpenConnectionAsync();
+        var bodies = await c.QueryAsync<string>("SELECT body::text FROM messaging.outbox WHERE message_type = @type ORDER BY id",
+            new { type = MessageJson.TypeName(typeof(DossierHistoryRequested)) });
+        return bodies.Select(b => JsonSerializer.Deserialize<DossierHistoryRequested>(b, MessageJson.Options)!).ToList();
+    }
+
+    [Fact]
     public async Task Missing_sequence_arriving_late_releases_the_rest_as_one_update_with_a_history_row_per_step()
     {
         const string code = "38.98.H29-251129-0004";

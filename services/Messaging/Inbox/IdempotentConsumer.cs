@@ -59,9 +59,21 @@ public abstract partial class IdempotentConsumer<T>(ConsumerServices services) :
             }
             catch (Exception ex) when (ex is not PermanentFailureException && !ct.IsCancellationRequested)
             {
-                // Scheduled for later: acknowledging this delivery is safe because the redelivery row committed.
-                if (!await TryScheduleRedeliveryAsync(context, messageId, ex)) throw;
-                return;
+                try
+                {
+                    // Scheduled for later: acknowledging this delivery is safe because the redelivery row committed.
+                    if (!await TryScheduleRedeliveryAsync(context, messageId, ex)) throw;
+                    return;
+                }
+                catch (Exception scheduling) when (!ReferenceEquals(scheduling, ex) && IsDatabaseUnavailable(scheduling)
+                                                   && !ct.IsCancellationRequested && services.Time.GetUtcNow() < outageEnds)
+                {
+                    // The failure was not recognised as an outage, but the database went away before the redelivery could be
+                    // written (a crash reports itself in many ways): hold the message as for an outage, rather than let
+                    // MassTransit move it to the error queue, where nothing would bring it back.
+                    LogDatabaseUnavailable(services.Logger, messageId, ConsumerName);
+                    await Task.Delay(services.Options.DatabaseOutagePoll, services.Time, ct);
+                }
             }
         }
     }

@@ -17,6 +17,8 @@ public static class SyncMetrics
         description: "Failed sync attempts, by kind (transient: retried; rejected: needs a person)");
     private static readonly Histogram<double> Lag = Meter.CreateHistogram<double>("procedures.portal_sync.lag", "s",
         "From the status change to the portal's acknowledgement");
+    private static readonly Counter<long> Gaps = Meter.CreateCounter<long>("procedures.portal_sync.gap_requests",
+        description: "Dossiers held back by a missing status event, for which Processing was asked to send it again");
     private static long _backlog;
     private static double _oldestPendingSeconds;
 
@@ -33,6 +35,8 @@ public static class SyncMetrics
         AcknowledgedEvents.Add(run.Count);
         foreach (var e in run) Lag.Record(Math.Max(0, (at - e.OccurredAt).TotalSeconds));
     }
+
+    public static void GapRequested() => Gaps.Add(1);
 
     public static void Failed(string kind) => Errors.Add(1, new KeyValuePair<string, object?>("kind", kind));
 

@@ -13,6 +13,10 @@ public sealed class SyncOptions
     public int Workers { get; set; } = 4;
     /// <summary>Backoff ceiling: with full jitter, a returning portal sees the backlog spread over this window, not all at once.</summary>
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>How long a missing sequence may be in flight (or in redelivery) before Processing is asked for it.</summary>
+    public TimeSpan GapGrace { get; set; } = TimeSpan.FromMinutes(1);
+    /// <summary>How often Processing is asked again while the gap stays open.</summary>
+    public TimeSpan GapRetry { get; set; } = TimeSpan.FromMinutes(5);
 }
 
 /// <summary>
@@ -54,7 +58,8 @@ public sealed partial class SyncWorker(
                    submitted_at AS SubmittedAt, last_seq_acked AS LastSeqAcked, attempts, applicant_kind AS ApplicantKind,
                    applicant_id_number AS ApplicantIdNumber, applicant_phone AS Phone, applicant_email AS Email,
                    vneid_level2 AS VneidLevel2, deciding_agency AS DecidingAgency, summary, documents::text AS Documents,
-                   procedure_name AS ProcedureName, fees::text AS Fees, portal_has_record AS PortalHasRecord, resends
+                   procedure_name AS ProcedureName, fees::text AS Fees, portal_has_record AS PortalHasRecord, resends,
+                   last_seq_known AS LastSeqKnown, pending_since AS PendingSince, gap_requested_at AS GapRequestedAt
             FROM sync_dossiers
             WHERE last_seq_known > last_seq_acked AND has_data AND NOT failed AND next_attempt_at <= now()
             ORDER BY next_attempt_at
@@ -72,6 +77,12 @@ public sealed partial class SyncWorker(
         var run = events.TakeWhile((e, i) => e.Sequence == row.LastSeqAcked + 1 + i).ToList();
         if (run.Count == 0)
         {
+            var now = time.GetUtcNow();
+            if (GapCatchUp.IsDue(row.PendingSince, row.GapRequestedAt, now, _options.GapGrace, _options.GapRetry))
+            {
+                LogGap(row.Code, row.LastSeqAcked + 1, row.LastSeqKnown);
+                await GapCatchUp.RequestAsync(tx, row.Code, row.LastSeqAcked + 1, row.LastSeqKnown, now, ct);
+            }
             await Postpone(connection, tx, row.Code, null, TimeSpan.FromSeconds(1), ct);
             await tx.CommitAsync(ct);
             return true;
@@ -157,10 +168,14 @@ public sealed partial class SyncWorker(
     private sealed record LedgerRow(string Code, string? ProcedureCode, string? ReceivingUnit, short? Channel, string? ApplicantName,
         DateTimeOffset? SubmittedAt, long LastSeqAcked, int Attempts, short? ApplicantKind, string? ApplicantIdNumber, string? Phone,
         string? Email, bool? VneidLevel2, string? DecidingAgency, string? Summary, string? Documents, string? ProcedureName, string? Fees,
-        bool PortalHasRecord, int Resends);
+        bool PortalHasRecord, int Resends, long LastSeqKnown, DateTimeOffset? PendingSince, DateTimeOffset? GapRequestedAt);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Portal sync pass failed")]
     private partial void LogPassFailed(Exception ex);
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "{DossierCode} is held back by missing status event(s) from {From} (known up to {To}); Processing is asked to send them again")]
+    private partial void LogGap(string dossierCode, long from, long to);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Portal rejected {DossierCode} at sequence {Sequence}: {ErrorCode} {Reason}")]
     private partial void LogRejected(string dossierCode, long sequence, string errorCode, string? reason);

@@ -80,15 +80,7 @@ public static class DossierRecords
         if (updated == 0) return false;
         if (after.Sequence == before.Sequence) return true;
 
-        await tx.Connection!.ExecuteAsync(new CommandDefinition("""
-            INSERT INTO dossier_history (dossier_code, sequence, status, occurred_at, actor, content, role, department, step_legal_end)
-            VALUES (@code, @Sequence, @Status, @now, @Actor, @Content, @Role, @Department, @end)
-            """, new
-            {
-                code = record.Code, after.Sequence, Status = (short)after.Status, now, step.Actor, step.Content, step.Role, step.Department,
-                end = after.AppointmentAt?.ToUniversalTime(),
-            }, tx, cancellationToken: ct));
-        await Outbox.PublishAsync(tx, new DossierStatusChanged(record.Code, after.Sequence, after.Status, now, step.Content,
+        await DossierHistory.AppendAsync(tx, new DossierStatusChanged(record.Code, after.Sequence, after.Status, now, step.Content,
             after.AppointmentAt, after.OriginalAppointmentAt, after.SupplementRequests, step.Actor, step.Role, step.Department,
             record.ReceivingUnit, record.DecidingAgency, after.ReceivedAt, after.PausedSeconds, after.Supplements, after.Results,
             after.PaidOnline, after.LateReception, after.ReturnChannel, record.ProcedureCode, step.Apology), ct);

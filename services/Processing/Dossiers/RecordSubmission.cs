@@ -38,11 +38,7 @@ public sealed class RecordSubmission(ConsumerServices services, CalendarProvider
         if (inserted == 0) return; // already recorded under another message id: nothing new to announce
 
         const string content = "Tiếp nhận hồ sơ nộp mới / Dossier submitted";
-        await scope.Connection.ExecuteAsync(new CommandDefinition("""
-            INSERT INTO dossier_history (dossier_code, sequence, status, occurred_at, content)
-            VALUES (@DossierCode, 1, 1, @SubmittedAt, @content)
-            """, new { message.DossierCode, SubmittedAt = message.SubmittedAt.ToUniversalTime(), content }, scope.Transaction, cancellationToken: ct));
-        await scope.PublishAsync(new DossierStatusChanged(message.DossierCode, 1, DossierStatus.Submitted, message.SubmittedAt, content,
+        await DossierHistory.AppendAsync(scope.Transaction, new DossierStatusChanged(message.DossierCode, 1, DossierStatus.Submitted, message.SubmittedAt, content,
             ReceivingUnit: message.ReceivingUnit, DecidingAgency: message.DecidingAgency ?? message.ReceivingUnit,
             ProcedureCode: message.ProcedureCode), ct);
     }

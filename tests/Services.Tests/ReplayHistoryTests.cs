@@ -1,0 +1,107 @@
+using System.Text.Json;
+using Dapper;
+using MassTransit;
+using MassTransit.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Procedures.Contracts;
+using Procedures.Messaging;
+using Procedures.Messaging.Inbox;
+using Procedures.Processing.Dossiers;
+using Procedures.TestInfrastructure;
+
+namespace Procedures.Services.Tests;
+
+/// <summary>
+/// Processing answers DossierHistoryRequested (a consumer lost a status event) with the stored events, under their first
+/// message ids, on a real migrated Processing database through MassTransit's test harness.
+/// </summary>
+[Collection(InfrastructureCollection.Name)]
+public sealed class ReplayHistoryTests(InfrastructureFixture infra) : IAsyncLifetime
+{
+    private static readonly DateTimeOffset SubmittedAt = new(2025, 11, 28, 17, 30, 15, TimeSpan.Zero);
+    private NpgsqlDataSource _db = null!;
+    private ServiceProvider _provider = null!;
+    private ITestHarness _harness = null!;
+
+    public async Task InitializeAsync()
+    {
+        _db = await ServiceDatabase.CreateAsync(infra, "processing", typeof(RecordSubmission).Assembly);
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton(_db);
+        services.AddSingleton(TimeProvider.System);
+        services.Configure<MessagingOptions>(o => o.ImmediateRetries = 0);
+        services.AddSingleton<ConsumerServices>();
+        services.AddSingleton<Procedures.Processing.Calendar.CalendarProvider>();
+        services.AddMassTransitTestHarness(x =>
+        {
+            x.AddConsumer<RecordSubmission>();
+            x.AddConsumer<ReplayHistory>();
+        });
+        _provider = services.BuildServiceProvider(validateScopes: true);
+        _harness = _provider.GetRequiredService<ITestHarness>();
+        await _harness.Start();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _harness.Stop();
+        await _provider.DisposeAsync();
+        await _db.DisposeAsync();
+    }
+
+    private async Task<List<(Guid MessageId, DossierStatusChanged Change)>> AnnouncedAsync(string code)
+    {
+        await using var c = await _db.OpenConnectionAsync();
+        var rows = await c.QueryAsync<(Guid MessageId, string Body)>("""
+            SELECT message_id, body::text FROM messaging.outbox WHERE message_type = @type AND body->>'dossierCode' = @code ORDER BY id
+            """, new { type = MessageJson.TypeName(typeof(DossierStatusChanged)), code });
+        return rows.Select(r => (r.MessageId, JsonSerializer.Deserialize<DossierStatusChanged>(r.Body, MessageJson.Options)!)).ToList();
+    }
+
+    private Task ConsumedAsync(string consumer, int messages)
+        => Eventually.Until(async () =>
+        {
+            await using var c = await _db.OpenConnectionAsync();
+            return await c.ExecuteScalarAsync<long>("SELECT count(*) FROM messaging.inbox WHERE consumer = @consumer", new { consumer }) >= messages;
+        }, TimeSpan.FromSeconds(20), $"{messages} {consumer} message(s) in the inbox");
+
+    [Fact]
+    public async Task Asked_steps_are_sent_again_as_first_sent_under_their_first_message_ids()
+    {
+        const string code = "38.98.H29-251129-0101";
+        await _harness.Bus.Publish(new DossierSubmitted(code, "1.000948.H29", "38.98.H29", SubmissionChannel.Online, "Võ Thị Em", SubmittedAt));
+        await ConsumedAsync(nameof(RecordSubmission), 1);
+        // A step recorded before events were kept with the history (no stored event): rebuilt from the row.
+        await using (var c = await _db.OpenConnectionAsync())
+            await c.ExecuteAsync("""
+                UPDATE dossiers SET status = 2, sequence = 2 WHERE code = @code;
+                INSERT INTO dossier_history (dossier_code, sequence, status, occurred_at, actor, content, role, department)
+                VALUES (@code, 2, 2, @at, 'Nguyễn Thị Hoa', 'accept', 'officer', 'Bộ phận một cửa')
+                """, new { code, at = SubmittedAt.AddHours(1) });
+        var first = Assert.Single(await AnnouncedAsync(code));
+
+        await _harness.Bus.Publish(new DossierHistoryRequested(code, 1, 5, ResourceNames.PortalSync, SubmittedAt.AddDays(1)));
+        await ConsumedAsync(nameof(ReplayHistory), 1);
+
+        var announced = await AnnouncedAsync(code);
+        Assert.Equal(3, announced.Count);
+        // Step 1 again, byte for byte the same event and the same id: every inbox that applied it skips it.
+        Assert.Equal(first, announced[1]);
+        // Step 2, rebuilt, under a new id.
+        var (id, rebuilt) = announced[2];
+        Assert.NotEqual(first.MessageId, id);
+        Assert.Equal(new DossierStatusChanged(code, 2, DossierStatus.Received, SubmittedAt.AddHours(1), "accept", Actor: "Nguyễn Thị Hoa",
+            Role: "officer", Department: "Bộ phận một cửa", ReceivingUnit: "38.98.H29", DecidingAgency: "38.98.H29",
+            ProcedureCode: "1.000948.H29"), rebuilt);
+    }
+
+    [Fact]
+    public async Task A_request_for_steps_that_do_not_exist_sends_nothing()
+    {
+        await _harness.Bus.Publish(new DossierHistoryRequested("38.98.H29-251129-0199", 1, 3, ResourceNames.PortalSync, SubmittedAt));
+        await ConsumedAsync(nameof(ReplayHistory), 1);
+        Assert.Empty(await AnnouncedAsync("38.98.H29-251129-0199"));
+    }
+}
