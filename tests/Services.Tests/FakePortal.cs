@@ -28,8 +28,16 @@ internal sealed class FakePortal : HttpMessageHandler
             Encoding.UTF8, "application/json"),
     };
 
+    /// <summary>Answers the day's list (GET /portal/dossiers?date=); an empty list unless a test says otherwise.</summary>
+    public Func<Task<IReadOnlyList<object>>> List { get; set; } = () => Task.FromResult<IReadOnlyList<object>>([]);
+
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
+        if (request.Method == HttpMethod.Get && request.RequestUri!.AbsolutePath == "/portal/dossiers")
+            return new HttpResponseMessage(HttpStatusCode.OK)
+            {
+                Content = new StringContent(JsonSerializer.Serialize(await List()), Encoding.UTF8, "application/json"),
+            };
         Assert.Equal(HttpMethod.Post, request.Method);
         var path = request.RequestUri!.AbsolutePath;
         Assert.StartsWith("/portal/dossiers/", path, StringComparison.Ordinal);

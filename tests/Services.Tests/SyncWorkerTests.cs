@@ -249,6 +249,37 @@ public sealed class SyncWorkerTests(InfrastructureFixture infra) : IAsyncLifetim
         Assert.Equal(2, (await HistoryRequestsAsync()).Count);
     }
 
+    [Fact]
+    public async Task Reconciliation_does_not_send_again_steps_a_worker_acknowledged_while_the_portal_was_listing()
+    {
+        const string code = "38.98.H29-251129-0014";
+        await SubmittedAsync(code);
+        await StatusAsync(code, 1, DossierStatus.Submitted);
+        Assert.True(await _worker.SyncNextAsync(CancellationToken.None));
+        await StatusAsync(code, 2, DossierStatus.Received);
+        var client = new PortalClient(new HttpClient(_portal, disposeHandler: false) { BaseAddress = new Uri("http://portal.test") });
+        var reconciliation = new Reconciliation(_db, client, TimeProvider.System, Options.Create(new ReconciliationOptions()),
+            NullLogger<Reconciliation>.Instance);
+        var workerSentDuringListing = false;
+        // The portal composes its answer (step 1 held), then a worker tries to send step 2 before the answer is read.
+        _portal.List = async () =>
+        {
+            IReadOnlyList<object> listing = [new PortalListing(code, (int)DossierStatus.Submitted, 1)];
+            workerSentDuringListing = await NewWorker().SyncNextAsync(CancellationToken.None);
+            return listing;
+        };
+
+        var report = await reconciliation.ReconcileAsync(SubmittedAt.VietnamDate(), CancellationToken.None);
+
+        // The dossier under comparison is locked: the worker could not acknowledge it meanwhile, so the answer is not stale.
+        Assert.False(workerSentDuringListing);
+        Assert.Equal((1, 0, 0), (report.Checked, report.Missing, report.Stale));
+        Assert.True(await _worker.SyncNextAsync(CancellationToken.None));
+        var history = _portal.Calls.Where(c => c.Operation == "history").Select(c => c.IdempotencyKey).ToList();
+        Assert.Equal([$"{code}:1:history", $"{code}:2:history"], history); // each step once, first generation
+        Assert.Equal(2, (await LedgerAsync(code)).LastSeqAcked);
+    }
+
     [Theory]
     [InlineData(null, null, false)]   // nothing waiting
     [InlineData(30, null, false)]     // waiting 30 s: may still be in flight

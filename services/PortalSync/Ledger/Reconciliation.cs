@@ -57,15 +57,18 @@ public sealed class Reconciliation(NpgsqlDataSource db, PortalClient portal, Tim
 
     public async Task<Report> ReconcileAsync(DateOnly day, CancellationToken ct)
     {
-        var listed = (await portal.ListAsync(day, ct)).ToDictionary(l => l.MaHoSo, StringComparer.Ordinal);
         var start = new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), VietnamTime.Offset).ToUniversalTime();
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
+        // Ours first, locked, then the portal's list: a dossier a worker is sending is skipped, and one we compare cannot be
+        // acknowledged meanwhile. Listing first let a worker acknowledge steps after the portal's answer, which then looked
+        // stale and was sent again under a new generation: the portal applied those steps twice.
         var ours = (await connection.QueryAsync<(string Code, long Acked, short? Status)>(new CommandDefinition("""
             SELECT code, last_seq_acked, last_status_acked FROM sync_dossiers
             WHERE has_data AND submitted_at >= @start AND submitted_at < @end
             FOR UPDATE SKIP LOCKED
             """, new { start, end = start.AddDays(1) }, tx, cancellationToken: ct))).ToList();
+        var listed = (await portal.ListAsync(day, ct)).ToDictionary(l => l.MaHoSo, StringComparer.Ordinal);
 
         var differences = new List<Difference>();
         foreach (var (code, acked, status) in ours.Where(o => o.Acked > 0))
@@ -75,7 +78,10 @@ public sealed class Reconciliation(NpgsqlDataSource db, PortalClient portal, Tim
             else if (there.TrangThaiHoSo != status || there.SoBuocXuLy < acked)
                 differences.Add(new(code, "stale", status, there.TrangThaiHoSo, acked, there.SoBuocXuLy));
         }
-        var known = ours.Select(o => o.Code).ToHashSet(StringComparer.Ordinal);
+        // Every dossier of the day counts as known here, also those a worker held locked.
+        var known = (await connection.QueryAsync<string>(new CommandDefinition(
+            "SELECT code FROM sync_dossiers WHERE has_data AND submitted_at >= @start AND submitted_at < @end",
+            new { start, end = start.AddDays(1) }, tx, cancellationToken: ct))).ToHashSet(StringComparer.Ordinal);
         differences.AddRange(listed.Values.Where(l => !known.Contains(l.MaHoSo))
             .Select(l => new Difference(l.MaHoSo, "unknown-here", null, l.TrangThaiHoSo, null, l.SoBuocXuLy)));
 
