@@ -138,6 +138,8 @@ public abstract class FaultSuite(FaultSystemFixture system, int instances)
                       + $"status events asked for again by PortalSync {catchUps}; "
                       + $"error queues: {(errors.Count == 0 ? "empty" : string.Join("; ", errors.Select(e => $"{e.Key}: {e.Value}")))}; "
                       + $"full sync {synced.TotalSeconds:F0} s after the last fault";
+        if (lost.Count + duplicated.Count > 0)
+            summary += $"\nlost: {string.Join("; ", lost)}\nduplicated: {string.Join("; ", duplicated)}";
         Console.WriteLine(summary);
         // Kept beside the test binaries for RELIABILITY.md (xunit does not show a passing test's output).
         await File.WriteAllTextAsync(Path.Combine(AppContext.BaseDirectory, $"fault-suite-summary-{instances}.txt"), summary);
@@ -161,7 +163,14 @@ public abstract class FaultSuite(FaultSystemFixture system, int instances)
                 p => p is { } x && x.GetProperty("record").GetProperty("TrangThaiHoSo").GetInt32() == 10 && x.GetProperty("history").GetArrayLength() >= FullHistory.Length,
                 TimeSpan.FromMinutes(3), $"{code} fully synced after the faults"))!.Value;
         }
-        catch (TimeoutException e) { return (e.Message, duplicated); }
+        catch (TimeoutException)
+        {
+            var last = await drive.PortalAsync(code);
+            var atPortal = last is { } p
+                ? $"portal at {p.GetProperty("record").GetProperty("TrangThaiHoSo")} with {p.GetProperty("history").GetArrayLength()} step(s), applied {string.Join(",", p.GetProperty("applied").EnumerateArray())}"
+                : "unknown at the portal";
+            return ($"not fully synced in 3 minutes: {atPortal}; PortalSync's ledger: {await LedgerAsync(code)}", duplicated);
+        }
         var portalHistory = portal.GetProperty("history").EnumerateArray().Select(h => h.GetProperty("TrangThai").GetInt32()).ToArray();
         var applied = portal.GetProperty("applied").EnumerateArray().Select(a => a.GetString()).ToList();
         duplicated.AddRange(applied.GroupBy(a => a).Where(g => g.Count() > 1).Select(g => $"portal call {g.Key} applied {g.Count()} times"));
@@ -317,6 +326,21 @@ public abstract class FaultSuite(FaultSystemFixture system, int instances)
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand("SELECT count(*) FROM messaging.outbox WHERE sent_at IS NULL", connection);
         return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>PortalSync's ledger row and the sequences it holds for one dossier: where a sync that did not finish stands.</summary>
+    private async Task<string> LedgerAsync(string code)
+    {
+        await using var connection = new NpgsqlConnection(await system.App.GetConnectionStringAsync(ResourceNames.Database(ResourceNames.PortalSync)));
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("""
+            SELECT format('known %s, acked %s, has_data %s, failed %s, attempts %s, last_error %s, next attempt in %s, gap requests %s, events [%s]',
+                          d.last_seq_known, d.last_seq_acked, d.has_data, d.failed, d.attempts, d.last_error, d.next_attempt_at - now(), d.gap_requests,
+                          (SELECT string_agg(e.sequence::text, ',' ORDER BY e.sequence) FROM sync_events e WHERE e.dossier_code = d.code))
+            FROM sync_dossiers d WHERE d.code = @code
+            """, connection);
+        command.Parameters.AddWithValue("code", code);
+        return (string?)await command.ExecuteScalarAsync() ?? "no ledger row";
     }
 
     /// <summary>How often PortalSync found a status event missing and asked Processing for it again (0 when nothing was lost on the way).</summary>

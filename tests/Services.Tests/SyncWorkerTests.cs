@@ -280,6 +280,33 @@ public sealed class SyncWorkerTests(InfrastructureFixture infra) : IAsyncLifetim
         Assert.Equal(2, (await LedgerAsync(code)).LastSeqAcked);
     }
 
+    [Fact]
+    public async Task Create_applied_with_its_acknowledgement_lost_then_retried_with_newer_steps_updates_the_record()
+    {
+        const string code = "38.98.H29-251129-0015";
+        await SubmittedAsync(code);
+        await StatusAsync(code, 1, DossierStatus.Submitted);
+        var created = false;
+        _portal.Respond = call =>
+        {
+            if (call.Operation != "create") return Task.FromResult(FakePortal.Answer("0", "Thành công"));
+            if (created) return Task.FromResult(FakePortal.Answer(PortalAnswer.RecordExists, "Hồ sơ đã tồn tại / The dossier already exists"));
+            created = true; // applied, but the acknowledgement is lost on the way back
+            return Task.FromResult(new HttpResponseMessage(HttpStatusCode.ServiceUnavailable));
+        };
+        Assert.True(await _worker.SyncNextAsync(CancellationToken.None));
+        await StatusAsync(code, 2, DossierStatus.Received); // the retry carries step 2, so its key is new
+        await MakeDueAsync(code);
+
+        Assert.True(await _worker.SyncNextAsync(CancellationToken.None));
+
+        Assert.Equal(["create", "create", "update", "history", "history"], _portal.Calls.Select(c => c.Operation));
+        Assert.Equal((int)DossierStatus.Received, _portal.Calls[2].Body.GetProperty("TrangThaiHoSo").GetInt32());
+        var ledger = await LedgerAsync(code);
+        Assert.False(ledger.Failed, ledger.LastError);
+        Assert.Equal(2, ledger.LastSeqAcked);
+    }
+
     [Theory]
     [InlineData(null, null, false)]   // nothing waiting
     [InlineData(30, null, false)]     // waiting 30 s: may still be in flight

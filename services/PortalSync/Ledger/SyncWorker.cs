@@ -100,7 +100,13 @@ public sealed partial class SyncWorker(
         // Keys name the (dossier, sequence) applied; a re-send after the reconciliation found the portal lost it is a new generation.
         var generation = row.Resends == 0 ? "" : $":r{row.Resends}";
         var operation = row.PortalHasRecord ? "update" : "create";
-        var answer = await portal.SendAsync(operation, PortalPayload.Record(facts, latest, all), $"{row.Code}:{latest.Sequence}:record{generation}", ct);
+        var record = PortalPayload.Record(facts, latest, all);
+        var recordKey = $"{row.Code}:{latest.Sequence}:record{generation}";
+        var answer = await portal.SendAsync(operation, record, recordKey, ct);
+        // A create applied earlier whose acknowledgement was lost, retried with newer steps (so under a new key): the
+        // portal holds the record, so it is updated; treating "already exists" as a rejection left the dossier stuck.
+        if (operation == "create" && answer.ErrorCode == PortalAnswer.RecordExists)
+            answer = await portal.SendAsync("update", record, recordKey, ct);
         // Once the portal holds the record, the next attempt must update it, even if this one fails at the history call.
         var recordHeld = row.PortalHasRecord || answer.Accepted;
         // One history row per call, keyed by its sequence: a retry after a lost acknowledgement, or with a longer run,

@@ -23,6 +23,12 @@ public sealed record PortalAnswer(
     };
 
     public const string Unreachable = "unreachable";
+
+    /// <summary>
+    /// "The dossier already exists", the answer to a create of a record the portal holds (the sandbox's code: DOMAIN.md
+    /// confirms only "0"). Not a refusal of the content: an earlier create was applied and its acknowledgement lost.
+    /// </summary>
+    public const string RecordExists = "2";
 }
 
 /// <summary>One dossier as the portal reports it for a day (reconciliation).</summary>
