@@ -3,6 +3,7 @@ using Dapper;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Procedures.Contracts;
+using Procedures.Messaging;
 using Procedures.Messaging.Outbox;
 using Procedures.Processing.Calendar;
 
@@ -15,7 +16,7 @@ namespace Procedures.Processing.Dossiers;
 /// open dossiers. Rows are claimed with SKIP LOCKED: several instances can scan at once without raising anything twice.
 /// </summary>
 public sealed class ClockScan(NpgsqlDataSource db, CalendarProvider calendars, IOptions<ClockSettings> settings, TimeProvider time,
-    ILogger<ClockScan> logger) : BackgroundService
+    ILogger<ClockScan> logger) : PeriodicScan(logger)
 {
     public static readonly Meter Meter = new("Procedures.Processing");
     private static readonly Counter<long> AtRisk = Meter.CreateCounter<long>("procedures.dossiers.at_risk", description: "Dossiers that reached their at-risk moment");
@@ -28,21 +29,10 @@ public sealed class ClockScan(NpgsqlDataSource db, CalendarProvider calendars, I
         public int Total => AtRisk + Overdue + LateReception + CompletionExpired;
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(settings.Value.ScanInterval, time);
-        do
-        {
-            try
-            {
-                await RunOnceAsync(stoppingToken);
-            }
-            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
-            {
-                logger.LogWarning(e, "Clock scan failed; the next pass retries");
-            }
-        } while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
+    protected override TimeProvider Time => time;
+    protected override TimeSpan Interval => settings.Value.ScanInterval;
+    protected override string Name => "Clock scan";
+    protected override Task PassAsync(CancellationToken ct) => RunOnceAsync(ct);
 
     /// <summary>Scans until nothing due is left (batch by batch, each its own transaction) and says what it raised.</summary>
     public async Task<Pass> RunOnceAsync(CancellationToken ct)

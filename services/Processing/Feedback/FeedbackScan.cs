@@ -3,6 +3,7 @@ using Dapper;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Procedures.Contracts;
+using Procedures.Messaging;
 using Procedures.Messaging.Outbox;
 using Procedures.Processing.Dossiers;
 
@@ -14,26 +15,15 @@ namespace Procedures.Processing.Feedback;
 /// can scan at once without raising anything twice.
 /// </summary>
 public sealed class FeedbackScan(NpgsqlDataSource db, IOptions<ClockSettings> settings, TimeProvider time, ILogger<FeedbackScan> logger)
-    : BackgroundService
+    : PeriodicScan(logger)
 {
     private static readonly Counter<long> Overdue = ClockScan.Meter.CreateCounter<long>("procedures.feedback.overdue",
         description: "Feedback unanswered at its deadline");
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(settings.Value.ScanInterval, time);
-        do
-        {
-            try
-            {
-                await RunOnceAsync(stoppingToken);
-            }
-            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
-            {
-                logger.LogWarning(e, "Feedback scan failed; the next pass retries");
-            }
-        } while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
+    protected override TimeProvider Time => time;
+    protected override TimeSpan Interval => settings.Value.ScanInterval;
+    protected override string Name => "Feedback scan";
+    protected override Task PassAsync(CancellationToken ct) => RunOnceAsync(ct);
 
     /// <summary>Flags batch by batch until nothing due is left; says how many it flagged.</summary>
     public async Task<int> RunOnceAsync(CancellationToken ct)

@@ -102,6 +102,10 @@ public sealed record Tally
         };
     }
 
+    /// <summary>Open dossiers already judged and counted (by the database, for the live index).</summary>
+    public Tally AddOpenCounts(long within, long overdue)
+        => this with { OpenWithinTime = OpenWithinTime + within, OpenOverdue = OpenOverdue + overdue };
+
     public static Tally operator +(Tally a, Tally b) => FromStored(a.Stored().Zip(b.Stored(), (x, y) => x + y).ToArray()) with
     {
         OpenWithinTime = a.OpenWithinTime + b.OpenWithinTime,

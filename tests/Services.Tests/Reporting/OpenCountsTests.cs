@@ -1,0 +1,66 @@
+using Dapper;
+using Npgsql;
+using Procedures.Reporting.Kpi;
+using Procedures.Reporting.Kpi.Api;
+using Procedures.Reporting.Kpi.Facts;
+using Procedures.Reporting.Kpi.Indicators;
+using Procedures.Reporting.Kpi.Rules;
+using Procedures.TestInfrastructure;
+using static Procedures.Services.Tests.Reporting.OnTimeTests;
+
+namespace Procedures.Services.Tests.Reporting;
+
+/// <summary>
+/// The live index counts open dossiers in SQL (IndexQuery.OpenCountsAsync); the rule itself is OnTime.Judge. Over every
+/// combination of due moment, pauses and supplementation rounds around the judging moment, both give the same counts.
+/// </summary>
+[Collection(InfrastructureCollection.Name)]
+public sealed class OpenCountsTests(InfrastructureFixture infra) : IAsyncLifetime
+{
+    private static readonly DateTimeOffset JudgedAt = At("2026-11-20T10:00");
+    private NpgsqlDataSource _db = null!;
+    private readonly List<DossierFact> _facts = [];
+
+    public async Task InitializeAsync()
+    {
+        _db = await ServiceDatabase.CreateAsync(infra, "reporting", typeof(Projection).Assembly);
+        var n = 0;
+        // Due moments before, at and after the judging moment (to the second), with and without pauses that cross it.
+        foreach (var dueOffset in new[] { -86_400L, -3_601, -1, 0, 1, 3_600, 86_400 })
+        foreach (var paused in new[] { 0L, 1, 3_600, 90_000 })
+        foreach (var requests in new[] { 0, 1, 2, 3 })
+            _facts.Add(new DossierFact
+            {
+                Code = $"OPEN-{n++:D4}", ProcedureCode = n % 3 == 0 ? "1.000001" : "1.000002", ReceivedAt = Received,
+                OriginalDueAt = JudgedAt.AddSeconds(dueOffset), PausedSeconds = paused, SupplementRequests = requests,
+            });
+        _facts.Add(new DossierFact { Code = "OPEN-NODUE", ProcedureCode = "1.000001", ReceivedAt = Received }); // never counted
+        await using var c = await _db.OpenConnectionAsync();
+        foreach (var f in _facts)
+            await c.ExecuteAsync("""
+                INSERT INTO dossier_facts (code, procedure_code, received_at, received_day, original_due_at, paused_seconds, supplement_requests, agency)
+                VALUES (@Code, @ProcedureCode, @ReceivedAt, @day, @OriginalDueAt, @PausedSeconds, @SupplementRequests, 'X.H29')
+                """, new { f.Code, f.ProcedureCode, ReceivedAt = f.ReceivedAt!.Value.ToUniversalTime(), day = new DateOnly(2026, 11, 5),
+                           OriginalDueAt = f.OriginalDueAt?.ToUniversalTime(), f.PausedSeconds, f.SupplementRequests });
+    }
+
+    public Task DisposeAsync() => _db.DisposeAsync().AsTask();
+
+    [Theory]
+    [InlineData(RepeatedSupplement.Always)]
+    [InlineData(RepeatedSupplement.OnlyWhilePending)]
+    public async Task Counts_in_the_database_equal_the_verdicts_of_the_rule(RepeatedSupplement rule)
+    {
+        await using var c = await _db.OpenConnectionAsync();
+        var counted = await IndexQuery.OpenCountsAsync(c, "coalesce(procedure_code, '')",
+            new IndexFilter(new DateOnly(2026, 11, 1), new DateOnly(2026, 11, 30), null, null, null), JudgedAt, rule, CancellationToken.None);
+
+        var judged = _facts.GroupBy(f => f.ProcedureCode!).Select(g =>
+        {
+            var tally = g.Aggregate(Tally.Empty, (t, f) => t.AddOpen(f, JudgedAt, rule));
+            return (g.Key, tally.OpenWithinTime, tally.OpenOverdue);
+        }).OrderBy(x => x.Key).ToList();
+        Assert.Equal(judged, counted.OrderBy(x => x.Key).ToList());
+        Assert.True(judged.Sum(x => x.OpenWithinTime) > 0 && judged.Sum(x => x.OpenOverdue) > 0, "the grid covers both verdicts");
+    }
+}
