@@ -6,9 +6,10 @@ namespace Procedures.ServiceDefaults;
 
 /// <summary>
 /// Turns exceptions into problem details. Malformed requests (unreadable JSON, wrong types, oversized
-/// bodies) are the client's fault and answer 4xx; anything else is a 500 without internals.
+/// bodies) are the client's fault and answer 4xx; a database that is busy or out of reach answers 503 with
+/// Retry-After; anything else is a 500 without internals.
 /// </summary>
-internal sealed partial class ProblemExceptionHandler(
+public sealed partial class ProblemExceptionHandler(
     ILogger<ProblemExceptionHandler> logger, Microsoft.Extensions.Hosting.IHostEnvironment environment)
     : IExceptionHandler
 {
@@ -28,6 +29,12 @@ internal sealed partial class ProblemExceptionHandler(
             Npgsql.PostgresException { SqlState: var state } when state.StartsWith("23", StringComparison.Ordinal) =>
                 Problems.Create(StatusCodes.Status409Conflict, "conflict", "Xung đột với dữ liệu đã có", "Conflicts with stored data",
                     $"SQLSTATE {state}"),
+            // Timeouts (a lock queue longer than the command timeout under load), broken connections, too many clients,
+            // serialization failures, deadlocks: the transaction did not commit (or, for a timeout at commit, the
+            // Idempotency-Key replays what did), so the caller should retry, not report a fault.
+            _ when IsDatabaseBusy(exception) => Problems.Create(StatusCodes.Status503ServiceUnavailable, "database-busy",
+                "Hệ thống đang bận, vui lòng gửi lại sau giây lát (với cùng Idempotency-Key)",
+                "The database is busy or out of reach; retry shortly with the same Idempotency-Key"),
             _ => Problems.Create(StatusCodes.Status500InternalServerError, "internal-error",
                 "Lỗi hệ thống", "Internal error", environment.EnvironmentName == "Development"
                     ? $"{exception.GetType().Name}: {exception.Message}" // local development only: never in production
@@ -36,10 +43,18 @@ internal sealed partial class ProblemExceptionHandler(
         if (problem.Status >= 500) LogUnhandled(exception);
         problem.Extensions["traceId"] = System.Diagnostics.Activity.Current?.TraceId.ToString() ?? context.TraceIdentifier;
         context.Response.StatusCode = problem.Status!.Value;
+        if (problem.Status == StatusCodes.Status503ServiceUnavailable) context.Response.Headers.RetryAfter = "2";
         // Written directly rather than through content negotiation: an Accept header asking for XML or HTML must
         // still get problem details, never an empty body.
         await context.Response.WriteAsJsonAsync(problem, (System.Text.Json.JsonSerializerOptions?)null, "application/problem+json", cancellationToken);
         return true;
+    }
+
+    private static bool IsDatabaseBusy(Exception? ex)
+    {
+        for (; ex is not null; ex = ex.InnerException)
+            if (ex is Npgsql.NpgsqlException { IsTransient: true } or TimeoutException) return true;
+        return false;
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception")]
