@@ -30,7 +30,16 @@ public static class MessagingRegistration
 
         DapperTypes.Register();
         builder.Services.Configure<MessagingOptions>(builder.Configuration.GetSection("Messaging"));
-        builder.Services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString).Build());
+        builder.Services.AddSingleton(_ =>
+        {
+            var source = new NpgsqlDataSourceBuilder(connectionString);
+            // Every instance of every service shares one server: bound each pool (unless the connection string does), so
+            // twelve instances under load queue for a connection in process instead of exhausting max_connections
+            // (53300 "too many clients" surfaced with two replicas of every service). Requests that wait too long get 503.
+            if (!connectionString.Contains("Pool Size", StringComparison.OrdinalIgnoreCase))
+                source.ConnectionStringBuilder.MaxPoolSize = builder.Configuration.GetValue("Database:MaxPoolSize", 40);
+            return source.Build();
+        });
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ConsumerServices>();
         builder.Services.AddScoped<Idempotency.IdempotencyContext>();

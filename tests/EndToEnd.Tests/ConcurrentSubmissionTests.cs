@@ -24,7 +24,8 @@ public sealed class ConcurrentSubmissionTests(SystemFixture system)
             try
             {
                 // An integrator's loop: a 503 (the database busy past its command timeout on a starved machine, or with two
-                // instances queueing on the desk's counter row) is retried under the same Idempotency-Key; nothing else is.
+                // instances queueing on the desk's counter row), and a 409 while that first attempt is still in flight, are
+                // retried under the same Idempotency-Key after the server's Retry-After; nothing else is.
                 var key = Guid.NewGuid().ToString();
                 for (var attempt = 1; ; attempt++)
                 {
@@ -34,7 +35,8 @@ public sealed class ConcurrentSubmissionTests(SystemFixture system)
                         applicant = new { kind = "citizen", name = $"Công dân {i}", citizenId = "079203001234" },
                         documents = Submissions.CompleteDocuments(),
                     }));
-                    if (response.StatusCode == HttpStatusCode.ServiceUnavailable && attempt < 5)
+                    if (response.StatusCode is HttpStatusCode.ServiceUnavailable or HttpStatusCode.Conflict && response.Headers.RetryAfter is not null
+                        && attempt < 8)
                     {
                         await Task.Delay(response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(2)); // the server's Retry-After
                         continue;

@@ -56,7 +56,10 @@ public sealed class IdempotencyTests(SystemFixture system)
             if (response.StatusCode == HttpStatusCode.Created)
                 codes.Add((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("dossierCode").GetString()!);
             else
+            {
                 Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+                Assert.Equal(TimeSpan.FromSeconds(5), response.Headers.RetryAfter?.Delta); // when to ask again
+            }
         }
         Assert.Single(codes);
         Assert.Contains(responses, r => r.StatusCode == HttpStatusCode.Created && !r.Headers.Contains("Idempotent-Replayed"));

@@ -72,6 +72,8 @@ public static class IdempotencyMiddleware
                     """, new { clientId, key, lease = Lease }, cancellationToken: ct));
                 if (takenOver == 0)
                 {
+                    // Retry-After: by then the first request has finished, or its lease (30 s at most) has run out.
+                    http.Response.Headers.RetryAfter = "5";
                     await Problem(http, 409, "idempotency-key-in-flight", "Yêu cầu với Idempotency-Key này đang được xử lý",
                         "A request with this Idempotency-Key is still in flight");
                     return;
@@ -90,11 +92,17 @@ public static class IdempotencyMiddleware
         {
             if (!context.Completed)
             {
-                // The handler committed nothing under this key (refused input or failure): free it for a retry.
-                await using var connection = await db.OpenConnectionAsync(CancellationToken.None);
-                await connection.ExecuteAsync(
-                    "DELETE FROM messaging.idempotency WHERE client_id = @clientId AND key = @key AND state = 'in-flight'",
-                    new { clientId, key });
+                // The handler committed nothing under this key (refused input or failure): free it for a retry. If the
+                // database cannot be reached for that either, the lease frees it later; the request's own failure (not
+                // this one) is what the caller must see.
+                try
+                {
+                    await using var connection = await db.OpenConnectionAsync(CancellationToken.None);
+                    await connection.ExecuteAsync(
+                        "DELETE FROM messaging.idempotency WHERE client_id = @clientId AND key = @key AND state = 'in-flight'",
+                        new { clientId, key });
+                }
+                catch (NpgsqlException) { }
             }
         }
     });
