@@ -319,37 +319,30 @@ public abstract class FaultSuite(FaultSystemFixture system, int instances)
             .WaitAsync(TimeSpan.FromMinutes(2));
     }
 
-    private async Task<long> UnsentAsync(string service)
-    {
-        var connectionString = await system.App.GetConnectionStringAsync(ResourceNames.Database(service));
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT count(*) FROM messaging.outbox WHERE sent_at IS NULL", connection);
-        return (long)(await command.ExecuteScalarAsync())!;
-    }
+    private Task<long> UnsentAsync(string service)
+        => ScalarAsync<long>(service, "SELECT count(*) FROM messaging.outbox WHERE sent_at IS NULL");
 
     /// <summary>PortalSync's ledger row and the sequences it holds for one dossier: where a sync that did not finish stands.</summary>
-    private async Task<string> LedgerAsync(string code)
-    {
-        await using var connection = new NpgsqlConnection(await system.App.GetConnectionStringAsync(ResourceNames.Database(ResourceNames.PortalSync)));
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("""
-            SELECT format('known %s, acked %s, has_data %s, failed %s, attempts %s, last_error %s, next attempt in %s, gap requests %s, events [%s]',
-                          d.last_seq_known, d.last_seq_acked, d.has_data, d.failed, d.attempts, d.last_error, d.next_attempt_at - now(), d.gap_requests,
-                          (SELECT string_agg(e.sequence::text, ',' ORDER BY e.sequence) FROM sync_events e WHERE e.dossier_code = d.code))
-            FROM sync_dossiers d WHERE d.code = @code
-            """, connection);
-        command.Parameters.AddWithValue("code", code);
-        return (string?)await command.ExecuteScalarAsync() ?? "no ledger row";
-    }
+    private async Task<string> LedgerAsync(string code) => await ScalarAsync<string?>(ResourceNames.PortalSync, """
+        SELECT format('known %s, acked %s, has_data %s, failed %s, attempts %s, last_error %s, next attempt in %s, gap requests %s, events [%s]',
+                      d.last_seq_known, d.last_seq_acked, d.has_data, d.failed, d.attempts, d.last_error, d.next_attempt_at - now(), d.gap_requests,
+                      (SELECT string_agg(e.sequence::text, ',' ORDER BY e.sequence) FROM sync_events e WHERE e.dossier_code = d.code))
+        FROM sync_dossiers d WHERE d.code = @code
+        """, ("code", code)) ?? "no ledger row";
 
     /// <summary>How often PortalSync found a status event missing and asked Processing for it again (0 when nothing was lost on the way).</summary>
-    private async Task<long> GapRequestsAsync()
+    private Task<long> GapRequestsAsync()
+        => ScalarAsync<long>(ResourceNames.PortalSync, "SELECT coalesce(sum(gap_requests), 0)::bigint FROM sync_dossiers");
+
+    /// <summary>One value read from a service's own database.</summary>
+    private async Task<T> ScalarAsync<T>(string service, string sql, params (string Name, object Value)[] parameters)
     {
-        await using var connection = new NpgsqlConnection(await system.App.GetConnectionStringAsync(ResourceNames.Database(ResourceNames.PortalSync)));
+        await using var connection = new NpgsqlConnection(await system.App.GetConnectionStringAsync(ResourceNames.Database(service)));
         await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT coalesce(sum(gap_requests), 0) FROM sync_dossiers", connection);
-        return (long)(await command.ExecuteScalarAsync())!;
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value);
+        var result = await command.ExecuteScalarAsync();
+        return result is null or DBNull ? default! : (T)result;
     }
 
     /// <summary>Every non-empty error queue, with each message's type and the reason MassTransit recorded (left in the queue).</summary>

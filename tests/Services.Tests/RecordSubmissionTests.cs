@@ -20,43 +20,29 @@ namespace Procedures.Services.Tests;
 public sealed class RecordSubmissionTests(InfrastructureFixture infra) : IAsyncLifetime
 {
     private static readonly DateTimeOffset SubmittedAt = new(2025, 11, 28, 17, 30, 15, TimeSpan.Zero);
-    private NpgsqlDataSource _db = null!;
-    private ServiceProvider _provider = null!;
-    private ITestHarness _harness = null!;
     private readonly DeliveryCounter _deliveries = new();
+    private ConsumerHarness _host = null!;
+
+    private NpgsqlDataSource Db => _host.Db;
+    private ITestHarness Harness => _host.Harness;
 
     public async Task InitializeAsync()
     {
-        _db = await ServiceDatabase.CreateAsync(infra, "processing", typeof(RecordSubmission).Assembly);
-        var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddSingleton(_db);
-        services.AddSingleton(TimeProvider.System);
-        services.Configure<MessagingOptions>(o => o.ImmediateRetries = 0);
-        services.AddSingleton<ConsumerServices>();
-        services.AddSingleton<Procedures.Processing.Calendar.CalendarProvider>();
-        services.AddMassTransitTestHarness(x => x.AddConsumer<RecordSubmission>());
-        _provider = services.BuildServiceProvider(validateScopes: true);
-        _harness = _provider.GetRequiredService<ITestHarness>();
-        await _harness.Start();
-        _harness.Bus.ConnectConsumeObserver(_deliveries);
+        _host = await ConsumerHarness.StartAsync(infra, "processing", typeof(RecordSubmission).Assembly, x => x.AddConsumer<RecordSubmission>(),
+            s => s.AddSingleton<Procedures.Processing.Calendar.CalendarProvider>());
+        Harness.Bus.ConnectConsumeObserver(_deliveries);
     }
 
-    public async Task DisposeAsync()
-    {
-        await _harness.Stop();
-        await _provider.DisposeAsync();
-        await _db.DisposeAsync();
-    }
+    public Task DisposeAsync() => _host.DisposeAsync().AsTask();
 
     private static DossierSubmitted Submission(string code) => new(code, "1.000948.H29", "38.98.H29", SubmissionChannel.Online, "Võ Thị Em", SubmittedAt);
 
     private Task PublishAsync(DossierSubmitted message, Guid messageId)
-        => _harness.Bus.Publish(message, context => context.MessageId = messageId);
+        => Harness.Bus.Publish(message, context => context.MessageId = messageId);
 
     private async Task<long> CountAsync(string sql, object? args = null)
     {
-        await using var c = await _db.OpenConnectionAsync();
+        await using var c = await Db.OpenConnectionAsync();
         return await c.ExecuteScalarAsync<long>(sql, args);
     }
 
@@ -66,7 +52,7 @@ public sealed class RecordSubmissionTests(InfrastructureFixture infra) : IAsyncL
 
     private async Task<List<DossierStatusChanged>> AnnouncedAsync()
     {
-        await using var c = await _db.OpenConnectionAsync();
+        await using var c = await Db.OpenConnectionAsync();
         var rows = await c.QueryAsync<(string Type, string Body)>("SELECT message_type, body::text FROM messaging.outbox ORDER BY id");
         return rows.Select(r =>
         {
@@ -83,7 +69,7 @@ public sealed class RecordSubmissionTests(InfrastructureFixture infra) : IAsyncL
         await PublishAsync(Submission(code), Guid.NewGuid());
         await ConsumedAsync(1);
 
-        await using var c = await _db.OpenConnectionAsync();
+        await using var c = await Db.OpenConnectionAsync();
         var dossier = await c.QuerySingleAsync<(string Procedure, string Unit, short Channel, short Status, long Sequence, DateTimeOffset SubmittedAt)>(
             "SELECT procedure_code, receiving_unit, channel, status, sequence, submitted_at FROM dossiers WHERE code = @code", new { code });
         Assert.Equal(("1.000948.H29", "38.98.H29", (short)2, (short)1, 1L), (dossier.Procedure, dossier.Unit, dossier.Channel, dossier.Status, dossier.Sequence));

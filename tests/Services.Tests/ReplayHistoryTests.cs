@@ -20,40 +20,25 @@ namespace Procedures.Services.Tests;
 public sealed class ReplayHistoryTests(InfrastructureFixture infra) : IAsyncLifetime
 {
     private static readonly DateTimeOffset SubmittedAt = new(2025, 11, 28, 17, 30, 15, TimeSpan.Zero);
-    private NpgsqlDataSource _db = null!;
-    private ServiceProvider _provider = null!;
-    private ITestHarness _harness = null!;
+    private ConsumerHarness _host = null!;
+
+    private NpgsqlDataSource Db => _host.Db;
+    private ITestHarness Harness => _host.Harness;
 
     public async Task InitializeAsync()
     {
-        _db = await ServiceDatabase.CreateAsync(infra, "processing", typeof(RecordSubmission).Assembly);
-        var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddSingleton(_db);
-        services.AddSingleton(TimeProvider.System);
-        services.Configure<MessagingOptions>(o => o.ImmediateRetries = 0);
-        services.AddSingleton<ConsumerServices>();
-        services.AddSingleton<Procedures.Processing.Calendar.CalendarProvider>();
-        services.AddMassTransitTestHarness(x =>
+        _host = await ConsumerHarness.StartAsync(infra, "processing", typeof(RecordSubmission).Assembly, x =>
         {
             x.AddConsumer<RecordSubmission>();
             x.AddConsumer<ReplayHistory>();
-        });
-        _provider = services.BuildServiceProvider(validateScopes: true);
-        _harness = _provider.GetRequiredService<ITestHarness>();
-        await _harness.Start();
+        }, s => s.AddSingleton<Procedures.Processing.Calendar.CalendarProvider>());
     }
 
-    public async Task DisposeAsync()
-    {
-        await _harness.Stop();
-        await _provider.DisposeAsync();
-        await _db.DisposeAsync();
-    }
+    public Task DisposeAsync() => _host.DisposeAsync().AsTask();
 
     private async Task<List<(Guid MessageId, DossierStatusChanged Change)>> AnnouncedAsync(string code)
     {
-        await using var c = await _db.OpenConnectionAsync();
+        await using var c = await Db.OpenConnectionAsync();
         var rows = await c.QueryAsync<(Guid MessageId, string Body)>("""
             SELECT message_id, body::text FROM messaging.outbox WHERE message_type = @type AND body->>'dossierCode' = @code ORDER BY id
             """, new { type = MessageJson.TypeName(typeof(DossierStatusChanged)), code });
@@ -63,7 +48,7 @@ public sealed class ReplayHistoryTests(InfrastructureFixture infra) : IAsyncLife
     private Task ConsumedAsync(string consumer, int messages)
         => Eventually.Until(async () =>
         {
-            await using var c = await _db.OpenConnectionAsync();
+            await using var c = await Db.OpenConnectionAsync();
             return await c.ExecuteScalarAsync<long>("SELECT count(*) FROM messaging.inbox WHERE consumer = @consumer", new { consumer }) >= messages;
         }, TimeSpan.FromSeconds(20), $"{messages} {consumer} message(s) in the inbox");
 
@@ -71,10 +56,10 @@ public sealed class ReplayHistoryTests(InfrastructureFixture infra) : IAsyncLife
     public async Task Asked_steps_are_sent_again_as_first_sent_under_their_first_message_ids()
     {
         const string code = "38.98.H29-251129-0101";
-        await _harness.Bus.Publish(new DossierSubmitted(code, "1.000948.H29", "38.98.H29", SubmissionChannel.Online, "Võ Thị Em", SubmittedAt));
+        await Harness.Bus.Publish(new DossierSubmitted(code, "1.000948.H29", "38.98.H29", SubmissionChannel.Online, "Võ Thị Em", SubmittedAt));
         await ConsumedAsync(nameof(RecordSubmission), 1);
         // A step recorded before events were kept with the history (no stored event): rebuilt from the row.
-        await using (var c = await _db.OpenConnectionAsync())
+        await using (var c = await Db.OpenConnectionAsync())
             await c.ExecuteAsync("""
                 UPDATE dossiers SET status = 2, sequence = 2 WHERE code = @code;
                 INSERT INTO dossier_history (dossier_code, sequence, status, occurred_at, actor, content, role, department)
@@ -82,7 +67,7 @@ public sealed class ReplayHistoryTests(InfrastructureFixture infra) : IAsyncLife
                 """, new { code, at = SubmittedAt.AddHours(1) });
         var first = Assert.Single(await AnnouncedAsync(code));
 
-        await _harness.Bus.Publish(new DossierHistoryRequested(code, 1, 5, ResourceNames.PortalSync, SubmittedAt.AddDays(1)));
+        await Harness.Bus.Publish(new DossierHistoryRequested(code, 1, 5, ResourceNames.PortalSync, SubmittedAt.AddDays(1)));
         await ConsumedAsync(nameof(ReplayHistory), 1);
 
         var announced = await AnnouncedAsync(code);
@@ -100,7 +85,7 @@ public sealed class ReplayHistoryTests(InfrastructureFixture infra) : IAsyncLife
     [Fact]
     public async Task A_request_for_steps_that_do_not_exist_sends_nothing()
     {
-        await _harness.Bus.Publish(new DossierHistoryRequested("38.98.H29-251129-0199", 1, 3, ResourceNames.PortalSync, SubmittedAt));
+        await Harness.Bus.Publish(new DossierHistoryRequested("38.98.H29-251129-0199", 1, 3, ResourceNames.PortalSync, SubmittedAt));
         await ConsumedAsync(nameof(ReplayHistory), 1);
         Assert.Empty(await AnnouncedAsync("38.98.H29-251129-0199"));
     }

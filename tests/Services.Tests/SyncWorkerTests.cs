@@ -34,9 +34,9 @@ public sealed class SyncWorkerTests(InfrastructureFixture infra) : IAsyncLifetim
         _portal.Dispose();
     }
 
-    private SyncWorker NewWorker()
-        => new(_db, new PortalClient(new HttpClient(_portal, disposeHandler: false) { BaseAddress = new Uri("http://portal.test") }),
-            TimeProvider.System, Options.Create(new SyncOptions()), NullLogger<SyncWorker>.Instance);
+    private PortalClient Client() => new(new HttpClient(_portal, disposeHandler: false) { BaseAddress = new Uri("http://portal.test") });
+
+    private SyncWorker NewWorker() => new(_db, Client(), TimeProvider.System, Options.Create(new SyncOptions()), NullLogger<SyncWorker>.Instance);
 
     private sealed record Ledger(long LastSeqKnown, long LastSeqAcked, int Attempts, string? LastError, bool Failed,
         DateTimeOffset NextAttemptAt, DateTimeOffset? AckedAt);
@@ -257,8 +257,7 @@ public sealed class SyncWorkerTests(InfrastructureFixture infra) : IAsyncLifetim
         await StatusAsync(code, 1, DossierStatus.Submitted);
         Assert.True(await _worker.SyncNextAsync(CancellationToken.None));
         await StatusAsync(code, 2, DossierStatus.Received);
-        var client = new PortalClient(new HttpClient(_portal, disposeHandler: false) { BaseAddress = new Uri("http://portal.test") });
-        var reconciliation = new Reconciliation(_db, client, TimeProvider.System, Options.Create(new ReconciliationOptions()),
+        var reconciliation = new Reconciliation(_db, Client(), TimeProvider.System, Options.Create(new ReconciliationOptions()),
             NullLogger<Reconciliation>.Instance);
         var workerSentDuringListing = false;
         // The portal composes its answer (step 1 held), then a worker tries to send step 2 before the answer is read.

@@ -31,12 +31,18 @@ public static class DossierRecords
         completion_requested_at AS CompletionRequestedAt, completion_due_at AS CompletionDueAt, completed_at AS CompletedAt
         """;
 
+    /// <summary>
+    /// The agency-isolation condition of every desk query on <c>dossiers</c> (parameters <c>@all</c>, <c>@agency</c>): the
+    /// caller's agency received or decides the dossier, or the caller sees all. Anything else reads as unknown (404).
+    /// </summary>
+    public const string VisibleToCaller = "(@all OR receiving_unit = @agency OR deciding_agency = @agency)";
+
     /// <summary>The dossier if <paramref name="agency"/> received or decides it (or <paramref name="all"/>); else null, like unknown.</summary>
     public static async Task<DossierRecord?> LoadAsync(NpgsqlTransaction tx, string code, string? agency, bool all, CancellationToken ct)
     {
         var row = await tx.Connection!.QuerySingleOrDefaultAsync<Row>(new CommandDefinition($"""
             SELECT {Columns} FROM dossiers
-            WHERE code = @code AND (@all OR receiving_unit = @agency OR deciding_agency = @agency)
+            WHERE code = @code AND {VisibleToCaller}
             """, new { code, agency, all }, tx, cancellationToken: ct));
         return row?.ToRecord();
     }

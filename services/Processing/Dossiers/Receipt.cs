@@ -61,11 +61,11 @@ public static class Receipt
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition("""
+        var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition($"""
             SELECT code, applicant_name AS ApplicantName, procedure_code AS ProcedureCode, procedure_name AS ProcedureName,
                    procedure_version AS ProcedureVersion, receiving_unit AS ReceivingUnit, channel, submitted_at AS SubmittedAt,
                    received_at AS ReceivedAt, original_appointment_at AS AppointmentAt, documents
-            FROM dossiers WHERE code = @code AND (@all OR receiving_unit = @agency OR deciding_agency = @agency)
+            FROM dossiers WHERE code = @code AND {DossierRecords.VisibleToCaller}
             """, new { code, agency = caller.Agency, all = caller.SeesAllAgencies }, tx, cancellationToken: ct));
         if (row is null) return (null, null);
         if (row.ReceivedAt is null || row.AppointmentAt is null)

@@ -68,9 +68,9 @@ public static class FileFeedback
         var (agency, procedure) = (input.Agency, input.ProcedureCode);
         if (input.DossierCode is { } code)
         {
-            var dossier = await connection.QuerySingleOrDefaultAsync<Dossier>(new CommandDefinition("""
+            var dossier = await connection.QuerySingleOrDefaultAsync<Dossier>(new CommandDefinition($"""
                 SELECT receiving_unit AS ReceivingUnit, deciding_agency AS DecidingAgency, procedure_code AS ProcedureCode, lookup_hash AS LookupHash
-                FROM dossiers WHERE code = @code AND (@all OR receiving_unit = @agency OR deciding_agency = @agency)
+                FROM dossiers WHERE code = @code AND {DossierRecords.VisibleToCaller}
                 """, new { code, all = caller is null || caller.SeesAllAgencies, agency = caller?.Agency }, tx, cancellationToken: ct));
             if (dossier is null || (caller is null && !SecondFactorMatches(code, request.IdLast4, dossier.LookupHash)))
                 return TypedResults.Problem(Problems.Create(StatusCodes.Status404NotFound, "dossier-not-found",

@@ -7,6 +7,7 @@ using Procedures.Contracts;
 using Procedures.Messaging.Audit;
 using Procedures.Messaging.Outbox;
 using Procedures.Processing.Feedback;
+using Procedures.Processing.Dossiers;
 using Procedures.ServiceDefaults;
 using Procedures.ServiceDefaults.Security;
 
@@ -79,9 +80,9 @@ public static class DossierRating
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        var dossier = await connection.QuerySingleOrDefaultAsync<Dossier>(new CommandDefinition("""
+        var dossier = await connection.QuerySingleOrDefaultAsync<Dossier>(new CommandDefinition($"""
             SELECT code, status, receiving_unit AS ReceivingUnit, deciding_agency AS DecidingAgency, procedure_code AS ProcedureCode
-            FROM dossiers WHERE code = @code AND (@all OR receiving_unit = @agency OR deciding_agency = @agency)
+            FROM dossiers WHERE code = @code AND {DossierRecords.VisibleToCaller}
             FOR SHARE
             """, new { code, all = caller is null || caller.SeesAllAgencies, agency = caller?.Agency }, tx, cancellationToken: ct));
         if (dossier is null) return TypedResults.NotFound();

@@ -18,49 +18,34 @@ public sealed class PaymentConsumersTests(InfrastructureFixture infra) : IAsyncL
 {
     private const string UpFront = "1.014063";
     private static readonly DateTimeOffset SubmittedAt = new(2026, 11, 29, 2, 0, 0, TimeSpan.Zero);
-    private NpgsqlDataSource _db = null!;
-    private ServiceProvider _provider = null!;
-    private ITestHarness _harness = null!;
+    private ConsumerHarness _host = null!;
     private int _published;
+
+    private NpgsqlDataSource Db => _host.Db;
+    private ITestHarness Harness => _host.Harness;
 
     public async Task InitializeAsync()
     {
-        _db = await ServiceDatabase.CreateAsync(infra, "payment", typeof(RecordFees).Assembly);
-        var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddSingleton(_db);
-        services.AddSingleton(TimeProvider.System);
-        services.Configure<MessagingOptions>(o => o.ImmediateRetries = 0);
-        services.Configure<PaymentOptions>(o => o.PayableAtSubmission = [UpFront]);
-        services.AddSingleton<ConsumerServices>();
-        services.AddMassTransitTestHarness(x =>
+        _host = await ConsumerHarness.StartAsync(infra, "payment", typeof(RecordFees).Assembly, x =>
         {
             x.AddConsumer<RecordFees>();
             x.AddConsumer<FollowStatus>();
-        });
-        _provider = services.BuildServiceProvider(validateScopes: true);
-        _harness = _provider.GetRequiredService<ITestHarness>();
-        await _harness.Start();
+        }, s => s.Configure<PaymentOptions>(o => o.PayableAtSubmission = [UpFront]));
     }
 
-    public async Task DisposeAsync()
-    {
-        await _harness.Stop();
-        await _provider.DisposeAsync();
-        await _db.DisposeAsync();
-    }
+    public Task DisposeAsync() => _host.DisposeAsync().AsTask();
 
     private async Task PublishAsync<T>(T message) where T : class
     {
         Interlocked.Increment(ref _published);
-        await _harness.Bus.Publish(message, c => c.MessageId = Guid.NewGuid());
+        await Harness.Bus.Publish(message, c => c.MessageId = Guid.NewGuid());
         await Eventually.Until(async () => await CountAsync("SELECT count(*) FROM messaging.inbox") >= _published,
             TimeSpan.FromSeconds(20), "the message to be consumed");
     }
 
     private async Task<long> CountAsync(string sql, object? args = null)
     {
-        await using var c = await _db.OpenConnectionAsync();
+        await using var c = await Db.OpenConnectionAsync();
         return await c.ExecuteScalarAsync<long>(sql, args);
     }
 
@@ -75,7 +60,7 @@ public sealed class PaymentConsumersTests(InfrastructureFixture infra) : IAsyncL
 
     private async Task<List<PaymentRow>> PaymentsAsync(string code)
     {
-        await using var c = await _db.OpenConnectionAsync();
+        await using var c = await Db.OpenConnectionAsync();
         return (await c.QueryAsync<PaymentRow>("SELECT reference, amount_vnd AS AmountVnd, state, trigger FROM payments WHERE dossier_code = @code",
             new { code })).AsList();
     }
@@ -113,7 +98,7 @@ public sealed class PaymentConsumersTests(InfrastructureFixture infra) : IAsyncL
         var payment = Assert.Single(await PaymentsAsync(code));
         Assert.Equal((50000L, RecordFees.AtSubmission), (payment.AmountVnd, payment.Trigger));
 
-        await using (var c = await _db.OpenConnectionAsync())
+        await using (var c = await Db.OpenConnectionAsync())
         await using (var tx = await c.BeginTransactionAsync())
         {
             await PaymentLedger.ApplyAsync(tx, payment.Reference, Outcome.Succeeded, new OutcomeFacts("GD1", 50000, SubmittedAt.AddMinutes(5)),
@@ -136,7 +121,7 @@ public sealed class PaymentConsumersTests(InfrastructureFixture infra) : IAsyncL
         await PublishAsync(Submitted(code, fees: [20000]));
         await PublishAsync(Status(code, 4, DossierStatus.AwaitingPayment));
         var reference = Assert.Single(await PaymentsAsync(code)).Reference;
-        await using (var c = await _db.OpenConnectionAsync())
+        await using (var c = await Db.OpenConnectionAsync())
         await using (var tx = await c.BeginTransactionAsync())
         {
             await PaymentLedger.ApplyAsync(tx, reference, Outcome.Succeeded, new OutcomeFacts("GD2" + (int)status, 20000), DateTimeOffset.UtcNow, 1,
@@ -157,7 +142,7 @@ public sealed class PaymentConsumersTests(InfrastructureFixture infra) : IAsyncL
         const string code = "26740.H29-261129-0210";
         await PublishAsync(Submitted(code, fees: [20000]));
         var at = DateTimeOffset.UtcNow;
-        await using var c = await _db.OpenConnectionAsync();
+        await using var c = await Db.OpenConnectionAsync();
         await using var tx = await c.BeginTransactionAsync();
         var first = await PaymentLedger.CreateAsync(tx, code, 20000, FollowStatus.AtPaymentRequest, at, CancellationToken.None);
         await PaymentLedger.ApplyAsync(tx, first!, Outcome.Failed, new OutcomeFacts(Reason: "failed:01"), at, 1, CancellationToken.None);
