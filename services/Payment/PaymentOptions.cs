@@ -25,7 +25,8 @@ public sealed class PaymentOptions
     /// <summary>DuocThanhToanTrucTuyen of payments made through this platform (1 national portal, 2 local gateway).</summary>
     public int PaidOnlineChannel { get; set; } = Contracts.PaidOnlineChannel.NationalPortal;
 
-    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+    /// <summary>Fallback look for due work: new work wakes the workers at once (LISTEN/NOTIFY); this finds work due by time.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     public int Workers { get; set; } = 2;
 

@@ -48,6 +48,42 @@ public sealed class OutboxTests(InfrastructureFixture infra)
     }
 
     [Fact]
+    public async Task Row_that_cannot_be_published_is_kept_with_its_error_and_holds_back_none_of_its_batch()
+    {
+        // A five-minute poll: the rows below go out in the one pass the NOTIFY of their commit starts.
+        await using var host = await MessagingHost.StartAsync(infra, s => s["Messaging:RelayPollInterval"] = "00:05:00");
+        await using var connection = await host.Db.OpenConnectionAsync();
+        var pings = new List<Guid>();
+        await using (var tx = await connection.BeginTransactionAsync())
+        {
+            await connection.ExecuteAsync(
+                "INSERT INTO messaging.outbox (message_id, message_type, body) VALUES (gen_random_uuid(), 'No.Such.Message, Nowhere', '{}')",
+                transaction: tx);
+            for (var n = 0; n < 5; n++)
+            {
+                var ping = new Ping(Guid.NewGuid(), "batch-" + n);
+                await connection.ExecuteAsync("INSERT INTO business_rows (id, note) VALUES (@Id, @Kind)", ping, tx);
+                await Outbox.Outbox.PublishAsync(tx, ping);
+                pings.Add(ping.Id);
+            }
+            await tx.CommitAsync();
+        }
+
+        foreach (var ping in pings) await host.WaitForEffectAsync(ping, TimeSpan.FromSeconds(20));
+
+        // The pass commits its marks after the broker confirmed, possibly after the consumers applied the pings.
+        var kept = await Eventually.Until(() => connection.QuerySingleAsync<(int Attempts, string? LastError, bool Sent, bool Later)>(
+                "SELECT attempts, last_error, sent_at IS NOT NULL, due_at > now() FROM messaging.outbox WHERE message_type = 'No.Such.Message, Nowhere'"),
+            k => k.Attempts > 0, TimeSpan.FromSeconds(20), "the relay's pass to commit");
+        Assert.Equal(1, kept.Attempts);
+        Assert.Contains("Nowhere", kept.LastError);
+        Assert.False(kept.Sent);
+        Assert.True(kept.Later);
+        Assert.Equal(5, await connection.ExecuteScalarAsync<int>(
+            "SELECT count(*) FROM messaging.outbox WHERE sent_at IS NOT NULL AND attempts = 1 AND body->>'kind' LIKE 'batch-%'"));
+    }
+
+    [Fact]
     public async Task Event_committed_while_the_broker_is_down_is_delivered_once_it_is_back()
     {
         Assert.True(infra.OwnsBroker, "this test restarts the broker, so it needs the fixture's own instance");

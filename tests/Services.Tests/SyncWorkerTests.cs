@@ -138,6 +138,31 @@ public sealed class SyncWorkerTests(InfrastructureFixture infra) : IAsyncLifetim
     }
 
     [Fact]
+    public async Task A_new_step_wakes_the_running_workers_without_waiting_for_their_poll()
+    {
+        // A five-minute poll: only the ledger's NOTIFY can explain each step reaching the portal within seconds.
+        using var worker = new SyncWorker(_db, Client(), TimeProvider.System,
+            Options.Create(new SyncOptions { PollInterval = TimeSpan.FromMinutes(5), Workers = 2 }), NullLogger<SyncWorker>.Instance);
+        await worker.StartAsync(CancellationToken.None);
+        try
+        {
+            const string code = "38.98.H29-251129-0031";
+            await SubmittedAsync(code);
+            await StatusAsync(code, 1, DossierStatus.Submitted);
+            await Eventually.Until(async () => (await LedgerAsync(code)).LastSeqAcked == 1, TimeSpan.FromSeconds(20), "step 1 acknowledged");
+
+            // By now the workers have gone back to waiting; the next step must wake one.
+            await StatusAsync(code, 2, DossierStatus.Received);
+            await Eventually.Until(async () => (await LedgerAsync(code)).LastSeqAcked == 2, TimeSpan.FromSeconds(20), "step 2 acknowledged");
+            Assert.Equal(["create", "history", "update", "history"], _portal.Calls.Select(c => c.Operation));
+        }
+        finally
+        {
+            await worker.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
     public async Task Acknowledgement_and_DossierSynced_commit_together_or_not_at_all()
     {
         const string code = "38.98.H29-251129-0002";

@@ -28,6 +28,9 @@ public sealed partial class PaymentWorker(
 
     private async Task RunAsync(CancellationToken ct)
     {
+        // Woken when work commits (see the table's notify trigger); the poll finds work that comes due by time.
+        await using var listener = new Procedures.Messaging.ChannelListener(db, "payment_work_due");
+        await listener.ListenAsync(ct);
         while (!ct.IsCancellationRequested)
         {
             try
@@ -36,7 +39,7 @@ public sealed partial class PaymentWorker(
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested) { break; }
             catch (Exception ex) { LogPassFailed(ex); }
-            await Task.Delay(_options.PollInterval, time, ct).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await listener.WaitAsync(_options.PollInterval, ct);
         }
     }
 

@@ -9,7 +9,8 @@ namespace Procedures.PortalSync.Ledger;
 
 public sealed class SyncOptions
 {
-    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+    /// <summary>Fallback look for due work: new work wakes the workers at once (LISTEN/NOTIFY); this finds work due by time.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
     public int Workers { get; set; } = 4;
     /// <summary>Backoff ceiling: with full jitter, a returning portal sees the backlog spread over this window, not all at once.</summary>
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(30);
@@ -36,6 +37,9 @@ public sealed partial class SyncWorker(
 
     private async Task RunAsync(CancellationToken ct)
     {
+        // Woken when work commits (see the table's notify trigger); the poll finds work that comes due by time.
+        await using var listener = new Procedures.Messaging.ChannelListener(db, "portal_sync_due");
+        await listener.ListenAsync(ct);
         while (!ct.IsCancellationRequested)
         {
             try
@@ -44,7 +48,7 @@ public sealed partial class SyncWorker(
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested) { break; }
             catch (Exception ex) { LogPassFailed(ex); }
-            await Task.Delay(_options.PollInterval, time, ct).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await listener.WaitAsync(_options.PollInterval, ct);
         }
     }
 

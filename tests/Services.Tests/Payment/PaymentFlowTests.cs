@@ -29,8 +29,10 @@ public sealed class PaymentFlowTests(InfrastructureFixture infra) : IAsyncLifeti
         return (reference, row.PaymentUrl!);
     }
 
-    private Task<PaymentHarness.PaymentRow> StateAsync(string reference, string state)
-        => Eventually.Until(() => _h.PaymentAsync(reference), r => r.State == state, Wait, $"payment {reference} to be {state}");
+    private Task<PaymentHarness.PaymentRow> StateAsync(string reference, string state) => StateAsync(_h, reference, state);
+
+    private static Task<PaymentHarness.PaymentRow> StateAsync(PaymentHarness h, string reference, string state)
+        => Eventually.Until(() => h.PaymentAsync(reference), r => r.State == state, Wait, $"payment {reference} to be {state}");
 
     [Fact]
     public async Task Paid_on_the_hosted_page_the_signed_callback_succeeds_once_and_the_receipt_is_fetched()
@@ -56,6 +58,26 @@ public sealed class PaymentFlowTests(InfrastructureFixture infra) : IAsyncLifeti
         Assert.Equal("20000", receipt["SoTien"]!.GetValue<string>());
         Assert.StartsWith("BL", receipt["SoBienLai"]!.GetValue<string>());
         Assert.Equal(HttpStatusCode.Conflict, (await _h.ChooseAsync(url, "fail")).StatusCode); // final at the platform too
+    }
+
+    [Fact]
+    public async Task A_new_payment_request_wakes_the_running_worker_without_waiting_for_its_poll()
+    {
+        // A five-minute poll: only the payments table's NOTIFY can explain each INIT reaching the platform within seconds.
+        await using var h = await PaymentHarness.StartAsync(infra, new Dictionary<string, string?> { ["Payment:PollInterval"] = "00:05:00" });
+        await h.Worker.StartAsync(CancellationToken.None);
+        try
+        {
+            var first = await h.RequestAsync("26740.H29-261129-0101");
+            await StateAsync(h, first, PaymentStates.Pending);
+            // By now the workers have gone back to waiting; the next request must wake one.
+            var second = await h.RequestAsync("26740.H29-261129-0102");
+            await StateAsync(h, second, PaymentStates.Pending);
+        }
+        finally
+        {
+            await h.Worker.StopAsync(CancellationToken.None);
+        }
     }
 
     [Fact]
