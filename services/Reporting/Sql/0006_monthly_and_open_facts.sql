@@ -1,6 +1,6 @@
 -- The city-wide index of a month summed ~44,000 daily_facts rows and visited ~17,000 heap pages of dossier_facts for
 -- its ~25,000 open dossiers (1 M facts, BENCHMARKS.md). Two derived tables, kept in the same transactions as
--- daily_facts and dossier_facts (FactStore.AddToDailyAsync, FactStore.UpsertAsync; the rebuild writes through both):
+-- daily_facts and dossier_facts (FactStore.AddToAggregatesAsync, FactStore.UpsertAsync; the rebuild writes through both):
 
 -- 1. The monthly roll-up of daily_facts: the same counters per month (its first day) × agency × unit × procedure. A
 --    period's whole months are summed here, its leading and trailing days from daily_facts.

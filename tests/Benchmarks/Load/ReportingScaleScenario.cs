@@ -189,7 +189,7 @@ public sealed class ReportingScaleScenario(SystemTarget target, SystemApi api, A
     /// <summary>
     /// daily_facts from the loaded facts: Tally.Of's counters for settled/open dossiers without supplements or pauses;
     /// then what the projection keeps beside it in the same transactions: the monthly roll-up of those days
-    /// (monthly_facts, FactStore.AddToDailyAsync) and the open dossiers' narrow rows (open_facts, FactStore.UpsertAsync).
+    /// (monthly_facts, FactStore.AddToAggregatesAsync) and the open dossiers' narrow rows (open_facts, FactStore.UpsertAsync).
     /// </summary>
     private const string AggregateSql = """
         INSERT INTO daily_facts (day, agency, unit, procedure_code, received, settled_on_time, settled_late, synced, synced_current, online,

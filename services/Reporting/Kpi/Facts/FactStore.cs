@@ -57,13 +57,11 @@ public static class FactStore
         var changes = new List<(DossierFact Fact, Tally Delta)>();
         if (old is not null) changes.Add((old, Tally.Empty - Tally.Of(old)));
         changes.Add((fact, Tally.Of(fact)));
-        foreach (var (key, delta) in changes
-                     .Where(c => c.Fact.ReceivedDay is not null)
-                     .GroupBy(c => Key(c.Fact), c => c.Delta)
-                     .Select(g => (g.Key, g.Aggregate(Tally.Empty, (a, b) => a + b)))
-                     .Where(x => !x.Item2.IsZero)
-                     .OrderBy(x => x.Key))
-            await AddToDailyAsync(tx, key, delta, ct);
+        await AddToAggregatesAsync(tx, changes
+            .Where(c => c.Fact.ReceivedDay is not null)
+            .GroupBy(c => Key(c.Fact), c => c.Delta)
+            .Select(g => (g.Key, g.Aggregate(Tally.Empty, (a, b) => a + b)))
+            .ToList(), ct);
     }
 
     /// <summary>Records a procedure version (procedure facts are per version; the newest is the current one).</summary>
@@ -167,27 +165,43 @@ public static class FactStore
     public static (DateOnly Day, string Agency, string Unit, string Procedure) Key(DossierFact f)
         => (f.ReceivedDay!.Value, f.Agency, f.ReceivingUnit ?? "", f.ProcedureCode ?? "");
 
-    private static string AddTo(string table, string period, string value) => $"""
+    private static string AddTo(string table, string period, int row) => $"""
         INSERT INTO {table} ({period}, agency, unit, procedure_code, {string.Join(", ", Tally.StoredColumns)})
-        VALUES ({value}, @agency, @unit, @procedure, {string.Join(", ", Tally.StoredColumns.Select((_, i) => "@v" + i))})
+        VALUES (@p{row}, @a{row}, @u{row}, @c{row}, {string.Join(", ", Tally.StoredColumns.Select((_, i) => $"@v{row}_{i}"))})
         ON CONFLICT ({period}, agency, unit, procedure_code) DO UPDATE SET
         {string.Join(",\n", Tally.StoredColumns.Select(c => $"{c} = {table}.{c} + excluded.{c}"))}
         """;
 
-    /// <summary>The day's row and its month's row (monthly_facts, the roll-up whole months are summed from) move together.</summary>
-    private static readonly string AddSql = AddTo("daily_facts", "day", "@day") + ";\n" + AddTo("monthly_facts", "month", "@month");
-
-    /// <summary>Adds <paramref name="delta"/> to a day's aggregate row and to its month's roll-up, in one round trip.</summary>
-    public static Task AddToDailyAsync(IDbTransaction tx, (DateOnly Day, string Agency, string Unit, string Procedure) key, Tally delta,
-        CancellationToken ct)
+    /// <summary>
+    /// Adds deltas to the daily aggregate and to its monthly roll-up (monthly_facts, from which whole months are summed),
+    /// in one round trip. Every transaction takes the day rows in key order, then the month rows in key order, so two
+    /// refreshes never wait on each other in a circle.
+    /// </summary>
+    public static Task AddToAggregatesAsync(IDbTransaction tx, IReadOnlyList<((DateOnly Day, string Agency, string Unit, string Procedure) Key,
+        Tally Delta)> changes, CancellationToken ct)
     {
-        var parameters = new DynamicParameters(new
+        var days = changes.Where(c => !c.Delta.IsZero).OrderBy(c => c.Key).ToList();
+        var months = days.GroupBy(c => (Month: new DateOnly(c.Key.Day.Year, c.Key.Day.Month, 1), c.Key.Agency, c.Key.Unit, c.Key.Procedure),
+                c => c.Delta)
+            .Select(g => (Key: g.Key, Delta: g.Aggregate(Tally.Empty, (a, b) => a + b)))
+            .Where(c => !c.Delta.IsZero).OrderBy(c => c.Key).ToList();
+        if (days.Count == 0) return Task.CompletedTask;
+        var sql = new List<string>();
+        var parameters = new DynamicParameters();
+        void Add(string table, string period, DateOnly when, string agency, string unit, string procedure, Tally delta)
         {
-            day = key.Day, month = new DateOnly(key.Day.Year, key.Day.Month, 1), agency = key.Agency, unit = key.Unit, procedure = key.Procedure,
-        });
-        var values = delta.Stored();
-        for (var i = 0; i < values.Length; i++) parameters.Add("v" + i, values[i]);
-        return tx.Connection!.ExecuteAsync(new CommandDefinition(AddSql, parameters, tx, cancellationToken: ct));
+            var row = sql.Count;
+            sql.Add(AddTo(table, period, row));
+            parameters.Add("p" + row, when);
+            parameters.Add("a" + row, agency);
+            parameters.Add("u" + row, unit);
+            parameters.Add("c" + row, procedure);
+            var values = delta.Stored();
+            for (var i = 0; i < values.Length; i++) parameters.Add($"v{row}_{i}", values[i]);
+        }
+        foreach (var (key, delta) in days) Add("daily_facts", "day", key.Day, key.Agency, key.Unit, key.Procedure, delta);
+        foreach (var (key, delta) in months) Add("monthly_facts", "month", key.Month, key.Agency, key.Unit, key.Procedure, delta);
+        return tx.Connection!.ExecuteAsync(new CommandDefinition(string.Join(";\n", sql), parameters, tx, cancellationToken: ct));
     }
 
     /// <summary>Dapper and Npgsql agree on DateOnly ↔ date through this handler.</summary>

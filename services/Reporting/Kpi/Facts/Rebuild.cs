@@ -40,7 +40,8 @@ public static class Rebuild
                 var key = FactStore.Key(fact);
                 daily[key] = daily.GetValueOrDefault(key, Indicators.Tally.Empty) + Indicators.Tally.Of(fact);
             }
-        foreach (var (key, tally) in daily.OrderBy(kv => kv.Key)) await FactStore.AddToDailyAsync(tx, key, tally, ct);
+        foreach (var chunk in daily.OrderBy(kv => kv.Key).Select(kv => (kv.Key, kv.Value)).Chunk(100))
+            await FactStore.AddToAggregatesAsync(tx, chunk, ct);
 
         var procedures = (await connection.QueryAsync<string>(new CommandDefinition(
             "SELECT payload::text FROM event_log WHERE kind = 'procedure' ORDER BY id", transaction: tx, cancellationToken: ct))).ToList();
