@@ -79,6 +79,7 @@ public static class MessagingRegistration
             o.StopTimeout = TimeSpan.FromSeconds(30);
         });
         builder.Services.AddHostedService<OutboxRelay>();
+        builder.Services.AddHostedService<Audit.AuditChainer>();
         return builder;
     }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Procedures.Contracts;
+using Procedures.TestInfrastructure;
 
 namespace Procedures.EndToEnd.Tests;
 
@@ -36,6 +37,15 @@ public sealed class AuditTrailTests(SystemFixture system)
         Assert.True(reading.GetProperty("personalData").GetBoolean());
         Assert.Equal("kiểm tra hồ sơ theo yêu cầu công dân", reading.GetProperty("reason").GetString());
         Assert.False(string.IsNullOrEmpty(reading.GetProperty("traceId").GetString()));
+
+        // The service's chainer seals both entries into the hash chain shortly after their commits.
+        var sealedTrail = await Eventually.Until(
+            async () => (await (await intake.SendAsync(new HttpRequestMessage(HttpMethod.Get, $"/api/v1/audit?resource={code}").WithToken(auditor)))
+                .Content.ReadFromJsonAsync<JsonElement>()).GetProperty("entries").EnumerateArray().ToList(),
+            es => es.Count == 2 && es.All(e => e.GetProperty("hash").ValueKind == JsonValueKind.String),
+            TimeSpan.FromSeconds(30), "the dossier's audit entries sealed into the chain");
+        Assert.All(sealedTrail, e => Assert.Matches("^[0-9a-f]{64}$", e.GetProperty("hash").GetString()));
+        Assert.True(sealedTrail[0].GetProperty("seq").GetInt64() > sealedTrail[1].GetProperty("seq").GetInt64());
 
         using var verify = await intake.SendAsync(new HttpRequestMessage(HttpMethod.Get, "/api/v1/audit/verify").WithToken(auditor));
         Assert.True((await verify.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("intact").GetBoolean());

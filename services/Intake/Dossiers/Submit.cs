@@ -129,7 +129,6 @@ public static partial class Submit
         var response = new Response(code.Value, (int)DossierStatus.Submitted, now);
         var location = $"/api/v1/dossiers/{code}";
         await idempotency.CompleteAsync(tx, StatusCodes.Status201Created, response, location, ct);
-        // Last before commit: the audit chain's lock is held from here to the commit, serialising Intake's submissions.
         await AuditLog.AppendAsync(tx, AuditActor.FromRequest(http, caller.ClientId, caller.Agency),
             new AuditEntry("dossier.submit", code.Value, PersonalData: true), now, ct);
         await tx.CommitAsync(ct);

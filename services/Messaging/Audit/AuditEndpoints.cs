@@ -33,7 +33,7 @@ public static class AuditEndpoints
                              "agency, resource, action, clientId; limit 1-1000 (default 100); beforeId continues from a previous page.");
         group.MapGet("/verify", VerifyAsync)
             .WithName("VerifyAudit")
-            .WithSummary("Recompute the audit hash chain and report the first broken entry, if any");
+            .WithSummary("Recompute the audit hash chain and report the first broken entry, if any, and how many entries wait to be chained");
         return group;
     }
 
@@ -50,7 +50,7 @@ public static class AuditEndpoints
     }
 
     private static async Task<Ok<AuditVerification>> VerifyAsync(NpgsqlDataSource db, CancellationToken ct)
-        => TypedResults.Ok(await AuditLog.VerifyAsync(db, ct));
+        => TypedResults.Ok(await AuditChain.VerifyAsync(db, ct));
 
     /// <summary>Query-string values to a query; null with the errors keyed by parameter name when any is invalid.</summary>
     public static AuditQuery? ParseQuery(string? from, string? to, string? agency, string? resource, string? action, string? clientId,

@@ -1,8 +1,3 @@
-using System.Buffers;
-using System.Buffers.Binary;
-using System.Data;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
@@ -42,53 +37,44 @@ public sealed record AuditQuery(
     public const int MaxLimit = 1000;
 }
 
-/// <summary>One stored entry; hashes as lowercase hex, Detail as the stored JSON.</summary>
+/// <summary>
+/// One stored entry, Detail as the stored JSON. Seq is its position in the chain and PrevHash/Hash its seal (lowercase
+/// hex); all three are null while the entry waits for the chainer (normally under a second).
+/// </summary>
 public sealed record AuditRecord(
     long Id, DateTimeOffset At, string ClientId, string Agency, string Action, string Resource, bool PersonalData,
-    string? Reason, string? TraceId, JsonElement? Detail, string? PrevHash, string Hash);
-
-/// <summary>Outcome of recomputing the chain: FirstBrokenId is the first entry whose link or hash does not hold.</summary>
-public sealed record AuditVerification(bool Intact, long Entries, long? FirstBrokenId);
+    string? Reason, string? TraceId, JsonElement? Detail, long? Seq, string? PrevHash, string? Hash);
 
 /// <summary>
-/// The append-only, hash-chained audit log every service keeps in its own database (table audit.entries).
-/// <para>
-/// hash = SHA-256 of a length-prefixed encoding of: a version tag, prev_hash, id, at (UTC ticks, microsecond
-/// precision as stored), client_id, agency, action, resource, personal_data, reason, trace_id and detail
-/// (jsonb's canonical text). prev_hash is the hash of the entry with the next lower id (NULL for the first),
-/// so changing, removing or reordering any stored entry breaks the chain from that entry on.
-/// </para>
+/// Outcome of recomputing the chain. Entries: chain positions checked. FirstBrokenId: the entry at the first position whose
+/// link, place or hash does not hold, else the first entry that is neither chained nor waiting to be. Pending: committed
+/// entries waiting for the chainer (not an error; a growing number is, and shows in the log and metrics).
+/// </summary>
+public sealed record AuditVerification(bool Intact, long Entries, long? FirstBrokenId, long Pending = 0);
+
+/// <summary>
+/// The append-only, tamper-evident audit log every service keeps in its own database (audit.entries), written inside
+/// the business transaction it accounts for. Entries are chained after commit by <see cref="AuditChain"/> (see there for
+/// the hash and what the chain proves).
 /// </summary>
 public static class AuditLog
 {
-    /// <summary>Key of the transaction-scoped advisory lock that serialises appenders ("audit" in ASCII).</summary>
-    private const long ChainLockKey = 0x61_75_64_69_74;
-
     private const string Columns =
-        "id, at, client_id, agency, action, resource, personal_data, reason, trace_id, detail::text, prev_hash, hash";
+        "e.id, e.at, e.client_id, e.agency, e.action, e.resource, e.personal_data, e.reason, e.trace_id, e.detail::text, s.seq, s.prev_hash, s.hash";
 
-    /// <summary>
-    /// Reads the chain's head, draws the id and inserts the entry with its hash computed by the server, in one statement:
-    /// the same bytes as <see cref="AuditHash.Compute"/> ($9 = the encoded version tag, $10 = the encoded body; prev_hash,
-    /// id and detail length-prefixed here), so the lock is held for one round trip instead of two.
-    /// </summary>
+    /// <summary>The entry and its place in the chainer's queue, in one statement.</summary>
     private const string Insert = """
-        INSERT INTO audit.entries (id, at, client_id, agency, action, resource, personal_data, reason, trace_id, detail, prev_hash, hash)
-        OVERRIDING SYSTEM VALUE
-        SELECT s.id, $1, $2, $3, $4, $5, $6, $7, $8, s.detail, s.prev,
-               sha256($9 || CASE WHEN s.prev IS NULL THEN '\xffffffff'::bytea ELSE int4send(length(s.prev)) || s.prev END
-                      || '\x00000008'::bytea || int8send(s.id) || $10
-                      || CASE WHEN s.detail IS NULL THEN '\xffffffff'::bytea
-                              ELSE int4send(octet_length(convert_to(s.detail::text, 'UTF8'))) || convert_to(s.detail::text, 'UTF8') END)
-        FROM (SELECT (SELECT hash FROM audit.entries ORDER BY id DESC LIMIT 1) AS prev,
-                     nextval(pg_get_serial_sequence('audit.entries', 'id')) AS id,
-                     $11::jsonb AS detail) s
+        WITH entry AS (
+            INSERT INTO audit.entries (at, client_id, agency, action, resource, personal_data, reason, trace_id, detail)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb)
+            RETURNING id)
+        INSERT INTO audit.pending (entry_id) SELECT id FROM entry
         """;
 
     /// <summary>
-    /// Appends an entry inside the caller's business transaction, so the entry exists exactly when the change
-    /// (or read) it accounts for commits. The chain lock is held until that transaction ends: call this as the
-    /// last step before committing. The transaction must be READ COMMITTED (the default).
+    /// Appends an entry inside the caller's business transaction, so the entry exists exactly when the change (or read) it
+    /// accounts for commits. It takes no lock: concurrent transactions append side by side, and the chainer gives each
+    /// committed entry its place in the chain afterwards.
     /// </summary>
     public static async Task AppendAsync(NpgsqlTransaction tx, AuditActor actor, AuditEntry entry, DateTimeOffset at, CancellationToken ct)
     {
@@ -100,29 +86,13 @@ public static class AuditLog
         ArgumentException.ThrowIfNullOrWhiteSpace(entry.Action, nameof(entry) + "." + nameof(entry.Action));
         ArgumentException.ThrowIfNullOrWhiteSpace(entry.Resource, nameof(entry) + "." + nameof(entry.Resource));
         var connection = tx.Connection ?? throw new InvalidOperationException("The transaction has already completed.");
-        // A snapshot older than the lock would hide the latest entry and fork the chain (the unique index on
-        // prev_hash would then refuse the insert): only READ COMMITTED takes a fresh snapshot per statement.
-        if (tx.IsolationLevel is IsolationLevel.RepeatableRead or IsolationLevel.Serializable or IsolationLevel.Snapshot)
-            throw new InvalidOperationException($"Audit entries are appended in READ COMMITTED transactions, not {tx.IsolationLevel}.");
 
-        // Everything that does not depend on the chain is prepared before taking the lock.
-        var stored = AuditHash.ToStoredPrecision(at);
-        var body = AuditHash.Body(stored, actor.ClientId, actor.Agency, entry.Action, entry.Resource, entry.PersonalData,
-            actor.Reason, actor.TraceId);
         var detailJson = entry.Detail is null ? null : JsonSerializer.Serialize(entry.Detail, entry.Detail.GetType(), MessageJson.Options);
-
-        // One round trip takes the lock, then (a later statement, so a snapshot taken after the lock was granted)
-        // reads the chain's head and inserts the entry chained to it (hash computed by the server, see Insert).
-        await using var batch = new NpgsqlBatch(connection, tx);
-        batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT pg_advisory_xact_lock($1)")
-        {
-            Parameters = { new NpgsqlParameter { Value = ChainLockKey } },
-        });
-        batch.BatchCommands.Add(new NpgsqlBatchCommand(Insert)
+        await using var command = new NpgsqlCommand(Insert, connection, tx)
         {
             Parameters =
             {
-                new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = stored },
+                new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = AuditHash.ToStoredPrecision(at) },
                 new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = actor.ClientId },
                 new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = actor.Agency },
                 new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = entry.Action },
@@ -130,15 +100,13 @@ public static class AuditLog
                 new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Boolean, Value = entry.PersonalData },
                 new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)actor.Reason ?? DBNull.Value },
                 new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)actor.TraceId ?? DBNull.Value },
-                new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bytea, Value = AuditHash.VersionField },
-                new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bytea, Value = body },
                 new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)detailJson ?? DBNull.Value },
             },
-        });
-        await batch.ExecuteNonQueryAsync(ct);
+        };
+        await command.ExecuteNonQueryAsync(ct);
     }
 
-    /// <summary>Entries matching every given filter, newest (highest id) first.</summary>
+    /// <summary>Entries matching every given filter, newest (highest id) first, each with its seal once it has one.</summary>
     public static async Task<IReadOnlyList<AuditRecord>> QueryAsync(NpgsqlDataSource db, AuditQuery query, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(db);
@@ -154,17 +122,17 @@ public static class AuditLog
             where.Add(condition.Replace("@p", "$" + (command.Parameters.Count + 1), StringComparison.Ordinal));
             command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = type, Value = value });
         }
-        Filter(query.From?.ToUniversalTime(), "at >= @p", NpgsqlDbType.TimestampTz);
-        Filter(query.To?.ToUniversalTime(), "at < @p", NpgsqlDbType.TimestampTz);
-        Filter(query.Agency, "agency = @p", NpgsqlDbType.Text);
-        Filter(query.Resource, "resource = @p", NpgsqlDbType.Text);
-        Filter(query.Action, "action = @p", NpgsqlDbType.Text);
-        Filter(query.ClientId, "client_id = @p", NpgsqlDbType.Text);
-        Filter(query.BeforeId, "id < @p", NpgsqlDbType.Bigint);
+        Filter(query.From?.ToUniversalTime(), "e.at >= @p", NpgsqlDbType.TimestampTz);
+        Filter(query.To?.ToUniversalTime(), "e.at < @p", NpgsqlDbType.TimestampTz);
+        Filter(query.Agency, "e.agency = @p", NpgsqlDbType.Text);
+        Filter(query.Resource, "e.resource = @p", NpgsqlDbType.Text);
+        Filter(query.Action, "e.action = @p", NpgsqlDbType.Text);
+        Filter(query.ClientId, "e.client_id = @p", NpgsqlDbType.Text);
+        Filter(query.BeforeId, "e.id < @p", NpgsqlDbType.Bigint);
         command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Integer, Value = query.Limit });
-        command.CommandText = $"SELECT {Columns} FROM audit.entries"
+        command.CommandText = $"SELECT {Columns} FROM audit.entries e LEFT JOIN audit.seals s ON s.entry_id = e.id"
             + (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "")
-            + $" ORDER BY id DESC LIMIT ${command.Parameters.Count}";
+            + $" ORDER BY e.id DESC LIMIT ${command.Parameters.Count}";
 
         var records = new List<AuditRecord>();
         await using var reader = await command.ExecuteReaderAsync(ct);
@@ -175,133 +143,10 @@ public static class AuditLog
                 reader.GetInt64(0), reader.GetFieldValue<DateTimeOffset>(1), reader.GetString(2), reader.GetString(3),
                 reader.GetString(4), reader.GetString(5), reader.GetBoolean(6),
                 reader.IsDBNull(7) ? null : reader.GetString(7), reader.IsDBNull(8) ? null : reader.GetString(8), detail,
-                reader.IsDBNull(10) ? null : Convert.ToHexStringLower(reader.GetFieldValue<byte[]>(10)),
-                Convert.ToHexStringLower(reader.GetFieldValue<byte[]>(11))));
+                reader.IsDBNull(10) ? null : reader.GetInt64(10),
+                reader.IsDBNull(11) ? null : Convert.ToHexStringLower(reader.GetFieldValue<byte[]>(11)),
+                reader.IsDBNull(12) ? null : Convert.ToHexStringLower(reader.GetFieldValue<byte[]>(12))));
         }
         return records;
-    }
-
-    /// <summary>
-    /// Recomputes the whole chain in id order, streaming (one snapshot, one row in memory at a time). An entry is
-    /// broken when its prev_hash is not its predecessor's hash (NULL for the first) or its hash does not match
-    /// its content. Editing a row shows at that row; editing a row and its hash shows at the next row.
-    /// Removing the newest entries cannot show in the chain itself: compare with a head hash kept elsewhere.
-    /// </summary>
-    public static async Task<AuditVerification> VerifyAsync(NpgsqlDataSource db, CancellationToken ct)
-    {
-        ArgumentNullException.ThrowIfNull(db);
-        await using var connection = await db.OpenConnectionAsync(ct);
-        await using var command = new NpgsqlCommand($"SELECT {Columns} FROM audit.entries ORDER BY id", connection);
-        await using var reader = await command.ExecuteReaderAsync(ct);
-
-        long entries = 0;
-        long? firstBroken = null;
-        byte[]? previous = null;
-        while (await reader.ReadAsync(ct))
-        {
-            entries++;
-            var id = reader.GetInt64(0);
-            var hash = reader.GetFieldValue<byte[]>(11);
-            if (firstBroken is null && !Holds(reader, id, previous, hash)) firstBroken = id;
-            previous = hash;
-        }
-        return new AuditVerification(firstBroken is null, entries, firstBroken);
-    }
-
-    private static bool Holds(NpgsqlDataReader row, long id, byte[]? expectedPrev, byte[] hash)
-    {
-        var prev = row.IsDBNull(10) ? null : row.GetFieldValue<byte[]>(10);
-        if (!SameBytes(prev, expectedPrev)) return false;
-        try
-        {
-            var body = AuditHash.Body(row.GetFieldValue<DateTimeOffset>(1), row.GetString(2), row.GetString(3), row.GetString(4),
-                row.GetString(5), row.GetBoolean(6), row.IsDBNull(7) ? null : row.GetString(7), row.IsDBNull(8) ? null : row.GetString(8));
-            var detail = row.IsDBNull(9) ? null : row.GetString(9);
-            return AuditHash.Compute(prev, id, body, detail).AsSpan().SequenceEqual(hash);
-        }
-        catch (Exception ex) when (ex is InvalidCastException or OverflowException or ArgumentException)
-        {
-            // A value no appender could have written (e.g. a timestamp outside .NET's range) is tampering too.
-            return false;
-        }
-    }
-
-    private static bool SameBytes(byte[]? a, byte[]? b)
-        => a is null ? b is null : b is not null && a.AsSpan().SequenceEqual(b);
-}
-
-/// <summary>The canonical encoding hashed into the chain: every field length-prefixed (big-endian int32, -1 for NULL).</summary>
-internal static class AuditHash
-{
-    private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-    private static readonly byte[] Version = "procedures.audit.entries/v1"u8.ToArray();
-
-    /// <summary>The version tag as encoded first in every hashed record (for the server-side hash of the appender).</summary>
-    public static readonly byte[] VersionField = Encode(Version);
-
-    private static byte[] Encode(byte[] value)
-    {
-        var buffer = new ArrayBufferWriter<byte>(value.Length + 4);
-        Field(buffer, value);
-        return buffer.WrittenSpan.ToArray();
-    }
-
-    /// <summary>timestamptz keeps microseconds: hash exactly what is stored and read back.</summary>
-    public static DateTimeOffset ToStoredPrecision(DateTimeOffset at)
-    {
-        var ticks = at.UtcTicks;
-        return new DateTimeOffset(ticks - ticks % 10, TimeSpan.Zero);
-    }
-
-    /// <summary>The fields after id and before detail, encoded once (outside the chain lock when appending).</summary>
-    public static byte[] Body(DateTimeOffset at, string clientId, string agency, string action, string resource, bool personalData,
-        string? reason, string? traceId)
-    {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        Int64(buffer, at.UtcTicks);
-        Text(buffer, clientId);
-        Text(buffer, agency);
-        Text(buffer, action);
-        Text(buffer, resource);
-        Field(buffer, [personalData ? (byte)1 : (byte)0]);
-        Text(buffer, reason);
-        Text(buffer, traceId);
-        return buffer.WrittenSpan.ToArray();
-    }
-
-    public static byte[] Compute(byte[]? prevHash, long id, byte[] body, string? detail)
-    {
-        var buffer = new ArrayBufferWriter<byte>(body.Length + 128);
-        Field(buffer, Version);
-        if (prevHash is null) Null(buffer); else Field(buffer, prevHash);
-        Int64(buffer, id);
-        buffer.Write(body);
-        Text(buffer, detail);
-        return SHA256.HashData(buffer.WrittenSpan);
-    }
-
-    private static void Int64(ArrayBufferWriter<byte> buffer, long value)
-    {
-        Span<byte> bytes = stackalloc byte[8];
-        BinaryPrimitives.WriteInt64BigEndian(bytes, value);
-        Field(buffer, bytes);
-    }
-
-    private static void Text(ArrayBufferWriter<byte> buffer, string? value)
-    {
-        if (value is null) Null(buffer); else Field(buffer, Utf8.GetBytes(value));
-    }
-
-    private static void Field(ArrayBufferWriter<byte> buffer, ReadOnlySpan<byte> value)
-    {
-        BinaryPrimitives.WriteInt32BigEndian(buffer.GetSpan(4), value.Length);
-        buffer.Advance(4);
-        buffer.Write(value);
-    }
-
-    private static void Null(ArrayBufferWriter<byte> buffer)
-    {
-        BinaryPrimitives.WriteInt32BigEndian(buffer.GetSpan(4), -1);
-        buffer.Advance(4);
     }
 }

@@ -205,7 +205,7 @@ public sealed class CatalogueVersioningTests(InfrastructureFixture infra) : IAsy
         }
         Assert.Single(await OutboxAsync(_db, typeof(ProcedureChanged)));
         Assert.Single(await AuditLog.QueryAsync(_db, new AuditQuery(Resource: "1.010038", Action: "procedure.change"), CancellationToken.None));
-        Assert.True((await AuditLog.VerifyAsync(_db, CancellationToken.None)).Intact);
+        Assert.True((await AuditChain.VerifyAsync(_db, CancellationToken.None)).Intact);
     }
 }
 
