@@ -31,17 +31,15 @@ public sealed class OpenCountsTests(InfrastructureFixture infra) : IAsyncLifetim
         foreach (var requests in new[] { 0, 1, 2, 3 })
             _facts.Add(new DossierFact
             {
-                Code = $"OPEN-{n++:D4}", ProcedureCode = n % 3 == 0 ? "1.000001" : "1.000002", ReceivedAt = Received,
-                OriginalDueAt = JudgedAt.AddSeconds(dueOffset), PausedSeconds = paused, SupplementRequests = requests,
+                Code = $"OPEN-{n++:D4}", DecidingAgency = "X.H29", ProcedureCode = n % 3 == 0 ? "1.000001" : "1.000002", ReceivedAt = Received.ToUniversalTime(),
+                OriginalDueAt = JudgedAt.AddSeconds(dueOffset).ToUniversalTime(), PausedSeconds = paused, SupplementRequests = requests,
             });
-        _facts.Add(new DossierFact { Code = "OPEN-NODUE", ProcedureCode = "1.000001", ReceivedAt = Received }); // never counted
+        _facts.Add(new DossierFact { Code = "OPEN-NODUE", DecidingAgency = "X.H29", ProcedureCode = "1.000001", ReceivedAt = Received.ToUniversalTime() }); // never counted
+        // Written as the projection writes them (UTC, as the fold gives them) (dossier_facts and the open dossiers' rows the counts read).
         await using var c = await _db.OpenConnectionAsync();
-        foreach (var f in _facts)
-            await c.ExecuteAsync("""
-                INSERT INTO dossier_facts (code, procedure_code, received_at, received_day, original_due_at, paused_seconds, supplement_requests, agency)
-                VALUES (@Code, @ProcedureCode, @ReceivedAt, @day, @OriginalDueAt, @PausedSeconds, @SupplementRequests, 'X.H29')
-                """, new { f.Code, f.ProcedureCode, ReceivedAt = f.ReceivedAt!.Value.ToUniversalTime(), day = new DateOnly(2026, 11, 5),
-                           OriginalDueAt = f.OriginalDueAt?.ToUniversalTime(), f.PausedSeconds, f.SupplementRequests });
+        await using var tx = await c.BeginTransactionAsync();
+        foreach (var f in _facts) await FactStore.UpsertAsync(tx, f, CancellationToken.None);
+        await tx.CommitAsync();
     }
 
     public Task DisposeAsync() => _db.DisposeAsync().AsTask();

@@ -201,7 +201,7 @@ public sealed class ProjectionTests(InfrastructureFixture infra) : IAsyncLifetim
     }
 
     /// <summary>Indicators not computed from dossier facts (the catalogue's, and certified copies per commune): /evaluate cannot know them.</summary>
-    private static bool IsCatalogue(IndicatorResult i) => i.Code is IndicatorCodes.PublishOnTime or IndicatorCodes.PublicUpdateOnTime
+    internal static bool IsCatalogue(IndicatorResult i) => i.Code is IndicatorCodes.PublishOnTime or IndicatorCodes.PublicUpdateOnTime
         or IndicatorCodes.PublicContentFull or IndicatorCodes.OnlineProcedures or IndicatorCodes.OnlineServicesWithDossiers
         or IndicatorCodes.FeeProceduresIntegrated or IndicatorCodes.ElectronicCertifiedCopy;
 

@@ -21,23 +21,37 @@ public sealed record IndexFilter(DateOnly From, DateOnly To, string? Agency, str
 }
 
 /// <summary>
-/// The live index: period-independent sums from daily_facts (one row per day × agency × unit × procedure), plus the open
-/// dossiers of the period judged now, plus the catalogue — then the same <see cref="IndexCalculator"/> as /evaluate.
+/// The live index: period-independent sums of the received dossiers — whole calendar months from monthly_facts (one row
+/// per month × agency × unit × procedure), the days before and after them from daily_facts (per day) — plus the open
+/// dossiers of the period judged now (open_facts), plus the catalogue — then the same <see cref="IndexCalculator"/> as
+/// /evaluate.
 /// </summary>
 public static class IndexQuery
 {
     private static readonly string Sums = string.Join(", ", Tally.StoredColumns.Select(c => $"sum({c})::bigint"));
+    private static readonly string Columns = string.Join(", ", Tally.StoredColumns);
 
-    private const string Where = """
-        day BETWEEN @From AND @To AND (@Agency::text IS NULL OR agency = @Agency)
-        AND (@Commune::text IS NULL OR unit = @Commune) AND (@Procedure::text IS NULL OR procedure_code = @Procedure)
+    private const string UnitWhere = """
+        (@Agency::text IS NULL OR agency = @Agency) AND (@Commune::text IS NULL OR unit = @Commune)
+        AND (@Procedure::text IS NULL OR procedure_code = @Procedure)
         """;
 
     private const string OpenWhere = """
-        received_at IS NOT NULL AND ended_at IS NULL AND pending_supplement_since IS NULL
-        AND received_day BETWEEN @From AND @To AND (@Agency::text IS NULL OR agency = @Agency)
+        received_day BETWEEN @From AND @To AND (@Agency::text IS NULL OR agency = @Agency)
         AND (@Commune::text IS NULL OR receiving_unit = @Commune) AND (@Procedure::text IS NULL OR procedure_code = @Procedure)
         """;
+
+    /// <summary>Per procedure: the period's whole months from the roll-up, its leading and trailing days from the daily rows.</summary>
+    private static readonly string SettledByProcedure = $"""
+        SELECT procedure_code, {Sums} FROM (
+            SELECT procedure_code, {Columns} FROM monthly_facts WHERE month BETWEEN @FirstMonth AND @LastMonth AND {UnitWhere}
+            UNION ALL
+            SELECT procedure_code, {Columns} FROM daily_facts
+            WHERE (day BETWEEN @From AND @HeadTo OR day BETWEEN @TailFrom AND @To) AND {UnitWhere}
+        ) f GROUP BY 1
+        """;
+
+    private static readonly string SettledByDay = $"SELECT day::text, {Sums} FROM daily_facts WHERE day BETWEEN @From AND @To AND {UnitWhere} GROUP BY 1";
 
     public static async Task<IndexResult> ComputeAsync(NpgsqlDataSource db, IndexFilter filter, KpiRuleSet rules, DateTimeOffset now,
         CancellationToken ct)
@@ -46,7 +60,12 @@ public static class IndexQuery
         var judgedAt = filter.JudgedAt(now);
         await using var connection = await db.OpenConnectionAsync(ct);
         var byProcedure = new Dictionary<string, Tally>(StringComparer.Ordinal);
-        foreach (var (key, tally) in await SettledAsync(connection, "procedure_code", filter, ct)) byProcedure[key] = tally;
+        var split = MonthSplit.Of(filter.From, filter.To);
+        var settled = await SettledAsync(connection, SettledByProcedure, new
+        {
+            filter.From, filter.To, filter.Agency, filter.Commune, filter.Procedure, split.FirstMonth, split.LastMonth, split.HeadTo, split.TailFrom,
+        }, ct);
+        foreach (var (key, tally) in settled) byProcedure[key] = tally;
         foreach (var (key, within, overdue) in await OpenCountsAsync(connection, "coalesce(procedure_code, '')", filter, judgedAt, rules.RepeatedSupplement, ct))
             byProcedure[key] = byProcedure.GetValueOrDefault(key, Tally.Empty).AddOpenCounts(within, overdue);
         var versions = (await connection.QueryAsync<VersionRow>(new CommandDefinition("""
@@ -68,7 +87,7 @@ public static class IndexQuery
         FactStore.RegisterTypes();
         var judgedAt = filter.JudgedAt(now);
         await using var connection = await db.OpenConnectionAsync(ct);
-        var byDay = (await SettledAsync(connection, "day::text", filter, ct)).ToDictionary(x => DateOnly.Parse(x.Key, System.Globalization.CultureInfo.InvariantCulture), x => x.Tally);
+        var byDay = (await SettledAsync(connection, SettledByDay, filter, ct)).ToDictionary(x => DateOnly.Parse(x.Key, System.Globalization.CultureInfo.InvariantCulture), x => x.Tally);
         foreach (var (key, within, overdue) in await OpenCountsAsync(connection, "received_day::text", filter, judgedAt, rules.RepeatedSupplement, ct))
         {
             var day = DateOnly.Parse(key, System.Globalization.CultureInfo.InvariantCulture);
@@ -81,12 +100,11 @@ public static class IndexQuery
         }).ToList();
     }
 
-    private static async Task<List<(string Key, Tally Tally)>> SettledAsync(NpgsqlConnection connection, string groupBy, IndexFilter filter,
+    private static async Task<List<(string Key, Tally Tally)>> SettledAsync(NpgsqlConnection connection, string sql, object parameters,
         CancellationToken ct)
     {
         var result = new List<(string, Tally)>();
-        await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(
-            $"SELECT {groupBy}, {Sums} FROM daily_facts WHERE {Where} GROUP BY 1", filter, cancellationToken: ct));
+        await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(sql, parameters, cancellationToken: ct));
         while (await reader.ReadAsync(ct))
         {
             var values = new long[Tally.StoredColumns.Length];
@@ -99,19 +117,18 @@ public static class IndexQuery
     /// <summary>
     /// Open dossiers judged at <paramref name="judgedAt"/>, counted by the database per <paramref name="groupBy"/>: the
     /// verdict of <see cref="OnTime.Judge"/> for an open dossier (not ended, not waiting on a supplementation) written as
-    /// SQL, because reading tens of thousands of rows to judge them one by one in C# was most of a city-wide index's time
-    /// (BENCHMARKS.md). Within time: due (plus pauses) not yet passed, and not twice asked for supplements unless the
-    /// rule forgives a round that was answered; no due date: not counted. A test holds it equal to OnTime.Judge.
+    /// SQL over open_facts, because reading tens of thousands of rows to judge them one by one in C# was most of a
+    /// city-wide index's time (BENCHMARKS.md). Within time: the legal due moment (due plus pauses) not yet passed, and not
+    /// twice asked for supplements unless the rule forgives a round that was answered; overdue: every other one with a
+    /// due date; no due date: not counted. A test holds it equal to OnTime.Judge.
     /// </summary>
     public static async Task<List<(string Key, long Within, long Overdue)>> OpenCountsAsync(NpgsqlConnection connection, string groupBy,
         IndexFilter filter, DateTimeOffset judgedAt, RepeatedSupplement rule, CancellationToken ct)
     {
-        const string within = """
-            original_due_at + paused_seconds * interval '1 second' >= @judgedAt AND (@forgiving OR supplement_requests < 2)
-            """;
+        const string within = "legal_due_at >= @judgedAt AND (@forgiving OR supplement_requests < 2)";
         var rows = await connection.QueryAsync<(string Key, long Within, long Overdue)>(new CommandDefinition($"""
-            SELECT {groupBy}, count(*) FILTER (WHERE {within}), count(*) FILTER (WHERE original_due_at IS NOT NULL AND NOT ({within}))
-            FROM dossier_facts WHERE {OpenWhere}
+            SELECT {groupBy}, count(*) FILTER (WHERE {within}), count(legal_due_at) - count(*) FILTER (WHERE {within})
+            FROM open_facts WHERE {OpenWhere}
             GROUP BY 1
             """, new
             {

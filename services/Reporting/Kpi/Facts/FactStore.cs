@@ -57,13 +57,11 @@ public static class FactStore
         var changes = new List<(DossierFact Fact, Tally Delta)>();
         if (old is not null) changes.Add((old, Tally.Empty - Tally.Of(old)));
         changes.Add((fact, Tally.Of(fact)));
-        foreach (var (key, delta) in changes
-                     .Where(c => c.Fact.ReceivedDay is not null)
-                     .GroupBy(c => Key(c.Fact), c => c.Delta)
-                     .Select(g => (g.Key, g.Aggregate(Tally.Empty, (a, b) => a + b)))
-                     .Where(x => !x.Item2.IsZero)
-                     .OrderBy(x => x.Key))
-            await AddToDailyAsync(tx, key, delta, ct);
+        await AddToAggregatesAsync(tx, changes
+            .Where(c => c.Fact.ReceivedDay is not null)
+            .GroupBy(c => Key(c.Fact), c => c.Delta)
+            .Select(g => (g.Key, g.Aggregate(Tally.Empty, (a, b) => a + b)))
+            .ToList(), ct);
     }
 
     /// <summary>Records a procedure version (procedure facts are per version; the newest is the current one).</summary>
@@ -113,30 +111,12 @@ public static class FactStore
         FROM dossier_facts
         """;
 
+    /// <summary>
+    /// Writes a dossier's facts, and its row of open_facts (the narrow copy of the open dossiers the index judges) with
+    /// them: kept or refreshed while <see cref="DossierFact.Open"/>, removed once it is not.
+    /// </summary>
     public static Task UpsertAsync(IDbTransaction tx, DossierFact f, CancellationToken ct)
-        => tx.Connection!.ExecuteAsync(new CommandDefinition("""
-            INSERT INTO dossier_facts (code, procedure_code, receiving_unit, deciding_agency, agency, channel, submitted_at, received_at,
-                received_day, original_due_at, due_at, legal_due_at, ended_at, end_status, status, last_seq, supplement_requests,
-                paused_seconds, pending_supplement_since, fee_total, paid_online, digitised, reused, from_citizen_store, population_data,
-                citizen, electronic_result, late_reception, apology_on_time, synced_seq, result_in_citizen_store)
-            VALUES (@Code, @ProcedureCode, @ReceivingUnit, @DecidingAgency, @Agency, @Channel, @SubmittedAt, @ReceivedAt,
-                @ReceivedDay, @OriginalDueAt, @DueAt, @LegalDueAt, @EndedAt, @EndStatus, @Status, @LastSequence, @SupplementRequests,
-                @PausedSeconds, @PendingSupplementSince, @FeeTotal, @PaidOnline, @Digitised, @Reused, @FromCitizenStore, @PopulationData,
-                @Citizen, @ElectronicResult, @LateReception, @ApologyOnTime, @SyncedSequence, @ResultInCitizenStore)
-            ON CONFLICT (code) DO UPDATE SET procedure_code = excluded.procedure_code, receiving_unit = excluded.receiving_unit,
-                deciding_agency = excluded.deciding_agency, agency = excluded.agency, channel = excluded.channel,
-                submitted_at = excluded.submitted_at, received_at = excluded.received_at, received_day = excluded.received_day,
-                original_due_at = excluded.original_due_at, due_at = excluded.due_at, legal_due_at = excluded.legal_due_at,
-                ended_at = excluded.ended_at, end_status = excluded.end_status, status = excluded.status, last_seq = excluded.last_seq,
-                supplement_requests = excluded.supplement_requests, paused_seconds = excluded.paused_seconds,
-                pending_supplement_since = excluded.pending_supplement_since, fee_total = excluded.fee_total,
-                paid_online = excluded.paid_online, digitised = excluded.digitised, reused = excluded.reused,
-                from_citizen_store = excluded.from_citizen_store, population_data = excluded.population_data, citizen = excluded.citizen,
-                electronic_result = excluded.electronic_result, late_reception = excluded.late_reception,
-                apology_on_time = excluded.apology_on_time, synced_seq = excluded.synced_seq,
-                result_in_citizen_store = excluded.result_in_citizen_store,
-                synced_at = CASE WHEN excluded.synced_seq > dossier_facts.synced_seq THEN now() ELSE dossier_facts.synced_at END
-            """, new
+        => tx.Connection!.ExecuteAsync(new CommandDefinition(UpsertFactsSql + ";\n" + (f.Open ? UpsertOpenSql : DeleteOpenSql), new
             {
                 f.Code, f.ProcedureCode, f.ReceivingUnit, f.DecidingAgency, f.Agency, Channel = (short?)f.Channel, f.SubmittedAt, f.ReceivedAt,
                 f.ReceivedDay, f.OriginalDueAt, f.DueAt, f.LegalDueAt, f.EndedAt, EndStatus = (short?)f.EndStatus, Status = (short)f.Status,
@@ -145,23 +125,83 @@ public static class FactStore
                 f.ResultInCitizenStore,
             }, tx, cancellationToken: ct));
 
+    private const string UpsertOpenSql = """
+        INSERT INTO open_facts (code, received_day, agency, receiving_unit, procedure_code, legal_due_at, supplement_requests)
+        VALUES (@Code, @ReceivedDay, @Agency, @ReceivingUnit, @ProcedureCode, @LegalDueAt, @SupplementRequests)
+        ON CONFLICT (code) DO UPDATE SET received_day = excluded.received_day, agency = excluded.agency,
+            receiving_unit = excluded.receiving_unit, procedure_code = excluded.procedure_code, legal_due_at = excluded.legal_due_at,
+            supplement_requests = excluded.supplement_requests
+        WHERE (open_facts.received_day, open_facts.agency, open_facts.receiving_unit, open_facts.procedure_code, open_facts.legal_due_at,
+               open_facts.supplement_requests) IS DISTINCT FROM (excluded.received_day, excluded.agency, excluded.receiving_unit,
+               excluded.procedure_code, excluded.legal_due_at, excluded.supplement_requests)
+        """;
+
+    private const string DeleteOpenSql = "DELETE FROM open_facts WHERE code = @Code";
+
+    private const string UpsertFactsSql = """
+        INSERT INTO dossier_facts (code, procedure_code, receiving_unit, deciding_agency, agency, channel, submitted_at, received_at,
+            received_day, original_due_at, due_at, legal_due_at, ended_at, end_status, status, last_seq, supplement_requests,
+            paused_seconds, pending_supplement_since, fee_total, paid_online, digitised, reused, from_citizen_store, population_data,
+            citizen, electronic_result, late_reception, apology_on_time, synced_seq, result_in_citizen_store)
+        VALUES (@Code, @ProcedureCode, @ReceivingUnit, @DecidingAgency, @Agency, @Channel, @SubmittedAt, @ReceivedAt,
+            @ReceivedDay, @OriginalDueAt, @DueAt, @LegalDueAt, @EndedAt, @EndStatus, @Status, @LastSequence, @SupplementRequests,
+            @PausedSeconds, @PendingSupplementSince, @FeeTotal, @PaidOnline, @Digitised, @Reused, @FromCitizenStore, @PopulationData,
+            @Citizen, @ElectronicResult, @LateReception, @ApologyOnTime, @SyncedSequence, @ResultInCitizenStore)
+        ON CONFLICT (code) DO UPDATE SET procedure_code = excluded.procedure_code, receiving_unit = excluded.receiving_unit,
+            deciding_agency = excluded.deciding_agency, agency = excluded.agency, channel = excluded.channel,
+            submitted_at = excluded.submitted_at, received_at = excluded.received_at, received_day = excluded.received_day,
+            original_due_at = excluded.original_due_at, due_at = excluded.due_at, legal_due_at = excluded.legal_due_at,
+            ended_at = excluded.ended_at, end_status = excluded.end_status, status = excluded.status, last_seq = excluded.last_seq,
+            supplement_requests = excluded.supplement_requests, paused_seconds = excluded.paused_seconds,
+            pending_supplement_since = excluded.pending_supplement_since, fee_total = excluded.fee_total,
+            paid_online = excluded.paid_online, digitised = excluded.digitised, reused = excluded.reused,
+            from_citizen_store = excluded.from_citizen_store, population_data = excluded.population_data, citizen = excluded.citizen,
+            electronic_result = excluded.electronic_result, late_reception = excluded.late_reception,
+            apology_on_time = excluded.apology_on_time, synced_seq = excluded.synced_seq,
+            result_in_citizen_store = excluded.result_in_citizen_store,
+            synced_at = CASE WHEN excluded.synced_seq > dossier_facts.synced_seq THEN now() ELSE dossier_facts.synced_at END
+        """;
+
     public static (DateOnly Day, string Agency, string Unit, string Procedure) Key(DossierFact f)
         => (f.ReceivedDay!.Value, f.Agency, f.ReceivingUnit ?? "", f.ProcedureCode ?? "");
 
-    private static readonly string AddSql = $"""
-        INSERT INTO daily_facts (day, agency, unit, procedure_code, {string.Join(", ", Tally.StoredColumns)})
-        VALUES (@day, @agency, @unit, @procedure, {string.Join(", ", Tally.StoredColumns.Select((_, i) => "@v" + i))})
-        ON CONFLICT (day, agency, unit, procedure_code) DO UPDATE SET
-        {string.Join(",\n", Tally.StoredColumns.Select(c => $"{c} = daily_facts.{c} + excluded.{c}"))}
+    private static string AddTo(string table, string period, int row) => $"""
+        INSERT INTO {table} ({period}, agency, unit, procedure_code, {string.Join(", ", Tally.StoredColumns)})
+        VALUES (@p{row}, @a{row}, @u{row}, @c{row}, {string.Join(", ", Tally.StoredColumns.Select((_, i) => $"@v{row}_{i}"))})
+        ON CONFLICT ({period}, agency, unit, procedure_code) DO UPDATE SET
+        {string.Join(",\n", Tally.StoredColumns.Select(c => $"{c} = {table}.{c} + excluded.{c}"))}
         """;
 
-    public static Task AddToDailyAsync(IDbTransaction tx, (DateOnly Day, string Agency, string Unit, string Procedure) key, Tally delta,
-        CancellationToken ct)
+    /// <summary>
+    /// Adds deltas to the daily aggregate and to its monthly roll-up (monthly_facts, from which whole months are summed),
+    /// in one round trip. Every transaction takes the day rows in key order, then the month rows in key order, so two
+    /// refreshes never wait on each other in a circle.
+    /// </summary>
+    public static Task AddToAggregatesAsync(IDbTransaction tx, IReadOnlyList<((DateOnly Day, string Agency, string Unit, string Procedure) Key,
+        Tally Delta)> changes, CancellationToken ct)
     {
-        var parameters = new DynamicParameters(new { day = key.Day, agency = key.Agency, unit = key.Unit, procedure = key.Procedure });
-        var values = delta.Stored();
-        for (var i = 0; i < values.Length; i++) parameters.Add("v" + i, values[i]);
-        return tx.Connection!.ExecuteAsync(new CommandDefinition(AddSql, parameters, tx, cancellationToken: ct));
+        var days = changes.Where(c => !c.Delta.IsZero).OrderBy(c => c.Key).ToList();
+        var months = days.GroupBy(c => (Month: new DateOnly(c.Key.Day.Year, c.Key.Day.Month, 1), c.Key.Agency, c.Key.Unit, c.Key.Procedure),
+                c => c.Delta)
+            .Select(g => (Key: g.Key, Delta: g.Aggregate(Tally.Empty, (a, b) => a + b)))
+            .Where(c => !c.Delta.IsZero).OrderBy(c => c.Key).ToList();
+        if (days.Count == 0) return Task.CompletedTask;
+        var sql = new List<string>();
+        var parameters = new DynamicParameters();
+        void Add(string table, string period, DateOnly when, string agency, string unit, string procedure, Tally delta)
+        {
+            var row = sql.Count;
+            sql.Add(AddTo(table, period, row));
+            parameters.Add("p" + row, when);
+            parameters.Add("a" + row, agency);
+            parameters.Add("u" + row, unit);
+            parameters.Add("c" + row, procedure);
+            var values = delta.Stored();
+            for (var i = 0; i < values.Length; i++) parameters.Add($"v{row}_{i}", values[i]);
+        }
+        foreach (var (key, delta) in days) Add("daily_facts", "day", key.Day, key.Agency, key.Unit, key.Procedure, delta);
+        foreach (var (key, delta) in months) Add("monthly_facts", "month", key.Month, key.Agency, key.Unit, key.Procedure, delta);
+        return tx.Connection!.ExecuteAsync(new CommandDefinition(string.Join(";\n", sql), parameters, tx, cancellationToken: ct));
     }
 
     /// <summary>Dapper and Npgsql agree on DateOnly ↔ date through this handler.</summary>

@@ -23,13 +23,14 @@ public static class Rebuild
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         await connection.ExecuteAsync(new CommandDefinition("""
-            LOCK TABLE dossier_facts, daily_facts, procedure_versions IN ACCESS EXCLUSIVE MODE;
-            TRUNCATE dossier_facts, daily_facts, procedure_versions;
+            LOCK TABLE dossier_facts, open_facts, daily_facts, monthly_facts, procedure_versions IN ACCESS EXCLUSIVE MODE;
+            TRUNCATE dossier_facts, open_facts, daily_facts, monthly_facts, procedure_versions;
             """, transaction: tx, cancellationToken: ct));
 
         var codes = (await connection.QueryAsync<string>(new CommandDefinition(
             "SELECT DISTINCT subject FROM event_log WHERE kind <> 'procedure'", transaction: tx, cancellationToken: ct))).ToList();
-        // The tables start empty, so the daily aggregate is simply the sum of every fact's contribution, written once.
+        // The tables start empty, so the daily aggregate (and its monthly roll-up, written with it) is simply the sum of
+        // every fact's contribution, written once; UpsertAsync writes open_facts with each fact.
         var daily = new Dictionary<(DateOnly, string, string, string), Indicators.Tally>();
         foreach (var batch in codes.Chunk(BatchSize))
             foreach (var fact in (await FactStore.LoadEventsAsync(tx, batch, ct)).Select(DossierFold.Fold))
@@ -39,7 +40,8 @@ public static class Rebuild
                 var key = FactStore.Key(fact);
                 daily[key] = daily.GetValueOrDefault(key, Indicators.Tally.Empty) + Indicators.Tally.Of(fact);
             }
-        foreach (var (key, tally) in daily.OrderBy(kv => kv.Key)) await FactStore.AddToDailyAsync(tx, key, tally, ct);
+        foreach (var chunk in daily.OrderBy(kv => kv.Key).Select(kv => (kv.Key, kv.Value)).Chunk(100))
+            await FactStore.AddToAggregatesAsync(tx, chunk, ct);
 
         var procedures = (await connection.QueryAsync<string>(new CommandDefinition(
             "SELECT payload::text FROM event_log WHERE kind = 'procedure' ORDER BY id", transaction: tx, cancellationToken: ct))).ToList();
