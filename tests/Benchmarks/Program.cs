@@ -6,6 +6,7 @@ using Procedures.Benchmarks.Load;
 //   system        the whole-system benchmark against the running system (deploy/local/up.sh) — see BENCHMARKS.md
 //                 [--start true] [--smoke true] [--concurrency 32] [--duration 60] [--rate N] [--lifecycle-concurrency 32]
 //                 [--lifecycle-duration 90] [--half-rate-duration 60] [--limit-duration 20] [--facts 1000000] [--keep-facts true]
+//                 [--fresh-data false] (with --start: keep the data of earlier runs instead of a fresh folder)
 //                 [--json FILE] [--markdown FILE|none]
 //   overdue-scan  [--dossiers N] [--due N] [--json FILE]
 var scenario = args.FirstOrDefault() ?? "system";

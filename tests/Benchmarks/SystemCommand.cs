@@ -35,7 +35,12 @@ public static class SystemCommand
         var target = SystemTarget.Local();
 
         Process? system = null;
-        if (options.Text("start") == "true") system = await StartAsync(root, target);
+        // A started system gets a fresh data folder (unless --fresh-data false): with the data of earlier runs, a restarted
+        // system re-sends every earlier dossier to the sandbox portal (which keeps its records in memory only) during the
+        // run, and its cost lands in the measured windows.
+        string? dataDir = options.Text("start") == "true" && options.Text("fresh-data") != "false"
+            ? Path.Combine(Path.GetTempPath(), $"procedures-bench-{stamp}") : null;
+        if (options.Text("start") == "true") system = await StartAsync(root, target, dataDir);
         try
         {
             var report = await BenchmarkRun.RunAsync(target, settings, root, Console.Out);
@@ -50,14 +55,20 @@ public static class SystemCommand
         finally
         {
             if (system is not null) await StopAsync(system);
+            if (dataDir is not null && Directory.Exists(dataDir))
+            {
+                try { Directory.Delete(dataDir, recursive: true); }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException) { Console.Error.WriteLine($"left {dataDir}: {e.Message}"); }
+            }
         }
     }
 
     /// <summary>Runs deploy/local/up.sh in its own session (so one signal to its process group reaches the whole tree) and waits for every /health.</summary>
-    private static async Task<Process> StartAsync(string root, SystemTarget target)
+    private static async Task<Process> StartAsync(string root, SystemTarget target, string? dataDir)
     {
-        Console.WriteLine($"starting the system: deploy/local/up.sh {UpArguments}");
-        var process = Process.Start(new ProcessStartInfo("setsid", $"{Path.Combine(root, "deploy", "local", "up.sh")} {UpArguments}")
+        var arguments = dataDir is null ? UpArguments : $"{UpArguments} DataDir={dataDir}";
+        Console.WriteLine($"starting the system: deploy/local/up.sh {arguments}");
+        var process = Process.Start(new ProcessStartInfo("setsid", $"{Path.Combine(root, "deploy", "local", "up.sh")} {arguments}")
         {
             WorkingDirectory = root, RedirectStandardOutput = true, RedirectStandardError = true,
         })!;
