@@ -8,3 +8,13 @@ namespace Procedures.Contracts;
 /// </summary>
 public sealed record DossierHistoryRequested(string DossierCode, long FromSequence, long ToSequence, string RequestedBy,
     DateTimeOffset RequestedAt);
+
+/// <summary>
+/// Processing's newest sequence of every dossier whose history grew between <see cref="From"/> (inclusive) and
+/// <see cref="To"/> (exclusive), published periodically a few minutes behind. A consumer that knows an older sequence
+/// lost the newest step(s), which no gap in its sequences can show, and asks for them (DossierHistoryRequested).
+/// </summary>
+public sealed record DossierHeadsDigest(IReadOnlyList<DossierHead> Heads, DateTimeOffset From, DateTimeOffset To);
+
+/// <summary>A dossier and the sequence of its newest status event.</summary>
+public sealed record DossierHead(string DossierCode, long Sequence);

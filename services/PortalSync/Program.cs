@@ -13,6 +13,7 @@ builder.AddProceduresMessaging(ResourceNames.PortalSync, ResourceNames.Database(
         bus.AddConsumer<ProjectDossier>();
         bus.AddConsumer<RecordStatusEvent>();
         bus.AddConsumer<QueueCitizenStore>();
+        bus.AddConsumer<CompareHeads>();
     });
 builder.Services.Configure<SyncOptions>(builder.Configuration.GetSection("PortalSync"));
 builder.Services.Configure<ReconciliationOptions>(builder.Configuration.GetSection("PortalSync:Reconciliation"));

@@ -19,6 +19,8 @@ builder.Services.AddSingleton<CalendarProvider>();
 builder.Services.Configure<ClockSettings>(builder.Configuration.GetSection(ClockSettings.Section));
 builder.Services.AddSingleton<ClockScan>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<ClockScan>());
+builder.Services.Configure<DigestSettings>(builder.Configuration.GetSection(DigestSettings.Section));
+builder.Services.AddHostedService<HistoryDigest>();
 builder.Services.AddFeedback(builder.Configuration);
 builder.Services.AddHostedService(sp => sp.GetRequiredService<FeedbackScan>());
 

@@ -66,7 +66,7 @@ public static class SystemCommand
     /// <summary>Runs deploy/local/up.sh in its own session (so one signal to its process group reaches the whole tree) and waits for every /health.</summary>
     private static async Task<Process> StartAsync(string root, SystemTarget target, string? dataDir)
     {
-        var arguments = dataDir is null ? UpArguments : $"{UpArguments} DataDir={dataDir}";
+        var arguments = dataDir is null ? UpArguments : $"{UpArguments} Infrastructure:DataDir={dataDir}";
         Console.WriteLine($"starting the system: deploy/local/up.sh {arguments}");
         var process = Process.Start(new ProcessStartInfo("setsid", $"{Path.Combine(root, "deploy", "local", "up.sh")} {arguments}")
         {

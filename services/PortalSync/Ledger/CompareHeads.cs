@@ -1,0 +1,42 @@
+using System.Diagnostics.Metrics;
+using Dapper;
+using Procedures.Contracts;
+using Procedures.Messaging.Inbox;
+
+namespace Procedures.PortalSync.Ledger;
+
+/// <summary>
+/// Compares Processing's digest of newest sequences (DossierHeadsDigest) with the ledger. A dossier known here at an older
+/// sequence lost its newest step(s): its known sequence is raised, so the ledger shows a gap, and the gap catch-up asks
+/// Processing for the missing steps once they are overdue (<see cref="SyncOptions.GapGrace"/>). A dossier unknown here
+/// (its DossierSubmitted lost too) gets a row without data, which counts in the sync backlog. Comparing is idempotent: a
+/// digest applied twice raises nothing more.
+/// </summary>
+public sealed partial class CompareHeads(ConsumerServices services, TimeProvider time, ILogger<CompareHeads> logger)
+    : IdempotentConsumer<DossierHeadsDigest>(services)
+{
+    private static readonly Counter<long> Raised = SyncMetrics.Meter.CreateCounter<long>("procedures.portal_sync.lost_heads",
+        unit: "{dossier}", description: "Dossiers whose newest status event Processing's digest showed missing here");
+
+    protected override async Task HandleAsync(DossierHeadsDigest m, ConsumeScope<DossierHeadsDigest> scope, CancellationToken ct)
+    {
+        var raised = (await scope.Connection.QueryAsync<string>(new CommandDefinition("""
+            INSERT INTO sync_dossiers AS s (code, last_seq_known, pending_since)
+            SELECT code, sequence, @now FROM unnest(@codes, @sequences) AS h(code, sequence)
+            ON CONFLICT (code) DO UPDATE SET last_seq_known = excluded.last_seq_known,
+                pending_since = COALESCE(s.pending_since, excluded.pending_since)
+            WHERE s.last_seq_known < excluded.last_seq_known
+            RETURNING code
+            """, new
+            {
+                now = time.GetUtcNow(), codes = m.Heads.Select(h => h.DossierCode).ToArray(), sequences = m.Heads.Select(h => h.Sequence).ToArray(),
+            }, scope.Transaction, cancellationToken: ct))).ToList();
+        if (raised.Count == 0) return;
+        Raised.Add(raised.Count);
+        LogRaised(raised.Count, string.Join(", ", raised.Take(20)));
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Processing's digest shows {Count} dossier(s) whose newest status event never arrived here (first: {Codes}); they wait for the gap catch-up")]
+    private partial void LogRaised(int count, string codes);
+}

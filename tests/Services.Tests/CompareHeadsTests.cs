@@ -1,0 +1,77 @@
+using System.Text.Json;
+using Dapper;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Procedures.Contracts;
+using Procedures.Messaging;
+using Procedures.PortalSync.Ledger;
+using Procedures.PortalSync.Portal;
+using Procedures.TestInfrastructure;
+
+namespace Procedures.Services.Tests;
+
+/// <summary>
+/// PortalSync compares Processing's digest of newest sequences with its ledger, on a real migrated PortalSync database
+/// through MassTransit's test harness, and the sync worker then asks for what was lost.
+/// </summary>
+[Collection(InfrastructureCollection.Name)]
+public sealed class CompareHeadsTests(InfrastructureFixture infra)
+{
+    [Fact]
+    public async Task A_lost_newest_step_is_found_by_the_digest_and_asked_for_again_and_an_unknown_dossier_shows_in_the_backlog()
+    {
+        await using var host = await ConsumerHarness.StartAsync(infra, "portalsync", typeof(CompareHeads).Assembly, x => x.AddConsumer<CompareHeads>());
+        using var portal = new FakePortal();
+        var worker = new SyncWorker(host.Db, new PortalClient(new HttpClient(portal, disposeHandler: false) { BaseAddress = new Uri("http://portal.test") }),
+            TimeProvider.System, Options.Create(new SyncOptions { GapGrace = TimeSpan.Zero }), NullLogger<SyncWorker>.Instance);
+        await using (var c = await host.Db.OpenConnectionAsync())
+        {
+            // "returned" reached status 10 at Processing (sequence 3) but that last event never arrived here; "current" is up to date.
+            await c.ExecuteAsync("""
+                INSERT INTO sync_dossiers (code, has_data, procedure_code, receiving_unit, channel, applicant_name, submitted_at,
+                                           last_seq_known, last_seq_acked, acked_at)
+                VALUES ('returned', true, '1.000948.H29', '38.98.H29', 2, 'Lê Văn Cường', now(), 2, 2, now()),
+                       ('current', true, '1.000948.H29', '38.98.H29', 2, 'Lê Văn Cường', now(), 4, 4, now())
+                """);
+        }
+        var digest = new DossierHeadsDigest([new("current", 4), new("returned", 3), new("unknown", 1)], DateTimeOffset.UtcNow.AddMinutes(-7),
+            DateTimeOffset.UtcNow.AddMinutes(-2));
+
+        await host.Harness.Bus.Publish(digest);
+        await Eventually.Until(async () => await CountAsync(host, "SELECT count(*) FROM messaging.inbox") == 1, TimeSpan.FromSeconds(20), "the digest consumed");
+
+        Assert.Equal([("current", 4L, 4L, false, true), ("returned", 3L, 2L, true, true), ("unknown", 1L, 0L, true, false)], await LedgerAsync(host));
+
+        // The gap is past its grace (zero here): the worker asks Processing for step 3, and sends nothing meanwhile.
+        while (await worker.SyncNextAsync(CancellationToken.None)) if (await CountAsync(host, "SELECT count(*) FROM messaging.outbox") > 0) break;
+        var request = Assert.Single(await HistoryRequestsAsync(host));
+        Assert.Equal(("returned", 3L, 3L), (request.DossierCode, request.FromSequence, request.ToSequence));
+        Assert.Empty(portal.Calls);
+
+        // The same digest again (a re-covered window) raises nothing more.
+        await host.Harness.Bus.Publish(digest);
+        await Eventually.Until(async () => await CountAsync(host, "SELECT count(*) FROM messaging.inbox") == 2, TimeSpan.FromSeconds(20), "the copy consumed");
+        Assert.Equal([("current", 4L, 4L, false, true), ("returned", 3L, 2L, true, true), ("unknown", 1L, 0L, true, false)], await LedgerAsync(host));
+    }
+
+    private static async Task<long> CountAsync(ConsumerHarness host, string sql)
+    {
+        await using var c = await host.Db.OpenConnectionAsync();
+        return await c.ExecuteScalarAsync<long>(sql);
+    }
+
+    private static async Task<List<(string Code, long Known, long Acked, bool Pending, bool HasData)>> LedgerAsync(ConsumerHarness host)
+    {
+        await using var c = await host.Db.OpenConnectionAsync();
+        return (await c.QueryAsync<(string, long, long, bool, bool)>(
+            "SELECT code, last_seq_known, last_seq_acked, pending_since IS NOT NULL, has_data FROM sync_dossiers ORDER BY code")).ToList();
+    }
+
+    private static async Task<List<DossierHistoryRequested>> HistoryRequestsAsync(ConsumerHarness host)
+    {
+        await using var c = await host.Db.OpenConnectionAsync();
+        var bodies = await c.QueryAsync<string>("SELECT body::text FROM messaging.outbox WHERE message_type = @type ORDER BY id",
+            new { type = MessageJson.TypeName(typeof(DossierHistoryRequested)) });
+        return bodies.Select(b => JsonSerializer.Deserialize<DossierHistoryRequested>(b, MessageJson.Options)!).ToList();
+    }
+}
