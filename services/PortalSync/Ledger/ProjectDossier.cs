@@ -52,7 +52,12 @@ public sealed class RecordStatusEvent(ConsumerServices services, TimeProvider ti
             ON CONFLICT (code) DO UPDATE SET last_seq_known = GREATEST(sync_dossiers.last_seq_known, excluded.last_seq_known),
                 pending_since = CASE WHEN excluded.last_seq_known > sync_dossiers.last_seq_acked
                                      THEN COALESCE(sync_dossiers.pending_since, excluded.pending_since)
-                                     ELSE sync_dossiers.pending_since END
+                                     ELSE sync_dossiers.pending_since END,
+                -- The step a gap held back (the worker postponed the dossier while it waited): due at once, so the ledger's
+                -- trigger wakes a worker. A dossier backing off after a portal error keeps its backoff.
+                next_attempt_at = CASE WHEN excluded.last_seq_known = sync_dossiers.last_seq_acked + 1 AND sync_dossiers.last_error IS NULL
+                                       THEN LEAST(sync_dossiers.next_attempt_at, now())
+                                       ELSE sync_dossiers.next_attempt_at END
             """, new { m.DossierCode, m.Sequence, now = time.GetUtcNow() }, scope.Transaction, cancellationToken: ct));
     }
 }
