@@ -88,12 +88,16 @@ public sealed record Infrastructure(
 
 public static class InfrastructureExtensions
 {
-    /// <summary>Passes an overridden per-client rate limit (e.g. raised for the fuzz and load tests) to the service.</summary>
+    /// <summary>
+    /// Passes settings given to the AppHost to the service: an overridden per-client rate limit (raised for the fuzz and load
+    /// tests) and the telemetry settings (e.g. <c>Telemetry:TraceSampleRatio</c>).
+    /// </summary>
     public static IResourceBuilder<ProjectResource> WithHardening(this IResourceBuilder<ProjectResource> service)
     {
-        foreach (var setting in service.ApplicationBuilder.Configuration.GetSection("Hardening").GetChildren())
-            if (setting.Value is { Length: > 0 } value)
-                service = service.WithEnvironment("Hardening__" + setting.Key, value);
+        foreach (var section in new[] { "Hardening", "Telemetry" })
+            foreach (var setting in service.ApplicationBuilder.Configuration.GetSection(section).GetChildren())
+                if (setting.Value is { Length: > 0 } value)
+                    service = service.WithEnvironment(section + "__" + setting.Key, value);
         return service;
     }
 

@@ -58,6 +58,9 @@ public static class ServiceDefaultsExtensions
                 .AddRuntimeInstrumentation()
                 .AddMeter(TelemetrySources))
             .WithTracing(tracing => tracing
+                // Every trace by default (the dashboard shows each request); a busy installation samples a share of the
+                // traces that start here (Telemetry:TraceSampleRatio), and follows the caller's decision for the rest.
+                .SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(Microsoft.Extensions.Configuration.ConfigurationBinder.GetValue(builder.Configuration, "Telemetry:TraceSampleRatio", 1.0))))
                 .AddSource(builder.Environment.ApplicationName)
                 .AddSource(TelemetrySources)
                 .AddAspNetCoreInstrumentation(o => o.Filter = context =>

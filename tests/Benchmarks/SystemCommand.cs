@@ -28,6 +28,8 @@ public static class SystemCommand
             LimitDuration = Seconds("limit-duration", defaults.LimitDuration),
             Facts = options.Int("facts", defaults.Facts),
             KeepFacts = options.Text("keep-facts") == "true",
+            TraceSampleRatio = options.Text("trace-sample-ratio") is { } ratio
+                ? double.Parse(ratio, System.Globalization.CultureInfo.InvariantCulture) : null,
         };
         var stamp = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture);
         var json = options.Text("json") ?? Path.Combine(root, "tests", "Benchmarks", "results", $"system-{stamp}.json");
@@ -40,7 +42,7 @@ public static class SystemCommand
         // run, and its cost lands in the measured windows.
         string? dataDir = options.Text("start") == "true" && options.Text("fresh-data") != "false"
             ? Path.Combine(Path.GetTempPath(), $"procedures-bench-{stamp}") : null;
-        if (options.Text("start") == "true") system = await StartAsync(root, target, dataDir);
+        if (options.Text("start") == "true") system = await StartAsync(root, target, dataDir, settings.TraceSampleRatio);
         try
         {
             var report = await BenchmarkRun.RunAsync(target, settings, root, Console.Out);
@@ -64,9 +66,10 @@ public static class SystemCommand
     }
 
     /// <summary>Runs deploy/local/up.sh in its own session (so one signal to its process group reaches the whole tree) and waits for every /health.</summary>
-    private static async Task<Process> StartAsync(string root, SystemTarget target, string? dataDir)
+    private static async Task<Process> StartAsync(string root, SystemTarget target, string? dataDir, double? traceSampleRatio)
     {
-        var arguments = dataDir is null ? UpArguments : $"{UpArguments} Infrastructure:DataDir={dataDir}";
+        var arguments = UpArguments + (dataDir is null ? "" : $" Infrastructure:DataDir={dataDir}")
+            + (traceSampleRatio is { } ratio ? $" Telemetry:TraceSampleRatio={ratio.ToString(System.Globalization.CultureInfo.InvariantCulture)}" : "");
         Console.WriteLine($"starting the system: deploy/local/up.sh {arguments}");
         var process = Process.Start(new ProcessStartInfo("setsid", $"{Path.Combine(root, "deploy", "local", "up.sh")} {arguments}")
         {

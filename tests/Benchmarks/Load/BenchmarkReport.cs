@@ -14,11 +14,11 @@ public sealed record MachineInfo(int Cores, string Os, string Dotnet, string Pos
     string LoadAverageAtEnd, DateTimeOffset Started, DateTimeOffset Finished);
 
 public sealed record BenchmarkSettingsView(int Concurrency, double SubmissionSeconds, double? SubmissionRate, int LifecycleConcurrency,
-    double LifecycleSeconds, double HalfRateSeconds, double LimitSeconds, int Facts, int QueryRepetitions)
+    double LifecycleSeconds, double HalfRateSeconds, double LimitSeconds, int Facts, int QueryRepetitions, double? TraceSampleRatio = null)
 {
     public static BenchmarkSettingsView Of(BenchmarkSettings s) => new(s.Concurrency, s.SubmissionDuration.TotalSeconds, s.SubmissionRate,
         s.LifecycleConcurrency, s.LifecycleDuration.TotalSeconds, s.HalfRateDuration.TotalSeconds, s.LimitDuration.TotalSeconds, s.Facts,
-        s.QueryRepetitions);
+        s.QueryRepetitions, s.TraceSampleRatio);
 }
 
 public sealed record LimitsReport(LoadResult PostgresCommits, MachineLimits.BrokerResult RabbitMq)

@@ -18,6 +18,8 @@ public sealed record BenchmarkSettings
     public int Facts { get; init; } = 1_000_000;
     public int QueryRepetitions { get; init; } = 20;
     public bool KeepFacts { get; init; }
+    /// <summary>The share of traces the services record (Telemetry:TraceSampleRatio of a system the benchmark starts); null: all.</summary>
+    public double? TraceSampleRatio { get; init; }
 
     public static BenchmarkSettings Smoke { get; } = new()
     {

@@ -24,7 +24,8 @@ public static class ReportWriter
                      $"RabbitMQ {m.RabbitMq}; load average {m.LoadAverageAtStart} at start, {m.LoadAverageAtEnd} at end. Settings: {s.Concurrency} in flight " +
                      $"(submissions, limits), submissions {s.SubmissionSeconds:0} s{(s.SubmissionRate is { } rate ? $" paced at {rate}/s" : "")}, " +
                      $"lifecycles {s.LifecycleConcurrency} in flight for {s.LifecycleSeconds:0} s then paced at half for {s.HalfRateSeconds:0} s, " +
-                     $"limits {s.LimitSeconds:0} s each, {s.Facts:N0} facts, {s.QueryRepetitions} timed calls per query.");
+                     $"limits {s.LimitSeconds:0} s each, {s.Facts:N0} facts, {s.QueryRepetitions} timed calls per query; " +
+                     $"{(s.TraceSampleRatio is { } ratio ? $"{ratio:P0} of traces sampled" : "every trace recorded")}.");
         b.AppendLine();
         b.AppendLine("| goal | target | measured | met | note |");
         b.AppendLine("|---|---|---|---|---|");
