@@ -3,71 +3,93 @@ using Npgsql;
 namespace Procedures.Messaging;
 
 /// <summary>
-/// One connection LISTENing on a Postgres channel, for a background worker that sleeps until its table's trigger says work
-/// has committed (NOTIFY is delivered at commit) or its poll interval passes. A notification that arrives while the worker
-/// is busy waits in the connection, so the next wait returns at once: no wake-up is lost between two waits. The poll still
-/// finds work that comes due by time (backoff) and covers a reconnection. A broken connection is dropped and reopened at
-/// the next wait; until then the wait is the plain interval.
+/// Wakes a job's workers when their table's trigger says work has committed (LISTEN on a Postgres channel; NOTIFY is
+/// delivered at commit), with the poll interval as the fallback for work that comes due by time. One connection listens
+/// for all the workers of the job, and each notification wakes one of them (not all: the others would only find the row
+/// already claimed). A notification that comes while every worker is busy is kept, so the next wait returns at once: no
+/// wake-up is lost between two waits. A broken connection is reopened after a second, and one worker is woken then, for
+/// whatever was notified meanwhile.
 /// </summary>
-public sealed class ChannelListener(NpgsqlDataSource db, string channel) : IAsyncDisposable
+public sealed class ChannelListener : IAsyncDisposable
 {
-    private NpgsqlConnection? _connection;
+    private readonly NpgsqlDataSource _db;
+    private readonly string _channel;
+    private readonly SemaphoreSlim _wakeups;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly TaskCompletionSource _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Task? _loop;
+
+    /// <param name="channel">An identifier of ours (a constant), never input.</param>
+    /// <param name="workers">How many workers wait on it: the most wake-ups kept for later.</param>
+    public ChannelListener(NpgsqlDataSource db, string channel, int workers = 1)
+    {
+        _db = db;
+        _channel = channel;
+        _wakeups = new SemaphoreSlim(0, Math.Max(1, workers));
+    }
 
     /// <summary>
-    /// Starts listening, if not yet: call it before the worker's first pass, so work committed during that pass wakes the
-    /// first wait. A failure is left to the next wait.
+    /// Starts listening (once) and waits until the channel is listened to, so work committed during the workers' first pass
+    /// wakes them; if the database does not answer within 10 s the workers start anyway and poll meanwhile.
     /// </summary>
     public async Task ListenAsync(CancellationToken ct)
     {
+        _loop ??= Task.Run(() => LoopAsync(_stop.Token), CancellationToken.None);
         try
         {
-            await OpenAsync(ct);
+            await _listening.Task.WaitAsync(TimeSpan.FromSeconds(10), ct);
         }
-        catch (Exception) when (!ct.IsCancellationRequested)
+        catch (TimeoutException)
         {
-            await DisposeAsync();
+            // The loop keeps trying; the poll covers until it listens.
         }
     }
 
-    /// <summary>True when woken by a notification, false when the interval passed (or the connection failed).</summary>
-    public async Task<bool> WaitAsync(TimeSpan interval, CancellationToken ct)
+    /// <summary>True when woken by a notification, false when the interval passed.</summary>
+    public Task<bool> WaitAsync(TimeSpan interval, CancellationToken ct) => _wakeups.WaitAsync(interval, ct);
+
+    private async Task LoopAsync(CancellationToken ct)
     {
-        try
+        while (!ct.IsCancellationRequested)
         {
-            return await (await OpenAsync(ct)).WaitAsync(interval, ct);
-        }
-        catch (Exception) when (!ct.IsCancellationRequested)
-        {
-            await DisposeAsync();
-            await Task.Delay(interval, ct).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            return false;
+            try
+            {
+                await using var connection = await _db.OpenConnectionAsync(ct);
+                connection.Notification += (_, _) => Wake();
+                await using (var listen = new NpgsqlCommand($"LISTEN {_channel}", connection))
+                    await listen.ExecuteNonQueryAsync(ct);
+                _listening.TrySetResult();
+                Wake(); // whatever was notified while nobody listened
+                while (true) await connection.WaitAsync(ct);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1), ct).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
         }
     }
 
-    private async Task<NpgsqlConnection> OpenAsync(CancellationToken ct)
+    private void Wake()
     {
-        if (_connection is not null) return _connection;
-        var connection = await db.OpenConnectionAsync(ct);
         try
         {
-            // The channel is an identifier of ours (a constant), never input.
-            await using var listen = new NpgsqlCommand($"LISTEN {channel}", connection);
-            await listen.ExecuteNonQueryAsync(ct);
+            _wakeups.Release();
         }
-        catch
+        catch (SemaphoreFullException)
         {
-            await connection.DisposeAsync();
-            throw;
+            // Every worker already has a wake-up waiting.
         }
-        return _connection = connection;
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (_connection is null) return;
-        var connection = _connection;
-        _connection = null;
-        try { await connection.DisposeAsync(); }
-        catch (Exception e) when (e is NpgsqlException or System.IO.IOException or ObjectDisposedException) { /* already broken */ }
+        await _stop.CancelAsync();
+        if (_loop is not null) await _loop;
+        _stop.Dispose();
+        _wakeups.Dispose();
     }
 }

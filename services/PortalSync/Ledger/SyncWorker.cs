@@ -32,14 +32,18 @@ public sealed partial class SyncWorker(
     public static readonly System.Diagnostics.ActivitySource Source = new("Procedures.PortalSync");
     private readonly SyncOptions _options = options.Value;
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken)
-        => Task.WhenAll(Enumerable.Range(0, Math.Max(1, _options.Workers)).Select(_ => RunAsync(stoppingToken)));
-
-    private async Task RunAsync(CancellationToken ct)
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        // Woken when work commits (see the table's notify trigger); the poll finds work that comes due by time.
-        await using var listener = new Procedures.Messaging.ChannelListener(db, "portal_sync_due");
-        await listener.ListenAsync(ct);
+        // Woken when work commits (see the table's notify trigger), one worker per notification; the poll finds work that
+        // comes due by time.
+        var workers = Math.Max(1, _options.Workers);
+        await using var listener = new Procedures.Messaging.ChannelListener(db, "portal_sync_due", workers);
+        await listener.ListenAsync(stoppingToken);
+        await Task.WhenAll(Enumerable.Range(0, workers).Select(_ => RunAsync(listener, stoppingToken)));
+    }
+
+    private async Task RunAsync(Procedures.Messaging.ChannelListener listener, CancellationToken ct)
+    {
         while (!ct.IsCancellationRequested)
         {
             try
@@ -48,7 +52,7 @@ public sealed partial class SyncWorker(
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested) { break; }
             catch (Exception ex) { LogPassFailed(ex); }
-            await listener.WaitAsync(_options.PollInterval, ct);
+            await ((Task)listener.WaitAsync(_options.PollInterval, ct)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
 
