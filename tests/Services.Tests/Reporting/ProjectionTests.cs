@@ -141,7 +141,15 @@ public sealed class ProjectionTests(InfrastructureFixture infra) : IAsyncLifetim
             Json(evaluated.Indicators.Where(i => !IsCatalogue(i) && i.Group != "satisfaction")));
 
         var daily = await DailyAsync();
-        var outcome = await Rebuild.RunAsync(Db, CancellationToken.None);
+        Rebuild.Outcome outcome;
+        // A dashboard's read still open (its transaction holds the month's roll-up): the rebuild does not wait for it.
+        await using (var reader = await Db.OpenConnectionAsync())
+        await using (var reading = await reader.BeginTransactionAsync())
+        {
+            await reader.ExecuteAsync("SELECT count(*) FROM monthly_facts", transaction: reading);
+            using var bounded = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            outcome = await Rebuild.RunAsync(Db, bounded.Token);
+        }
         Assert.True(outcome.Dossiers >= 3);
         Assert.Equal(daily, await DailyAsync());
         Assert.Equal(facts, await FactsAsync());

@@ -9,7 +9,9 @@ namespace Procedures.Reporting.Kpi.Facts;
 /// <summary>
 /// Throws away every derived table and recomputes it from the event log with the same fold the consumers use, so the
 /// numbers afterwards are the same (or, after a fix to the fold, corrected). One transaction holding the derived tables
-/// exclusively: consumers wait and then apply on top of the rebuilt state.
+/// against writers (EXCLUSIVE mode): consumers wait and then apply on top of the rebuilt state, while readers go on
+/// answering from the facts as they were until it commits. (ACCESS EXCLUSIVE, for TRUNCATE, also queued the readers,
+/// and a reader holding one of the tables while waiting for another deadlocked with it.)
 /// </summary>
 public static class Rebuild
 {
@@ -23,8 +25,9 @@ public static class Rebuild
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         await connection.ExecuteAsync(new CommandDefinition("""
-            LOCK TABLE dossier_facts, open_facts, daily_facts, monthly_facts, procedure_versions IN ACCESS EXCLUSIVE MODE;
-            TRUNCATE dossier_facts, open_facts, daily_facts, monthly_facts, procedure_versions;
+            LOCK TABLE dossier_facts, open_facts, daily_facts, monthly_facts, procedure_versions IN EXCLUSIVE MODE;
+            DELETE FROM dossier_facts; DELETE FROM open_facts; DELETE FROM daily_facts; DELETE FROM monthly_facts;
+            DELETE FROM procedure_versions;
             """, transaction: tx, cancellationToken: ct));
 
         var codes = (await connection.QueryAsync<string>(new CommandDefinition(
