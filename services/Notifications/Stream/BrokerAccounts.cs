@@ -24,9 +24,28 @@ public sealed class BrokerAccounts(HttpClient http, BrokerConnection broker, IOp
 {
     public const string HttpClientName = "rabbitmq-management";
 
+    /// <summary>
+    /// One issuance at a time per instance: the management API may fail one of two concurrent changes to the same user
+    /// (a rare 5xx seen when the fuzz test called this endpoint concurrently). Issuing is rare; queuing costs nothing.
+    /// </summary>
+    private static readonly SemaphoreSlim Issuing = new(1, 1);
+
     public static string UserName(string agency) => "agency-" + EventCatalogue.Word(agency);
 
     public async Task<BrokerCredentials> IssueAsync(string agency, bool allAgencies, CancellationToken ct)
+    {
+        await Issuing.WaitAsync(ct);
+        try
+        {
+            return await IssueOneAsync(agency, allAgencies, ct);
+        }
+        finally
+        {
+            Issuing.Release();
+        }
+    }
+
+    private async Task<BrokerCredentials> IssueOneAsync(string agency, bool allAgencies, CancellationToken ct)
     {
         var o = options.Value;
         var management = o.ManagementUrl ?? throw new InvalidOperationException("Notifications:ManagementUrl is not configured.");
