@@ -22,8 +22,7 @@ public sealed class CompareHeadsTests(InfrastructureFixture infra)
     {
         await using var host = await ConsumerHarness.StartAsync(infra, "portalsync", typeof(CompareHeads).Assembly, x => x.AddConsumer<CompareHeads>());
         using var portal = new FakePortal();
-        var worker = new SyncWorker(host.Db, new PortalClient(new HttpClient(portal, disposeHandler: false) { BaseAddress = new Uri("http://portal.test") }),
-            TimeProvider.System, Options.Create(new SyncOptions { GapGrace = TimeSpan.Zero }), NullLogger<SyncWorker>.Instance);
+        var worker = portal.Worker(host.Db, new SyncOptions { GapGrace = TimeSpan.Zero });
         await using (var c = await host.Db.OpenConnectionAsync())
         {
             // "returned" reached status 10 at Processing (sequence 3) but that last event never arrived here; "current" is up to date.

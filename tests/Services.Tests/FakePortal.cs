@@ -22,6 +22,15 @@ internal sealed class FakePortal : HttpMessageHandler
 
     public IReadOnlyList<PortalCall> Calls { get { lock (_calls) return _calls.ToList(); } }
 
+    /// <summary>PortalSync's portal client, talking to this stand-in.</summary>
+    public Procedures.PortalSync.Portal.PortalClient Client()
+        => new(new HttpClient(this, disposeHandler: false) { BaseAddress = new Uri("http://portal.test") });
+
+    /// <summary>A sync worker on <paramref name="db"/> sending to this stand-in, with the given options (defaults otherwise).</summary>
+    public Procedures.PortalSync.Ledger.SyncWorker Worker(Npgsql.NpgsqlDataSource db, Procedures.PortalSync.Ledger.SyncOptions? options = null)
+        => new(db, Client(), TimeProvider.System, Microsoft.Extensions.Options.Options.Create(options ?? new Procedures.PortalSync.Ledger.SyncOptions()),
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<Procedures.PortalSync.Ledger.SyncWorker>.Instance);
+
     public static HttpResponseMessage Answer(string errorCode, string? message) => new(HttpStatusCode.OK)
     {
         Content = new StringContent(JsonSerializer.Serialize(new Dictionary<string, string?> { ["error_code"] = errorCode, ["message"] = message }),

@@ -19,8 +19,7 @@ public sealed class RecordStatusEventTests(InfrastructureFixture infra)
     {
         await using var host = await ConsumerHarness.StartAsync(infra, "portalsync", typeof(RecordStatusEvent).Assembly, x => x.AddConsumer<RecordStatusEvent>());
         using var portal = new FakePortal();
-        var worker = new SyncWorker(host.Db, new PortalClient(new HttpClient(portal, disposeHandler: false) { BaseAddress = new Uri("http://portal.test") }),
-            TimeProvider.System, Options.Create(new SyncOptions()), NullLogger<SyncWorker>.Instance);
+        var worker = portal.Worker(host.Db, new SyncOptions());
         const string code = "38.98.H29-251129-0041";
         await using (var c = await host.Db.OpenConnectionAsync())
             await c.ExecuteAsync("""

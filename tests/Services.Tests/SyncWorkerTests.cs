@@ -34,9 +34,9 @@ public sealed class SyncWorkerTests(InfrastructureFixture infra) : IAsyncLifetim
         _portal.Dispose();
     }
 
-    private PortalClient Client() => new(new HttpClient(_portal, disposeHandler: false) { BaseAddress = new Uri("http://portal.test") });
+    private PortalClient Client() => _portal.Client();
 
-    private SyncWorker NewWorker() => new(_db, Client(), TimeProvider.System, Options.Create(new SyncOptions()), NullLogger<SyncWorker>.Instance);
+    private SyncWorker NewWorker() => _portal.Worker(_db);
 
     private sealed record Ledger(long LastSeqKnown, long LastSeqAcked, int Attempts, string? LastError, bool Failed,
         DateTimeOffset NextAttemptAt, DateTimeOffset? AckedAt);
@@ -141,8 +141,7 @@ public sealed class SyncWorkerTests(InfrastructureFixture infra) : IAsyncLifetim
     public async Task A_new_step_wakes_the_running_workers_without_waiting_for_their_poll()
     {
         // A five-minute poll: only the ledger's NOTIFY can explain each step reaching the portal within seconds.
-        using var worker = new SyncWorker(_db, Client(), TimeProvider.System,
-            Options.Create(new SyncOptions { PollInterval = TimeSpan.FromMinutes(5), Workers = 2 }), NullLogger<SyncWorker>.Instance);
+        using var worker = _portal.Worker(_db, new SyncOptions { PollInterval = TimeSpan.FromMinutes(5), Workers = 2 });
         await worker.StartAsync(CancellationToken.None);
         try
         {
