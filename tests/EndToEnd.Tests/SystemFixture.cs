@@ -21,14 +21,14 @@ public class SystemFixture : IAsyncLifetime
         ResourceNames.Reporting, ResourceNames.Notifications, ResourceNames.Sandbox,
     ];
 
-    private readonly string _data = Path.Combine(Path.GetTempPath(), "procedures-e2e-" + Guid.NewGuid().ToString("N")[..8]);
+    private string _data = NewDataFolder();
 
     public DistributedApplication App { get; private set; } = null!;
 
     /// <summary>This system's private Postgres (password "procedures-dev") and RabbitMQ management (guest) ports.</summary>
-    public int PostgresPort { get; } = FreePort.Next();
-    public int RabbitMqPort { get; } = FreePort.Next();
-    public int RabbitMqManagementPort { get; } = FreePort.Next();
+    public int PostgresPort { get; private set; } = FreePort.Next();
+    public int RabbitMqPort { get; private set; } = FreePort.Next();
+    public int RabbitMqManagementPort { get; private set; } = FreePort.Next();
 
     /// <summary>Changes to single resources for a variant of the system (e.g. faster payment reconciliation).</summary>
     protected virtual void Customize(IDistributedApplicationTestingBuilder builder) { }
@@ -43,9 +43,36 @@ public class SystemFixture : IAsyncLifetime
     /// <summary>Every log line every resource wrote since start-up (for checks on what logs may carry).</summary>
     public System.Collections.Concurrent.ConcurrentQueue<string> Logs { get; } = new();
 
+    private static string NewDataFolder() => Path.Combine(Path.GetTempPath(), "procedures-e2e-" + Guid.NewGuid().ToString("N")[..8]);
 
     public async Task InitializeAsync()
     {
+        // A start that does not finish is described (every resource's state and its last lines) and tried once more on
+        // new ports and a new data folder: the machine is shared, and one stuck server process should not fail every test.
+        // A second failure fails the collection with both descriptions.
+        try
+        {
+            await StartAsync();
+        }
+        catch (StartFailed first)
+        {
+            Console.Error.WriteLine(first.Message);
+            await StopAsync();
+            (PostgresPort, RabbitMqPort, RabbitMqManagementPort, _data) = (FreePort.Next(), FreePort.Next(), FreePort.Next(), NewDataFolder());
+            try
+            {
+                await StartAsync();
+            }
+            catch (StartFailed second)
+            {
+                throw new InvalidOperationException(first.Message + "\n" + second.Message, second.InnerException);
+            }
+        }
+    }
+
+    private async Task StartAsync()
+    {
+        Logs.Clear();
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
         [
             $"Infrastructure:DataDir={_data}",
@@ -63,11 +90,77 @@ public class SystemFixture : IAsyncLifetime
         // Aspire forwards every resource's console output to the host's loggers: keep a copy of each line.
         builder.Services.AddLogging(logging => logging.AddProvider(new CapturingLoggerProvider(Logs)));
         App = await builder.BuildAsync();
-        using var startup = new CancellationTokenSource(TimeSpan.FromMinutes(4));
-        await App.StartAsync(startup.Token);
-        foreach (var service in Services)
-            await App.ResourceNotifications.WaitForResourceHealthyAsync(service, startup.Token);
+        var states = new System.Collections.Concurrent.ConcurrentDictionary<string, CustomResourceSnapshot>();
+        using var watching = new CancellationTokenSource();
+        var watcher = Watch(App.ResourceNotifications, states, watching.Token);
+        var budget = TimeSpan.FromMinutes(4);
+        using var startup = new CancellationTokenSource(budget);
+        var phase = "the AppHost to start its resources (Postgres and RabbitMQ ready, the sandbox running)";
+        try
+        {
+            await App.StartAsync(startup.Token);
+            foreach (var service in Services)
+            {
+                phase = $"{service} to report healthy";
+                await App.ResourceNotifications.WaitForResourceHealthyAsync(service, startup.Token);
+            }
+            phase = "Intake's catalogue to answer";
+            await FetchRequiredComponentsAsync(startup.Token);
+        }
+        catch (Exception e) when (e is OperationCanceledException or TimeoutException)
+        {
+            throw new StartFailed($"The system did not start within {budget.TotalMinutes:0.#} min: it was waiting for {phase}.\n{Describe(states)}", e);
+        }
+        finally
+        {
+            await watching.CancelAsync();
+            await watcher;
+        }
+    }
 
+    private static async Task Watch(ResourceNotificationService notifications,
+        System.Collections.Concurrent.ConcurrentDictionary<string, CustomResourceSnapshot> states, CancellationToken stop)
+    {
+        try
+        {
+            await foreach (var change in notifications.WatchAsync(stop))
+                states[change.ResourceId] = change.Snapshot;
+        }
+        catch (OperationCanceledException) { }
+    }
+
+    /// <summary>
+    /// One line with every process's state (and health, exit code), then the last lines of each that is in trouble:
+    /// ended, failed to start, or running and not healthy. Short, because CI shows only the tail of its output.
+    /// </summary>
+    private string Describe(System.Collections.Concurrent.ConcurrentDictionary<string, CustomResourceSnapshot> states)
+    {
+        static string Name(string id) => id[..(id.LastIndexOf('-') is > 0 and var dash ? dash : id.Length)];
+        var processes = states.Where(s => !s.Value.IsHidden && s.Value.ResourceType is not ("Parameter" or "ConnectionString"))
+            .OrderBy(s => s.Key).ToList();
+        var text = new System.Text.StringBuilder("  ");
+        text.AppendLine(string.Join("; ", processes
+            .GroupBy(p => (p.Value.State?.Text ?? "-") + (p.Value.HealthStatus is { } health ? $"/{health}" : "")
+                + (p.Value.ExitCode is { } code ? $" exit {code}" : ""))
+            .Select(g => $"{g.Key}: {string.Join(", ", g.Select(p => Name(p.Key)))}")));
+        var lines = Logs.ToArray();
+        foreach (var (id, snapshot) in processes)
+        {
+            var inTrouble = snapshot.State?.Text is "Exited" or "FailedToStart" or "Finished"
+                || (snapshot.State?.Text == "Running" && snapshot.HealthStatus is not (null or Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy));
+            if (!inTrouble) continue;
+            foreach (var report in snapshot.HealthReports.Where(r => r.Status != Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy))
+                text.AppendLine($"    {Name(id)} {report.Name}: {report.Status} {report.Description ?? report.ExceptionText}");
+            foreach (var line in lines.Where(l => l.StartsWith($"AppHost.Resources.{Name(id)}:", StringComparison.Ordinal)).TakeLast(10))
+                text.AppendLine("    | " + line.Trim());
+        }
+        return text.ToString();
+    }
+
+    private sealed class StartFailed(string message, Exception inner) : Exception(message, inner);
+
+    private async Task FetchRequiredComponentsAsync(CancellationToken startup)
+    {
         // Healthy is not yet answering on a starved machine (the first request JIT-compiles the path): ask again,
         // each attempt bounded, until the catalogue answers or the start-up budget is spent.
         using var intake = Client(ResourceNames.Intake);
@@ -77,7 +170,7 @@ public class SystemFixture : IAsyncLifetime
             try
             {
                 return await System.Net.Http.Json.HttpClientJsonExtensions.GetFromJsonAsync<System.Text.Json.JsonElement?>(
-                    intake, $"/api/v1/procedures/{Submissions.ProcedureCode}", startup.Token);
+                    intake, $"/api/v1/procedures/{Submissions.ProcedureCode}", startup);
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !startup.IsCancellationRequested) { return null; }
         }, p => p is not null, TimeSpan.FromMinutes(3), "Intake's catalogue to answer");
@@ -87,10 +180,17 @@ public class SystemFixture : IAsyncLifetime
 
     public HttpClient Client(string service) => App.CreateHttpClient(service);
 
-    public async Task DisposeAsync()
+    public Task DisposeAsync() => StopAsync();
+
+    private async Task StopAsync()
     {
-        await App.StopAsync();
-        await App.DisposeAsync();
+        if (App is not null)
+        {
+            using var patience = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+            try { await App.StopAsync(patience.Token); }
+            catch (OperationCanceledException) { Console.Error.WriteLine("The system did not stop within 2 minutes; disposing it."); }
+            await App.DisposeAsync();
+        }
         try { Directory.Delete(_data, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 }
