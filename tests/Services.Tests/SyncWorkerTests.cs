@@ -304,6 +304,39 @@ public sealed class SyncWorkerTests(InfrastructureFixture infra) : IAsyncLifetim
     }
 
     [Fact]
+    public async Task Steps_the_portal_applied_whose_acknowledgement_was_lost_are_completed_under_the_same_keys_not_sent_as_a_new_generation()
+    {
+        const string code = "38.98.H29-251129-0016";
+        await SubmittedAsync(code);
+        await StatusAsync(code, 1, DossierStatus.Submitted);
+        await StatusAsync(code, 2, DossierStatus.Received);
+        Assert.True(await _worker.SyncNextAsync(CancellationToken.None));
+        await StatusAsync(code, 3, DossierStatus.InProcessing);
+        await StatusAsync(code, 4, DossierStatus.AwaitingPayment);
+        await MakeDueAsync(code);
+        // The portal applies the record and both new steps, but the answer to the last one never comes back.
+        _portal.Respond = call => Task.FromResult(call.IdempotencyKey == $"{code}:4:history"
+            ? new HttpResponseMessage(HttpStatusCode.ServiceUnavailable) : FakePortal.Answer("0", "Thành công"));
+        Assert.True(await _worker.SyncNextAsync(CancellationToken.None));
+        Assert.Equal(2, (await LedgerAsync(code)).LastSeqAcked);
+        _portal.Respond = _ => Task.FromResult(FakePortal.Answer("0", "Thành công"));
+        _portal.List = () => Task.FromResult<IReadOnlyList<object>>([new PortalListing(code, (int)DossierStatus.AwaitingPayment, 4)]);
+        var reconciliation = new Reconciliation(_db, Client(), TimeProvider.System, Options.Create(new ReconciliationOptions()),
+            NullLogger<Reconciliation>.Instance);
+
+        var report = await reconciliation.ReconcileAsync(SubmittedAt.VietnamDate(), CancellationToken.None);
+        await MakeDueAsync(code);
+        Assert.True(await _worker.SyncNextAsync(CancellationToken.None));
+
+        Assert.Equal((0, 0), (report.Missing, report.Stale));
+        Assert.Equal("ahead", Assert.Single(report.Differences).Kind);
+        // Steps 3 and 4 go again under their first keys (the portal recognises them); a new generation would apply them twice.
+        Assert.Equal([$"{code}:1:history", $"{code}:2:history", $"{code}:3:history", $"{code}:4:history", $"{code}:3:history", $"{code}:4:history"],
+            _portal.Calls.Where(c => c.Operation == "history").Select(c => c.IdempotencyKey));
+        Assert.Equal(4, (await LedgerAsync(code)).LastSeqAcked);
+    }
+
+    [Fact]
     public async Task Create_applied_with_its_acknowledgement_lost_then_retried_with_newer_steps_updates_the_record()
     {
         const string code = "38.98.H29-251129-0015";

@@ -28,6 +28,11 @@ public sealed class Reconciliation(NpgsqlDataSource db, PortalClient portal, Tim
 {
     public sealed record Difference(string Code, string Kind, int? OurStatus, int? PortalStatus, long? OurSteps, int? PortalSteps);
 
+    /// <summary>
+    /// Kinds: missing (the portal does not hold it), stale (it holds fewer steps than it acknowledged, or an older status
+    /// at the same step), ahead (it holds more steps than acknowledged here: acknowledgements lost, the worker completes
+    /// them), unknown-here. Only missing and stale are sent again.
+    /// </summary>
     public sealed record Report(DateOnly Date, int Checked, int Missing, int Stale, int UnknownHere, IReadOnlyList<Difference> Differences);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -75,8 +80,13 @@ public sealed class Reconciliation(NpgsqlDataSource db, PortalClient portal, Tim
         {
             if (!listed.TryGetValue(code, out var there))
                 differences.Add(new(code, "missing", status, null, acked, null));
-            else if (there.TrangThaiHoSo != status || there.SoBuocXuLy < acked)
+            else if (there.SoBuocXuLy < acked || (there.SoBuocXuLy == acked && there.TrangThaiHoSo != status))
                 differences.Add(new(code, "stale", status, there.TrangThaiHoSo, acked, there.SoBuocXuLy));
+            // More steps there than we hold acknowledged: a send was applied and its acknowledgement lost (the worker was
+            // killed, the database went away, the answer did not arrive). The worker sends those steps again under the same
+            // keys, which the portal recognises; a new generation here would have the portal apply them twice.
+            else if (there.SoBuocXuLy > acked)
+                differences.Add(new(code, "ahead", status, there.TrangThaiHoSo, acked, there.SoBuocXuLy));
         }
         // Every dossier of the day counts as known here, also those a worker held locked.
         var known = (await connection.QueryAsync<string>(new CommandDefinition(
