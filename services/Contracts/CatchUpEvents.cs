@@ -18,3 +18,16 @@ public sealed record DossierHeadsDigest(IReadOnlyList<DossierHead> Heads, DateTi
 
 /// <summary>A dossier and the sequence of its newest status event.</summary>
 public sealed record DossierHead(string DossierCode, long Sequence);
+
+/// <summary>
+/// Intake's codes of the dossiers submitted between <see cref="From"/> (inclusive) and <see cref="To"/> (exclusive), in
+/// the database's clock, published periodically a few minutes behind. A consumer that does not hold one lost its
+/// DossierSubmitted and asks for it (<see cref="DossierSubmissionRequested"/>).
+/// </summary>
+public sealed record DossiersSubmittedDigest(IReadOnlyList<string> Codes, DateTimeOffset From, DateTimeOffset To);
+
+/// <summary>
+/// A consumer lacks a dossier's DossierSubmitted: Intake publishes it again as first sent and under its first message id,
+/// so consumers that applied it skip it and only those that lost it take it.
+/// </summary>
+public sealed record DossierSubmissionRequested(string DossierCode, string RequestedBy, DateTimeOffset RequestedAt);

@@ -11,7 +11,12 @@ using Procedures.ServiceDefaults.Security;
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddProceduresMessaging(ResourceNames.Intake, ResourceNames.Database(ResourceNames.Intake), typeof(Program).Assembly,
-    bus => bus.AddConsumer<RegisterResults>());
+    bus =>
+    {
+        bus.AddConsumer<RegisterResults>();
+        bus.AddConsumer<ResendSubmission>();
+    });
+builder.Services.AddDigest<SubmissionDigest>(builder.Configuration, SubmissionDigest.Section);
 builder.Services.AddHostedService<CatalogueSeeding>(); // after migrations (hosted services start in order)
 builder.AddDocuments();
 builder.AddCertifiedCopies();

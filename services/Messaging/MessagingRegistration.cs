@@ -30,6 +30,7 @@ public static class MessagingRegistration
 
         DapperTypes.Register();
         builder.Services.Configure<MessagingOptions>(builder.Configuration.GetSection("Messaging"));
+        builder.Services.Configure<RetentionOptions>(builder.Configuration.GetSection("Messaging:Retention"));
         builder.Services.AddSingleton(_ =>
         {
             var source = new NpgsqlDataSourceBuilder(connectionString);
@@ -80,6 +81,7 @@ public static class MessagingRegistration
         });
         builder.Services.AddHostedService<OutboxRelay>();
         builder.Services.AddHostedService<Audit.AuditChainer>();
+        builder.Services.AddHostedService<MessagingRetention>();
         return builder;
     }
 }

@@ -16,6 +16,7 @@ builder.AddProceduresMessaging(ResourceNames.Payment, ResourceNames.Database(Res
     {
         bus.AddConsumer<RecordFees>();
         bus.AddConsumer<FollowStatus>();
+        bus.AddConsumer<CompareSubmissions>();
     });
 builder.Services.Configure<PaymentOptions>(builder.Configuration.GetSection(PaymentOptions.Section));
 builder.Services.AddPaymentPlatformClient(builder.Configuration);

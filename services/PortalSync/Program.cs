@@ -14,6 +14,7 @@ builder.AddProceduresMessaging(ResourceNames.PortalSync, ResourceNames.Database(
         bus.AddConsumer<RecordStatusEvent>();
         bus.AddConsumer<QueueCitizenStore>();
         bus.AddConsumer<CompareHeads>();
+        bus.AddConsumer<CompareSubmissions>();
     });
 builder.Services.Configure<SyncOptions>(builder.Configuration.GetSection("PortalSync"));
 builder.Services.Configure<ReconciliationOptions>(builder.Configuration.GetSection("PortalSync:Reconciliation"));
@@ -21,6 +22,7 @@ builder.Services.AddHttpClient<PortalClient>(http =>
     http.BaseAddress = new Uri(builder.Configuration["Portal:BaseAddress"] ?? $"http://{ResourceNames.Sandbox}"));
 builder.Services.AddHostedService<SyncWorker>();
 builder.Services.AddHostedService<CitizenStoreWorker>();
+builder.Services.AddHostedService<SubmissionCatchUp>();
 builder.Services.AddSingleton<Reconciliation>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<Reconciliation>());
 

@@ -14,13 +14,13 @@ builder.AddProceduresMessaging(ResourceNames.Processing, ResourceNames.Database(
         bus.AddConsumer<RecordSubmission>();
         bus.AddConsumer<PaymentConfirmation>();
         bus.AddConsumer<ReplayHistory>();
+        bus.AddConsumer<CompareSubmissions>();
     });
 builder.Services.AddSingleton<CalendarProvider>();
 builder.Services.Configure<ClockSettings>(builder.Configuration.GetSection(ClockSettings.Section));
 builder.Services.AddSingleton<ClockScan>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<ClockScan>());
-builder.Services.Configure<DigestSettings>(builder.Configuration.GetSection(DigestSettings.Section));
-builder.Services.AddHostedService<HistoryDigest>();
+builder.Services.AddDigest<HistoryDigest>(builder.Configuration, HistoryDigest.Section);
 builder.Services.AddFeedback(builder.Configuration);
 builder.Services.AddHostedService(sp => sp.GetRequiredService<FeedbackScan>());
 

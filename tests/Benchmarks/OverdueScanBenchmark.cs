@@ -41,7 +41,7 @@ public static class OverdueScanBenchmark
             await LoadAsync(db, total, due);
             Console.WriteLine($"loaded {total:N0} open dossiers in {load.Elapsed.TotalSeconds:F1} s");
 
-            var time = new FixedClock(Now);
+            var time = new TestClock(Now);
             var scan = new ClockScan(db, new CalendarProvider(db, time), Microsoft.Extensions.Options.Options.Create(new ClockSettings()), time, NullLogger<ClockScan>.Instance);
             var first = Stopwatch.StartNew();
             var caught = await scan.RunOnceAsync(default);
@@ -122,8 +122,4 @@ public static class OverdueScanBenchmark
         await analyze.ExecuteNonQueryAsync();
     }
 
-    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now.ToUniversalTime();
-    }
 }

@@ -1,3 +1,5 @@
+using Aspire.Hosting;
+using Aspire.Hosting.Testing;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -27,6 +29,24 @@ public sealed class IdempotencyTests(SystemFixture system)
         Assert.Equal(a.GetProperty("dossierCode").GetString(), b.GetProperty("dossierCode").GetString());
         Assert.Equal("true", second.Headers.GetValues("Idempotent-Replayed").Single());
         Assert.Equal(first.Headers.Location, second.Headers.Location);
+    }
+
+    [Fact]
+    public async Task A_submission_is_kept_with_its_event_and_message_id_so_a_consumer_that_lost_it_can_have_it_again()
+    {
+        using var created = await Intake.SendAsync(Submissions.Post("26740.H29", await TokenAsync(), Guid.NewGuid().ToString()));
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var code = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("dossierCode").GetString();
+
+        // The id kept with the dossier is the one the event went out under (ResendSubmission sends it again under it).
+        await using var intake = new Npgsql.NpgsqlConnection(await system.App.GetConnectionStringAsync(ResourceNames.Database(ResourceNames.Intake)));
+        await intake.OpenAsync();
+        await using var query = new Npgsql.NpgsqlCommand("""
+            SELECT d.submitted_event_id = o.message_id AND d.submitted_event = o.body
+            FROM dossiers d JOIN messaging.outbox o ON o.body->>'dossierCode' = d.code AND o.message_type LIKE '%DossierSubmitted%'
+            WHERE d.code = $1
+            """, intake) { Parameters = { new() { Value = code } } };
+        Assert.Equal(true, await query.ExecuteScalarAsync());
     }
 
     [Fact]

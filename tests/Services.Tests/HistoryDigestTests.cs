@@ -58,7 +58,7 @@ public sealed class HistoryDigestTests(InfrastructureFixture infra)
     }
 
     private static HistoryDigest Digest(NpgsqlDataSource db, int headsPerMessage = 2000, TimeSpan? lag = null)
-        => new(db, Options.Create(new DigestSettings { Lag = lag ?? TimeSpan.FromMinutes(2), HeadsPerMessage = headsPerMessage }), TimeProvider.System,
+        => new(db, new DigestSettings { Lag = lag ?? TimeSpan.FromMinutes(2), ItemsPerMessage = headsPerMessage }, TimeProvider.System,
             NullLogger<HistoryDigest>.Instance);
 
     private static async Task CoveredToAsync(NpgsqlDataSource db, TimeSpan ago)

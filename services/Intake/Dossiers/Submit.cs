@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using Procedures.Intake.Catalogue;
 using Procedures.Contracts;
+using Procedures.Messaging;
 using Procedures.Messaging.Audit;
 using Procedures.Messaging.Idempotency;
 using Procedures.Messaging.Outbox;
@@ -113,10 +114,7 @@ public static partial class Submit
             await tx.RollbackAsync(ct); // nothing of the submission stays, not even its number
             return (ProblemHttpResult)Problems.Validation(documentErrors);
         }
-        await connection.ExecuteAsync(new CommandDefinition("UPDATE dossiers SET documents = @documents::jsonb WHERE code = @code",
-            new { code = code.Value, documents = System.Text.Json.JsonSerializer.Serialize(documents, System.Text.Json.JsonSerializerOptions.Web) },
-            tx, cancellationToken: ct));
-        await Outbox.PublishAsync(tx, new DossierSubmitted(code.Value, request.ProcedureCode!, request.ReceivingUnit!,
+        var submitted = new DossierSubmitted(code.Value, request.ProcedureCode!, request.ReceivingUnit!,
             (SubmissionChannel)request.Channel!.Value, applicant.Name!, now,
             new ApplicantIdentity(applicant.PortalKind, applicant.IdNumber, applicant.Phone, applicant.Email, applicant.VneidLevel2 ?? false),
             ProcedureVersion: procedure.Version, DecidingAgency: decidingAgency, Summary: request.Summary, Documents: documents, Fees: fees,
@@ -125,7 +123,19 @@ public static partial class Submit
                 ProcessingUnit.WorkingDays => "working-days",
                 ProcessingUnit.CalendarDays => "calendar-days",
                 _ => "working-hours",
-            }) : null, ProcedureName: procedure.Content.Name), ct);
+            }) : null, ProcedureName: procedure.Content.Name);
+        // Kept with its message id, so a consumer that lost it can have it again (ResendSubmission).
+        var eventId = Guid.NewGuid();
+        await connection.ExecuteAsync(new CommandDefinition("""
+            UPDATE dossiers SET documents = @documents::jsonb, submitted_event = @submitted::jsonb, submitted_event_id = @eventId
+            WHERE code = @code
+            """,
+            new
+            {
+                code = code.Value, documents = System.Text.Json.JsonSerializer.Serialize(documents, System.Text.Json.JsonSerializerOptions.Web),
+                submitted = System.Text.Json.JsonSerializer.Serialize(submitted, MessageJson.Options), eventId,
+            }, tx, cancellationToken: ct));
+        await Outbox.EnqueueAsync(tx, submitted, typeof(DossierSubmitted), eventId, destination: null, headers: null, dueAt: null, ct);
         var response = new Response(code.Value, (int)DossierStatus.Submitted, now);
         var location = $"/api/v1/dossiers/{code}";
         await idempotency.CompleteAsync(tx, StatusCodes.Status201Created, response, location, ct);

@@ -37,11 +37,13 @@ public static class SyncStatus
     {
         var t = await connection.QuerySingleAsync<(long Dossiers, long Synced, long Pending, long Failed, DateTimeOffset? OldestPending)>(
             new CommandDefinition("""
-                SELECT count(*) FILTER (WHERE has_data),
+                -- A dossier known here without its submission (has_data false) counts as known and not synced: it is not
+                -- at the portal, and the ratio must not hide it.
+                SELECT count(*),
                        count(*) FILTER (WHERE has_data AND last_seq_acked >= last_seq_known AND NOT failed),
-                       count(*) FILTER (WHERE last_seq_known > last_seq_acked AND NOT failed),
+                       count(*) FILTER (WHERE (last_seq_known > last_seq_acked OR NOT has_data) AND NOT failed),
                        count(*) FILTER (WHERE failed),
-                       min(pending_since) FILTER (WHERE last_seq_known > last_seq_acked AND NOT failed)
+                       min(pending_since) FILTER (WHERE (last_seq_known > last_seq_acked OR NOT has_data) AND NOT failed)
                 FROM sync_dossiers
                 """, transaction: tx, cancellationToken: ct));
         var totals = new Totals(t.Dossiers, t.Synced, t.Pending, t.Failed,

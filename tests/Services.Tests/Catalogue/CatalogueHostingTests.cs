@@ -41,7 +41,7 @@ public sealed class CatalogueHostingTests(InfrastructureFixture infra) : IAsyncL
         builder.Logging.ClearProviders();
         builder.AddHardening();
         builder.Services.AddSingleton(_db);
-        builder.Services.AddSingleton<TimeProvider>(new FixedTime(Now));
+        builder.Services.AddSingleton<TimeProvider>(new TestClock(Now));
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddScoped(sp => Caller.From(
             sp.GetRequiredService<IHttpContextAccessor>().HttpContext!.User, new HashSet<string>(StringComparer.Ordinal)));

@@ -45,8 +45,8 @@ public sealed class CatalogueSeedTests(InfrastructureFixture infra) : IAsyncLife
     public async Task Seeding_again_or_from_two_instances_at_once_adds_nothing()
     {
         var results = await Task.WhenAll(
-            CatalogueSeeder.SeedAsync(_db, SeedData, new FixedTime(Now), CancellationToken.None),
-            CatalogueSeeder.SeedAsync(_db, SeedData, new FixedTime(Now), CancellationToken.None));
+            CatalogueSeeder.SeedAsync(_db, SeedData, new TestClock(Now), CancellationToken.None),
+            CatalogueSeeder.SeedAsync(_db, SeedData, new TestClock(Now), CancellationToken.None));
 
         Assert.All(results, r => Assert.Equal(new SeedResult(0, 0), r));
         Assert.Equal(57, await CountAsync(_db, "SELECT count(*) FROM procedure_versions"));
@@ -59,8 +59,8 @@ public sealed class CatalogueSeedTests(InfrastructureFixture infra) : IAsyncLife
         await using var db = await CreateDatabaseAsync(infra);
 
         var results = await Task.WhenAll(
-            CatalogueSeeder.SeedAsync(db, SeedData, new FixedTime(Now), CancellationToken.None),
-            CatalogueSeeder.SeedAsync(db, SeedData, new FixedTime(Now), CancellationToken.None));
+            CatalogueSeeder.SeedAsync(db, SeedData, new TestClock(Now), CancellationToken.None),
+            CatalogueSeeder.SeedAsync(db, SeedData, new TestClock(Now), CancellationToken.None));
 
         Assert.Equal([57, 0], results.Select(r => r.ProceduresCreated).Order().Reverse());
         Assert.Equal(57, await CountAsync(db, "SELECT count(*) FROM procedure_versions"));

@@ -28,7 +28,7 @@ internal static class CatalogueTesting
     public static async Task<NpgsqlDataSource> CreateSeededAsync(InfrastructureFixture infra)
     {
         var db = await CreateDatabaseAsync(infra);
-        await CatalogueSeeder.SeedAsync(db, SeedData, new FixedTime(Now), CancellationToken.None);
+        await CatalogueSeeder.SeedAsync(db, SeedData, new TestClock(Now), CancellationToken.None);
         return db;
     }
 
@@ -89,9 +89,3 @@ internal static class CatalogueTesting
     }
 }
 
-internal sealed class FixedTime(DateTimeOffset now) : TimeProvider
-{
-    public DateTimeOffset Now { get; set; } = now;
-
-    public override DateTimeOffset GetUtcNow() => Now;
-}

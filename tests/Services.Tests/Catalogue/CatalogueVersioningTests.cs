@@ -14,7 +14,7 @@ namespace Procedures.Services.Tests.Catalogue;
 public sealed class CatalogueVersioningTests(InfrastructureFixture infra) : IAsyncLifetime
 {
     private NpgsqlDataSource _db = null!;
-    private readonly FixedTime _time = new(Now);
+    private readonly TestClock _time = new(Now);
 
     public async Task InitializeAsync() => _db = await CreateSeededAsync(infra);
 

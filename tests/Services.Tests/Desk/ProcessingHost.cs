@@ -36,12 +36,12 @@ internal sealed class ProcessingHost : IAsyncDisposable
     public const string Desk = "26740.H29";
     public const string OtherDesk = "26737.H29";
 
-    private ProcessingHost(WebApplication app, NpgsqlDataSource db, TestTime time, HttpClient http, ITestHarness harness)
+    private ProcessingHost(WebApplication app, NpgsqlDataSource db, TestClock time, HttpClient http, ITestHarness harness)
         => (App, Db, Time, Http, Harness) = (app, db, time, http, harness);
 
     public WebApplication App { get; }
     public NpgsqlDataSource Db { get; }
-    public TestTime Time { get; }
+    public TestClock Time { get; }
     public HttpClient Http { get; }
     public ITestHarness Harness { get; }
     public ClockScan Scan => App.Services.GetRequiredService<ClockScan>();
@@ -51,7 +51,7 @@ internal sealed class ProcessingHost : IAsyncDisposable
     public static async Task<ProcessingHost> StartAsync(InfrastructureFixture infra, DateTimeOffset now, int lookupsPerMinute = 1000)
     {
         var db = await ServiceDatabase.CreateAsync(infra, "desk", typeof(RecordSubmission).Assembly);
-        var time = new TestTime(now);
+        var time = new TestClock(now);
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
@@ -178,10 +178,3 @@ internal sealed class ProcessingHost : IAsyncDisposable
     }
 }
 
-/// <summary>The test's clock: set <see cref="Now"/> in any offset; the system reads it in UTC, as from the real clock.</summary>
-internal sealed class TestTime(DateTimeOffset now) : TimeProvider
-{
-    public DateTimeOffset Now { get; set; } = now;
-
-    public override DateTimeOffset GetUtcNow() => Now.ToUniversalTime();
-}

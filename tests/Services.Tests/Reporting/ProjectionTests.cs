@@ -156,7 +156,7 @@ public sealed class ProjectionTests(InfrastructureFixture infra) : IAsyncLifetim
         Assert.Equal(Json(live), Json(await LiveAsync()));
 
         // The dashboard gauges, on 30 November at noon: this month, per agency, from the same index.
-        var metrics = new KpiMetrics(Db, new KpiRules(Options()), Options(), new Catalogue.FixedTime(At("2026-11-30T12:00")),
+        var metrics = new KpiMetrics(Db, new KpiRules(Options()), Options(), new TestClock(At("2026-11-30T12:00")),
             _host.Services.GetRequiredService<IMeterFactory>(), NullLogger<KpiMetrics>.Instance);
         var measured = new Dictionary<string, double>();
         using var listener = new MeterListener();

@@ -1,0 +1,86 @@
+using System.Diagnostics.Metrics;
+using Dapper;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Procedures.Contracts;
+using Procedures.Messaging;
+using Procedures.Messaging.Inbox;
+using Procedures.Messaging.Outbox;
+
+namespace Procedures.PortalSync.Ledger;
+
+/// <summary>
+/// Compares Intake's digest of submitted codes (DossiersSubmittedDigest) with the ledger: a code unknown here lost its
+/// DossierSubmitted on the way and gets a row without data, which counts as not synced (the sync ratio and the backlog
+/// show it) until <see cref="SubmissionCatchUp"/> has it again. Comparing is idempotent.
+/// </summary>
+public sealed partial class CompareSubmissions(ConsumerServices services, TimeProvider time, ILogger<CompareSubmissions> logger)
+    : IdempotentConsumer<DossiersSubmittedDigest>(services)
+{
+    protected override async Task HandleAsync(DossiersSubmittedDigest m, ConsumeScope<DossiersSubmittedDigest> scope, CancellationToken ct)
+    {
+        var lost = (await scope.Connection.QueryAsync<string>(new CommandDefinition("""
+            INSERT INTO sync_dossiers (code, pending_since) SELECT code, @now FROM unnest(@codes) AS c(code)
+            ON CONFLICT (code) DO NOTHING
+            RETURNING code
+            """, new { now = time.GetUtcNow(), codes = m.Codes.ToArray() }, scope.Transaction, cancellationToken: ct))).ToList();
+        if (lost.Count == 0) return;
+        SubmissionCatchUp.Lost.Add(lost.Count);
+        LogLost(lost.Count, string.Join(", ", lost.Take(20)));
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Intake's digest shows {Count} dossier(s) whose submission never arrived here (first: {Codes}); Intake is asked for them")]
+    private partial void LogLost(int count, string codes);
+}
+
+/// <summary>
+/// Asks Intake (DossierSubmissionRequested) for the submission of every dossier known here without it, once it has waited
+/// past <see cref="SyncOptions.GapGrace"/> (longer than a DossierSubmitted in flight or in redelivery takes) and again every
+/// <see cref="SyncOptions.GapRetry"/> while it stays missing: the same rule as a gap's (<see cref="GapCatchUp.IsDue"/>).
+/// </summary>
+public sealed class SubmissionCatchUp(NpgsqlDataSource db, TimeProvider time, IOptions<SyncOptions> options, ILogger<SubmissionCatchUp> logger)
+    : PeriodicScan(logger)
+{
+    public const int Batch = 500;
+
+    internal static readonly Counter<long> Lost = SyncMetrics.Meter.CreateCounter<long>("procedures.portal_sync.lost_submissions",
+        unit: "{dossier}", description: "Dossiers whose DossierSubmitted Intake's digest showed missing here");
+    private static readonly Counter<long> Requested = SyncMetrics.Meter.CreateCounter<long>("procedures.portal_sync.submission_requests",
+        unit: "{request}", description: "Submissions asked of Intake again");
+
+    protected override TimeSpan Interval => TimeSpan.FromSeconds(30);
+    protected override TimeProvider Time => time;
+    protected override string Name => "Submission catch-up";
+    protected override Task PassAsync(CancellationToken ct) => RequestDueAsync(ct);
+
+    /// <summary>Asks for every due submission, a batch per transaction; returns how many were asked for.</summary>
+    public async Task<int> RequestDueAsync(CancellationToken ct)
+    {
+        var total = 0;
+        int count;
+        do
+        {
+            await using var connection = await db.OpenConnectionAsync(ct);
+            await using var tx = await connection.BeginTransactionAsync(ct);
+            var now = time.GetUtcNow();
+            var codes = (await connection.QueryAsync<string>(new CommandDefinition("""
+                WITH due AS (
+                    SELECT code FROM sync_dossiers
+                    WHERE NOT has_data AND pending_since <= @now - @grace
+                      AND (submission_requested_at IS NULL OR submission_requested_at <= @now - @retry)
+                    ORDER BY pending_since LIMIT @batch FOR UPDATE SKIP LOCKED)
+                UPDATE sync_dossiers s SET submission_requested_at = @now, submission_requests = s.submission_requests + 1
+                FROM due WHERE s.code = due.code
+                RETURNING s.code
+                """, new { now, grace = options.Value.GapGrace, retry = options.Value.GapRetry, batch = Batch }, tx,
+                cancellationToken: ct))).ToList();
+            await Outbox.PublishManyAsync(tx, [.. codes.Select(code => new DossierSubmissionRequested(code, ResourceNames.PortalSync, now))], ct);
+            await tx.CommitAsync(ct);
+            count = codes.Count;
+            total += count;
+            if (count > 0) Requested.Add(count);
+        } while (count == Batch && !ct.IsCancellationRequested);
+        return total;
+    }
+}

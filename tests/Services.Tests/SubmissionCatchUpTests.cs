@@ -1,0 +1,140 @@
+using System.Text.Json;
+using Dapper;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Procedures.Contracts;
+using Procedures.Intake.Dossiers;
+using Procedures.Messaging;
+using Procedures.PortalSync.Ledger;
+using Procedures.TestInfrastructure;
+
+namespace Procedures.Services.Tests;
+
+/// <summary>
+/// A DossierSubmitted lost on the way: Intake's digest of submitted codes shows it missing at Processing and PortalSync, they
+/// ask for it, and Intake sends it again under its first message id. Each on its service's real migrated database.
+/// </summary>
+[Collection(InfrastructureCollection.Name)]
+public sealed class SubmissionCatchUpTests(InfrastructureFixture infra)
+{
+    private static readonly DossierSubmitted Submitted = new("26740.H29-261129-0042", "1.000948.H29", "26740.H29", SubmissionChannel.Online,
+        "Lê Văn Cường", new DateTimeOffset(2026, 11, 29, 2, 0, 0, TimeSpan.Zero));
+
+    [Fact]
+    public async Task Intake_announces_each_submitted_code_once_behind_the_lag_and_sends_a_submission_again_under_its_first_id()
+    {
+        await using var host = await ConsumerHarness.StartAsync(infra, "intake", typeof(ResendSubmission).Assembly, x => x.AddConsumer<ResendSubmission>());
+        var firstId = Guid.NewGuid();
+        await using (var c = await host.Db.OpenConnectionAsync())
+        {
+            await c.ExecuteAsync("UPDATE submission_digest SET covered_to = now() - interval '1 hour'");
+            await c.ExecuteAsync("""
+                INSERT INTO dossiers (code, procedure_code, receiving_unit, channel, applicant_name, submitted_at, submitted_event, submitted_event_id, recorded_at)
+                VALUES (@code, '1.000948.H29', '26740.H29', 2, 'Lê Văn Cường', now(), @event::jsonb, @firstId, now() - interval '30 minutes'),
+                       ('26740.H29-261129-0043', '1.000948.H29', '26740.H29', 2, 'Trần Thị Mai', now(), NULL, NULL, now() - interval '20 minutes'),
+                       ('26740.H29-261129-0044', '1.000948.H29', '26740.H29', 2, 'Phạm Văn Nam', now(), NULL, NULL, now() - interval '30 seconds')
+                """, new { code = Submitted.DossierCode, @event = JsonSerializer.Serialize(Submitted, MessageJson.Options), firstId });
+        }
+        var digest = new SubmissionDigest(host.Db, new DigestSettings(), TimeProvider.System, NullLogger<SubmissionDigest>.Instance);
+
+        // The two recorded over two minutes ago; the third may belong to a transaction still open elsewhere, so it waits.
+        Assert.Equal(2, await digest.RunOnceAsync(CancellationToken.None));
+        Assert.Equal(0, await digest.RunOnceAsync(CancellationToken.None));
+        Assert.Equal([Submitted.DossierCode, "26740.H29-261129-0043"],
+            Assert.Single(await OutboxMessages.ReadAsync<DossiersSubmittedDigest>(host.Db)).Codes);
+
+        await host.Harness.Bus.Publish(new DossierSubmissionRequested(Submitted.DossierCode, ResourceNames.PortalSync, DateTimeOffset.UtcNow));
+        await host.Harness.Bus.Publish(new DossierSubmissionRequested("26740.H29-261129-0043", ResourceNames.PortalSync, DateTimeOffset.UtcNow));
+        await Eventually.Until(async () => await CountAsync(host.Db, "SELECT count(*) FROM messaging.inbox") == 2, TimeSpan.FromSeconds(20),
+            "both requests consumed");
+
+        // As first published, under the first id (consumers that applied it skip it); one kept without its event sends nothing.
+        var (id, resent) = Assert.Single(await OutboxMessages.ReadWithIdsAsync<DossierSubmitted>(host.Db));
+        Assert.Equal(firstId, id);
+        Assert.Equal(Submitted, resent);
+    }
+
+    [Fact]
+    public async Task PortalSync_counts_a_code_it_never_received_as_not_synced_and_asks_Intake_after_the_grace_and_again_after_the_retry_period()
+    {
+        await using var host = await ConsumerHarness.StartAsync(infra, "portalsync", typeof(CompareSubmissions).Assembly, x =>
+        {
+            x.AddConsumer<CompareSubmissions>();
+            x.AddConsumer<ProjectDossier>();
+        });
+        await using (var c = await host.Db.OpenConnectionAsync())
+            await c.ExecuteAsync("""
+                INSERT INTO sync_dossiers (code, has_data, procedure_code, receiving_unit, channel, applicant_name, submitted_at, last_seq_known, last_seq_acked)
+                VALUES ('26740.H29-261129-0041', true, '1.000948.H29', '26740.H29', 2, 'Trần Thị Mai', now(), 1, 1)
+                """);
+        var digest = new DossiersSubmittedDigest(["26740.H29-261129-0041", Submitted.DossierCode], DateTimeOffset.UtcNow.AddMinutes(-7),
+            DateTimeOffset.UtcNow.AddMinutes(-2));
+
+        await host.Harness.Bus.Publish(digest);
+        await Eventually.Until(async () => await CountAsync(host.Db, "SELECT count(*) FROM messaging.inbox") == 1, TimeSpan.FromSeconds(20),
+            "the digest consumed");
+
+        await using (var c = await host.Db.OpenConnectionAsync())
+        {
+            var totals = await SyncStatus.TotalsAsync(c, DateTimeOffset.UtcNow, CancellationToken.None);
+            Assert.Equal((2L, 1L, 1L), (totals.Dossiers, totals.FullySynced, totals.Pending)); // not hidden from the ratio
+        }
+        var clock = new TestClock(DateTimeOffset.UtcNow);
+        var catchUp = new SubmissionCatchUp(host.Db, clock, Options.Create(new SyncOptions()), NullLogger<SubmissionCatchUp>.Instance);
+        Assert.Equal(0, await catchUp.RequestDueAsync(CancellationToken.None)); // may still be in flight or in redelivery
+        clock.Now = clock.Now.AddMinutes(2);
+        Assert.Equal(1, await catchUp.RequestDueAsync(CancellationToken.None));
+        Assert.Equal(0, await catchUp.RequestDueAsync(CancellationToken.None));
+        clock.Now = clock.Now.AddMinutes(6);
+        Assert.Equal(1, await catchUp.RequestDueAsync(CancellationToken.None));
+        Assert.All(await OutboxMessages.ReadAsync<DossierSubmissionRequested>(host.Db),
+            r => Assert.Equal((Submitted.DossierCode, ResourceNames.PortalSync), (r.DossierCode, r.RequestedBy)));
+
+        // Intake's answer arrives: the dossier has its data and nothing more is asked.
+        await host.Harness.Bus.Publish(Submitted);
+        await Eventually.Until(async () => await CountAsync(host.Db, "SELECT count(*) FROM sync_dossiers WHERE has_data") == 2,
+            TimeSpan.FromSeconds(20), "the submission applied");
+        clock.Now = clock.Now.AddHours(1);
+        Assert.Equal(0, await catchUp.RequestDueAsync(CancellationToken.None));
+        Assert.Equal(2, (await OutboxMessages.ReadAsync<DossierSubmissionRequested>(host.Db)).Count);
+    }
+
+    [Theory]
+    [InlineData("processing")]
+    [InlineData("payment")]
+    public async Task Processing_and_Payment_ask_Intake_for_each_submitted_code_they_do_not_hold(string service)
+    {
+        var (assembly, requester, known) = service == "processing"
+            ? (typeof(Procedures.Processing.Dossiers.CompareSubmissions).Assembly, ResourceNames.Processing, """
+                INSERT INTO dossiers (code, procedure_code, receiving_unit, channel, status, sequence, submitted_at, updated_at)
+                VALUES ('26740.H29-261129-0041', '1.000948.H29', '26740.H29', 2, 1, 1, now(), now())
+                """)
+            : (typeof(Procedures.Payment.Ledger.CompareSubmissions).Assembly, ResourceNames.Payment, """
+                INSERT INTO payment_dossiers (code, procedure_code, receiving_unit, deciding_agency, applicant_name, fees, total_vnd, submitted_at)
+                VALUES ('26740.H29-261129-0041', '1.000948.H29', '26740.H29', '26740.H29', 'Trần Thị Mai', '[]', 0, now())
+                """);
+        await using var host = await ConsumerHarness.StartAsync(infra, service, assembly, x =>
+        {
+            if (service == "processing") x.AddConsumer<Procedures.Processing.Dossiers.CompareSubmissions>();
+            else x.AddConsumer<Procedures.Payment.Ledger.CompareSubmissions>();
+        });
+        await using (var c = await host.Db.OpenConnectionAsync())
+            await c.ExecuteAsync(known);
+
+        await host.Harness.Bus.Publish(new DossiersSubmittedDigest(["26740.H29-261129-0041", Submitted.DossierCode],
+            DateTimeOffset.UtcNow.AddMinutes(-7), DateTimeOffset.UtcNow.AddMinutes(-2)));
+        await Eventually.Until(async () => await CountAsync(host.Db, "SELECT count(*) FROM messaging.inbox") == 1, TimeSpan.FromSeconds(20),
+            "the digest consumed");
+
+        var request = Assert.Single(await OutboxMessages.ReadAsync<DossierSubmissionRequested>(host.Db));
+        Assert.Equal((Submitted.DossierCode, requester), (request.DossierCode, request.RequestedBy));
+    }
+
+    private static async Task<long> CountAsync(NpgsqlDataSource db, string sql)
+    {
+        await using var c = await db.OpenConnectionAsync();
+        return await c.ExecuteScalarAsync<long>(sql);
+    }
+}
