@@ -27,7 +27,10 @@ sandbox.WithEnvironment("PaymentPlatform__PartnerCode", partnerCode).WithEnviron
 var portalSync = builder.AddProject<Projects.PortalSync>(PortalSync).WithInfrastructure(infra, PortalSync)
     .WithReference(sandbox).WaitFor(sandbox);
 var reporting = builder.AddProject<Projects.Reporting>(Reporting).WithInfrastructure(infra, Reporting);
+// The key sealing webhook signing secrets at rest; a dev value, a secret parameter in production.
+var webhookSecretKey = builder.AddParameter("webhook-secret-key", "dev-webhook-secret-key-0123456789abcdefghij", secret: true);
 var notifications = builder.AddProject<Projects.Notifications>(Notifications).WithInfrastructure(infra, Notifications)
-    .WithEnvironment("Notifications__ManagementUrl", ((IResourceWithEndpoints)infra.Broker.Resource).GetEndpoint("management")); // per-agency broker users
+    .WithEnvironment("Notifications__ManagementUrl", ((IResourceWithEndpoints)infra.Broker.Resource).GetEndpoint("management")) // per-agency broker users
+    .WithEnvironment("Webhooks__SecretKey", webhookSecretKey);
 
 builder.Build().Run();

@@ -15,6 +15,7 @@ public static class NotificationsRegistration
         builder.Services.AddHttpClient<BrokerAccounts>();
         builder.Services.AddSingleton<CallbackUrlGuard>();
         builder.Services.AddSingleton<WebhookSender>();
+        builder.Services.AddSingleton<WebhookSecrets>();
         builder.Services.AddHostedService<StreamPublisher>();
         builder.Services.AddHostedService<WebhookDispatcher>();
         return builder;

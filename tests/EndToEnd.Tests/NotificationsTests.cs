@@ -68,6 +68,38 @@ public sealed class NotificationsTests(SystemFixture system) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_signing_secret_is_shown_at_creation_and_on_replay_and_kept_nowhere_in_clear()
+    {
+        // The city's administrator: the agencies' own subscription lists stay as the other tests expect them.
+        var token = await Tokens.ForClientAsync(system.Client(ResourceNames.Sandbox), "dev-admin");
+        var key = Guid.NewGuid().ToString();
+        async Task<(HttpStatusCode Status, JsonElement Body)> CreateAsync()
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, Subscriptions) { Content = JsonContent.Create(new { url = _receiver.Url("at-rest", "whsec_x") }) }
+                .WithToken(token);
+            request.Headers.Add("Idempotency-Key", key);
+            using var response = await Notifications.SendAsync(request);
+            return (response.StatusCode, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone());
+        }
+
+        var (status, created) = await CreateAsync();
+        var (replayStatus, replayed) = await CreateAsync();
+
+        Assert.Equal((HttpStatusCode.Created, HttpStatusCode.Created), (status, replayStatus));
+        var secret = created.GetProperty("secret").GetString()!;
+        Assert.StartsWith("whsec_", secret, StringComparison.Ordinal);
+        Assert.Equal(secret, replayed.GetProperty("secret").GetString()); // the replay is the first answer
+        await using var db = new Npgsql.NpgsqlConnection(await system.App.GetConnectionStringAsync(ResourceNames.Database(ResourceNames.Notifications)));
+        await db.OpenAsync();
+        await using var query = new Npgsql.NpgsqlCommand("""
+            SELECT (SELECT secret FROM webhook_subscriptions WHERE id = $1) || ' ' || (SELECT string_agg(response_body, ' ') FROM messaging.idempotency)
+            """, db) { Parameters = { new() { Value = created.GetProperty("id").GetGuid() } } };
+        var stored = (string)(await query.ExecuteScalarAsync())!;
+        Assert.Contains("sealed:v1:", stored, StringComparison.Ordinal);
+        Assert.DoesNotContain(secret, stored, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Webhooks_and_the_broker_stream_carry_each_agencys_own_events_signed_ordered_and_replayable()
     {
         var sandbox = system.Client(ResourceNames.Sandbox);

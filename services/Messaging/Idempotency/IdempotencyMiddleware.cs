@@ -11,6 +11,15 @@ namespace Procedures.Messaging.Idempotency;
 public sealed class RequiresIdempotencyKey;
 
 /// <summary>
+/// Endpoint metadata: the answer was stored in a protected form (e.g. a secret sealed, <see cref="IdempotencyContext.CompleteAsync"/>)
+/// and this turns the stored JSON back into the answer to replay.
+/// </summary>
+public sealed class ReplayedAnswer(Func<HttpContext, string, string> restore)
+{
+    public string Restore(HttpContext http, string stored) => restore(http, stored);
+}
+
+/// <summary>
 /// Idempotency-Key for creating POSTs: same key + same body replays the first answer; same key + another body
 /// is 422; a request still in flight with that key is 409. Keys are per client. A claim whose request died
 /// before committing (lease expired) can be taken over, because nothing of it committed.
@@ -22,6 +31,11 @@ public static class IdempotencyMiddleware
 
     public static TBuilder RequireIdempotencyKey<TBuilder>(this TBuilder endpoint) where TBuilder : IEndpointConventionBuilder
         => endpoint.WithMetadata(new RequiresIdempotencyKey());
+
+    /// <summary>Idempotency-Key, with the stored answer restored by <paramref name="restore"/> before a replay.</summary>
+    public static TBuilder RequireIdempotencyKey<TBuilder>(this TBuilder endpoint, Func<HttpContext, string, string> restore)
+        where TBuilder : IEndpointConventionBuilder
+        => endpoint.WithMetadata(new RequiresIdempotencyKey(), new ReplayedAnswer(restore));
 
     public static IApplicationBuilder UseIdempotencyKeys(this IApplicationBuilder app) => app.Use(async (http, next) =>
     {
@@ -125,7 +139,10 @@ public static class IdempotencyMiddleware
         http.Response.Headers["Idempotent-Replayed"] = "true";
         if (previous.Location is not null) http.Response.Headers.Location = previous.Location;
         http.Response.ContentType = "application/json; charset=utf-8";
-        await http.Response.WriteAsync(previous.Body ?? "null");
+        var body = previous.Body ?? "null";
+        if (previous.Body is not null && http.GetEndpoint()?.Metadata.GetMetadata<ReplayedAnswer>() is { } answer)
+            body = answer.Restore(http, previous.Body);
+        await http.Response.WriteAsync(body);
     }
 
     private static Task Problem(HttpContext http, int status, string slug, string vi, string en)

@@ -46,7 +46,8 @@ public static class Subscriptions
     public static IEndpointRouteBuilder MapSubscriptions(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/webhooks/subscriptions").WithTags("Webhooks").RequireScope(Scopes.Webhooks);
-        group.MapPost("/", CreateAsync).RequireIdempotencyKey().WithName("CreateWebhookSubscription")
+        // The stored answer keeps the secret sealed like the table does; a replay opens it again.
+        group.MapPost("/", CreateAsync).RequireIdempotencyKey(OpenStoredAnswer).WithName("CreateWebhookSubscription")
             .WithSummary("Subscribes a callback URL to the agency's events; the signing secret is in this answer only")
             .WithExamples(new Request("https://hooks.example.vn/procedures", [EventCatalogue.Received.Type], null, ["1.003677"], "Hệ thống một cửa", null));
         group.MapGet("/", ListAsync).WithName("ListWebhookSubscriptions");
@@ -62,7 +63,7 @@ public static class Subscriptions
     }
 
     private static async Task<IResult> CreateAsync(Request request, Caller caller, NpgsqlDataSource db, CallbackUrlGuard guard,
-        IdempotencyContext idempotency, HttpContext http, CancellationToken ct)
+        IdempotencyContext idempotency, WebhookSecrets secrets, HttpContext http, CancellationToken ct)
     {
         var errors = new List<FieldError>();
         if (await guard.CheckAsync(request.Url, ct) is { } urlError) errors.Add(urlError);
@@ -74,6 +75,7 @@ public static class Subscriptions
 
         var id = Guid.CreateVersion7();
         var secret = WebhookSender.NewSecret();
+        var sealedSecret = secrets.Seal(secret);
         await using var c = await db.OpenConnectionAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
         await c.ExecuteAsync(new CommandDefinition("""
@@ -81,16 +83,23 @@ public static class Subscriptions
             VALUES (@id, @Agency, @SeesAllAgencies, @ClientId, @Url, @secret, @EventTypes, @Agencies, @Procedures, @description, @state)
             """, new
             {
-                id, caller.Agency, caller.SeesAllAgencies, caller.ClientId, request.Url, secret, filters.EventTypes, filters.Agencies,
+                id, caller.Agency, caller.SeesAllAgencies, caller.ClientId, request.Url, secret = sealedSecret, filters.EventTypes, filters.Agencies,
                 filters.Procedures, description, state = request.State ?? "active",
             }, tx, cancellationToken: ct));
         var created = new Created(id, caller.Agency, request.Url!, filters.EventTypes, filters.Agencies, filters.Procedures, description,
             request.State ?? "active", secret);
         var location = $"/api/v1/webhooks/subscriptions/{id}";
-        await idempotency.CompleteAsync(tx, StatusCodes.Status201Created, created, location, ct);
+        await idempotency.CompleteAsync(tx, StatusCodes.Status201Created, created with { Secret = sealedSecret }, location, ct);
         await tx.CommitAsync(ct);
         http.Response.Headers.CacheControl = "no-store";
         return TypedResults.Created(location, created);
+    }
+
+    private static string OpenStoredAnswer(HttpContext http, string stored)
+    {
+        var answer = System.Text.Json.Nodes.JsonNode.Parse(stored)!.AsObject();
+        answer["secret"] = http.RequestServices.GetRequiredService<WebhookSecrets>().Open(answer["secret"]!.GetValue<string>());
+        return answer.ToJsonString();
     }
 
     private static string? Description(Request request, List<FieldError> errors)

@@ -20,7 +20,7 @@ public sealed record WebhookSubscriptionFailing(Guid SubscriptionId, string Agen
 /// holds up itself. Within a subscription a dossier's deliveries go one at a time in stream order (Processing's sequence);
 /// different dossiers go in parallel. A success after failures brings the subscription's waiting retries forward.
 /// </summary>
-public sealed partial class WebhookDispatcher(NpgsqlDataSource db, WebhookSender sender, IOptions<WebhookOptions> options,
+public sealed partial class WebhookDispatcher(NpgsqlDataSource db, WebhookSender sender, WebhookSecrets secrets, IOptions<WebhookOptions> options,
     NotificationsMetrics metrics, TimeProvider time, ILogger<WebhookDispatcher> logger) : BackgroundService
 {
     private readonly WebhookOptions _options = options.Value;
@@ -125,7 +125,7 @@ public sealed partial class WebhookDispatcher(NpgsqlDataSource db, WebhookSender
     /// <summary>One attempt and its bookkeeping; true when the receiver answered 410 (the subscription is now disabled).</summary>
     private async Task<bool> DeliverAsync(Subscription s, Head head, CancellationToken ct)
     {
-        var result = await sender.SendAsync(s.Url, s.Secret, head.EventId, head.CloudEvent, ct);
+        var result = await sender.SendAsync(s.Url, secrets.Open(s.Secret), head.EventId, head.CloudEvent, ct);
         var attempt = head.Attempts + 1;
         var now = time.GetUtcNow();
         var next = result.Delivered || result.Gone ? null

@@ -35,6 +35,9 @@ public sealed class WebhookOptions
 
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>Key material (32 characters or more) sealing the subscriptions' signing secrets at rest; a secret setting.</summary>
+    public string? SecretKey { get; set; }
+
     /// <summary>A subscription failing for this long (or dead-lettering) raises an alert event, at most once per day.</summary>
     public TimeSpan AlertAfter { get; set; } = TimeSpan.FromHours(1);
 

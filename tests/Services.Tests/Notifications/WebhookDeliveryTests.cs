@@ -30,6 +30,7 @@ public sealed class WebhookDeliveryTests(InfrastructureFixture infra) : IAsyncLi
         AllowPrivateNetworks = true,
         RequireHttps = false,
         AlertAfter = TimeSpan.FromSeconds(2),
+        SecretKey = "test-webhook-secret-key-0123456789abcdef",
     };
     private readonly NotificationsOptions _options = new();
     private readonly NotificationsMetrics _metrics = new();
@@ -37,6 +38,7 @@ public sealed class WebhookDeliveryTests(InfrastructureFixture infra) : IAsyncLi
     private NotificationsDatabase _db = null!;
     private WebhookSender _sender = null!;
     private WebhookDispatcher _dispatcher = null!;
+    private WebhookSecrets _secrets = null!;
 
     public async Task InitializeAsync()
     {
@@ -44,7 +46,8 @@ public sealed class WebhookDeliveryTests(InfrastructureFixture infra) : IAsyncLi
         await _receiver.StartAsync();
         var options = Options.Create(_webhooks);
         _sender = new WebhookSender(new CallbackUrlGuard(options), options, TimeProvider.System);
-        _dispatcher = new WebhookDispatcher(_db.Db, _sender, options, _metrics, TimeProvider.System, NullLogger<WebhookDispatcher>.Instance);
+        _secrets = new WebhookSecrets(options);
+        _dispatcher = new WebhookDispatcher(_db.Db, _sender, _secrets, options, _metrics, TimeProvider.System, NullLogger<WebhookDispatcher>.Instance);
         await _dispatcher.StartAsync(CancellationToken.None);
     }
 
@@ -60,8 +63,9 @@ public sealed class WebhookDeliveryTests(InfrastructureFixture infra) : IAsyncLi
 
     private async Task<Guid> SubscribeAsync(string hook, string agency)
     {
+        // Stored sealed, as the API stores it: the receiver checks every signature against the plain secret.
         var secret = WebhookSender.NewSecret();
-        return await _db.SubscribeAsync(agency, _receiver.Url(hook, secret), secret);
+        return await _db.SubscribeAsync(agency, _receiver.Url(hook, secret), _secrets.Seal(secret));
     }
 
     /// <summary>Statuses 1, 2, 4, 6, 4, 9 of a dossier, appended in the given order of sequences.</summary>
