@@ -26,16 +26,26 @@ public static class ServiceDefaultsExtensions
     /// <summary>Activity sources and meters of our own code and of the libraries we trace.</summary>
     public static readonly string[] TelemetrySources = ["Procedures.*", "MassTransit", "Polly"];
 
+    /// <summary>
+    /// Every HttpClient from the factory: Polly's standard resilience, service discovery, and a connection pool that retires
+    /// connections after two minutes. Typed clients here live in singletons (the sync worker's portal client, the payment
+    /// platform's), so the factory never rotates their handler; without a pooled lifetime they would keep talking to the
+    /// address they first resolved, through a DNS change or a failover.
+    /// </summary>
+    public static IServiceCollection AddHttpClientDefaults(this IServiceCollection services)
+        => services.ConfigureHttpClientDefaults(http =>
+        {
+            http.ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) });
+            http.AddStandardResilienceHandler();
+            http.AddServiceDiscovery();
+        });
+
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.ConfigureOpenTelemetry();
         builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), ["live"]);
         builder.Services.AddServiceDiscovery();
-        builder.Services.ConfigureHttpClientDefaults(http =>
-        {
-            http.AddStandardResilienceHandler();
-            http.AddServiceDiscovery();
-        });
+        builder.Services.AddHttpClientDefaults();
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
         builder.Services.AddOpenApi(OpenApiExamples.AddExampleTransformer);
