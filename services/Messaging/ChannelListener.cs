@@ -29,6 +29,32 @@ public sealed class ChannelListener : IAsyncDisposable
     }
 
     /// <summary>
+    /// Runs <paramref name="workers"/> workers of a job whose work is rows of a table with a notify trigger on
+    /// <paramref name="channel"/>: each does <paramref name="next"/> until it finds nothing due, then waits for a wake-up or
+    /// the <paramref name="poll"/> interval. A failed pass is reported to <paramref name="failed"/> and the next one retries.
+    /// </summary>
+    public static async Task RunWorkersAsync(NpgsqlDataSource db, string channel, int workers, TimeSpan poll,
+        Func<CancellationToken, Task<bool>> next, Action<Exception> failed, CancellationToken ct)
+    {
+        workers = Math.Max(1, workers);
+        await using var listener = new ChannelListener(db, channel, workers);
+        await listener.ListenAsync(ct);
+        await Task.WhenAll(Enumerable.Range(0, workers).Select(async _ =>
+        {
+            while (!ct.IsCancellationRequested)
+            {
+                try
+                {
+                    while (await next(ct)) { }
+                }
+                catch (OperationCanceledException) when (ct.IsCancellationRequested) { break; }
+                catch (Exception ex) { failed(ex); }
+                await ((Task)listener.WaitAsync(poll, ct)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }));
+    }
+
+    /// <summary>
     /// Starts listening (once) and waits until the channel is listened to, so work committed during the workers' first pass
     /// wakes them; if the database does not answer within 10 s the workers start anyway and poll meanwhile.
     /// </summary>

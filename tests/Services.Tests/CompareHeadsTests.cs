@@ -43,7 +43,7 @@ public sealed class CompareHeadsTests(InfrastructureFixture infra)
 
         // The gap is past its grace (zero here): the worker asks Processing for step 3, and sends nothing meanwhile.
         while (await worker.SyncNextAsync(CancellationToken.None)) if (await CountAsync(host, "SELECT count(*) FROM messaging.outbox") > 0) break;
-        var request = Assert.Single(await HistoryRequestsAsync(host));
+        var request = Assert.Single(await OutboxMessages.ReadAsync<DossierHistoryRequested>(host.Db));
         Assert.Equal(("returned", 3L, 3L), (request.DossierCode, request.FromSequence, request.ToSequence));
         Assert.Empty(portal.Calls);
 
@@ -64,13 +64,5 @@ public sealed class CompareHeadsTests(InfrastructureFixture infra)
         await using var c = await host.Db.OpenConnectionAsync();
         return (await c.QueryAsync<(string, long, long, bool, bool)>(
             "SELECT code, last_seq_known, last_seq_acked, pending_since IS NOT NULL, has_data FROM sync_dossiers ORDER BY code")).ToList();
-    }
-
-    private static async Task<List<DossierHistoryRequested>> HistoryRequestsAsync(ConsumerHarness host)
-    {
-        await using var c = await host.Db.OpenConnectionAsync();
-        var bodies = await c.QueryAsync<string>("SELECT body::text FROM messaging.outbox WHERE message_type = @type ORDER BY id",
-            new { type = MessageJson.TypeName(typeof(DossierHistoryRequested)) });
-        return bodies.Select(b => JsonSerializer.Deserialize<DossierHistoryRequested>(b, MessageJson.Options)!).ToList();
     }
 }

@@ -27,7 +27,7 @@ public sealed class HistoryDigestTests(InfrastructureFixture infra)
 
         Assert.Equal(2, await digest.RunOnceAsync(CancellationToken.None));
 
-        var sent = Assert.Single(await DigestsAsync(db));
+        var sent = Assert.Single(await OutboxMessages.ReadAsync<DossierHeadsDigest>(db));
         Assert.Equal([new DossierHead("A", 2), new DossierHead("C", 2)], sent.Heads);
         Assert.True(sent.To - sent.From > TimeSpan.FromMinutes(55) && sent.To - sent.From < TimeSpan.FromMinutes(59), $"{sent.From:O} → {sent.To:O}");
 
@@ -36,8 +36,8 @@ public sealed class HistoryDigestTests(InfrastructureFixture infra)
         Assert.Equal(0, await digest.RunOnceAsync(CancellationToken.None));
         await DossierAsync(db, "A", (3, TimeSpan.Zero));
         Assert.Equal(2, await Digest(db, lag: TimeSpan.Zero).RunOnceAsync(CancellationToken.None));
-        Assert.Equal([new DossierHead("A", 3), new DossierHead("D", 1)], (await DigestsAsync(db))[^1].Heads);
-        Assert.Equal(2, (await DigestsAsync(db)).Count);
+        Assert.Equal([new DossierHead("A", 3), new DossierHead("D", 1)], (await OutboxMessages.ReadAsync<DossierHeadsDigest>(db))[^1].Heads);
+        Assert.Equal(2, (await OutboxMessages.ReadAsync<DossierHeadsDigest>(db)).Count);
     }
 
     [Fact]
@@ -50,7 +50,7 @@ public sealed class HistoryDigestTests(InfrastructureFixture infra)
 
         Assert.Equal(6, await Digest(db, headsPerMessage: 2).RunOnceAsync(CancellationToken.None));
 
-        var sent = await DigestsAsync(db);
+        var sent = await OutboxMessages.ReadAsync<DossierHeadsDigest>(db);
         Assert.Equal([2, 2, 1, 1], sent.Select(d => d.Heads.Count));
         Assert.Equal(["E1", "E2", "E3", "E4", "E5", "F"], sent.SelectMany(d => d.Heads).Select(h => h.DossierCode));
         Assert.All(sent, d => Assert.True(d.To - d.From <= TimeSpan.FromHours(1)));
@@ -81,13 +81,5 @@ public sealed class HistoryDigestTests(InfrastructureFixture infra)
             await c.ExecuteAsync("""
                 INSERT INTO dossier_history (dossier_code, sequence, status, occurred_at, recorded_at) VALUES (@code, @sequence, 2, now(), now() - @ago)
                 """, new { code, sequence, ago });
-    }
-
-    private static async Task<List<DossierHeadsDigest>> DigestsAsync(NpgsqlDataSource db)
-    {
-        await using var c = await db.OpenConnectionAsync();
-        var bodies = await c.QueryAsync<string>("SELECT body::text FROM messaging.outbox WHERE message_type = @type ORDER BY id",
-            new { type = MessageJson.TypeName(typeof(DossierHeadsDigest)) });
-        return bodies.Select(b => JsonSerializer.Deserialize<DossierHeadsDigest>(b, MessageJson.Options)!).ToList();
     }
 }

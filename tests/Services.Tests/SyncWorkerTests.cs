@@ -50,15 +50,14 @@ public sealed class SyncWorkerTests(InfrastructureFixture infra) : IAsyncLifetim
             """, new { code, hasData, SubmittedAt });
     }
 
-    /// <summary>What RecordStatusEvent does: store the event and raise the known sequence.</summary>
+    /// <summary>A status event as PortalSync's consumer records it (RecordStatusEvent's own statements).</summary>
     private async Task StatusAsync(string code, long sequence, DossierStatus status, string? content = null)
     {
         await using var c = await _db.OpenConnectionAsync();
-        await c.ExecuteAsync("""
-            INSERT INTO sync_events (dossier_code, sequence, status, occurred_at, content) VALUES (@code, @sequence, @status, @at, @content);
-            INSERT INTO sync_dossiers (code, last_seq_known) VALUES (@code, @sequence)
-            ON CONFLICT (code) DO UPDATE SET last_seq_known = GREATEST(sync_dossiers.last_seq_known, excluded.last_seq_known)
-            """, new { code, sequence, status = (short)status, at = SubmittedAt.AddHours(sequence), content });
+        await using var tx = await c.BeginTransactionAsync();
+        await RecordStatusEvent.RecordAsync(tx, new DossierStatusChanged(code, sequence, status, SubmittedAt.AddHours(sequence), content),
+            DateTimeOffset.UtcNow, CancellationToken.None);
+        await tx.CommitAsync();
     }
 
     private async Task<Ledger> LedgerAsync(string code)
@@ -243,24 +242,24 @@ public sealed class SyncWorkerTests(InfrastructureFixture infra) : IAsyncLifetim
         // Younger than the grace period (an event still in flight or in redelivery): nothing is asked.
         await PendingSinceAsync(code, TimeSpan.FromSeconds(10));
         Assert.True(await _worker.SyncNextAsync(CancellationToken.None));
-        Assert.Empty(await HistoryRequestsAsync());
+        Assert.Empty(await OutboxMessages.ReadAsync<DossierHistoryRequested>(_db));
 
         // Past it: Processing is asked for everything after the acknowledged step, once.
         await PendingSinceAsync(code, TimeSpan.FromMinutes(2));
         await MakeDueAsync(code);
         Assert.True(await _worker.SyncNextAsync(CancellationToken.None));
-        var request = Assert.Single(await HistoryRequestsAsync());
+        var request = Assert.Single(await OutboxMessages.ReadAsync<DossierHistoryRequested>(_db));
         Assert.Equal((code, 2L, 4L, ResourceNames.PortalSync), (request.DossierCode, request.FromSequence, request.ToSequence, request.RequestedBy));
         await MakeDueAsync(code);
         Assert.True(await _worker.SyncNextAsync(CancellationToken.None));
-        Assert.Single(await HistoryRequestsAsync());
+        Assert.Single(await OutboxMessages.ReadAsync<DossierHistoryRequested>(_db));
 
         // Still open after the retry period: asked again. Nothing reached the portal past step 1 meanwhile.
         await using (var c = await _db.OpenConnectionAsync())
             await c.ExecuteAsync("UPDATE sync_dossiers SET gap_requested_at = now() - interval '6 minutes' WHERE code = @code", new { code });
         await MakeDueAsync(code);
         Assert.True(await _worker.SyncNextAsync(CancellationToken.None));
-        Assert.Equal(2, (await HistoryRequestsAsync()).Count);
+        Assert.Equal(2, (await OutboxMessages.ReadAsync<DossierHistoryRequested>(_db)).Count);
         Assert.Equal(2, _portal.Calls.Count);
 
         // The replayed 2 arrives: 2, 3 and 4 go as one run, and nothing more is asked.
@@ -270,7 +269,7 @@ public sealed class SyncWorkerTests(InfrastructureFixture infra) : IAsyncLifetim
         Assert.Equal([(long)DossierStatus.Received, (long)DossierStatus.InProcessing, (long)DossierStatus.AwaitingPayment],
             _portal.Calls.Skip(2).Where(c => c.Operation == "history").SelectMany(HistoryStatuses));
         Assert.Equal(4, (await LedgerAsync(code)).LastSeqAcked);
-        Assert.Equal(2, (await HistoryRequestsAsync()).Count);
+        Assert.Equal(2, (await OutboxMessages.ReadAsync<DossierHistoryRequested>(_db)).Count);
     }
 
     [Fact]
@@ -380,14 +379,6 @@ public sealed class SyncWorkerTests(InfrastructureFixture infra) : IAsyncLifetim
     {
         await using var c = await _db.OpenConnectionAsync();
         await c.ExecuteAsync("UPDATE sync_dossiers SET pending_since = now() - @age WHERE code = @code", new { code, age });
-    }
-
-    private async Task<List<DossierHistoryRequested>> HistoryRequestsAsync()
-    {
-        await using var c = await _db.OpenConnectionAsync();
-        var bodies = await c.QueryAsync<string>("SELECT body::text FROM messaging.outbox WHERE message_type = @type ORDER BY id",
-            new { type = MessageJson.TypeName(typeof(DossierHistoryRequested)) });
-        return bodies.Select(b => JsonSerializer.Deserialize<DossierHistoryRequested>(b, MessageJson.Options)!).ToList();
     }
 
     [Fact]

@@ -23,29 +23,11 @@ public sealed partial class PaymentWorker(
     private sealed record Due(string Reference, string DossierCode, long AmountVnd, string State, DateTimeOffset RequestedAt, int Attempts,
         string ProcedureCode, string ReceivingUnit, string ApplicantName, string Fees, bool HasReceipt);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        // Woken when work commits (see the table's notify trigger), one worker per notification; the poll finds work that
-        // comes due by time.
-        var workers = Math.Max(1, _options.Workers);
-        await using var listener = new Procedures.Messaging.ChannelListener(db, "payment_work_due", workers);
-        await listener.ListenAsync(stoppingToken);
-        await Task.WhenAll(Enumerable.Range(0, workers).Select(_ => RunAsync(listener, stoppingToken)));
-    }
-
-    private async Task RunAsync(Procedures.Messaging.ChannelListener listener, CancellationToken ct)
-    {
-        while (!ct.IsCancellationRequested)
-        {
-            try
-            {
-                while (await NextAsync(ct)) { }
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested) { break; }
-            catch (Exception ex) { LogPassFailed(ex); }
-            await ((Task)listener.WaitAsync(_options.PollInterval, ct)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        }
-    }
+    // Woken when work commits (see the table's notify trigger), one worker per notification; the poll finds work that
+    // comes due by time.
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+        => Procedures.Messaging.ChannelListener.RunWorkersAsync(db, "payment_work_due", _options.Workers, _options.PollInterval, NextAsync,
+            LogPassFailed, stoppingToken);
 
     /// <summary>Handles one due payment (whatever it is due for); false when none is due.</summary>
     public async Task<bool> NextAsync(CancellationToken ct)

@@ -1,4 +1,3 @@
-using System.Diagnostics.Metrics;
 using Dapper;
 using Procedures.Contracts;
 using Procedures.Messaging.Inbox;
@@ -15,9 +14,6 @@ namespace Procedures.PortalSync.Ledger;
 public sealed partial class CompareHeads(ConsumerServices services, TimeProvider time, ILogger<CompareHeads> logger)
     : IdempotentConsumer<DossierHeadsDigest>(services)
 {
-    private static readonly Counter<long> Raised = SyncMetrics.Meter.CreateCounter<long>("procedures.portal_sync.lost_heads",
-        unit: "{dossier}", description: "Dossiers whose newest status event Processing's digest showed missing here");
-
     protected override async Task HandleAsync(DossierHeadsDigest m, ConsumeScope<DossierHeadsDigest> scope, CancellationToken ct)
     {
         var raised = (await scope.Connection.QueryAsync<string>(new CommandDefinition("""
@@ -32,7 +28,7 @@ public sealed partial class CompareHeads(ConsumerServices services, TimeProvider
                 now = time.GetUtcNow(), codes = m.Heads.Select(h => h.DossierCode).ToArray(), sequences = m.Heads.Select(h => h.Sequence).ToArray(),
             }, scope.Transaction, cancellationToken: ct))).ToList();
         if (raised.Count == 0) return;
-        Raised.Add(raised.Count);
+        SyncMetrics.HeadsLost(raised.Count);
         LogRaised(raised.Count, string.Join(", ", raised.Take(20)));
     }
 

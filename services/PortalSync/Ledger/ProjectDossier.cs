@@ -1,4 +1,5 @@
 using Dapper;
+using Npgsql;
 using Procedures.Contracts;
 using Procedures.Messaging.Inbox;
 
@@ -35,9 +36,14 @@ public sealed class ProjectDossier(ConsumerServices services) : IdempotentConsum
 /// <summary>Records a status event under its sequence and raises the dossier's known sequence.</summary>
 public sealed class RecordStatusEvent(ConsumerServices services, TimeProvider time) : IdempotentConsumer<DossierStatusChanged>(services)
 {
-    protected override async Task HandleAsync(DossierStatusChanged m, ConsumeScope<DossierStatusChanged> scope, CancellationToken ct)
+    protected override Task HandleAsync(DossierStatusChanged m, ConsumeScope<DossierStatusChanged> scope, CancellationToken ct)
+        => RecordAsync(scope.Transaction, m, time.GetUtcNow(), ct);
+
+    /// <summary>The consumer's effect, in the caller's transaction (the tests that set up a ledger use it as well).</summary>
+    public static async Task RecordAsync(NpgsqlTransaction tx, DossierStatusChanged m, DateTimeOffset now, CancellationToken ct)
     {
-        await scope.Connection.ExecuteAsync(new CommandDefinition("""
+        var connection = tx.Connection!;
+        await connection.ExecuteAsync(new CommandDefinition("""
             INSERT INTO sync_events (dossier_code, sequence, status, occurred_at, content, trace_parent, facts)
             VALUES (@DossierCode, @Sequence, @Status, @OccurredAt, @Content, @traceParent, @facts::jsonb)
             ON CONFLICT DO NOTHING
@@ -46,8 +52,8 @@ public sealed class RecordStatusEvent(ConsumerServices services, TimeProvider ti
                 m.DossierCode, m.Sequence, Status = (short)m.Status, OccurredAt = m.OccurredAt.ToUniversalTime(), m.Content,
                 traceParent = System.Diagnostics.Activity.Current?.Id,
                 facts = System.Text.Json.JsonSerializer.Serialize(m, System.Text.Json.JsonSerializerOptions.Web),
-            }, scope.Transaction, cancellationToken: ct));
-        await scope.Connection.ExecuteAsync(new CommandDefinition("""
+            }, tx, cancellationToken: ct));
+        await connection.ExecuteAsync(new CommandDefinition("""
             INSERT INTO sync_dossiers (code, last_seq_known, pending_since) VALUES (@DossierCode, @Sequence, @now)
             ON CONFLICT (code) DO UPDATE SET last_seq_known = GREATEST(sync_dossiers.last_seq_known, excluded.last_seq_known),
                 pending_since = CASE WHEN excluded.last_seq_known > sync_dossiers.last_seq_acked
@@ -58,6 +64,6 @@ public sealed class RecordStatusEvent(ConsumerServices services, TimeProvider ti
                 next_attempt_at = CASE WHEN excluded.last_seq_known = sync_dossiers.last_seq_acked + 1 AND sync_dossiers.last_error IS NULL
                                        THEN LEAST(sync_dossiers.next_attempt_at, now())
                                        ELSE sync_dossiers.next_attempt_at END
-            """, new { m.DossierCode, m.Sequence, now = time.GetUtcNow() }, scope.Transaction, cancellationToken: ct));
+            """, new { m.DossierCode, m.Sequence, now }, tx, cancellationToken: ct));
     }
 }

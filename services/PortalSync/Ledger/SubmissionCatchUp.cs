@@ -1,4 +1,3 @@
-using System.Diagnostics.Metrics;
 using Dapper;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -25,7 +24,7 @@ public sealed partial class CompareSubmissions(ConsumerServices services, TimePr
             RETURNING code
             """, new { now = time.GetUtcNow(), codes = m.Codes.ToArray() }, scope.Transaction, cancellationToken: ct))).ToList();
         if (lost.Count == 0) return;
-        SubmissionCatchUp.Lost.Add(lost.Count);
+        SyncMetrics.SubmissionsLost(lost.Count);
         LogLost(lost.Count, string.Join(", ", lost.Take(20)));
     }
 
@@ -43,11 +42,6 @@ public sealed class SubmissionCatchUp(NpgsqlDataSource db, TimeProvider time, IO
     : PeriodicScan(logger)
 {
     public const int Batch = 500;
-
-    internal static readonly Counter<long> Lost = SyncMetrics.Meter.CreateCounter<long>("procedures.portal_sync.lost_submissions",
-        unit: "{dossier}", description: "Dossiers whose DossierSubmitted Intake's digest showed missing here");
-    private static readonly Counter<long> Requested = SyncMetrics.Meter.CreateCounter<long>("procedures.portal_sync.submission_requests",
-        unit: "{request}", description: "Submissions asked of Intake again");
 
     protected override TimeSpan Interval => TimeSpan.FromSeconds(30);
     protected override TimeProvider Time => time;
@@ -79,7 +73,7 @@ public sealed class SubmissionCatchUp(NpgsqlDataSource db, TimeProvider time, IO
             await tx.CommitAsync(ct);
             count = codes.Count;
             total += count;
-            if (count > 0) Requested.Add(count);
+            if (count > 0) SyncMetrics.SubmissionsRequested(count);
         } while (count == Batch && !ct.IsCancellationRequested);
         return total;
     }

@@ -19,6 +19,12 @@ public static class SyncMetrics
         "From the status change to the portal's acknowledgement");
     private static readonly Counter<long> Gaps = Meter.CreateCounter<long>("procedures.portal_sync.gap_requests",
         description: "Dossiers held back by a missing status event, for which Processing was asked to send it again");
+    private static readonly Counter<long> LostHeads = Meter.CreateCounter<long>("procedures.portal_sync.lost_heads",
+        unit: "{dossier}", description: "Dossiers whose newest status event Processing's digest showed missing here");
+    private static readonly Counter<long> LostSubmissions = Meter.CreateCounter<long>("procedures.portal_sync.lost_submissions",
+        unit: "{dossier}", description: "Dossiers whose DossierSubmitted Intake's digest showed missing here");
+    private static readonly Counter<long> SubmissionRequests = Meter.CreateCounter<long>("procedures.portal_sync.submission_requests",
+        unit: "{request}", description: "Submissions asked of Intake again");
     private static long _backlog;
     private static double _oldestPendingSeconds;
 
@@ -37,6 +43,12 @@ public static class SyncMetrics
     }
 
     public static void GapRequested() => Gaps.Add(1);
+
+    public static void HeadsLost(int dossiers) => LostHeads.Add(dossiers);
+
+    public static void SubmissionsLost(int dossiers) => LostSubmissions.Add(dossiers);
+
+    public static void SubmissionsRequested(int dossiers) => SubmissionRequests.Add(dossiers);
 
     public static void Failed(string kind) => Errors.Add(1, new KeyValuePair<string, object?>("kind", kind));
 

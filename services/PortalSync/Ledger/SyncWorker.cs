@@ -32,29 +32,11 @@ public sealed partial class SyncWorker(
     public static readonly System.Diagnostics.ActivitySource Source = new("Procedures.PortalSync");
     private readonly SyncOptions _options = options.Value;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        // Woken when work commits (see the table's notify trigger), one worker per notification; the poll finds work that
-        // comes due by time.
-        var workers = Math.Max(1, _options.Workers);
-        await using var listener = new Procedures.Messaging.ChannelListener(db, "portal_sync_due", workers);
-        await listener.ListenAsync(stoppingToken);
-        await Task.WhenAll(Enumerable.Range(0, workers).Select(_ => RunAsync(listener, stoppingToken)));
-    }
-
-    private async Task RunAsync(Procedures.Messaging.ChannelListener listener, CancellationToken ct)
-    {
-        while (!ct.IsCancellationRequested)
-        {
-            try
-            {
-                while (await SyncNextAsync(ct)) { }
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested) { break; }
-            catch (Exception ex) { LogPassFailed(ex); }
-            await ((Task)listener.WaitAsync(_options.PollInterval, ct)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        }
-    }
+    // Woken when work commits (see the table's notify trigger), one worker per notification; the poll finds work that
+    // comes due by time.
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+        => Procedures.Messaging.ChannelListener.RunWorkersAsync(db, "portal_sync_due", _options.Workers, _options.PollInterval, SyncNextAsync,
+            LogPassFailed, stoppingToken);
 
     /// <summary>Syncs one due dossier; false when none is due.</summary>
     public async Task<bool> SyncNextAsync(CancellationToken ct)
