@@ -46,9 +46,13 @@ public static class ServiceDefaultsExtensions
         builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), ["live"]);
         builder.Services.AddServiceDiscovery();
         builder.Services.AddHttpClientDefaults();
-        builder.Services.AddProblemDetails();
+        // Problems written by endpoints carry the trace id like those written by the middleware (ProblemWriter).
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = c => ProblemWriter.AddTraceId(c.HttpContext, c.ProblemDetails));
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
-        builder.Services.AddOpenApi(OpenApiExamples.AddExampleTransformer);
+        // A request the framework cannot read throws in every environment (not only Development), so the exception
+        // handler answers it with our problem naming the member, instead of an empty 400.
+        builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        builder.Services.AddOpenApi(Procedures.ServiceDefaults.OpenApi.OpenApiSetup.Configure);
         builder.AddProceduresAuthentication();
         builder.AddHardening();
         return builder;

@@ -17,8 +17,7 @@ public sealed partial class ProblemExceptionHandler(
     {
         var problem = exception switch
         {
-            BadHttpRequestException bad => Problems.Create(bad.StatusCode, "malformed-request",
-                "Yêu cầu không đọc được", "Malformed request", bad.Message),
+            BadHttpRequestException bad => BadRequestProblems.From(bad),
             InvalidDataException bad => Problems.Create(StatusCodes.Status400BadRequest, "malformed-request",
                 "Yêu cầu không đọc được", "Malformed request", bad.Message),
             // Postgres class 22 (data exception: value out of range, invalid text, NUL…) is the input's fault, and the
@@ -41,12 +40,10 @@ public sealed partial class ProblemExceptionHandler(
                     : "The error was logged with the trace id of this request."),
         };
         if (problem.Status >= 500) LogUnhandled(exception);
-        problem.Extensions["traceId"] = System.Diagnostics.Activity.Current?.TraceId.ToString() ?? context.TraceIdentifier;
-        context.Response.StatusCode = problem.Status!.Value;
         if (problem.Status == StatusCodes.Status503ServiceUnavailable) context.Response.Headers.RetryAfter = "2";
         // Written directly rather than through content negotiation: an Accept header asking for XML or HTML must
         // still get problem details, never an empty body.
-        await context.Response.WriteAsJsonAsync(problem, (System.Text.Json.JsonSerializerOptions?)null, "application/problem+json", cancellationToken);
+        await ProblemWriter.WriteAsync(context, problem, cancellationToken);
         return true;
     }
 

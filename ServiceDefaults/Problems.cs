@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Procedures.ServiceDefaults;
@@ -28,7 +29,7 @@ public static class Problems
         return problem;
     }
 
-    public static IResult Validation(IReadOnlyList<FieldError> errors, string slug = "validation")
+    public static ProblemHttpResult Validation(IReadOnlyList<FieldError> errors, string slug = "validation")
     {
         var problem = Create(StatusCodes.Status400BadRequest, slug, "Dữ liệu không hợp lệ", "Invalid input",
             string.Join("; ", errors.Select(e => $"{e.Field}: {e.En}")));
@@ -36,5 +37,5 @@ public static class Problems
         return TypedResults.Problem(problem);
     }
 
-    public static IResult Result(ProblemDetails problem) => TypedResults.Problem(problem);
+    public static ProblemHttpResult Result(ProblemDetails problem) => TypedResults.Problem(problem);
 }

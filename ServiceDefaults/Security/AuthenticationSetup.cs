@@ -65,10 +65,14 @@ public static class AuthenticationSetup
                 OnChallenge = async context =>
                 {
                     context.HandleResponse();
-                    await WriteProblem(context.Response, Problems.Create(StatusCodes.Status401Unauthorized, "unauthenticated",
+                    // RFC 6750 §3: the challenge, and why when a token was sent (never which check it failed in detail).
+                    context.Response.Headers.WWWAuthenticate = context.AuthenticateFailure is null
+                        ? "Bearer"
+                        : "Bearer error=\"invalid_token\", error_description=\"The access token is invalid or expired\"";
+                    await ProblemWriter.WriteAsync(context.HttpContext, Problems.Create(StatusCodes.Status401Unauthorized, "unauthenticated",
                         "Chưa xác thực: cần access token hợp lệ", "Not authenticated: a valid access token is required"));
                 },
-                OnForbidden = context => WriteProblem(context.Response, Problems.Create(StatusCodes.Status403Forbidden, "forbidden",
+                OnForbidden = context => ProblemWriter.WriteAsync(context.HttpContext, Problems.Create(StatusCodes.Status403Forbidden, "forbidden",
                     "Không đủ quyền (scope) cho thao tác này", "The token lacks the scope this operation needs")),
             };
         });
@@ -77,10 +81,14 @@ public static class AuthenticationSetup
         return builder;
     }
 
+    /// <summary>The development token endpoint (the sandbox at README's address); an installation sets Authentication:TokenUrl.</summary>
+    public const string DevelopmentTokenUrl = "http://localhost:5109/connect/token";
+
     /// <summary>Requires a token holding at least one of <paramref name="scopes"/> (403 otherwise).</summary>
     public static TBuilder RequireScope<TBuilder>(this TBuilder endpoint, params string[] scopes) where TBuilder : IEndpointConventionBuilder
         => endpoint.RequireAuthorization(policy => policy.RequireAuthenticatedUser()
-            .RequireAssertion(context => Caller.ScopesOf(context.User).Overlaps(scopes)));
+            .RequireAssertion(context => Caller.ScopesOf(context.User).Overlaps(scopes)))
+            .WithMetadata(new RequiredScopes(scopes));
 
     private static SecurityKey LoadKey(string pemOrPath)
     {
@@ -99,12 +107,5 @@ public static class AuthenticationSetup
         var rsa = RSA.Create();
         rsa.ImportFromPem(text);
         return new RsaSecurityKey(rsa);
-    }
-
-    private static Task WriteProblem(HttpResponse response, Microsoft.AspNetCore.Mvc.ProblemDetails problem)
-    {
-        response.StatusCode = problem.Status!.Value;
-        response.ContentType = "application/problem+json";
-        return response.WriteAsync(JsonSerializer.Serialize(problem, JsonSerializerOptions.Web));
     }
 }

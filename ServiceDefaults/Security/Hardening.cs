@@ -60,11 +60,9 @@ public static class Hardening
                 }));
             o.OnRejected = async (context, ct) =>
             {
-                context.HttpContext.Response.StatusCode = StatusCodes.Status429TooManyRequests;
                 context.HttpContext.Response.Headers.RetryAfter = "60";
-                await context.HttpContext.Response.WriteAsJsonAsync(Problems.Create(StatusCodes.Status429TooManyRequests, "rate-limited",
-                    "Quá nhiều yêu cầu, vui lòng thử lại sau", "Too many requests; retry later"), (System.Text.Json.JsonSerializerOptions?)null,
-                    "application/problem+json", ct);
+                await ProblemWriter.WriteAsync(context.HttpContext, Problems.Create(StatusCodes.Status429TooManyRequests, "rate-limited",
+                    "Quá nhiều yêu cầu, vui lòng thử lại sau", "Too many requests; retry later"), ct);
             };
         });
         return builder;

@@ -71,9 +71,7 @@ public static class RequestTextGuard
                 _ when status < 500 => ("bad-request", "Yêu cầu không hợp lệ", "Bad request"),
                 _ => ("internal-error", "Lỗi hệ thống", "Internal error"),
             };
-            var problem = Problems.Create(status, slug, vi, en);
-            problem.Extensions["traceId"] = System.Diagnostics.Activity.Current?.TraceId.ToString() ?? context.HttpContext.TraceIdentifier;
-            await response.WriteAsJsonAsync(problem, (System.Text.Json.JsonSerializerOptions?)null, "application/problem+json");
+            await ProblemWriter.WriteAsync(context.HttpContext, Problems.Create(status, slug, vi, en));
         });
         return app;
     }

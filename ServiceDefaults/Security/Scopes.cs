@@ -21,4 +21,24 @@ public static class Scopes
         ProceduresAdmin, DossiersSubmit, Reception, Processing, Payments, Sync, Reporting, Audit, Webhooks,
         CalendarAdmin, Feedback, Internal,
     ];
+
+    /// <summary>What each scope allows, as the API description shows it.</summary>
+    public static readonly IReadOnlyDictionary<string, string> Descriptions = new Dictionary<string, string>
+    {
+        [ProceduresAdmin] = "Edit the procedure catalogue (versions, components, fees)",
+        [DossiersSubmit] = "Upload documents and submit dossiers for the caller's receiving unit",
+        [Reception] = "Act at the one-door desk: accept, refuse, completion requests, receipts, certified copies",
+        [Processing] = "Process dossiers: every lifecycle action after reception, apologies",
+        [Payments] = "Request and confirm fee payments",
+        [Sync] = "See and steer the mirror to the national portal",
+        [Reporting] = "Read KPIs (Decision 766) and the scoreboard",
+        [Audit] = "Read and verify the audit logs",
+        [Webhooks] = "Manage webhook subscriptions and stream credentials",
+        [CalendarAdmin] = "Correct a year's days-off table",
+        [Feedback] = "Answer citizens' feedback and read ratings",
+        [Internal] = "Service-to-service calls",
+    };
 }
+
+/// <summary>Endpoint metadata: the scopes of which a token needs one (for the API description).</summary>
+public sealed record RequiredScopes(IReadOnlyList<string> AnyOf);

@@ -6,6 +6,7 @@ using Procedures.Intake.Documents;
 using Procedures.Messaging.Audit;
 using Procedures.Messaging.Outbox;
 using Procedures.ServiceDefaults;
+using Procedures.ServiceDefaults.OpenApi;
 using Procedures.ServiceDefaults.Security;
 
 namespace Procedures.Intake.Certification;

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 using Npgsql;
 using Procedures.Intake.Documents;
 using Procedures.ServiceDefaults;
+using Procedures.ServiceDefaults.OpenApi;
 using Procedures.ServiceDefaults.Security;
 
 namespace Procedures.Intake.Certification;

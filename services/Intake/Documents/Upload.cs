@@ -7,6 +7,7 @@ using Microsoft.Net.Http.Headers;
 using Npgsql;
 using Procedures.Messaging.Audit;
 using Procedures.ServiceDefaults;
+using Procedures.ServiceDefaults.OpenApi;
 using Procedures.ServiceDefaults.Security;
 
 namespace Procedures.Intake.Documents;

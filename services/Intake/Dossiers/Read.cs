@@ -1,4 +1,5 @@
 using Procedures.ServiceDefaults;
+using Procedures.ServiceDefaults.OpenApi;
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;

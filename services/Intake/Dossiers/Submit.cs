@@ -8,6 +8,7 @@ using Procedures.Messaging.Audit;
 using Procedures.Messaging.Idempotency;
 using Procedures.Messaging.Outbox;
 using Procedures.ServiceDefaults;
+using Procedures.ServiceDefaults.OpenApi;
 using Procedures.ServiceDefaults.Security;
 
 namespace Procedures.Intake.Dossiers;

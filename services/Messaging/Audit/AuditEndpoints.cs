@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Npgsql;
+using Procedures.ServiceDefaults;
 
 namespace Procedures.Messaging.Audit;
 
@@ -37,12 +38,12 @@ public static class AuditEndpoints
         return group;
     }
 
-    private static async Task<Results<Ok<AuditPage>, ValidationProblem>> SearchAsync(
+    private static async Task<Results<Ok<AuditPage>, ProblemHttpResult>> SearchAsync(
         string? from, string? to, string? agency, string? resource, string? action, string? clientId, string? limit, string? beforeId,
         NpgsqlDataSource db, CancellationToken ct)
     {
         var parsed = ParseQuery(from, to, agency, resource, action, clientId, limit, beforeId, out var errors);
-        if (parsed is null) return TypedResults.ValidationProblem(errors, title: "Invalid audit query");
+        if (parsed is null) return (ProblemHttpResult)Problems.Validation(errors);
 
         var entries = await AuditLog.QueryAsync(db, parsed, ct);
         var next = entries.Count == parsed.Limit ? entries[^1].Id : (long?)null;
@@ -54,9 +55,9 @@ public static class AuditEndpoints
 
     /// <summary>Query-string values to a query; null with the errors keyed by parameter name when any is invalid.</summary>
     public static AuditQuery? ParseQuery(string? from, string? to, string? agency, string? resource, string? action, string? clientId,
-        string? limit, string? beforeId, out Dictionary<string, string[]> errors)
+        string? limit, string? beforeId, out List<FieldError> errors)
     {
-        var problems = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        var problems = new List<FieldError>();
         errors = problems;
 
         DateTimeOffset? Instant(string name, string? value)
@@ -69,7 +70,8 @@ public static class AuditEndpoints
             if (DateTimeOffset.TryParseExact(text, InstantFormats, CultureInfo.InvariantCulture,
                     DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var instant))
                 return instant;
-            problems[name] = ["Expected an ISO 8601 date or instant, e.g. 2025-01-31 or 2025-01-31T08:00:00+07:00."];
+            problems.Add(new FieldError(name, "format", "Cần ngày hoặc thời điểm ISO 8601, ví dụ 2025-01-31 hoặc 2025-01-31T08:00:00+07:00",
+                "Expected an ISO 8601 date or instant, e.g. 2025-01-31 or 2025-01-31T08:00:00+07:00"));
             return null;
         }
 
@@ -77,25 +79,26 @@ public static class AuditEndpoints
         {
             if (string.IsNullOrWhiteSpace(value)) return null;
             if (value.Length <= MaxFilterLength) return value;
-            problems[name] = [$"At most {MaxFilterLength} characters."];
+            problems.Add(new FieldError(name, "max-length", $"Tối đa {MaxFilterLength} ký tự", $"At most {MaxFilterLength} characters"));
             return null;
         }
 
         var fromValue = Instant("from", from);
         var toValue = Instant("to", to);
-        if (fromValue is { } f && toValue is { } t && t < f) problems["to"] = ["Must not be before 'from'."];
+        if (fromValue is { } f && toValue is { } t && t < f)
+            problems.Add(new FieldError("to", "after-from", "Không được trước 'from'", "Must not be before 'from'"));
 
         var limitValue = AuditQuery.DefaultLimit;
         if (!string.IsNullOrWhiteSpace(limit)
             && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out limitValue)
                 || limitValue < 1 || limitValue > AuditQuery.MaxLimit))
-            problems["limit"] = [$"Expected a whole number from 1 to {AuditQuery.MaxLimit}."];
+            problems.Add(new FieldError("limit", "range", $"Cần số nguyên từ 1 đến {AuditQuery.MaxLimit}", $"Expected a whole number from 1 to {AuditQuery.MaxLimit}"));
 
         long? beforeValue = null;
         if (!string.IsNullOrWhiteSpace(beforeId))
         {
             if (long.TryParse(beforeId, NumberStyles.None, CultureInfo.InvariantCulture, out var b) && b > 0) beforeValue = b;
-            else problems["beforeId"] = ["Expected a positive entry id."];
+            else problems.Add(new FieldError("beforeId", "positive", "Cần mã mục dương", "Expected a positive entry id"));
         }
 
         var query = new AuditQuery(fromValue, toValue, Text("agency", agency), Text("resource", resource), Text("action", action),

@@ -8,7 +8,7 @@ using Npgsql;
 namespace Procedures.Messaging.Idempotency;
 
 /// <summary>Endpoint metadata: this POST creates something and takes an Idempotency-Key.</summary>
-public sealed class RequiresIdempotencyKey;
+public sealed class RequiresIdempotencyKey : Procedures.ServiceDefaults.OpenApi.IAcceptsIdempotencyKey;
 
 /// <summary>
 /// Endpoint metadata: the answer was stored in a protected form (e.g. a secret sealed, <see cref="IdempotencyContext.CompleteAsync"/>)
@@ -147,13 +147,9 @@ public static class IdempotencyMiddleware
 
     private static Task Problem(HttpContext http, int status, string slug, string vi, string en)
     {
-        http.Response.StatusCode = status;
-        return http.Response.WriteAsJsonAsync(new Dictionary<string, object?>
-        {
-            ["type"] = "urn:procedures:problem:" + slug, ["title"] = $"{vi} / {en}", ["status"] = status,
-            ["title_vi"] = vi, ["title_en"] = en,
-            ["errors"] = new[] { new { field = Header, rule = slug, vi, en } },
-        }, (System.Text.Json.JsonSerializerOptions?)null, "application/problem+json");
+        var problem = Procedures.ServiceDefaults.Problems.Create(status, slug, vi, en);
+        problem.Extensions["errors"] = new[] { new Procedures.ServiceDefaults.FieldError(Header, slug, vi, en) };
+        return Procedures.ServiceDefaults.ProblemWriter.WriteAsync(http, problem);
     }
 
     private sealed record Previous(byte[] RequestHash, string State, bool Locked, int? Status, string? Body, string? Location);

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
@@ -20,8 +21,31 @@ public sealed class TokenEndpoint(IOptions<IdentitySettings> options, TimeProvid
     {
         app.MapPost("/connect/token", (HttpRequest request, TokenEndpoint endpoint) => endpoint.IssueAsync(request))
             .AllowAnonymous().DisableAntiforgery().WithTags("Identity provider (sandbox)")
-            .WithSummary("OAuth 2.0 client-credentials token endpoint (RFC 6749 §4.4)");
+            .WithSummary("OAuth 2.0 client-credentials token endpoint (RFC 6749 §4.4)").WithName("IssueToken")
+            .Accepts<TokenRequest>("application/x-www-form-urlencoded")
+            .Produces<TokenAnswer>()
+            .Produces<TokenError>(StatusCodes.Status400BadRequest)
+            .Produces<TokenError>(StatusCodes.Status401Unauthorized);
     }
+
+    /// <summary>The form of RFC 6749 §4.4.2 (the client may authenticate with HTTP Basic instead of the two client fields).</summary>
+    public sealed record TokenRequest(
+        [property: JsonPropertyName("grant_type")] string GrantType,
+        [property: JsonPropertyName("client_id")] string? ClientId,
+        [property: JsonPropertyName("client_secret")] string? ClientSecret,
+        [property: JsonPropertyName("scope")] string? Scope);
+
+    /// <summary>RFC 6749 §5.1.</summary>
+    public sealed record TokenAnswer(
+        [property: JsonPropertyName("access_token")] string AccessToken,
+        [property: JsonPropertyName("token_type")] string TokenType,
+        [property: JsonPropertyName("expires_in")] int ExpiresIn,
+        [property: JsonPropertyName("scope")] string Scope);
+
+    /// <summary>RFC 6749 §5.2.</summary>
+    public sealed record TokenError(
+        [property: JsonPropertyName("error")] string Error,
+        [property: JsonPropertyName("error_description")] string ErrorDescription);
 
     public async Task<IResult> IssueAsync(HttpRequest request)
     {
@@ -67,13 +91,8 @@ public sealed class TokenEndpoint(IOptions<IdentitySettings> options, TimeProvid
                 ["jti"] = Guid.NewGuid().ToString("N"),
             },
         });
-        return Results.Json(new
-        {
-            access_token = token,
-            token_type = "Bearer",
-            expires_in = (int)_settings.TokenLifetime.TotalSeconds,
-            scope = string.Join(' ', granted),
-        }, statusCode: StatusCodes.Status200OK);
+        return Results.Json(new TokenAnswer(token, "Bearer", (int)_settings.TokenLifetime.TotalSeconds, string.Join(' ', granted)),
+            statusCode: StatusCodes.Status200OK);
     }
 
     private static (string? Id, string? Secret) ClientCredentials(HttpRequest request, IFormCollection form)
@@ -96,7 +115,7 @@ public sealed class TokenEndpoint(IOptions<IdentitySettings> options, TimeProvid
         => CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(expected), Encoding.UTF8.GetBytes(actual));
 
     private static IResult Error(string error, string description, int status = StatusCodes.Status400BadRequest)
-        => Results.Json(new { error, error_description = description }, statusCode: status);
+        => Results.Json(new TokenError(error, description), statusCode: status);
 
     private static SigningCredentials LoadCredentials(string pemOrPath)
     {

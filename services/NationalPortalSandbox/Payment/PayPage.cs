@@ -12,13 +12,22 @@ public static class PayPage
 
     public static string PathFor(string token) => $"{Base}/{token}";
 
+    /// <summary>The page's form: what the citizen chose.</summary>
+    public sealed record Choice(string Outcome);
+
     public static void Map(WebApplication app)
     {
         var group = app.MapGroup(Base).WithTags("Payment platform (sandbox)").AllowAnonymous();
         group.MapGet("/{token}", (string token, PlatformStore store) => store.FindByToken(token) is { } t
             ? Results.Content(Html(t), "text/html; charset=utf-8")
-            : Results.NotFound());
-        group.MapPost("/{token}", CompleteAsync).DisableAntiforgery();
+            : Results.NotFound())
+            .WithName("PaymentPage").WithSummary("The hosted payment page (UrlThanhToan) of one transaction")
+            .Produces(StatusCodes.Status200OK, contentType: "text/html");
+        group.MapPost("/{token}", CompleteAsync).DisableAntiforgery()
+            .WithName("CompletePayment").WithSummary("The citizen's choice on the page: outcome = pay | fail | abandon; the platform then calls the partner back")
+            .Accepts<Choice>("application/x-www-form-urlencoded")
+            .Produces(StatusCodes.Status200OK, contentType: "text/html")
+            .Produces(StatusCodes.Status409Conflict, contentType: "text/html");
     }
 
     private static async Task<IResult> CompleteAsync(string token, HttpContext http, PlatformStore store, CallbackSender callbacks,
@@ -33,7 +42,8 @@ public static class PayPage
             "abandon" => PlatformProtocol.Abandoned,
             _ => null,
         };
-        if (code is null) return Results.Problem(statusCode: 400, title: "outcome phải là pay, fail hoặc abandon / outcome must be pay, fail or abandon");
+        if (code is null)
+            return Procedures.ServiceDefaults.Problems.Validation([new("outcome", "one-of", "outcome phải là pay, fail hoặc abandon", "outcome must be pay, fail or abandon")]);
         var now = time.GetUtcNow();
         t.ExpireIfDue(now, settings.Value.TransactionLifetime);
         if (!t.Complete(code, now))

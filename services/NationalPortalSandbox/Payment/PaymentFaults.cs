@@ -54,14 +54,15 @@ public sealed class PaymentFaultSwitch
     public static void Map(WebApplication app)
     {
         var group = app.MapGroup("/sandbox/faults").WithTags("Sandbox faults").AllowAnonymous();
-        group.MapGet("/payment", (PaymentFaultSwitch faults) => faults.Current);
+        group.MapGet("/payment", (PaymentFaultSwitch faults) => faults.Current).WithName("GetPaymentFaults").WithSummary("The stand-in payment platform's current faults");
         group.MapPut("/payment", (PaymentFaults settings, PaymentFaultSwitch faults) =>
         {
             if (settings.Invalid() is not null)
-                return Results.Problem(statusCode: 400,
-                    title: "Tỷ lệ trong [0,1], độ trễ trong [0,120000] ms, số bản sao 2–10 / Rates in [0,1], delays in [0,120000] ms, copies 2–10");
+                return Procedures.ServiceDefaults.Problems.Validation([new("faults", "range", "Tỷ lệ trong [0,1], độ trễ trong [0,120000] ms, số bản sao 2–10",
+                    "Rates in [0,1], delays in [0,120000] ms, copies 2–10")]);
             faults.Current = settings;
             return Results.Ok(settings);
-        });
+        }).WithName("SetPaymentFaults").WithSummary("Switches the stand-in payment platform's faults")
+            .Produces<PaymentFaults>();
     }
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
+using Procedures.Sandbox.Portal;
 
 namespace Procedures.Sandbox.Payment;
 
@@ -16,7 +17,9 @@ public static class PlatformEndpoints
 
     public static void Map(WebApplication app)
         => app.MapPost(MessagesPath, HandleAsync).WithTags("Payment platform (sandbox)")
-            .AllowAnonymous(); // an external system: partners are authenticated by the checksum with their secret
+            .AllowAnonymous() // an external system: partners are authenticated by the checksum with their secret
+            .WithName("PaymentPlatformMessage").WithSummary("The payment platform's partner API: one message (LoaiBanTin) per call, signed with the partner's checksum")
+            .Produces<PortalAnswer>().Produces<PortalAnswer>(StatusCodes.Status503ServiceUnavailable);
 
     private static async Task<IResult> HandleAsync(JsonElement element, HttpContext http, PlatformStore store, PaymentFaultSwitch faults,
         IOptions<PlatformSettings> options, TimeProvider time)
@@ -126,5 +129,5 @@ public static class PlatformEndpoints
 
     private static object Ok(JsonObject payload) => Answer("0", payload.ToJsonString());
 
-    private static object Answer(string errorCode, string message) => new { error_code = errorCode, message };
+    private static PortalAnswer Answer(string errorCode, string message) => new(errorCode, message);
 }

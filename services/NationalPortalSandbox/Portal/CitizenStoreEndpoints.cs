@@ -23,12 +23,15 @@ public static class CitizenStoreEndpoints
                 ? await ApplyAsync(body, http.Request.Headers["Idempotency-Key"].ToString(), store, faults.Portal, http.RequestAborted)
                 : (200, Answer("1", "Dữ liệu phải là đối tượng JSON / The payload must be a JSON object"));
             return Results.Json(answer, statusCode: status);
-        });
-        group.MapGet("/", (string? owner, CitizenDataStore store) => Results.Ok(store.Entries(owner)));
+        }).WithName("CitizenStorePush").WithSummary("Stores a result in the citizen's data store (needs an Idempotency-Key)")
+            .Produces<PortalAnswer>().Produces<PortalAnswer>(StatusCodes.Status503ServiceUnavailable);
+        group.MapGet("/", (string? owner, CitizenDataStore store) => Results.Ok(store.Entries(owner)))
+            .WithName("CitizenStoreList").WithSummary("What the citizen stores hold, optionally for one owner's identity number")
+            .Produces<IReadOnlyList<JsonObject>>();
     }
 
     /// <summary>One store call: faults first, then validation, the idempotency key, the write, and possibly a lost acknowledgement.</summary>
-    public static async Task<(int Status, object Answer)> ApplyAsync(JsonObject body, string key, CitizenDataStore store, PortalFaults fault,
+    public static async Task<(int Status, PortalAnswer Answer)> ApplyAsync(JsonObject body, string key, CitizenDataStore store, PortalFaults fault,
         CancellationToken ct)
     {
         if (fault.LatencyMs > 0 && Random.Shared.NextDouble() < fault.LatencyRate) await Task.Delay(fault.LatencyMs, ct);
@@ -47,7 +50,7 @@ public static class CitizenStoreEndpoints
         return (200, Answer("0", "Thành công / Stored"));
     }
 
-    private static object Answer(string errorCode, string message) => new { error_code = errorCode, message };
+    private static PortalAnswer Answer(string errorCode, string message) => new(errorCode, message);
 }
 
 /// <summary>What the stand-in citizen stores hold: every applied entry with the key it was applied under.</summary>

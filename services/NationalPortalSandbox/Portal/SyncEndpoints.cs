@@ -15,15 +15,22 @@ public static class SyncEndpoints
     {
         var group = app.MapGroup("/portal/dossiers").WithTags("National portal (sandbox)")
             .AllowAnonymous(); // stands in for an external system, which authenticates partners its own way
-        group.MapPost("/{operation}", SyncAsync);
+        group.MapPost("/{operation}", SyncAsync).WithName("PortalSyncDossier")
+            .WithSummary("Receives a dossier (operation create | update) in the portal's DVC format; needs an Idempotency-Key")
+            .Produces<PortalAnswer>().Produces<PortalAnswer>(StatusCodes.Status503ServiceUnavailable);
         group.MapGet("/{code}", (string code, PortalStore store) =>
-            store.Find(code) is { } d ? Results.Ok(d.Snapshot()) : Results.NotFound());
+            store.Find(code) is { } d ? Results.Ok(d.Snapshot()) : Results.NotFound())
+            .WithName("PortalGetDossier").WithSummary("What the portal holds for one dossier: its fields and every status step received")
+            .Produces<System.Text.Json.Nodes.JsonObject>();
         // What the portal holds for dossiers submitted on a day (the reconciliation's other side).
         group.MapGet("/", (string? date, PortalStore store) => date is { Length: 8 } && PortalRules.IsTimestamp(date + "000000")
             ? Results.Ok(store.All.Select(d => d.Listing()).Where(l => l is not null && l.SubmittedOn == date).ToList())
-            : Results.Ok(Answer("1", "date phải có dạng yyyyMMdd / date must be yyyyMMdd")));
+            : Results.Ok(Answer("1", "date phải có dạng yyyyMMdd / date must be yyyyMMdd")))
+            .WithName("PortalListDossiers").WithSummary("Dossiers the portal holds that were submitted on a day (date=yyyyMMdd); a refusal in the portal's format otherwise")
+            .Produces<IReadOnlyList<System.Text.Json.Nodes.JsonObject>>();
         app.MapDelete("/sandbox/portal/dossiers/{code}", (string code, PortalStore store) => store.Forget(code) ? Results.NoContent() : Results.NotFound())
-            .WithTags("Sandbox faults").AllowAnonymous();
+            .WithTags("Sandbox faults").AllowAnonymous().WithName("SandboxForgetDossier")
+            .WithSummary("Makes the stand-in portal forget one dossier (to test the reconciliation)");
     }
 
     private static async Task<IResult> SyncAsync(string operation, System.Text.Json.JsonElement element, HttpContext http, PortalStore store, FaultSwitch faults)
@@ -107,5 +114,5 @@ public static class SyncEndpoints
         return Results.Ok(Answer("0", "Thành công / Accepted"));
     }
 
-    private static object Answer(string errorCode, string message) => new { error_code = errorCode, message };
+    private static PortalAnswer Answer(string errorCode, string message) => new(errorCode, message);
 }

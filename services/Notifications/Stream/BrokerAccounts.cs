@@ -6,6 +6,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 using Procedures.Notifications.Events;
 using Procedures.ServiceDefaults;
+using Procedures.ServiceDefaults.OpenApi;
 using Procedures.ServiceDefaults.Security;
 
 namespace Procedures.Notifications.Stream;
@@ -82,14 +83,14 @@ public static class BrokerCredentialsEndpoint
 {
     public static IEndpointRouteBuilder MapBrokerCredentials(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/v1/stream/credentials", async (Caller caller, BrokerAccounts accounts, CancellationToken ct) =>
+        app.MapPost("/api/v1/stream/credentials", async Task<Microsoft.AspNetCore.Http.HttpResults.Results<Microsoft.AspNetCore.Http.HttpResults.Ok<BrokerCredentials>, Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult>> (Caller caller, BrokerAccounts accounts, CancellationToken ct) =>
             {
                 if (caller.Agency.Length == 0)
                     return Problems.Result(Problems.Create(StatusCodes.Status403Forbidden, "no-agency",
                         "Token không gắn với cơ quan nào", "The token names no agency"));
                 try
                 {
-                    return Results.Ok(await accounts.IssueAsync(caller.Agency, caller.SeesAllAgencies, ct));
+                    return TypedResults.Ok(await accounts.IssueAsync(caller.Agency, caller.SeesAllAgencies, ct));
                 }
                 catch (Exception ex) when (ex is HttpRequestException or InvalidOperationException or Polly.ExecutionRejectedException && !ct.IsCancellationRequested)
                 {
@@ -99,7 +100,9 @@ public static class BrokerCredentialsEndpoint
                 }
             })
             .RequireScope(Scopes.Webhooks).WithTags("Public stream").WithName("IssueBrokerCredentials")
-            .WithSummary("Creates (or rotates) the caller's agency broker user for the public stream; the password is shown once");
+            .WithSummary("Creates (or rotates) the caller's agency broker user for the public stream; the password is shown once")
+            .ProducesProblems(StatusCodes.Status403Forbidden, "no-agency")
+            .ProducesProblems(StatusCodes.Status503ServiceUnavailable, "broker-unavailable");
         return app;
     }
 }

@@ -1,4 +1,5 @@
 using Dapper;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using Procedures.ServiceDefaults;
 using Procedures.ServiceDefaults.Security;
@@ -14,6 +15,10 @@ public static class DeliveryLog
     public sealed record Attempt(long Id, long DeliveryId, Guid EventId, int Number, DateTimeOffset AttemptedAt, int? StatusCode,
         int LatencyMs, string Outcome, string? Error);
 
+    public sealed record DeliveryList(IReadOnlyList<Delivery> Items);
+
+    public sealed record AttemptList(IReadOnlyList<Attempt> Items);
+
     public static IEndpointRouteBuilder MapDeliveryLog(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/webhooks/subscriptions/{id:guid}").WithTags("Webhooks").RequireScope(Scopes.Webhooks);
@@ -24,7 +29,7 @@ public static class DeliveryLog
         return app;
     }
 
-    private static async Task<IResult> DeliveriesAsync(Guid id, string? state, Guid? eventId, int? limit, Caller caller, NpgsqlDataSource db,
+    private static async Task<Results<Ok<DeliveryList>, NotFound, ProblemHttpResult>> DeliveriesAsync(Guid id, string? state, Guid? eventId, int? limit, Caller caller, NpgsqlDataSource db,
         CancellationToken ct)
     {
         if (state is not null and not "pending" and not "delivered" and not "dead")
@@ -38,10 +43,10 @@ public static class DeliveryLog
             WHERE subscription_id = @id AND (@state::text IS NULL OR state = @state) AND (@eventId::uuid IS NULL OR event_id = @eventId)
             ORDER BY id DESC LIMIT @limit
             """, new { id, state, eventId, limit = Math.Clamp(limit ?? 100, 1, 1000) }, cancellationToken: ct));
-        return TypedResults.Ok(new { items });
+        return TypedResults.Ok(new DeliveryList(items.AsList()));
     }
 
-    private static async Task<IResult> AttemptsAsync(Guid id, DateTimeOffset? from, DateTimeOffset? to, int? limit, Caller caller,
+    private static async Task<Results<Ok<AttemptList>, NotFound>> AttemptsAsync(Guid id, DateTimeOffset? from, DateTimeOffset? to, int? limit, Caller caller,
         NpgsqlDataSource db, CancellationToken ct)
     {
         await using var c = await db.OpenConnectionAsync(ct);
@@ -54,7 +59,7 @@ public static class DeliveryLog
             ORDER BY id DESC LIMIT @limit
             """, new { id, from = from?.ToUniversalTime(), to = to?.ToUniversalTime(), limit = Math.Clamp(limit ?? 100, 1, 1000) },
             cancellationToken: ct));
-        return TypedResults.Ok(new { items });
+        return TypedResults.Ok(new AttemptList(items.AsList()));
     }
 
     private static Task<bool> OwnedAsync(NpgsqlConnection c, Guid id, Caller caller, CancellationToken ct)

@@ -1,7 +1,9 @@
 using Dapper;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using Procedures.Notifications.Events;
 using Procedures.ServiceDefaults;
+using Procedures.ServiceDefaults.OpenApi;
 using Procedures.ServiceDefaults.Security;
 
 namespace Procedures.Notifications.Webhooks;
@@ -29,7 +31,7 @@ public static class Replay
         return app;
     }
 
-    private static async Task<IResult> ReplayAsync(Guid id, Request request, Caller caller, NpgsqlDataSource db, CancellationToken ct)
+    private static async Task<Results<Accepted<Queued>, NotFound, ProblemHttpResult>> ReplayAsync(Guid id, Request request, Caller caller, NpgsqlDataSource db, CancellationToken ct)
     {
         var modes = (request.EventId is not null ? 1 : 0) + (request.From is not null || request.To is not null ? 1 : 0) + (request.DeadLetters == true ? 1 : 0);
         var errors = new List<FieldError>();

@@ -1,8 +1,10 @@
 using Dapper;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using Procedures.Messaging.Idempotency;
 using Procedures.Notifications.Events;
 using Procedures.ServiceDefaults;
+using Procedures.ServiceDefaults.OpenApi;
 using Procedures.ServiceDefaults.Security;
 
 namespace Procedures.Notifications.Webhooks;
@@ -32,6 +34,9 @@ public static class Subscriptions
         public DateTimeOffset UpdatedAt { get; init; }
     }
 
+    /// <summary>The caller's subscriptions, oldest first.</summary>
+    public sealed record List(IReadOnlyList<View> Items);
+
     public sealed record Created(Guid Id, string Agency, string Url, string[] EventTypes, string[] Agencies, string[] Procedures,
         string? Description, string State, string Secret);
 
@@ -50,19 +55,21 @@ public static class Subscriptions
         group.MapPost("/", CreateAsync).RequireIdempotencyKey(OpenStoredAnswer).WithName("CreateWebhookSubscription")
             .WithSummary("Subscribes a callback URL to the agency's events; the signing secret is in this answer only")
             .WithExamples(new Request("https://hooks.example.vn/procedures", [EventCatalogue.Received.Type], null, ["1.003677"], "Hệ thống một cửa", null));
-        group.MapGet("/", ListAsync).WithName("ListWebhookSubscriptions");
-        group.MapGet("/{id:guid}", GetAsync).WithName("GetWebhookSubscription");
+        group.MapGet("/", ListAsync).WithName("ListWebhookSubscriptions").WithSummary("The agency's subscriptions (never their secrets)");
+        group.MapGet("/{id:guid}", GetAsync).WithName("GetWebhookSubscription").WithSummary("One subscription (never its secret)");
         group.MapPatch("/{id:guid}", UpdateAsync).WithName("UpdateWebhookSubscription")
             .WithSummary("Changes the URL, filters, description or state (active | paused); a disabled subscription is re-enabled with state active");
         group.MapPost("/{id:guid}/pause", (Guid id, Caller caller, NpgsqlDataSource db, CallbackUrlGuard guard, CancellationToken ct)
-            => UpdateAsync(id, new Request(null, null, null, null, null, "paused"), caller, db, guard, ct)).WithName("PauseWebhookSubscription");
+            => UpdateAsync(id, new Request(null, null, null, null, null, "paused"), caller, db, guard, ct)).WithName("PauseWebhookSubscription")
+            .WithSummary("Pauses deliveries to the subscription");
         group.MapPost("/{id:guid}/resume", (Guid id, Caller caller, NpgsqlDataSource db, CallbackUrlGuard guard, CancellationToken ct)
-            => UpdateAsync(id, new Request(null, null, null, null, null, "active"), caller, db, guard, ct)).WithName("ResumeWebhookSubscription");
-        group.MapDelete("/{id:guid}", DeleteAsync).WithName("DeleteWebhookSubscription");
+            => UpdateAsync(id, new Request(null, null, null, null, null, "active"), caller, db, guard, ct)).WithName("ResumeWebhookSubscription")
+            .WithSummary("Resumes deliveries to a paused or disabled subscription");
+        group.MapDelete("/{id:guid}", DeleteAsync).WithName("DeleteWebhookSubscription").WithSummary("Deletes a subscription");
         return app;
     }
 
-    private static async Task<IResult> CreateAsync(Request request, Caller caller, NpgsqlDataSource db, CallbackUrlGuard guard,
+    private static async Task<Results<Created<Created>, ProblemHttpResult>> CreateAsync(Request request, Caller caller, NpgsqlDataSource db, CallbackUrlGuard guard,
         IdempotencyContext idempotency, WebhookSecrets secrets, HttpContext http, CancellationToken ct)
     {
         var errors = new List<FieldError>();
@@ -129,15 +136,15 @@ public static class Subscriptions
         return new FilterSet(types.Distinct().ToArray(), agencies.Distinct().ToArray(), procedures.Distinct().ToArray());
     }
 
-    private static async Task<IResult> ListAsync(Caller caller, NpgsqlDataSource db, CancellationToken ct)
+    private static async Task<Ok<List>> ListAsync(Caller caller, NpgsqlDataSource db, CancellationToken ct)
     {
         await using var c = await db.OpenConnectionAsync(ct);
         var items = await c.QueryAsync<View>(new CommandDefinition($"SELECT {Columns} FROM webhook_subscriptions WHERE {Owned} ORDER BY created_at",
             new { caller.Agency, caller.SeesAllAgencies }, cancellationToken: ct));
-        return TypedResults.Ok(new { items });
+        return TypedResults.Ok(new List(items.AsList()));
     }
 
-    private static async Task<IResult> GetAsync(Guid id, Caller caller, NpgsqlDataSource db, CancellationToken ct)
+    private static async Task<Results<Ok<View>, NotFound>> GetAsync(Guid id, Caller caller, NpgsqlDataSource db, CancellationToken ct)
     {
         await using var c = await db.OpenConnectionAsync(ct);
         var view = await FindAsync(c, id, caller, ct);
@@ -148,7 +155,7 @@ public static class Subscriptions
         => c.QuerySingleOrDefaultAsync<View>(new CommandDefinition($"SELECT {Columns} FROM webhook_subscriptions WHERE id = @id AND {Owned}",
             new { id, caller.Agency, caller.SeesAllAgencies }, cancellationToken: ct));
 
-    private static async Task<IResult> UpdateAsync(Guid id, Request request, Caller caller, NpgsqlDataSource db, CallbackUrlGuard guard,
+    private static async Task<Results<Ok<View>, NotFound, ProblemHttpResult>> UpdateAsync(Guid id, Request request, Caller caller, NpgsqlDataSource db, CallbackUrlGuard guard,
         CancellationToken ct)
     {
         var errors = new List<FieldError>();
@@ -178,10 +185,10 @@ public static class Subscriptions
                 caller.Agency, caller.SeesAllAgencies,
             }, cancellationToken: ct));
         if (updated == 0) return TypedResults.NotFound();
-        return TypedResults.Ok(await FindAsync(c, id, caller, ct));
+        return TypedResults.Ok((await FindAsync(c, id, caller, ct))!);
     }
 
-    private static async Task<IResult> DeleteAsync(Guid id, Caller caller, NpgsqlDataSource db, CancellationToken ct)
+    private static async Task<Results<NoContent, NotFound>> DeleteAsync(Guid id, Caller caller, NpgsqlDataSource db, CancellationToken ct)
     {
         await using var c = await db.OpenConnectionAsync(ct);
         var deleted = await c.ExecuteAsync(new CommandDefinition($"DELETE FROM webhook_subscriptions WHERE id = @id AND {Owned}",

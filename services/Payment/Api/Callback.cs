@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Dapper;
@@ -6,6 +7,7 @@ using Npgsql;
 using Procedures.Payment.Ledger;
 using Procedures.Payment.Platform;
 using Procedures.ServiceDefaults;
+using Procedures.ServiceDefaults.OpenApi;
 
 namespace Procedures.Payment.Api;
 
@@ -22,11 +24,20 @@ public static partial class Callback
     public static IEndpointRouteBuilder MapCallback(this IEndpointRouteBuilder app)
     {
         app.MapPost(Path, HandleAsync).AllowAnonymous().WithTags("Payments").WithName("PaymentCallback")
-            .WithSummary("The payment platform's signed outcome of a payment (MaThamChieu|MaGiaoDich|SoTien|MaLoi|ThoiGianGD|secret)");
+            .WithSummary("The payment platform's signed outcome of a payment (MaThamChieu|MaGiaoDich|SoTien|MaLoi|ThoiGianGD|secret)")
+            .WithDescription("Answers in the platform's own format (error_code \"0\" acknowledged, \"4\" unknown reference, \"6\" amount differs); a callback whose checksum does not verify is a problem.")
+            .Accepts<System.Text.Json.Nodes.JsonObject>("application/json")
+            .Produces<CallbackAnswer>().Produces<CallbackAnswer>(StatusCodes.Status404NotFound).Produces<CallbackAnswer>(StatusCodes.Status409Conflict)
+            .ProducesProblems(StatusCodes.Status400BadRequest, "callback-signature");
         return app;
     }
 
-    private static async Task<IResult> HandleAsync(HttpContext http, NpgsqlDataSource db, IOptions<PlatformSettings> platform,
+    /// <summary>The acknowledgement in the platform's format.</summary>
+    public sealed record CallbackAnswer(
+        [property: System.Text.Json.Serialization.JsonPropertyName("error_code")] string ErrorCode,
+        [property: System.Text.Json.Serialization.JsonPropertyName("message")] string Message);
+
+    private static async Task<Results<JsonHttpResult<CallbackAnswer>, ProblemHttpResult>> HandleAsync(HttpContext http, NpgsqlDataSource db, IOptions<PlatformSettings> platform,
         IOptions<PaymentOptions> options, TimeProvider time, ILoggerFactory loggers, CancellationToken ct)
     {
         var logger = loggers.CreateLogger(typeof(Callback).FullName!);
@@ -64,10 +75,10 @@ public static partial class Callback
         if (what is not ("applied" or "duplicate")) LogAnomaly(logger, reference!, what, applied?.Transition.From);
         return what switch
         {
-            "unknown-reference" => Results.Json(new { error_code = "4", message = "Không tìm thấy giao dịch / Unknown reference" }, statusCode: 404),
-            "amount-mismatch" => Results.Json(new { error_code = "6", message = "Số tiền không khớp / Amount differs" }, statusCode: 409),
+            "unknown-reference" => TypedResults.Json(new CallbackAnswer("4", "Không tìm thấy giao dịch / Unknown reference"), statusCode: 404),
+            "amount-mismatch" => TypedResults.Json(new CallbackAnswer("6", "Số tiền không khớp / Amount differs"), statusCode: 409),
             // Duplicates and late outcomes are acknowledged: the platform must stop repeating them; nothing changed.
-            _ => Results.Ok(new { error_code = "0", message = what }),
+            _ => TypedResults.Json(new CallbackAnswer("0", what)),
         };
     }
 

@@ -5,6 +5,7 @@ using Npgsql;
 using Procedures.Contracts;
 using Procedures.Messaging.Audit;
 using Procedures.ServiceDefaults;
+using Procedures.ServiceDefaults.OpenApi;
 using Procedures.ServiceDefaults.Security;
 
 namespace Procedures.Payment.Api;

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using Dapper;
 using Npgsql;
 using Procedures.Contracts;
@@ -5,6 +6,7 @@ using Procedures.Messaging.Audit;
 using Procedures.Messaging.Idempotency;
 using Procedures.Payment.Ledger;
 using Procedures.ServiceDefaults;
+using Procedures.ServiceDefaults.OpenApi;
 using Procedures.ServiceDefaults.Security;
 
 namespace Procedures.Payment.Api;
@@ -25,13 +27,14 @@ public static class NewPaymentRequest
         app.MapPost("/api/v1/dossiers/{code}/payments", HandleAsync).WithTags("Payments").WithName("NewPaymentRequest")
             .WithSummary("A new payment request after a failed, abandoned or expired one (dossier waiting for payment)")
             .RequireScope(Scopes.Payments, Scopes.Processing).RequireIdempotencyKey()
-            .WithExamples(null, new Response("26740.H29-261129-0001", "26740H29261129000120261129103000", 20000, "new"));
+            .WithExamples(null, new Response("26740.H29-261129-0001", "26740H29261129000120261129103000", 20000, "new"))
+            .ProducesProblems(StatusCodes.Status409Conflict, "not-awaiting-payment", "payment-live");
         return app;
     }
 
     private sealed record Dossier(long TotalVnd, short? LastStatus);
 
-    private static async Task<IResult> HandleAsync(string code, Caller caller, HttpContext http, NpgsqlDataSource db, TimeProvider time,
+    private static async Task<Results<Created<Response>, NotFound, ProblemHttpResult>> HandleAsync(string code, Caller caller, HttpContext http, NpgsqlDataSource db, TimeProvider time,
         IdempotencyContext idempotency, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
@@ -59,5 +62,5 @@ public static class NewPaymentRequest
         return TypedResults.Created(location, response);
     }
 
-    private static IResult Conflict(string slug, string vi, string en) => Problems.Result(Problems.Create(StatusCodes.Status409Conflict, slug, vi, en));
+    private static ProblemHttpResult Conflict(string slug, string vi, string en) => Problems.Result(Problems.Create(StatusCodes.Status409Conflict, slug, vi, en));
 }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Dapper;
@@ -6,6 +7,7 @@ using Procedures.Contracts;
 using Procedures.Payment.Ledger;
 using Procedures.Payment.Platform;
 using Procedures.ServiceDefaults;
+using Procedures.ServiceDefaults.OpenApi;
 using Procedures.ServiceDefaults.Security;
 
 namespace Procedures.Payment.Api;
@@ -25,11 +27,12 @@ public static class ReconciliationReport
         app.MapGet("/api/v1/payments/reconciliation", HandleAsync).WithTags("Payments").WithName("PaymentReconciliation")
             .WithSummary("Local payment ledger against the platform's for one Vietnam-time day; every difference listed")
             .RequireScope(Scopes.Payments)
-            .WithExamples(null, new Report("2026-11-29", 2, 2, 30000, 30000, []));
+            .WithExamples(null, new Report("2026-11-29", 2, 2, 30000, 30000, []))
+            .ProducesProblems(StatusCodes.Status503ServiceUnavailable, "payment-platform-unavailable");
         return app;
     }
 
-    private static async Task<IResult> HandleAsync(string? date, Caller caller, NpgsqlDataSource db, PlatformClient platform, CancellationToken ct)
+    private static async Task<Results<Ok<Report>, ProblemHttpResult>> HandleAsync(string? date, Caller caller, NpgsqlDataSource db, PlatformClient platform, CancellationToken ct)
     {
         if (!caller.SeesAllAgencies)
             return Problems.Result(Problems.Create(StatusCodes.Status403Forbidden, "forbidden", "Chỉ cơ quan kiểm soát của thành phố được xem đối soát",

@@ -6,6 +6,7 @@ using Npgsql;
 using Procedures.Calendar;
 using Procedures.Messaging.Audit;
 using Procedures.ServiceDefaults;
+using Procedures.ServiceDefaults.OpenApi;
 using Procedures.ServiceDefaults.Security;
 
 namespace Procedures.Processing.Calendar;

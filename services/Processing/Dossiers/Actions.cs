@@ -6,6 +6,7 @@ using Procedures.Contracts;
 using Procedures.Messaging.Audit;
 using Procedures.Processing.Calendar;
 using Procedures.ServiceDefaults;
+using Procedures.ServiceDefaults.OpenApi;
 using Procedures.ServiceDefaults.Security;
 
 namespace Procedures.Processing.Dossiers;

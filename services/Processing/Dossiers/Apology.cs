@@ -7,6 +7,7 @@ using Procedures.Messaging.Audit;
 using Procedures.Messaging.Outbox;
 using Procedures.Processing.Calendar;
 using Procedures.ServiceDefaults;
+using Procedures.ServiceDefaults.OpenApi;
 using Procedures.ServiceDefaults.Security;
 
 namespace Procedures.Processing.Dossiers;

@@ -9,6 +9,7 @@ using Procedures.Contracts;
 using Procedures.Messaging;
 using Procedures.Messaging.Audit;
 using Procedures.ServiceDefaults;
+using Procedures.ServiceDefaults.OpenApi;
 using Procedures.ServiceDefaults.Security;
 
 namespace Procedures.Processing.Dossiers;

@@ -5,6 +5,7 @@ using Procedures.Contracts;
 using Procedures.Messaging.Audit;
 using Procedures.Messaging.Outbox;
 using Procedures.ServiceDefaults;
+using Procedures.ServiceDefaults.OpenApi;
 using Procedures.ServiceDefaults.Security;
 
 namespace Procedures.Processing.Feedback;

@@ -11,6 +11,7 @@ using Procedures.Processing.Calendar;
 using Procedures.Processing.Dossiers;
 using Procedures.Processing.Ratings;
 using Procedures.ServiceDefaults;
+using Procedures.ServiceDefaults.OpenApi;
 using Procedures.ServiceDefaults.Security;
 
 namespace Procedures.Processing.Feedback;

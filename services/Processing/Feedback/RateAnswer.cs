@@ -7,6 +7,7 @@ using Procedures.Contracts;
 using Procedures.Messaging.Outbox;
 using Procedures.Processing.Ratings;
 using Procedures.ServiceDefaults;
+using Procedures.ServiceDefaults.OpenApi;
 using Procedures.ServiceDefaults.Security;
 
 namespace Procedures.Processing.Feedback;

@@ -9,6 +9,7 @@ using Procedures.Messaging.Outbox;
 using Procedures.Processing.Feedback;
 using Procedures.Processing.Dossiers;
 using Procedures.ServiceDefaults;
+using Procedures.ServiceDefaults.OpenApi;
 using Procedures.ServiceDefaults.Security;
 
 namespace Procedures.Processing.Ratings;

@@ -4,6 +4,7 @@ using Procedures.Reporting.Kpi.Facts;
 using Procedures.Reporting.Kpi.Indicators;
 using Procedures.Reporting.Kpi.Rules;
 using Procedures.ServiceDefaults;
+using Procedures.ServiceDefaults.OpenApi;
 using Procedures.ServiceDefaults.Security;
 
 namespace Procedures.Reporting.Kpi.Api;

@@ -2,6 +2,7 @@ using Npgsql;
 using Procedures.Messaging.Audit;
 using Procedures.Reporting.Kpi.Facts;
 using Procedures.ServiceDefaults;
+using Procedures.ServiceDefaults.OpenApi;
 using Procedures.ServiceDefaults.Security;
 
 namespace Procedures.Reporting.Kpi.Api;

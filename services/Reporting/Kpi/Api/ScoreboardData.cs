@@ -5,6 +5,7 @@ using Npgsql;
 using Procedures.Reporting.Kpi.Indicators;
 using Procedures.Reporting.Kpi.Rules;
 using Procedures.ServiceDefaults;
+using Procedures.ServiceDefaults.OpenApi;
 
 namespace Procedures.Reporting.Kpi.Api;
 

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Procedures.ServiceDefaults;
+namespace Procedures.ServiceDefaults.OpenApi;
 
 /// <summary>Endpoint metadata: an example request body and/or response body for the OpenAPI document.</summary>
 public sealed record OpenApiExample(object? Request, object? Response);

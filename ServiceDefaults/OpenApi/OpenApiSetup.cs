@@ -1,0 +1,23 @@
+using Microsoft.AspNetCore.OpenApi;
+
+namespace Procedures.ServiceDefaults.OpenApi;
+
+/// <summary>
+/// How every service describes itself: unique schema names, the OAuth 2.0 scheme and each operation's scopes, the
+/// Idempotency-Key header, every error status with the one problem schema, and the examples endpoints declare. Agency
+/// systems generate their clients from this document, so it must say exactly what the code does (docs/openapi/ holds the
+/// committed copies a test compares with what is served).
+/// </summary>
+internal static class OpenApiSetup
+{
+    public static void Configure(OpenApiOptions options)
+    {
+        options.CreateSchemaReferenceId = new SchemaIds().Create;
+        options.AddDocumentTransformer(SecurityDocumentation.DocumentScheme);
+        options.AddDocumentTransformer(ProblemDocumentation.AddSchemas);
+        options.AddOperationTransformer(SecurityDocumentation.DocumentRequirement);
+        options.AddOperationTransformer(ProblemDocumentation.Document);
+        options.AddOperationTransformer(IdempotencyKeyDocumentation.Document);
+        OpenApiExamples.AddExampleTransformer(options);
+    }
+}
