@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -86,6 +87,15 @@ public static class ServiceDefaultsExtensions
             builder.Services.AddOpenTelemetry().UseOtlpExporter();
     }
 
+    /// <summary>
+    /// Routing's own answers for a path that exists (405 for another method, 415 for another body type) are given before
+    /// authorization: they carry no authorization metadata, so the deny-by-default policy would turn them into a misleading
+    /// 401 even on a public operation. They reveal nothing a client could not see from the API description.
+    /// </summary>
+    private static void UseRoutingRefusalsBeforeAuthorization(this WebApplication app)
+        => app.Use((context, next) => context.GetEndpoint() is { DisplayName: "405 HTTP Method Not Supported" or "415 HTTP Unsupported Media Type" } refusal
+            && refusal.RequestDelegate is { } answer ? answer(context) : next(context));
+
     /// <summary>Middleware in order, then health (/health: everything incl. database and broker; /alive: the process), OpenAPI and Scalar.</summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
@@ -93,6 +103,7 @@ public static class ServiceDefaultsExtensions
         app.UseProblemStatusPages();
         app.UseRequestTextGuard();
         app.UseSecurityHeaders();
+        app.UseRoutingRefusalsBeforeAuthorization();
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseAuthorization();

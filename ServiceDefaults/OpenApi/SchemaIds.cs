@@ -20,7 +20,12 @@ public sealed class SchemaIds
         if (id is null) return null;
         var type = Nullable.GetUnderlyingType(info.Type) ?? info.Type;
         for (var outer = type.DeclaringType; outer is not null && !type.IsGenericType; outer = outer.DeclaringType)
-            id = Plain(outer.Name) + id;
+        {
+            var prefix = Plain(outer.Name);
+            // Callback.CallbackAnswer stays CallbackAnswer; ReconciliationReport.Report becomes ReconciliationReport.
+            if (id.StartsWith(prefix, StringComparison.Ordinal)) continue;
+            id = prefix.EndsWith(id, StringComparison.Ordinal) ? prefix : prefix + id;
+        }
         var owner = _owners.GetOrAdd(id, type);
         if (owner != type)
             throw new InvalidOperationException($"Two types would share the OpenAPI schema '{id}': {owner.FullName} and {type.FullName}. Rename one.");

@@ -65,6 +65,7 @@ public static class RequestTextGuard
             {
                 404 => ("not-found", "Không tìm thấy", "Not found"),
                 405 => ("method-not-allowed", "Phương thức không được hỗ trợ", "Method not allowed"),
+                413 => ("body-too-large", "Nội dung yêu cầu quá lớn", "The request body is too large"),
                 415 => ("unsupported-media-type", "Kiểu nội dung không được hỗ trợ", "Unsupported media type"),
                 401 => ("unauthenticated", "Chưa xác thực", "Not authenticated"),
                 403 => ("forbidden", "Không đủ quyền", "Forbidden"),

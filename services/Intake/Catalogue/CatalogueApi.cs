@@ -50,21 +50,21 @@ public static class CatalogueApi
         var group = app.MapGroup("/api/v1").WithTags("Catalogue");
         group.MapGet("/procedures", SearchAsync).AllowAnonymous().WithName("SearchProcedures").WithExamples(response: IntakeExamples.ProcedureSearch)
             .WithSummary("Search the catalogue (diacritics-insensitive q; field, level, onlineLevel, status; limit/offset)")
-            .ProducesProblem(StatusCodes.Status400BadRequest);
+            .ProducesProblems(StatusCodes.Status400BadRequest);
         group.MapGet("/procedures/{code}", GetAsync).AllowAnonymous().WithName("GetProcedure").WithExamples(response: IntakeExamples.ProcedureDetail)
             .WithSummary("A procedure's current version, with all its versions listed");
         group.MapGet("/procedures/{code}/versions/{version:int}", GetVersionAsync).AllowAnonymous().WithName("GetProcedureVersion").WithExamples(response: IntakeExamples.ProcedureVersion)
             .WithSummary("One version of a procedure, exactly as published");
-        group.MapPost("/procedures", CreateAsync).RequireScope(Scopes.ProceduresAdmin).WithName("CreateProcedure").WithExamples(IntakeExamples.ProcedureInput)
+        group.MapPost("/procedures", CreateAsync).RequireScope(Scopes.ProceduresAdmin).WithName("CreateProcedure").ProducesProblems(409, "procedure-exists").WithExamples(IntakeExamples.ProcedureInput)
             .WithSummary("Publish a new procedure (version 1)")
-            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict);
-        group.MapPut("/procedures/{code}", ChangeAsync).RequireScope(Scopes.ProceduresAdmin).WithName("ChangeProcedure").WithExamples(IntakeExamples.ProcedureInput)
+            .ProducesProblems(StatusCodes.Status400BadRequest).ProducesProblems(StatusCodes.Status409Conflict);
+        group.MapPut("/procedures/{code}", ChangeAsync).RequireScope(Scopes.ProceduresAdmin).WithName("ChangeProcedure").ProducesProblems(409, "stale-base-version").WithExamples(IntakeExamples.ProcedureInput)
             .WithSummary("Change a procedure: a new version when anything differs")
-            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict);
-        group.MapPost("/procedures/import", ImportAsync).RequireScope(Scopes.ProceduresAdmin).WithName("ImportProcedures").WithExamples(response: IntakeExamples.ImportReport)
+            .ProducesProblems(StatusCodes.Status400BadRequest).ProducesProblems(StatusCodes.Status409Conflict);
+        group.MapPost("/procedures/import", ImportAsync).RequireScope(Scopes.ProceduresAdmin).WithName("ImportProcedures").ProducesProblems(400, "invalid-encoding").ProducesProblems(415, "unsupported-media-type").WithExamples(response: IntakeExamples.ImportReport)
             .WithSummary("Upsert procedures from CSV in the seed format (text/csv)")
             .Accepts<string>("text/csv")
-            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+            .ProducesProblems(StatusCodes.Status400BadRequest).ProducesProblems(StatusCodes.Status415UnsupportedMediaType);
         group.MapGet("/receiving-units", SearchUnitsAsync).AllowAnonymous().WithName("SearchReceivingUnits").WithExamples(response: new { items = new[] { IntakeExamples.ReceivingUnit }, total = 1 })
             .WithSummary("Receiving units (communes and the city level), diacritics-insensitive q");
         group.MapGet("/receiving-units/{id}", GetUnitAsync).AllowAnonymous().WithName("GetReceivingUnit").WithExamples(response: IntakeExamples.ReceivingUnit)

@@ -26,15 +26,15 @@ public static class Certify
 
     public static RouteGroupBuilder MapCertify(this RouteGroupBuilder group)
     {
-        group.MapPost("/", HandleAsync).WithName("CertifyCopy")
+        group.MapPost("/", HandleAsync).WithName("CertifyCopy").ProducesProblems(503, "no-signing-key")
             .WithSummary("Certify a digitised copy against the presented original (chứng thực bản sao điện tử từ bản chính)")
             .WithExamples(new Request(Guid.Parse("3f2b1c9e-6a51-4f0e-9d7b-2c4e8a1f0b6d"), "079203001234", "Nguyễn Thị Hoa"),
                 new Response(Guid.Parse("0193f1a2-7b7c-7d2e-9a41-5c3e2b1d0f11"), Guid.Parse("3f2b1c9e-6a51-4f0e-9d7b-2c4e8a1f0b6d"),
                     "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", "Nguyễn Thị Hoa", "26740.H29",
                     DateTimeOffset.Parse("2026-11-29T02:10:00Z", System.Globalization.CultureInfo.InvariantCulture), "dev-2026-11", "MEUCIQ…"))
             .RequireScope(Scopes.Reception)
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesProblems(StatusCodes.Status400BadRequest)
+            .ProducesProblems(StatusCodes.Status503ServiceUnavailable);
         return group;
     }
 

@@ -25,15 +25,15 @@ public static class VerifyCopy
 
     public static IEndpointRouteBuilder MapVerifyCopy(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/v1/public/certified-copies/verify", HandleAsync).WithTags("Public").WithName("VerifyCertifiedCopy")
+        app.MapPost("/api/v1/public/certified-copies/verify", HandleAsync).WithTags("Public").WithName("VerifyCertifiedCopy").ProducesProblems(413, "document-too-large")
             .WithSummary("Is a certified copy authentic and unaltered? (copy id and/or the file's bytes as the body)")
             .AllowAnonymous()
             .RequireRateLimiting(Hardening.PublicLookupPolicy)
             .WithExamples(null, new Response(true, "authentic", Guid.Parse("0193f1a2-7b7c-7d2e-9a41-5c3e2b1d0f11"), "26740.H29", "Nguyễn Thị Hoa",
                 DateTimeOffset.Parse("2026-11-29T02:10:00Z", System.Globalization.CultureInfo.InvariantCulture),
                 "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", "dev-2026-11"))
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+            .ProducesProblems(StatusCodes.Status400BadRequest)
+            .ProducesProblems(StatusCodes.Status413PayloadTooLarge);
         return app;
     }
 

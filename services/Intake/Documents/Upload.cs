@@ -31,15 +31,15 @@ public static class Upload
     public static RouteGroupBuilder MapUpload(this RouteGroupBuilder group)
     {
         group.MapPost("/", HandleAsync)
-            .WithName("UploadDocument").WithExamples(response: IntakeExamples.Document)
+            .WithName("UploadDocument").ProducesProblems(400, "malformed-multipart").ProducesProblems(403, "no-agency").ProducesProblems(413, "document-too-large").ProducesProblems(415, "multipart-required", "document-type-unsupported", "document-type-mismatch").WithExamples(response: IntakeExamples.Document)
             .WithSummary("Upload a document of a dossier (tải lên thành phần hồ sơ) before submitting the dossier")
             .WithDescription("multipart/form-data: part `file` (PDF, JPEG, PNG or TIFF by content), field `digitised` (true|false, số hóa), " +
                              "optional field `componentCode` (mã thành phần hồ sơ).")
             .RequireScope(Scopes.DossiersSubmit)
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+            .ProducesProblems(StatusCodes.Status400BadRequest)
+            .ProducesProblems(StatusCodes.Status403Forbidden)
+            .ProducesProblems(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblems(StatusCodes.Status415UnsupportedMediaType);
         return group;
     }
 

@@ -30,8 +30,9 @@ public static partial class Submit
             .WithSummary("Submit a dossier (nộp hồ sơ)")
             .RequireScope(Scopes.DossiersSubmit)
             .RequireIdempotencyKey()
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status403Forbidden);
+            .ProducesProblems(StatusCodes.Status400BadRequest, "invalid-citizen-id", "invalid-tax-code", "unknown-receiving-unit", "unknown-procedure",
+                "procedure-not-open", "procedure-not-yet-effective", "channel-not-offered", "not-boundary-free", "incomplete-dossier")
+            .ProducesProblems(StatusCodes.Status403Forbidden, "receiving-unit-not-yours");
         return group;
     }
 

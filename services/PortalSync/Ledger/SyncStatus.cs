@@ -27,7 +27,7 @@ public static class SyncStatus
             .RequireScope(Scopes.Sync, Scopes.Reporting)
             .WithExamples(null, new Response(new Totals(1200, 1195, 4, 1, 2.5, 0.9958),
                 [new("26740.H29-261129-0001", "4: NgayHenTra must be yyyyMMddHHmmss", DateTimeOffset.Parse("2026-11-29T10:00:00+07:00"), 2, 3)]));
-        app.MapPost("/api/v1/sync/dossiers/{code}/retry", RetryAsync).WithTags("Sync").WithName("SyncRetry")
+        app.MapPost("/api/v1/sync/dossiers/{code}/retry", RetryAsync).WithTags("Sync").WithName("SyncRetry").ProducesProblems(409, "not-failed")
             .WithSummary("Send a rejected dossier again (after the cause was fixed)")
             .RequireScope(Scopes.Sync);
         return app;

@@ -28,7 +28,7 @@ public static class Apology
 
     public static IEndpointRouteBuilder MapApology(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/v1/dossiers/{code}/apology", HandleAsync).WithTags("Lifecycle").WithName("DossierApology")
+        app.MapPost("/api/v1/dossiers/{code}/apology", HandleAsync).WithTags("Lifecycle").WithName("DossierApology").ProducesProblems(StatusCodes.Status409Conflict, "illegal-transition", "new-appointment-not-later", "concurrent-change")
             .WithSummary("Form 04: apologise for a delay and set a new appointment date (signed by the head of the agency)")
             .RequireScope(Scopes.Processing)
             .WithExamples(new Request("Trần Văn Bình", "Chuyên viên", "Phòng Tư pháp", "Cần xác minh thêm với cơ quan khác",

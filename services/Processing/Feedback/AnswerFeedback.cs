@@ -22,7 +22,7 @@ public static class AnswerFeedback
 
     public static IEndpointRouteBuilder MapAnswerFeedback(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/v1/feedback/{id:guid}/answer", HandleAsync).WithTags("Feedback").WithName("AnswerFeedback")
+        app.MapPost("/api/v1/feedback/{id:guid}/answer", HandleAsync).WithTags("Feedback").WithName("AnswerFeedback").ProducesProblems(409, "already-answered")
             .WithSummary("Answer feedback assigned to the caller's agency (once)")
             .RequireScope(Scopes.Feedback)
             .WithExamples(new Request("Trần Văn Bình", "Đã chấn chỉnh bộ phận một cửa; bản sao không còn bị yêu cầu"),

@@ -36,10 +36,10 @@ public static class FileFeedback
         var request = new Request("procedure", "Bộ phận một cửa yêu cầu nộp thêm bản sao không có trong quy định", DossierCode: "26740.H29-261129-0001");
         var response = new Response(Guid.Parse("0f8fad5b-d9cb-469f-a165-70867728950e"), "26740.H29", "26740.H29-261129-0001", "1.003677",
             "procedure", DateTimeOffset.Parse("2026-11-27T10:00:00+07:00"), DateTimeOffset.Parse("2026-12-11T17:00:00+07:00"));
-        app.MapPost("/api/v1/feedback", AgencyAsync).WithTags("Feedback").WithName("FileFeedback")
+        app.MapPost("/api/v1/feedback", AgencyAsync).WithTags("Feedback").WithName("FileFeedback").ProducesProblems(404, "dossier-not-found")
             .WithSummary("File feedback about a dossier or a procedure for an applicant; assigned to the responsible agency with a deadline")
             .RequireScope(Scopes.Feedback).WithExamples(request, response);
-        app.MapPost("/api/v1/public/feedback", PublicAsync).WithTags("Public").WithName("FileFeedbackPublic")
+        app.MapPost("/api/v1/public/feedback", PublicAsync).WithTags("Public").WithName("FileFeedbackPublic").ProducesProblems(404, "dossier-not-found")
             .WithSummary("File feedback without an account (about a dossier: with the last 4 digits of the applicant's ID)")
             .AllowAnonymous().RequireRateLimiting(Hardening.PublicLookupPolicy)
             .WithExamples(request with { IdLast4 = "1234" }, response with { FollowUpToken = "1796000000.Zm9v" });

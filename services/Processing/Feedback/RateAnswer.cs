@@ -24,10 +24,10 @@ public static class RateAnswer
     {
         var example = new RatingRequest("satisfied", null);
         var response = new Response(Guid.Parse("0f8fad5b-d9cb-469f-a165-70867728950e"), "satisfied", true, [], DateTimeOffset.Parse("2026-12-05T09:00:00+07:00"));
-        app.MapPost("/api/v1/feedback/{id:guid}/rating", AgencyAsync).WithTags("Feedback").WithName("RateFeedbackAnswer")
+        app.MapPost("/api/v1/feedback/{id:guid}/rating", AgencyAsync).WithTags("Feedback").WithName("RateFeedbackAnswer").ProducesProblems(409, "already-rated", "not-answered")
             .WithSummary("Record the applicant's rating of the answer to feedback the caller's agency filed (once, after the answer)")
             .RequireScope(Scopes.Feedback).WithExamples(example, response);
-        app.MapPost("/api/v1/public/feedback/{id:guid}/rating", PublicAsync).WithTags("Public").WithName("RateFeedbackAnswerPublic")
+        app.MapPost("/api/v1/public/feedback/{id:guid}/rating", PublicAsync).WithTags("Public").WithName("RateFeedbackAnswerPublic").ProducesProblems(409, "already-rated", "not-answered")
             .WithSummary("Rate the answer to feedback filed without an account, with its follow-up token")
             .AllowAnonymous().RequireRateLimiting(Hardening.PublicLookupPolicy).WithExamples(example, response);
         return app;

@@ -31,15 +31,15 @@ public static class DossierRating
     public static IEndpointRouteBuilder MapDossierRating(this IEndpointRouteBuilder app)
     {
         var sample = new Response("26740.H29-261129-0001", "dissatisfied", false, ["late"], "agency", DateTimeOffset.Parse("2026-12-03T10:00:00+07:00"));
-        app.MapPost("/api/v1/dossiers/{code}/rating", AgencyAsync).WithTags("Satisfaction").WithName("RateDossier")
+        app.MapPost("/api/v1/dossiers/{code}/rating", AgencyAsync).WithTags("Satisfaction").WithName("RateDossier").ProducesProblems(409, "already-rated", "not-returned")
             .WithSummary("Record the applicant's rating of a returned dossier (once), through the agency's system")
             .RequireScope(Scopes.Feedback).WithExamples(Example, sample);
-        app.MapGet("/api/v1/dossiers/{code}/rating-link", LinkAsync).WithTags("Satisfaction").WithName("DossierRatingLink")
+        app.MapGet("/api/v1/dossiers/{code}/rating-link", LinkAsync).WithTags("Satisfaction").WithName("DossierRatingLink").ProducesProblems(409, "not-returned").ProducesProblems(503, "links-not-configured")
             .WithSummary("The signed rating link to send with a returned dossier's result")
             .RequireScope(Scopes.Feedback, Scopes.Processing)
             .WithExamples(null, new LinkResponse("26740.H29-261129-0001", "/api/v1/public/dossiers/26740.H29-261129-0001/rating?token=1767225600.Zm9v",
                 DateTimeOffset.Parse("2027-01-02T10:00:00+07:00")));
-        app.MapPost("/api/v1/public/dossiers/{code}/rating", LinkRatingAsync).WithTags("Public").WithName("RateDossierByLink")
+        app.MapPost("/api/v1/public/dossiers/{code}/rating", LinkRatingAsync).WithTags("Public").WithName("RateDossierByLink").ProducesProblems(403, "link-invalid", "link-expired").ProducesProblems(409, "already-rated", "not-returned").ProducesProblems(503, "links-not-configured")
             .WithSummary("Rate a returned dossier with the signed link sent with its result (no account)")
             .AllowAnonymous().RequireRateLimiting(Hardening.PublicLookupPolicy).WithExamples(Example, sample with { Channel = "link" });
         return app;

@@ -25,7 +25,7 @@ public static class AtRiskEndpoint
             .WithSummary("Open dossiers that will turn overdue soonest (due moment, agency); agency-scoped")
             .WithExamples(response: new Response(DateTimeOffset.Parse("2026-11-30T09:00:00+07:00"),
                 [new Item("26740.H29-261127-0004", DateTimeOffset.Parse("2026-11-30T17:00:00+07:00"), "26740.H29", "26740.H29", "1.003677", 4, 8)]))
-            .ProducesProblem(StatusCodes.Status400BadRequest);
+            .ProducesProblems(StatusCodes.Status400BadRequest);
         return app;
     }
 

@@ -36,7 +36,7 @@ public static class EvaluateEndpoint
         app.MapPost("/api/v1/kpi/evaluate", Handle).RequireScope(Scopes.Reporting).WithName("KpiEvaluate").WithTags("KPI")
             .WithSummary("Compute the index from posted dossier and procedure facts (same rules as the live index; nothing stored)")
             .WithExamples(KpiExamples.EvaluateRequest, KpiExamples.Index)
-            .ProducesProblem(StatusCodes.Status400BadRequest);
+            .ProducesProblems(StatusCodes.Status400BadRequest);
         return app;
     }
 

@@ -18,7 +18,7 @@ public static class IndexEndpoint
         app.MapGet("/api/v1/kpi/index", HandleAsync).AllowAnonymous().WithName("KpiIndex").WithTags("KPI")
             .WithSummary("Decision 766 index: every indicator (numerator, denominator, ratio, threshold, points, max), group scores, total, the city's eight targets")
             .WithExamples(response: KpiExamples.Index)
-            .ProducesProblem(StatusCodes.Status400BadRequest);
+            .ProducesProblems(StatusCodes.Status400BadRequest);
         return app;
     }
 

@@ -29,7 +29,7 @@ public static class ScoreboardData
             .WithExamples(response: new Response(new Period(new DateOnly(2026, 11, 1), new DateOnly(2026, 11, 30)),
                 DateTimeOffset.Parse("2026-11-30T09:00:00+07:00"), 48,
                 [new TrendPoint(new DateOnly(2026, 11, 2), 398, 400, 0.995m)], [new AgencyRisk("26740.H29", 3, 1)]))
-            .ProducesProblem(StatusCodes.Status400BadRequest);
+            .ProducesProblems(StatusCodes.Status400BadRequest);
         return app;
     }
 
