@@ -13,6 +13,7 @@ internal static class OpenApiSetup
     public static void Configure(OpenApiOptions options)
     {
         options.CreateSchemaReferenceId = new SchemaIds().Create;
+        options.AddSchemaTransformer(SchemaRules.Apply);
         options.AddDocumentTransformer(SecurityDocumentation.DocumentScheme);
         options.AddDocumentTransformer(ProblemDocumentation.AddSchemas);
         options.AddOperationTransformer(SecurityDocumentation.DocumentRequirement);

@@ -80,5 +80,10 @@ internal static class IntakeExamples
         versions = new[] { new { version = 1, createdAt = "2026-11-28T18:20:00Z" } },
     };
 
-    public static readonly object ImportReport = new { created = 2, changed = 1, unchanged = 54 };
+    public static readonly Catalogue.ImportReport ImportReport = new(["1.014063", "1.014064"], ["1.004222"], ["1.003677"]);
+
+    /// <summary>A stored document as its owner reads it (GET /api/v1/documents/{id}).</summary>
+    public static readonly Documents.DocumentInfo StoredDocument = new(Guid.Parse("3f2b1c9e-6a51-4f0e-9d7b-2c4e8a1f0b6d"),
+        "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", 48213, "application/pdf", true, "TP01", "to-khai.pdf",
+        "26740.H29", DateTimeOffset.Parse("2026-11-28T18:25:00Z", System.Globalization.CultureInfo.InvariantCulture), Code);
 }

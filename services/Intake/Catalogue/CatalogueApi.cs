@@ -65,7 +65,7 @@ public static class CatalogueApi
             .WithSummary("Upsert procedures from CSV in the seed format (text/csv)")
             .Accepts<string>("text/csv")
             .ProducesProblems(StatusCodes.Status400BadRequest).ProducesProblems(StatusCodes.Status415UnsupportedMediaType);
-        group.MapGet("/receiving-units", SearchUnitsAsync).AllowAnonymous().WithName("SearchReceivingUnits").WithExamples(response: new { items = new[] { IntakeExamples.ReceivingUnit }, total = 1 })
+        group.MapGet("/receiving-units", SearchUnitsAsync).AllowAnonymous().WithName("SearchReceivingUnits").WithExamples(response: new { items = new[] { IntakeExamples.ReceivingUnit }, total = 1, limit = 50, offset = 0 })
             .WithSummary("Receiving units (communes and the city level), diacritics-insensitive q");
         group.MapGet("/receiving-units/{id}", GetUnitAsync).AllowAnonymous().WithName("GetReceivingUnit").WithExamples(response: IntakeExamples.ReceivingUnit)
             .WithSummary("One receiving unit");

@@ -16,7 +16,7 @@ public static class Serve
 {
     public static RouteGroupBuilder MapServe(this RouteGroupBuilder group)
     {
-        group.MapGet("/{id:guid}", GetAsync).WithName("GetDocument").WithExamples(response: IntakeExamples.Document)
+        group.MapGet("/{id:guid}", GetAsync).WithName("GetDocument").WithExamples(response: IntakeExamples.StoredDocument)
             .WithSummary("A document's metadata (personal data: audited)")
             .RequireScope(Scopes.DossiersSubmit, Scopes.Reception, Scopes.Processing);
         group.MapGet("/{id:guid}/content", GetContentAsync).WithName("GetDocumentContent")
