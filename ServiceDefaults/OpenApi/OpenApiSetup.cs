@@ -13,9 +13,9 @@ internal static class OpenApiSetup
     public static void Configure(OpenApiOptions options)
     {
         options.CreateSchemaReferenceId = new SchemaIds().Create;
-        options.AddSchemaTransformer(SchemaRules.Apply);
         options.AddDocumentTransformer(SecurityDocumentation.DocumentScheme);
         options.AddDocumentTransformer(ProblemDocumentation.AddSchemas);
+        options.AddDocumentTransformer(SchemaRules.Apply);
         options.AddOperationTransformer(SecurityDocumentation.DocumentRequirement);
         options.AddOperationTransformer(ProblemDocumentation.Document);
         options.AddOperationTransformer(IdempotencyKeyDocumentation.Document);

@@ -1,24 +1,30 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 
 namespace Procedures.ServiceDefaults.OpenApi;
 
-/// <summary>Corrections to the generated schemas where they would say something the code does not do.</summary>
+/// <summary>
+/// Corrections to the generated schemas where they would say something the code does not do. A document transformer, so
+/// it sees the schemas as they are finally written (nullable references wrapped in oneOf, components in place).
+/// </summary>
 internal static class SchemaRules
 {
-    public static Task Apply(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken _)
+    public static Task Apply(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken _)
     {
-        // A record's constructor parameters are all listed as required, nullable ones too. A client may leave those out
-        // (the JSON reader then gives null, and the handler's own rules say what is really required, by name), and a
-        // generated client would otherwise force every optional member into every request.
-        if (schema.Required is { Count: > 0 } required && schema.Properties is { } properties)
-            foreach (var (name, property) in properties)
-                if (required.Contains(name) && MayBeNull(property)) required.Remove(name);
-        // A JsonElement holds any JSON value. Its generated schema is {}, which also matches null, so a nullable one
-        // (oneOf null or JsonElement) could never validate null: exactly one of the two must match.
-        if (context.JsonTypeInfo.Type == typeof(JsonElement))
-            schema.Type = JsonSchemaType.Object | JsonSchemaType.Array | JsonSchemaType.String | JsonSchemaType.Number | JsonSchemaType.Boolean;
+        foreach (var (id, schema) in document.Components?.Schemas ?? new Dictionary<string, IOpenApiSchema>())
+        {
+            if (schema is not OpenApiSchema concrete) continue;
+            // A record's constructor parameters are all listed as required, nullable ones too. A client may leave those
+            // out (the reader then gives null, and the handler's own rules say by name what is really required), and a
+            // generated client would otherwise have to send every optional member.
+            if (concrete.Required is { Count: > 0 } required && concrete.Properties is { } properties)
+                foreach (var (name, property) in properties)
+                    if (MayBeNull(property)) required.Remove(name);
+            // A JsonElement holds any JSON value. Its generated schema is {}, which also matches null, so a nullable one
+            // (oneOf null or JsonElement) could never validate null: exactly one of the two must match.
+            if (id == "JsonElement" && concrete.Type is null && concrete.Properties is not { Count: > 0 })
+                concrete.Type = JsonSchemaType.Object | JsonSchemaType.Array | JsonSchemaType.String | JsonSchemaType.Number | JsonSchemaType.Boolean;
+        }
         return Task.CompletedTask;
     }
 

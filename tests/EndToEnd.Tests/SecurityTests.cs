@@ -14,17 +14,23 @@ public sealed class SecurityTests(SystemFixture system)
     private async Task<HttpResponseMessage> SubmitAsync(string? token, string unit = "26740.H29")
         => await Intake.SendAsync(Submissions.Post(unit, token));
 
-    private static async Task AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string type)
+    private static async Task<JsonElement> AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string type)
     {
         Assert.Equal(status, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
         Assert.Equal("urn:procedures:problem:" + type, problem.GetProperty("type").GetString());
+        Assert.Matches("^[0-9a-f]{32}$", problem.GetProperty("traceId").GetString());
+        return problem;
     }
 
     [Fact]
     public async Task Unauthenticated_call_is_401()
-        => await AssertProblemAsync(await SubmitAsync(token: null), HttpStatusCode.Unauthorized, "unauthenticated");
+    {
+        using var response = await SubmitAsync(token: null);
+        await AssertProblemAsync(response, HttpStatusCode.Unauthorized, "unauthenticated");
+        Assert.Equal("Bearer", response.Headers.WwwAuthenticate.Single().ToString()); // RFC 6750 §3
+    }
 
     [Fact]
     public async Task Token_without_the_scope_is_403()
@@ -48,6 +54,8 @@ public sealed class SecurityTests(SystemFixture system)
     {
         using var response = await SubmitAsync(token);
         Assert.True(response.StatusCode == HttpStatusCode.Unauthorized, why);
+        await AssertProblemAsync(response, HttpStatusCode.Unauthorized, "unauthenticated");
+        Assert.Contains("error=\"invalid_token\"", response.Headers.WwwAuthenticate.Single().Parameter);
     }
 
     [Fact]
@@ -145,6 +153,10 @@ public sealed class SecurityTests(SystemFixture system)
             applicant = new { kind = "citizen", name = "A", citizenId = "079203001234" }, documents = Submissions.CompleteDocuments(), status = 10,
         });
         using var response = await Intake.SendAsync(request);
-        await AssertProblemAsync(response, HttpStatusCode.BadRequest, "malformed-request");
+        var problem = await AssertProblemAsync(response, HttpStatusCode.BadRequest, "malformed-request");
+        // The member is named, never the handler's parameter ("Request request").
+        var error = Assert.Single(problem.GetProperty("errors").EnumerateArray());
+        Assert.Equal(("status", "unknown-member"), (error.GetProperty("field").GetString(), error.GetProperty("rule").GetString()));
+        Assert.DoesNotContain("Request request", problem.ToString());
     }
 }
