@@ -29,6 +29,7 @@ public static class VerifyCopy
             .WithSummary("Is a certified copy authentic and unaltered? (copy id and/or the file's bytes as the body)")
             .AllowAnonymous()
             .RequireRateLimiting(Hardening.PublicLookupPolicy)
+            .DocumentsBinaryBody()
             .WithExamples(null, new Response(true, "authentic", Guid.Parse("0193f1a2-7b7c-7d2e-9a41-5c3e2b1d0f11"), "26740.H29", "Nguyễn Thị Hoa",
                 DateTimeOffset.Parse("2026-11-29T02:10:00Z", System.Globalization.CultureInfo.InvariantCulture),
                 "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", "dev-2026-11"))

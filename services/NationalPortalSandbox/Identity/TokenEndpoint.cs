@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using System.Security.Cryptography;
+using Procedures.ServiceDefaults.OpenApi;
 using System.Text;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -22,18 +23,15 @@ public sealed class TokenEndpoint(IOptions<IdentitySettings> options, TimeProvid
         app.MapPost("/connect/token", (HttpRequest request, TokenEndpoint endpoint) => endpoint.IssueAsync(request))
             .AllowAnonymous().DisableAntiforgery().WithTags("Identity provider (sandbox)")
             .WithSummary("OAuth 2.0 client-credentials token endpoint (RFC 6749 §4.4)").WithName("IssueToken")
-            .Accepts<TokenRequest>("application/x-www-form-urlencoded")
+            .DocumentsForm("application/x-www-form-urlencoded",
+                new FormField("grant_type", "string", true, "client_credentials"),
+                new FormField("client_id", "string", false, "The client (or HTTP Basic authentication)"),
+                new FormField("client_secret", "string", false, "The client's secret (or HTTP Basic authentication)"),
+                new FormField("scope", "string", false, "Space-separated scopes asked for; all the client's when absent"))
             .Produces<TokenAnswer>()
             .Produces<TokenError>(StatusCodes.Status400BadRequest)
             .Produces<TokenError>(StatusCodes.Status401Unauthorized);
     }
-
-    /// <summary>The form of RFC 6749 §4.4.2 (the client may authenticate with HTTP Basic instead of the two client fields).</summary>
-    public sealed record TokenRequest(
-        [property: JsonPropertyName("grant_type")] string GrantType,
-        [property: JsonPropertyName("client_id")] string? ClientId,
-        [property: JsonPropertyName("client_secret")] string? ClientSecret,
-        [property: JsonPropertyName("scope")] string? Scope);
 
     /// <summary>RFC 6749 §5.1.</summary>
     public sealed record TokenAnswer(

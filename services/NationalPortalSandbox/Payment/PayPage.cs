@@ -1,4 +1,5 @@
 using System.Net;
+using Procedures.ServiceDefaults.OpenApi;
 
 namespace Procedures.Sandbox.Payment;
 
@@ -12,9 +13,6 @@ public static class PayPage
 
     public static string PathFor(string token) => $"{Base}/{token}";
 
-    /// <summary>The page's form: what the citizen chose.</summary>
-    public sealed record Choice(string Outcome);
-
     public static void Map(WebApplication app)
     {
         var group = app.MapGroup(Base).WithTags("Payment platform (sandbox)").AllowAnonymous();
@@ -25,7 +23,7 @@ public static class PayPage
             .Produces(StatusCodes.Status200OK, contentType: "text/html");
         group.MapPost("/{token}", CompleteAsync).DisableAntiforgery()
             .WithName("CompletePayment").WithSummary("The citizen's choice on the page: outcome = pay | fail | abandon; the platform then calls the partner back")
-            .Accepts<Choice>("application/x-www-form-urlencoded")
+            .DocumentsForm("application/x-www-form-urlencoded", new FormField("outcome", "string", true, "pay | fail | abandon"))
             .Produces(StatusCodes.Status200OK, contentType: "text/html")
             .Produces(StatusCodes.Status409Conflict, contentType: "text/html");
     }

@@ -26,7 +26,7 @@ public static partial class Callback
         app.MapPost(Path, HandleAsync).AllowAnonymous().WithTags("Payments").WithName("PaymentCallback")
             .WithSummary("The payment platform's signed outcome of a payment (MaThamChieu|MaGiaoDich|SoTien|MaLoi|ThoiGianGD|secret)")
             .WithDescription("Answers in the platform's own format (error_code \"0\" acknowledged, \"4\" unknown reference, \"6\" amount differs); a callback whose checksum does not verify is a problem.")
-            .Accepts<System.Text.Json.Nodes.JsonObject>("application/json")
+            .DocumentsJsonBody<System.Text.Json.Nodes.JsonObject, RouteHandlerBuilder>()
             .Produces<CallbackAnswer>().Produces<CallbackAnswer>(StatusCodes.Status404NotFound).Produces<CallbackAnswer>(StatusCodes.Status409Conflict)
             .ProducesProblems(StatusCodes.Status400BadRequest, "callback-signature");
         return app;
