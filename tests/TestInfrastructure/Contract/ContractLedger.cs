@@ -13,6 +13,9 @@ public sealed record CheckedAnswer(string Service, string Method, string Templat
 /// </summary>
 public sealed class ContractLedger
 {
+    /// <summary>Bodies and messages stay readable in the file (no \u escapes of quotes and Vietnamese letters).</summary>
+    private static readonly JsonSerializerOptions Readable = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     private readonly object _gate = new();
     private readonly List<CheckedAnswer> _answers = [];
     private readonly List<ContractViolation> _violations = [];
@@ -57,7 +60,7 @@ public sealed class ContractLedger
         lock (_gate)
         {
             _violations.Add(violation);
-            if (_violationsFile is not null) File.AppendAllText(_violationsFile, JsonSerializer.Serialize(violation) + "\n");
+            if (_violationsFile is not null) File.AppendAllText(_violationsFile, JsonSerializer.Serialize(violation, Readable) + "\n");
         }
     }
 
