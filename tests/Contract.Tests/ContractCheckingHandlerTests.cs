@@ -76,6 +76,17 @@ public sealed class ContractCheckingHandlerTests
     }
 
     [Fact]
+    public async Task Only_what_fails_is_reported_not_the_branches_a_passing_oneOf_did_not_take()
+    {
+        var (fine, _) = await SendAsync(HttpMethod.Get, "/api/v1/items/a1", HttpStatusCode.OK, body: """{"id":"a","name":"b","tag":{"label":"x"},"note":{"label":"y"}}""");
+        Assert.Equal(HttpStatusCode.OK, fine.StatusCode);
+
+        var violation = await ViolationAsync(HttpMethod.Get, "/api/v1/items/a1", HttpStatusCode.OK, body: """{"id":"a","name":2,"tag":{"label":"x"},"note":null}""");
+        Assert.Equal("schema", violation.Kind);
+        Assert.All(violation.Details, d => Assert.StartsWith("/name:", d));
+    }
+
+    [Fact]
     public async Task Json_of_an_undocumented_media_type_and_a_body_that_is_not_json_are_violations()
     {
         var wrongType = await ViolationAsync(HttpMethod.Get, "/api/v1/items/zz", HttpStatusCode.NotFound, "application/json", """{"type":"t","title":"x"}""");

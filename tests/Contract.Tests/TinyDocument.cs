@@ -41,7 +41,10 @@ internal static class TinyDocument
             "schemas": {
               "Item": {
                 "type": "object", "required": [ "id", "name", "tag" ],
-                "properties": { "id": { "type": "string" }, "name": { "type": "string" }, "tag": { "$ref": "#/components/schemas/Tag" } }
+                "properties": {
+                  "id": { "type": "string" }, "name": { "type": "string" }, "tag": { "$ref": "#/components/schemas/Tag" },
+                  "note": { "oneOf": [ { "type": "null" }, { "$ref": "#/components/schemas/Tag" } ] }
+                }
               },
               "Tag": { "type": "object", "required": [ "label" ], "properties": { "label": { "type": "string", "maxLength": 8 } } },
               "Problem": { "type": "object", "required": [ "type", "title" ], "properties": { "type": { "type": "string" }, "title": { "type": "string" } } }

@@ -121,13 +121,22 @@ public sealed class ContractDocument
         {
             var key = $"{operation}|{statusKey}|{mediaKey}";
             var schema = _schemas.GetOrAdd(key, _ => new Lazy<JsonSchema>(() => Compile(schemaNode))).Value;
-            var result = schema.Evaluate(instance.RootElement, new EvaluationOptions { OutputFormat = OutputFormat.List });
+            var result = schema.Evaluate(instance.RootElement, new EvaluationOptions { OutputFormat = OutputFormat.Hierarchical });
             if (result.IsValid) return [];
-            var errors = (result.Details ?? []).Where(d => d.Errors is { Count: > 0 })
-                .SelectMany(d => d.Errors!.Select(e => $"{(d.InstanceLocation.ToString() is "" ? "(root)" : d.InstanceLocation.ToString())}: {e.Value}"))
-                .Distinct().DefaultIfEmpty("the body does not match the schema").ToList();
-            return [("schema", errors)];
+            return [("schema", Errors(result).Distinct().DefaultIfEmpty("the body does not match the schema").ToList())];
         }
+    }
+
+    /// <summary>
+    /// The errors of failing nodes only, descending only into failing nodes: a branch that failed inside a oneOf/anyOf
+    /// that passed (the null branch of a nullable reference) explains nothing.
+    /// </summary>
+    private static IEnumerable<string> Errors(EvaluationResults node)
+    {
+        if (node.IsValid) yield break;
+        foreach (var (_, message) in node.Errors ?? new Dictionary<string, string>())
+            yield return $"{(node.InstanceLocation.ToString() is "" ? "(root)" : node.InstanceLocation.ToString())}: {message}";
+        foreach (var error in (node.Details ?? []).SelectMany(Errors)) yield return error;
     }
 
     private JsonSchema Compile(JsonNode schema)
