@@ -84,6 +84,10 @@ public sealed class ContractCheckingHandlerTests
         var violation = await ViolationAsync(HttpMethod.Get, "/api/v1/items/a1", HttpStatusCode.OK, body: """{"id":"a","name":2,"tag":{"label":"x"},"note":null}""");
         Assert.Equal("schema", violation.Kind);
         Assert.All(violation.Details, d => Assert.StartsWith("/name:", d));
+
+        // A value more than one alternative of a oneOf accepts (what the generator writes for a nullable enum) is named too.
+        var both = await ViolationAsync(HttpMethod.Get, "/api/v1/items/a1", HttpStatusCode.OK, body: """{"id":"a","name":"b","tag":{"label":"x"},"level":null}""");
+        Assert.Contains(both.Details, d => d.StartsWith("/level: matches 2 alternatives of the oneOf", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -43,9 +43,11 @@ internal static class TinyDocument
                 "type": "object", "required": [ "id", "name", "tag" ],
                 "properties": {
                   "id": { "type": "string" }, "name": { "type": "string" }, "tag": { "$ref": "#/components/schemas/Tag" },
-                  "note": { "oneOf": [ { "type": "null" }, { "$ref": "#/components/schemas/Tag" } ] }
+                  "note": { "oneOf": [ { "type": "null" }, { "$ref": "#/components/schemas/Tag" } ] },
+                  "level": { "oneOf": [ { "type": "null" }, { "$ref": "#/components/schemas/Level" } ] }
                 }
               },
+              "Level": { "enum": [ "commune", "province", null ] },
               "Tag": { "type": "object", "required": [ "label" ], "properties": { "label": { "type": "string", "maxLength": 8 } } },
               "Problem": { "type": "object", "required": [ "type", "title" ], "properties": { "type": { "type": "string" }, "title": { "type": "string" } } }
             }

@@ -134,9 +134,19 @@ public sealed class ContractDocument
     private static IEnumerable<string> Errors(EvaluationResults node)
     {
         if (node.IsValid) yield break;
-        foreach (var (_, message) in node.Errors ?? new Dictionary<string, string>())
-            yield return $"{(node.InstanceLocation.ToString() is "" ? "(root)" : node.InstanceLocation.ToString())}: {message}";
-        foreach (var error in (node.Details ?? []).SelectMany(Errors)) yield return error;
+        var at = node.InstanceLocation.ToString() is "" ? "(root)" : node.InstanceLocation.ToString();
+        foreach (var (_, message) in node.Errors ?? new Dictionary<string, string>()) yield return $"{at}: {message}";
+        var details = node.Details ?? [];
+        foreach (var error in details.SelectMany(Errors)) yield return error;
+        // JsonSchema.Net gives no message when a oneOf fails because several alternatives match (e.g. null against
+        // oneOf [null, an enum that lists null too]): say so, rather than nothing.
+        if (node.Errors is not { Count: > 0 } && details.All(d => d.IsValid))
+        {
+            var matched = details.Where(d => d.EvaluationPath.ToString().Contains("/oneOf/", StringComparison.Ordinal)).ToList();
+            yield return matched.Count > 1
+                ? $"{at}: matches {matched.Count} alternatives of the oneOf at {node.EvaluationPath}, exactly one expected"
+                : $"{at}: fails the schema at {node.EvaluationPath}";
+        }
     }
 
     private JsonSchema Compile(JsonNode schema)
