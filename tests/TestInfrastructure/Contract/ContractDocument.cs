@@ -151,14 +151,10 @@ public sealed class ContractDocument
 
     private JsonSchema Compile(JsonNode schema)
     {
-        var text = Rewrite(schema).ToJsonString();
-        // A boolean schema (true/false) is a schema too; an object one gets the dialect of the document.
-        if (Rewrite(schema) is JsonObject o)
-        {
-            o["$schema"] = "https://json-schema.org/draft/2020-12/schema";
-            text = o.ToJsonString();
-        }
-        return JsonSchema.FromText(text, _build);
+        var rewritten = Rewrite(schema);
+        // An object schema gets the document's dialect; a boolean one (true/false) is a schema as it is.
+        if (rewritten is JsonObject o) o["$schema"] = "https://json-schema.org/draft/2020-12/schema";
+        return JsonSchema.FromText(rewritten.ToJsonString(), _build);
     }
 
     /// <summary>The document key for a media type: exact, then type/*, then */*; case-insensitive.</summary>
