@@ -2,6 +2,7 @@ using System.Text.Json;
 using Procedures.Benchmarks.Load;
 using Procedures.Contracts;
 using Procedures.TestInfrastructure;
+using Procedures.TestInfrastructure.Contract;
 
 namespace Procedures.EndToEnd.Tests;
 
@@ -19,7 +20,11 @@ public sealed class BenchmarkSmokeTests(SystemFixture system)
         Uri At(string service) => system.Client(service).BaseAddress!;
         var target = new SystemTarget(At(ResourceNames.Intake), At(ResourceNames.Processing), At(ResourceNames.Payment),
             At(ResourceNames.PortalSync), At(ResourceNames.Reporting), At(ResourceNames.Sandbox), system.PostgresPort, "procedures-dev",
-            system.RabbitMqPort, system.RabbitMqManagementPort);
+            system.RabbitMqPort, system.RabbitMqManagementPort)
+        {
+            // Like every other answer of the suite, the benchmark's are checked against the committed OpenAPI documents.
+            WrapHandler = (service, transport) => new ContractCheckingHandler(service, transport),
+        };
 
         var report = await BenchmarkRun.RunAsync(target, BenchmarkSettings.Smoke, RepositoryRoot.Path, TextWriter.Null);
 

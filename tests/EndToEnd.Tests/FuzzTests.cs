@@ -351,9 +351,9 @@ public sealed class FuzzTests(SystemFixture system, ITestOutputHelper output)
     private static async Task CheckAuditChainsAsync(IReadOnlyDictionary<string, Uri> addresses, IEnumerable<FuzzEndpoint> endpoints,
         string auditor, List<string> invariants, CancellationToken ct)
     {
-        using var http = new HttpClient();
         foreach (var endpoint in endpoints.Where(e => e.Method == "GET" && e.Path.EndsWith("/audit/verify", StringComparison.Ordinal)))
         {
+            using var http = Procedures.TestInfrastructure.Contract.ContractCheckingHandler.Client(endpoint.Service, addresses[endpoint.Service]);
             using var response = await http.SendAsync(new HttpRequestMessage(HttpMethod.Get, new Uri(addresses[endpoint.Service], endpoint.Path)).WithToken(auditor), ct);
             var text = await response.Content.ReadAsStringAsync(ct);
             if (response.StatusCode != HttpStatusCode.OK || !JsonDocument.Parse(text).RootElement.GetProperty("intact").GetBoolean())

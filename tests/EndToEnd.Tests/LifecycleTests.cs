@@ -97,7 +97,7 @@ public sealed class LifecycleTests(SystemFixture system)
         var (code, accepted) = await SubmitAndAcceptAsync(clerk);
 
         // No token: the second factor is the last 4 digits of the applicant's ID (Submissions uses 079203001234).
-        using var anonymous = new HttpClient { BaseAddress = Processing.BaseAddress };
+        using var anonymous = system.Client(ResourceNames.Processing); // no token: the citizen's view
         using var lookup = await anonymous.GetAsync($"/api/v1/public/dossiers/{code}?idLast4=1234");
         var text = await lookup.Content.ReadAsStringAsync();
         Assert.True(lookup.StatusCode == HttpStatusCode.OK, text);

@@ -26,7 +26,7 @@ public sealed class PaymentTests(SystemFixture system)
 
     private async Task<int> PublicStatusAsync(string code)
     {
-        using var anonymous = new HttpClient { BaseAddress = Processing.BaseAddress };
+        using var anonymous = system.Client(ResourceNames.Processing); // no token: the citizen's view
         return (await anonymous.GetFromJsonAsync<JsonElement>($"/api/v1/public/dossiers/{code}?idLast4=1234")).GetProperty("status").GetInt32();
     }
 

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Procedures.Contracts;
 using Procedures.TestInfrastructure;
+using Procedures.TestInfrastructure.Contract;
 
 namespace Procedures.EndToEnd.Tests;
 
@@ -87,6 +88,10 @@ public class SystemFixture : IAsyncLifetime
             .. ExtraArguments,
         ]);
         Customize(builder);
+        // Every answer a test gets from one of our services is checked against that service's committed OpenAPI
+        // document (ContractCheckingHandler): one named client per service, pooled by the factory like the default one.
+        foreach (var service in Services)
+            builder.Services.AddHttpClient(ContractClientName(service)).AddHttpMessageHandler(() => new ContractCheckingHandler(service));
         // Aspire forwards every resource's console output to the host's loggers: keep a copy of each line.
         builder.Services.AddLogging(logging => logging.AddProvider(new CapturingLoggerProvider(Logs)));
         App = await builder.BuildAsync();
@@ -178,7 +183,19 @@ public class SystemFixture : IAsyncLifetime
             .Where(d => d.GetProperty("required").GetBoolean()).Select(d => d.GetProperty("code").GetString()!).ToList();
     }
 
-    public HttpClient Client(string service) => App.CreateHttpClient(service);
+    /// <summary>
+    /// A client of one of our services, on its endpoint as CreateHttpClient picks it, whose every answer is checked
+    /// against the service's committed OpenAPI document (a violation fails the request's test; CONTRACT_CHECK=report
+    /// records it instead).
+    /// </summary>
+    public HttpClient Client(string service)
+    {
+        var client = App.Services.GetRequiredService<IHttpClientFactory>().CreateClient(ContractClientName(service));
+        client.BaseAddress = App.GetEndpoint(service);
+        return client;
+    }
+
+    private static string ContractClientName(string service) => "contract-checked-" + service;
 
     public Task DisposeAsync() => StopAsync();
 

@@ -11,7 +11,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using Procedures.ServiceDefaults;
+using Procedures.Contracts;
 using Procedures.TestInfrastructure;
+using Procedures.TestInfrastructure.Contract;
 
 namespace Procedures.Services.Tests;
 
@@ -47,7 +49,10 @@ public sealed class DatabaseBusyTests(InfrastructureFixture infra)
             return Results.Ok();
         });
         await app.StartAsync();
-        using var http = new HttpClient { BaseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()) };
+        // /next stands in for a real write: its 503 is what the shared problem handler gives Intake's submission, so the
+        // answer is checked against that operation in Intake's OpenAPI document.
+        using var http = ContractCheckingHandler.Client(ResourceNames.Intake,
+            new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()), standIn: ("POST", "/api/v1/dossiers"));
 
         // Another writer holds the row for longer than the command timeout.
         await using var holder = await db.OpenConnectionAsync();

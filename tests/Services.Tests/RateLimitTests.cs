@@ -8,7 +8,9 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Procedures.Contracts;
 using Procedures.ServiceDefaults.Security;
+using Procedures.TestInfrastructure.Contract;
 
 namespace Procedures.Services.Tests;
 
@@ -28,7 +30,9 @@ public sealed class RateLimitTests
         app.MapGet("/ping", () => "pong");
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        using var http = new HttpClient { BaseAddress = new Uri(address) };
+        // /ping stands in for any API operation (every one is behind this limit): the answers, the 429 above all, are
+        // checked against Intake's catalogue search in its OpenAPI document.
+        using var http = ContractCheckingHandler.Client(ResourceNames.Intake, new Uri(address), standIn: ("GET", "/api/v1/procedures"));
 
         var statuses = new List<HttpStatusCode>();
         for (var i = 0; i < 5; i++) statuses.Add((await http.GetAsync("/ping")).StatusCode);

@@ -18,13 +18,14 @@ public sealed class SystemApi : IDisposable
     public SystemApi(SystemTarget target)
     {
         var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 1024, PooledConnectionLifetime = TimeSpan.FromMinutes(10) };
-        HttpClient Client(Uri address) => new(handler, disposeHandler: false) { BaseAddress = address, Timeout = TimeSpan.FromSeconds(60) };
+        HttpClient Client(string service, Uri address)
+            => new(target.WrapHandler?.Invoke(service, handler) ?? handler, disposeHandler: false) { BaseAddress = address, Timeout = TimeSpan.FromSeconds(60) };
         Handler = handler;
-        Intake = Client(target.Intake);
-        Processing = Client(target.Processing);
-        Payment = Client(target.Payment);
-        Sandbox = Client(target.Sandbox);
-        Reporting = Client(target.Reporting);
+        Intake = Client("intake", target.Intake);
+        Processing = Client("processing", target.Processing);
+        Payment = Client("payment", target.Payment);
+        Sandbox = Client("sandbox", target.Sandbox);
+        Reporting = Client("reporting", target.Reporting);
     }
 
     private SocketsHttpHandler Handler { get; }

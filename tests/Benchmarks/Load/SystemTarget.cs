@@ -5,6 +5,12 @@ public sealed record SystemTarget(
     Uri Intake, Uri Processing, Uri Payment, Uri PortalSync, Uri Reporting, Uri Sandbox,
     int PostgresPort, string PostgresPassword, int RabbitMqPort, int RabbitMqManagementPort)
 {
+    /// <summary>
+    /// Wraps the transport of each service's client (service name, transport → handler): the end-to-end suite's smoke
+    /// run checks every answer against the service's OpenAPI document this way. Null for a measured run.
+    /// </summary>
+    public Func<string, HttpMessageHandler, HttpMessageHandler>? WrapHandler { get; init; }
+
     /// <summary>The fixed addresses of deploy/local/up.sh (README "What you see, and where").</summary>
     public static SystemTarget Local() => new(
         new("http://localhost:5101"), new("http://localhost:5102"), new("http://localhost:5103"), new("http://localhost:5104"),

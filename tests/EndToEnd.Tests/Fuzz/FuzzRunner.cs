@@ -21,19 +21,28 @@ public sealed class FuzzRunner(
     private readonly Dictionary<string, Pacer> _pacers = (requestsPerMinute ?? new Dictionary<string, int>())
         .ToDictionary(p => p.Key, p => new Pacer(TimeSpan.FromMinutes(1) / p.Value));
 
-    private readonly HttpClient _http = new(new SocketsHttpHandler
+    /// <summary>
+    /// One client per service over one connection pool, each checking the answers against its service's committed
+    /// OpenAPI document (a violation ends the run and fails the test; CONTRACT_CHECK=report records it instead).
+    /// </summary>
+    private readonly Dictionary<string, HttpClient> _clients = ClientsFor(baseAddresses.Keys, concurrency);
+
+    private static Dictionary<string, HttpClient> ClientsFor(IEnumerable<string> services, int concurrency)
     {
-        AllowAutoRedirect = false,
-        UseCookies = false,
-        AutomaticDecompression = DecompressionMethods.None,
-        MaxConnectionsPerServer = concurrency,
-        ConnectTimeout = TimeSpan.FromSeconds(10),
-        Expect100ContinueTimeout = TimeSpan.FromSeconds(20),
-        PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
-    })
-    {
-        Timeout = Timeout.InfiniteTimeSpan,
-    };
+        var sockets = new SocketsHttpHandler
+        {
+            AllowAutoRedirect = false,
+            UseCookies = false,
+            AutomaticDecompression = DecompressionMethods.None,
+            MaxConnectionsPerServer = concurrency,
+            ConnectTimeout = TimeSpan.FromSeconds(10),
+            Expect100ContinueTimeout = TimeSpan.FromSeconds(20),
+            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
+        };
+        // Disposing each client disposes the shared pool too; a second Dispose of it does nothing.
+        return services.ToDictionary(s => s, s => new HttpClient(new Procedures.TestInfrastructure.Contract.ContractCheckingHandler(s, sockets))
+            { Timeout = Timeout.InfiniteTimeSpan });
+    }
 
     public async Task<IReadOnlyList<Outcome>> RunAsync(IReadOnlyList<Func<FuzzRequest>> work, CancellationToken ct)
     {
@@ -78,7 +87,11 @@ public sealed class FuzzRunner(
         timeout.CancelAfter(perRequestTimeout);
         using var message = request.ToMessage(baseAddresses[request.Service]);
         if (freshConnection) message.Headers.ConnectionClose = true;
-        using var response = await _http.SendAsync(message, HttpCompletionOption.ResponseContentRead, timeout.Token);
+        // Requests aimed off the documented routes on purpose (an unknown route, an undeclared method, a hostile path
+        // segment) reach no operation: for those only a matched operation's answer is judged.
+        if (request.Mutation.Split(' ').Any(n => n is "wrong-method" or "unknown-route" || n.StartsWith("path", StringComparison.Ordinal)))
+            Procedures.TestInfrastructure.Contract.ContractCheckingHandler.OutsideContract(message);
+        using var response = await _clients[request.Service].SendAsync(message, HttpCompletionOption.ResponseContentRead, timeout.Token);
         var body = await response.Content.ReadAsByteArrayAsync(timeout.Token);
         var status = (int)response.StatusCode;
         var mediaType = response.Content.Headers.ContentType?.MediaType;
@@ -101,7 +114,10 @@ public sealed class FuzzRunner(
         return sb.ToString();
     }
 
-    public void Dispose() => _http.Dispose();
+    public void Dispose()
+    {
+        foreach (var client in _clients.Values) client.Dispose();
+    }
 
     /// <summary>Spaces requests to one service evenly, for services whose rate limit the fuzzer must not exhaust.</summary>
     private sealed class Pacer(TimeSpan interval)

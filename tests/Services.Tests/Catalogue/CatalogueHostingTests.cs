@@ -17,7 +17,9 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using Procedures.Intake.Catalogue;
 using Procedures.ServiceDefaults.Security;
+using Procedures.Contracts;
 using Procedures.TestInfrastructure;
+using Procedures.TestInfrastructure.Contract;
 using static Procedures.Services.Tests.Catalogue.CatalogueTesting;
 
 namespace Procedures.Services.Tests.Catalogue;
@@ -54,7 +56,7 @@ public sealed class CatalogueHostingTests(InfrastructureFixture infra) : IAsyncL
         _app.MapCatalogue();
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        _http = new HttpClient { BaseAddress = new Uri(address) };
+        _http = ContractCheckingHandler.Client(ResourceNames.Intake, new Uri(address)); // checked against Intake's OpenAPI document
     }
 
     public async Task DisposeAsync()

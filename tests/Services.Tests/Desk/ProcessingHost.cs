@@ -23,6 +23,7 @@ using Procedures.Processing.Calendar;
 using Procedures.Processing.Dossiers;
 using Procedures.ServiceDefaults.Security;
 using Procedures.TestInfrastructure;
+using Procedures.TestInfrastructure.Contract;
 
 namespace Procedures.Services.Tests.Desk;
 
@@ -94,7 +95,8 @@ internal sealed class ProcessingHost : IAsyncDisposable
         await app.StartAsync();
         var harness = app.Services.GetRequiredService<ITestHarness>();
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        return new ProcessingHost(app, db, time, new HttpClient { BaseAddress = new Uri(address) }, harness);
+        // Answers are checked against Processing's committed OpenAPI document (ContractCheckingHandler).
+        return new ProcessingHost(app, db, time, ContractCheckingHandler.Client(ResourceNames.Processing, new Uri(address)), harness);
     }
 
     /// <summary>Submits through the real consumer and waits until the dossier is recorded.</summary>

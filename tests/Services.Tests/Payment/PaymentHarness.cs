@@ -14,7 +14,9 @@ using Procedures.Payment.Ledger;
 using Procedures.Payment.Platform;
 using Procedures.Payment.Work;
 using Procedures.Sandbox.Payment;
+using Procedures.Contracts;
 using Procedures.TestInfrastructure;
+using Procedures.TestInfrastructure.Contract;
 
 namespace Procedures.Services.Tests.Payment;
 
@@ -45,8 +47,9 @@ public sealed class PaymentHarness : IAsyncDisposable
         _platform = platform;
         _listener = listener;
         _activities = activities;
-        Payment = new HttpClient { BaseAddress = new Uri(payment.Urls.First()) };
-        Platform = new HttpClient { BaseAddress = new Uri(platform.Urls.First()) };
+        // Answers are checked against the committed OpenAPI documents: Payment's, and the sandbox's for its payment platform.
+        Payment = ContractCheckingHandler.Client(ResourceNames.Payment, new Uri(payment.Urls.First()));
+        Platform = ContractCheckingHandler.Client(ResourceNames.Sandbox, new Uri(platform.Urls.First()));
         Worker = ActivatorUtilities.CreateInstance<PaymentWorker>(payment.Services);
     }
 
