@@ -89,6 +89,16 @@ public sealed class CommittedDocumentsTests(ITestOutputHelper output)
         output.WriteLine($"{service}: {count} operations, every $ref resolved");
     }
 
+    [Theory]
+    [MemberData(nameof(EveryService))]
+    public void Every_example_is_valid_against_its_own_schema(string service)
+    {
+        // A generated client is read against the schema, a person against the example: the two must say the same.
+        var (examples, refused) = ContractDocument.Parse(service, File.ReadAllText(ContractDocument.CommittedPath(service))).CheckExamples();
+        Assert.True(refused.Count == 0, $"{service}: examples their schema refuses:\n  " + string.Join("\n  ", refused));
+        output.WriteLine($"{service}: {examples} examples valid against their schemas");
+    }
+
     private static IEnumerable<(string At, string Reference)> References(JsonNode? node, string at)
     {
         switch (node)

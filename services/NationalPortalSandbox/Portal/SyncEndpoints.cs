@@ -15,9 +15,14 @@ public static class SyncEndpoints
     {
         var group = app.MapGroup("/portal/dossiers").WithTags("National portal (sandbox)")
             .AllowAnonymous(); // stands in for an external system, which authenticates partners its own way
-        group.MapPost("/{operation}", SyncAsync).WithName("PortalSyncDossier")
-            .WithSummary("Receives a dossier (operation create | update) in the portal's DVC format; needs an Idempotency-Key")
-            .Produces<PortalAnswer>().Produces<PortalAnswer>(StatusCodes.Status503ServiceUnavailable);
+        // Literal routes rather than /{operation}: beside GET /{code} that would be one path with two parameter names,
+        // which an OpenAPI 3.1 document cannot say.
+        foreach (var operation in new[] { "create", "update", "history" })
+            group.MapPost("/" + operation, (System.Text.Json.JsonElement element, HttpContext http, PortalStore store, FaultSwitch faults)
+                    => SyncAsync(operation, element, http, store, faults))
+                .WithName("Portal" + char.ToUpperInvariant(operation[0]) + operation[1..] + "Dossier")
+                .WithSummary($"Receives a dossier's {(operation == "history" ? "status steps" : "record")} ({operation}) in the portal's DVC format; needs an Idempotency-Key")
+                .Produces<PortalAnswer>().Produces<PortalAnswer>(StatusCodes.Status503ServiceUnavailable);
         group.MapGet("/{code}", (string code, PortalStore store) =>
             store.Find(code) is { } d ? Results.Ok(d.Snapshot()) : Results.NotFound())
             .WithName("PortalGetDossier").WithSummary("What the portal holds for one dossier: its fields and every status step received")

@@ -18,7 +18,7 @@ public static class KnownShapes
             .Add("client_secret", J.Str("dev-admin-secret"))
             .Add("scope", J.Str("audit")), Encoding.Form),
         // The national portal's HoSoDongBoDVC record (create/update) with a history row (history).
-        ("POST", "/portal/dossiers/{operation}") => (new JObj()
+        ("POST", "/portal/dossiers/create" or "/portal/dossiers/update") => (new JObj()
             .Add("MaHoSo", J.Str("FUZZ.H29-250131-0001"))
             .Add("MaTTHC", J.Str("1.000948"))
             .Add("NgayNopHoSo", J.Str("20250131080000"))

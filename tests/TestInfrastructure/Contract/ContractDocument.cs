@@ -128,6 +128,32 @@ public sealed class ContractDocument
     }
 
     /// <summary>
+    /// Every example in the document (request bodies and responses) that its own schema refuses, named by operation,
+    /// place and media type with the first errors; and how many examples there are.
+    /// </summary>
+    public (int Examples, IReadOnlyList<string> Refused) CheckExamples()
+    {
+        var refused = new List<string>();
+        var count = 0;
+        foreach (var (operation, _, node) in _operations)
+        {
+            var bodies = new List<(string Where, JsonNode? Content)> { ("request", Resolve(node["requestBody"])?["content"]) };
+            bodies.AddRange((Resolve(node["responses"]) as JsonObject ?? []).Select(r => (r.Key, Resolve(r.Value)?["content"])));
+            foreach (var (where, content) in bodies)
+            foreach (var (media, value) in content as JsonObject ?? [])
+            {
+                if (value?["schema"] is not { } schemaNode || value["example"] is not { } example) continue;
+                count++;
+                var schema = _schemas.GetOrAdd($"{operation}|{where}|{media}", _ => new Lazy<JsonSchema>(() => Compile(schemaNode))).Value;
+                using var instance = JsonDocument.Parse(example.ToJsonString());
+                var result = schema.Evaluate(instance.RootElement, new EvaluationOptions { OutputFormat = OutputFormat.Hierarchical });
+                if (!result.IsValid) refused.Add($"{operation} {where} {media}: {string.Join("; ", Errors(result).Distinct().Take(3))}");
+            }
+        }
+        return (count, refused);
+    }
+
+    /// <summary>
     /// The errors of failing nodes only, descending only into failing nodes: a branch that failed inside a oneOf/anyOf
     /// that passed (the null branch of a nullable reference) explains nothing.
     /// </summary>
