@@ -24,8 +24,10 @@ public sealed partial class GeneratedClientTests(SystemFixture system) : IAsyncL
 {
     /// <summary>Đăng ký thường trú: 20,000 VND in the seeded catalogue.</summary>
     private const string FeeBearingProcedure = "1.004222";
-    private const string Agency = "26740.H29";
-    private const string Clerk = "phuong-sai-gon";
+    // Phường Tân Định: the index checks of SatisfactionTests and DigitisationTests count Phường Sài Gòn's ratings and
+    // uploads exactly, and Reporting may still be counting this test's when they start.
+    private const string Agency = "26737.H29";
+    private const string Clerk = "phuong-tan-dinh";
 
     private static readonly byte[] Png = Convert.FromBase64String(
         "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==");
