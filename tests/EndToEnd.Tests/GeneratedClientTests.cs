@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using Microsoft.Kiota.Abstractions;
 using Microsoft.Kiota.Http.HttpClientLibrary.Middleware.Options;
 using Procedures.ApiClients.Intake;
-using Procedures.ApiClients.Intake.Api.V1.Documents;
 using Procedures.ApiClients.Intake.Models;
 using Procedures.ApiClients.Processing;
 using Procedures.ApiClients.Processing.Models;
