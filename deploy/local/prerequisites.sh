@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Idempotent: checks what the local (container-free) run needs and installs what is missing.
 #   .NET SDK 10 (checked), PostgreSQL 15+ (checked; installed from OS packages if absent), RabbitMQ (installed),
+#   the pinned dotnet local tools (dotnet tool restore: Kiota),
 #   Chromium (installed from OS packages: the scoreboard's browser test drives /usr/bin/chromium with Playwright; no browser download).
 set -euo pipefail
 
@@ -16,6 +17,9 @@ if ! command -v dotnet >/dev/null 2>&1 || ! dotnet --list-sdks | grep -q '^10\.'
   echo "error: the .NET SDK 10 is required (https://dotnet.microsoft.com/download)." >&2
   exit 1
 fi
+# The pinned local tools (.config/dotnet-tools.json, from NuGet): Kiota, which the build of tests/ApiClients runs to
+# generate the API clients from docs/openapi. (That build restores them too; here a missing tool fails early and clearly.)
+(cd "$(dirname "$0")/../.." && dotnet tool restore >/dev/null)
 
 pg_bin=$("$(dirname "$0")/pg-bin.sh" 2>/dev/null || true)
 if [ -z "$pg_bin" ]; then
