@@ -12,14 +12,17 @@ public sealed record FormField(string Name, string Type, bool Required, string D
 /// JSON it must see unparsed). Documented only: unlike <c>Accepts</c>, it adds no media-type check to routing, so the
 /// handler keeps answering a wrong body with its own problem.
 /// </summary>
-public sealed record DocumentedBody(string ContentType, bool Required, IReadOnlyList<FormField> Fields, Type? JsonType = null);
+public sealed record DocumentedBody(string ContentType, bool Required, IReadOnlyList<FormField> Fields, Type? JsonType = null, string? SchemaId = null);
 
 public static class BodyDocumentationExtensions
 {
-    /// <summary>A form body with these fields (multipart/form-data or application/x-www-form-urlencoded).</summary>
-    public static TBuilder DocumentsForm<TBuilder>(this TBuilder endpoint, string contentType, params FormField[] fields)
+    /// <summary>
+    /// A form body with these fields (multipart/form-data or application/x-www-form-urlencoded), as the component schema
+    /// <paramref name="schemaId"/> (so a generated client names its model after it).
+    /// </summary>
+    public static TBuilder DocumentsForm<TBuilder>(this TBuilder endpoint, string contentType, string schemaId, params FormField[] fields)
         where TBuilder : IEndpointConventionBuilder
-        => endpoint.WithMetadata(new DocumentedBody(contentType, true, fields));
+        => endpoint.WithMetadata(new DocumentedBody(contentType, true, fields, SchemaId: schemaId));
 
     /// <summary>A body of raw bytes (e.g. a file to check), optional unless <paramref name="required"/>.</summary>
     public static TBuilder DocumentsBinaryBody<TBuilder>(this TBuilder endpoint, string contentType = "application/octet-stream", bool required = false)
@@ -56,6 +59,11 @@ internal static class BodyDocumentation
                         Description = f.Description,
                     }),
                 };
+        if (body.SchemaId is { } id && schema is OpenApiSchema form)
+        {
+            context.Document!.AddComponent(id, form);
+            schema = new OpenApiSchemaReference(id, context.Document);
+        }
         operation.RequestBody = new OpenApiRequestBody
         {
             Required = body.Required,

@@ -14,8 +14,13 @@ public sealed class SchemaIds
 {
     private readonly ConcurrentDictionary<string, Type> _owners = new(StringComparer.Ordinal);
 
+    /// <summary>Free JSON: named for what a client gets, not for the .NET type that holds it.</summary>
+    public const string AnyValue = "AnyValue";
+
     public string? Create(JsonTypeInfo info)
     {
+        if ((Nullable.GetUnderlyingType(info.Type) ?? info.Type) == typeof(System.Text.Json.JsonElement)) return AnyValue;
+        if (info.Type == typeof(System.Text.Json.Nodes.JsonObject)) return "AnyObject";
         var id = OpenApiOptions.CreateDefaultSchemaReferenceId(info);
         if (id is null) return null;
         var type = Nullable.GetUnderlyingType(info.Type) ?? info.Type;

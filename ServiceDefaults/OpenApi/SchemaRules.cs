@@ -22,7 +22,7 @@ internal static class SchemaRules
                     if (MayBeNull(property)) required.Remove(name);
             // A JsonElement holds any JSON value. Its generated schema is {}, which also matches null, so a nullable one
             // (oneOf null or JsonElement) could never validate null: exactly one of the two must match.
-            if (id == "JsonElement" && concrete.Type is null && concrete.Properties is not { Count: > 0 })
+            if (id == SchemaIds.AnyValue && concrete.Type is null && concrete.Properties is not { Count: > 0 })
                 concrete.Type = JsonSchemaType.Object | JsonSchemaType.Array | JsonSchemaType.String | JsonSchemaType.Number | JsonSchemaType.Boolean;
         }
         return Task.CompletedTask;

@@ -105,7 +105,7 @@ public sealed partial class GeneratedClientTests(SystemFixture system) : IAsyncL
         using (var page = new StreamReader((await pay.GetAsync())!))
             Assert.Contains("20,000 VND", await page.ReadToEndAsync());
         var paid = new ExchangeOption();
-        using (var result = new StreamReader((await pay.PostAsync(new PayPageChoice { Outcome = "pay" }, c => c.Options.Add(paid)))!))
+        using (var result = new StreamReader((await pay.PostAsync(new PaymentChoice { Outcome = "pay" }, c => c.Options.Add(paid)))!))
             Assert.Contains("succeeded", await result.ReadToEndAsync());
         Assert.Equal(HttpStatusCode.OK, paid.Status);
 

@@ -36,7 +36,7 @@ public static class Upload
             .WithDescription("multipart/form-data: part `file` (PDF, JPEG, PNG or TIFF by content), field `digitised` (true|false, số hóa), " +
                              "optional field `componentCode` (mã thành phần hồ sơ).")
             .RequireScope(Scopes.DossiersSubmit)
-            .DocumentsForm("multipart/form-data",
+            .DocumentsForm("multipart/form-data", "DocumentUpload",
                 new FormField("file", "file", true, "The document: PDF, JPEG, PNG or TIFF, told by its content"),
                 new FormField("digitised", "boolean", true, "Whether it was digitised from paper at the desk (số hóa)"),
                 new FormField("componentCode", "string", false, "The procedure component it is (mã thành phần hồ sơ)"))

@@ -23,7 +23,7 @@ public sealed class TokenEndpoint(IOptions<IdentitySettings> options, TimeProvid
         app.MapPost("/connect/token", (HttpRequest request, TokenEndpoint endpoint) => endpoint.IssueAsync(request))
             .AllowAnonymous().DisableAntiforgery().WithTags("Identity provider (sandbox)")
             .WithSummary("OAuth 2.0 client-credentials token endpoint (RFC 6749 §4.4)").WithName("IssueToken")
-            .DocumentsForm("application/x-www-form-urlencoded",
+            .DocumentsForm("application/x-www-form-urlencoded", "TokenRequest",
                 new FormField("grant_type", "string", true, "client_credentials"),
                 new FormField("client_id", "string", false, "The client (or HTTP Basic authentication)"),
                 new FormField("client_secret", "string", false, "The client's secret (or HTTP Basic authentication)"),

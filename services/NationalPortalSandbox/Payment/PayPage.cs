@@ -23,7 +23,7 @@ public static class PayPage
             .Produces(StatusCodes.Status200OK, contentType: "text/html");
         group.MapPost("/{token}", CompleteAsync).DisableAntiforgery()
             .WithName("CompletePayment").WithSummary("The citizen's choice on the page: outcome = pay | fail | abandon; the platform then calls the partner back")
-            .DocumentsForm("application/x-www-form-urlencoded", new FormField("outcome", "string", true, "pay | fail | abandon"))
+            .DocumentsForm("application/x-www-form-urlencoded", "PaymentChoice", new FormField("outcome", "string", true, "pay | fail | abandon"))
             .Produces(StatusCodes.Status200OK, contentType: "text/html")
             .Produces(StatusCodes.Status409Conflict, contentType: "text/html");
     }

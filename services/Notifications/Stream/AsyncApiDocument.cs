@@ -133,12 +133,14 @@ public static class AsyncApiDocument
     {
         app.MapGet("/asyncapi.json", (IOptions<NotificationsOptions> options)
                 => Results.Text(Build(options.Value).ToJsonString(Indented), "application/json"))
-            .AllowAnonymous().WithTags("Public contract").WithName("AsyncApi").WithSummary("AsyncAPI 3 document of the public event stream");
+            .AllowAnonymous().WithTags("Public contract").WithName("AsyncApi").WithSummary("AsyncAPI 3 document of the public event stream")
+            .Produces<System.Text.Json.Nodes.JsonObject>(StatusCodes.Status200OK, "application/json");
         app.MapGet("/schemas/{type}.json", (string type, IOptions<NotificationsOptions> options)
                 => EventCatalogue.Find(type) is { } t
                     ? Results.Text(EventSchemas.For(t, new PublicLinks(options.Value)).ToJsonString(Indented), "application/schema+json")
                     : Results.NotFound())
-            .AllowAnonymous().WithTags("Public contract").WithName("EventSchema").WithSummary("JSON Schema of one public event type");
+            .AllowAnonymous().WithTags("Public contract").WithName("EventSchema").WithSummary("JSON Schema of one public event type")
+            .Produces<System.Text.Json.Nodes.JsonObject>(StatusCodes.Status200OK, "application/schema+json");
         return app;
     }
 }

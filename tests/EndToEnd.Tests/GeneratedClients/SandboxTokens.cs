@@ -24,7 +24,7 @@ public sealed class SandboxTokens(SandboxClient sandbox, string clientId) : IAcc
         try
         {
             if (_current is { } current && current.Until > DateTimeOffset.UtcNow) return current.Token;
-            var answer = await sandbox.Connect.Token.PostAsync(new TokenEndpointTokenRequest
+            var answer = await sandbox.Connect.Token.PostAsync(new TokenRequest
             {
                 GrantType = "client_credentials", ClientId = clientId, ClientSecret = clientId + "-secret",
             }, cancellationToken: cancellationToken);
