@@ -41,18 +41,25 @@ public static class ServiceDefaultsExtensions
             http.AddServiceDiscovery();
         });
 
+    /// <summary>The one problem shape for what endpoints answer and what the framework refuses (a host's middleware adds the rest).</summary>
+    public static IServiceCollection AddProceduresProblems(this IServiceCollection services)
+    {
+        // Problems written by endpoints carry the trace id like those written by the middleware (ProblemWriter).
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = c => ProblemWriter.AddTraceId(c.HttpContext, c.ProblemDetails));
+        services.AddExceptionHandler<ProblemExceptionHandler>();
+        // A request the framework cannot read throws in every environment (not only Development), so the exception
+        // handler answers it with our problem naming the member, instead of an empty 400.
+        services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        return services;
+    }
+
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.ConfigureOpenTelemetry();
         builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), ["live"]);
         builder.Services.AddServiceDiscovery();
         builder.Services.AddHttpClientDefaults();
-        // Problems written by endpoints carry the trace id like those written by the middleware (ProblemWriter).
-        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = c => ProblemWriter.AddTraceId(c.HttpContext, c.ProblemDetails));
-        builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
-        // A request the framework cannot read throws in every environment (not only Development), so the exception
-        // handler answers it with our problem naming the member, instead of an empty 400.
-        builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        builder.Services.AddProceduresProblems();
         builder.Services.AddOpenApi(Procedures.ServiceDefaults.OpenApi.OpenApiSetup.Configure);
         builder.AddProceduresAuthentication();
         builder.AddHardening();

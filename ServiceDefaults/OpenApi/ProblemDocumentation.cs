@@ -28,13 +28,13 @@ internal static class ProblemDocumentation
     /// <summary>What each status means and the problem types every operation may answer with it.</summary>
     private static readonly Dictionary<int, (string Text, string[] Types)> Common = new()
     {
-        [400] = ("Invalid input; `errors` names each field or parameter and the rule it broke", ["validation", "malformed-request", "invalid-data"]),
+        [400] = ("Invalid input; `errors` names each field or parameter and the rule it broke", ["validation", "malformed-request", "invalid-data", "invalid-characters"]),
         [401] = ("No valid access token (RFC 6750: `WWW-Authenticate: Bearer`)", ["unauthenticated"]),
         [403] = ("The token lacks the scope this operation needs", ["forbidden"]),
         [404] = ("Unknown, or another agency's (the two are indistinguishable)", ["not-found"]),
         [409] = ("Conflicts with the current state", ["conflict"]),
         [413] = ("The request body is larger than this operation accepts", ["body-too-large"]),
-        [415] = ("The request body's media type is not accepted", ["unsupported-media-type"]),
+        [415] = ("The request body's media type (or its charset) is not accepted", ["unsupported-media-type"]),
         [422] = ("The Idempotency-Key was used before with another request body", ["idempotency-key-reused"]),
         [429] = ("Too many requests from this client; retry after `Retry-After` seconds", ["rate-limited"]),
         [503] = ("The database is busy or out of reach; retry after `Retry-After` seconds with the same Idempotency-Key", ["database-busy"]),

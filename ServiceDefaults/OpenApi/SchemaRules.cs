@@ -20,6 +20,13 @@ internal static class SchemaRules
             if (concrete.Required is { Count: > 0 } required && concrete.Properties is { } properties)
                 foreach (var (name, property) in properties)
                     if (MayBeNull(property)) required.Remove(name);
+            // A nullable enum is written as oneOf [null, the enum], and the enum itself lists null: null then matches both
+            // alternatives, and oneOf wants exactly one. The enum alone says it.
+            foreach (var (name, property) in concrete.Properties?.ToList() ?? [])
+                if (property is OpenApiSchema { OneOf: [var first, OpenApiSchemaReference target] } wrapper && IsNull(first)
+                    && document.Components!.Schemas!.TryGetValue(target.Reference.Id!, out var referenced)
+                    && referenced.Enum?.Any(value => value is null || value.GetValueKind() == System.Text.Json.JsonValueKind.Null) == true)
+                    concrete.Properties![name] = target;
             // A JsonElement holds any JSON value. Its generated schema is {}, which also matches null, so a nullable one
             // (oneOf null or JsonElement) could never validate null: exactly one of the two must match.
             if (id == SchemaIds.AnyValue && concrete.Type is null && concrete.Properties is not { Count: > 0 })
@@ -27,6 +34,8 @@ internal static class SchemaRules
         }
         return Task.CompletedTask;
     }
+
+    private static bool IsNull(IOpenApiSchema schema) => schema.Type == JsonSchemaType.Null;
 
     private static bool MayBeNull(IOpenApiSchema property)
         => property.Type is { } type && type.HasFlag(JsonSchemaType.Null)

@@ -20,8 +20,7 @@ public static class RequestTextGuard
             {
                 var unsupported = Problems.Create(StatusCodes.Status415UnsupportedMediaType, "unsupported-media-type",
                     "Bảng mã (charset) không được hỗ trợ", "The charset of the body is not supported");
-                context.Response.StatusCode = StatusCodes.Status415UnsupportedMediaType;
-                await context.Response.WriteAsJsonAsync(unsupported, (System.Text.Json.JsonSerializerOptions?)null, "application/problem+json");
+                await ProblemWriter.WriteAsync(context, unsupported);
                 return;
             }
             if (bad.Key is null && !badPath)
@@ -33,8 +32,7 @@ public static class RequestTextGuard
             var problem = Problems.Create(StatusCodes.Status400BadRequest, "invalid-characters",
                 "Đường dẫn hoặc tham số chứa ký tự điều khiển hoặc Unicode không hợp lệ", "The path or a parameter holds control characters or invalid Unicode");
             problem.Extensions["errors"] = new[] { new FieldError(field, "control-character", "Ký tự không hợp lệ", "Invalid characters") };
-            context.Response.StatusCode = StatusCodes.Status400BadRequest;
-            await context.Response.WriteAsJsonAsync(problem, (System.Text.Json.JsonSerializerOptions?)null, "application/problem+json");
+            await ProblemWriter.WriteAsync(context, problem);
         });
         return app;
     }

@@ -72,12 +72,13 @@ internal static class IntakeExamples
         fees = new[] { new { code = "LP01", name = "Phí, lệ phí", amountVnd = 20000, payableWhen = (string?)null } },
         feeBearing = true, processingTime = new { amount = 7, unit = "working-days" }, onlineLevel = "unknown", resultForm = "unknown",
         boundaryFree = (bool?)null, effectiveFrom = (string?)null, publishedOn = (string?)null, publishedOnTime = (bool?)null,
+        createdAt = "2026-11-28T18:20:00Z",
     };
 
     public static readonly object ProcedureDetail = new
     {
         current = ProcedureVersion,
-        versions = new[] { new { version = 1, createdAt = "2026-11-28T18:20:00Z" } },
+        versions = new[] { new { version = 1, status = "published", createdAt = "2026-11-28T18:20:00Z" } },
     };
 
     public static readonly Catalogue.ImportReport ImportReport = new(["1.014063", "1.014064"], ["1.004222"], ["1.003677"]);

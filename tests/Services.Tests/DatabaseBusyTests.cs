@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Hosting;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -36,8 +37,7 @@ public sealed class DatabaseBusyTests(InfrastructureFixture infra)
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
-        builder.Services.AddProblemDetails();
-        builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
+        builder.Services.AddProceduresProblems();
         await using var app = builder.Build();
         app.UseExceptionHandler();
         app.MapPost("/next", async () =>

@@ -34,7 +34,7 @@ public static class SyncEndpoints
             .WithName("PortalListDossiers").WithSummary("Dossiers the portal holds that were submitted on a day (date=yyyyMMdd); a refusal in the portal's format otherwise")
             .Produces<IReadOnlyList<System.Text.Json.Nodes.JsonObject>>();
         app.MapDelete("/sandbox/portal/dossiers/{code}", (string code, PortalStore store) => store.Forget(code) ? Results.NoContent() : Results.NotFound())
-            .WithTags("Sandbox faults").AllowAnonymous().WithName("SandboxForgetDossier")
+            .WithTags("Sandbox faults").AllowAnonymous().WithName("SandboxForgetDossier").Produces(StatusCodes.Status204NoContent)
             .WithSummary("Makes the stand-in portal forget one dossier (to test the reconciliation)");
     }
 

@@ -32,7 +32,7 @@ public static class Receipt
             .WithExamples(null, new Response("01", "26740.H29-261129-0001", "Nguyễn Văn An", "1.003677", "Đăng ký khai sinh", 1, "26740.H29", 1,
                 DateTimeOffset.Parse("2026-11-29T08:10:00+07:00"), DateTimeOffset.Parse("2026-11-29T09:00:00+07:00"),
                 DateTimeOffset.Parse("2026-12-02T17:00:00+07:00"), [new("TK01", "to-khai.pdf", false)]));
-        app.MapGet("/api/v1/dossiers/{code}/receipt.html", HtmlAsync).WithTags("Desk").WithName("DossierReceiptPrintable").ProducesProblems(409, "not-received")
+        app.MapGet("/api/v1/dossiers/{code}/receipt.html", HtmlAsync).WithTags("Desk").WithName("DossierReceiptPrintable").Produces(StatusCodes.Status200OK, contentType: "text/html").ProducesProblems(409, "not-received")
             .WithSummary("Form 01: receipt and appointment (printable HTML)")
             .RequireScope(Scopes.Reception, Scopes.Processing);
         return app;

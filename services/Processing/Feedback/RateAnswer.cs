@@ -27,7 +27,7 @@ public static class RateAnswer
         app.MapPost("/api/v1/feedback/{id:guid}/rating", AgencyAsync).WithTags("Feedback").WithName("RateFeedbackAnswer").ProducesProblems(409, "already-rated", "not-answered")
             .WithSummary("Record the applicant's rating of the answer to feedback the caller's agency filed (once, after the answer)")
             .RequireScope(Scopes.Feedback).WithExamples(example, response);
-        app.MapPost("/api/v1/public/feedback/{id:guid}/rating", PublicAsync).WithTags("Public").WithName("RateFeedbackAnswerPublic").ProducesProblems(409, "already-rated", "not-answered")
+        app.MapPost("/api/v1/public/feedback/{id:guid}/rating", PublicAsync).WithTags("Public").WithName("RateFeedbackAnswerPublic").ProducesProblems(403, "link-invalid", "link-expired").ProducesProblems(409, "already-rated", "not-answered").ProducesProblems(503, "links-not-configured")
             .WithSummary("Rate the answer to feedback filed without an account, with its follow-up token")
             .AllowAnonymous().RequireRateLimiting(Hardening.PublicLookupPolicy).WithExamples(example, response);
         return app;

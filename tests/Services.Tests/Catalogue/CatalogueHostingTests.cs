@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Hosting;
 using System.Net;
 using System.Net.Http.Json;
 using System.Security.Claims;
@@ -42,6 +43,7 @@ public sealed class CatalogueHostingTests(InfrastructureFixture infra) : IAsyncL
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
         builder.AddHardening();
+        builder.Services.AddProceduresProblems();
         builder.Services.AddSingleton(_db);
         builder.Services.AddSingleton<TimeProvider>(new TestClock(Now));
         builder.Services.AddHttpContextAccessor();

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Hosting;
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -63,7 +64,7 @@ internal sealed class ProcessingHost : IAsyncDisposable
             ["Feedback:Rating:SigningKey"] = RatingLinkKey,
         });
         builder.AddHardening();
-        builder.Services.AddProblemDetails();
+        builder.Services.AddProceduresProblems();
         builder.Services.AddSingleton(db);
         builder.Services.AddSingleton<TimeProvider>(time);
         builder.Services.AddSingleton<CalendarProvider>();

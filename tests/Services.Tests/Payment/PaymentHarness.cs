@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Hosting;
 using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -86,6 +87,7 @@ public sealed class PaymentHarness : IAsyncDisposable
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.Configure<Procedures.Payment.PaymentOptions>(builder.Configuration.GetSection(Procedures.Payment.PaymentOptions.Section));
         builder.Services.AddPaymentPlatformClient(builder.Configuration);
+        builder.Services.AddProceduresProblems();
         var payment = builder.Build();
         payment.MapCallback();
         await payment.StartAsync();
