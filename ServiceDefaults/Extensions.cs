@@ -47,6 +47,7 @@ public static class ServiceDefaultsExtensions
         // Problems written by endpoints carry the trace id like those written by the middleware (ProblemWriter).
         services.AddProblemDetails(o => o.CustomizeProblemDetails = c => ProblemWriter.AddTraceId(c.HttpContext, c.ProblemDetails));
         services.AddExceptionHandler<ProblemExceptionHandler>();
+        services.AddHttpContextAccessor(); // Problems.Create reads the request's identifier when no trace is running
         // A request the framework cannot read throws in every environment (not only Development), so the exception
         // handler answers it with our problem naming the member, instead of an empty 400.
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);

@@ -26,6 +26,11 @@ public static class Problems
         };
         problem.Extensions["title_vi"] = titleVi;
         problem.Extensions["title_en"] = titleEn;
+        // The trace id of the request being answered: the one the dashboard shows, else the request's own identifier (the
+        // accessor's holder is static, so any instance sees the current request). ProblemWriter sets it again for the
+        // problems it writes.
+        if ((System.Diagnostics.Activity.Current?.TraceId.ToString() ?? new HttpContextAccessor().HttpContext?.TraceIdentifier) is { } traceId)
+            problem.Extensions["traceId"] = traceId;
         return problem;
     }
 

@@ -54,11 +54,14 @@ internal static class ProblemDocumentation
             list.AddRange(types.Where(t => !list.Contains(t)));
         }
 
-        if (hasBody || parameters.Any(p => p.Source == BindingSource.Path || p.Source == BindingSource.Query || p.Source == BindingSource.Header)) Add(400);
+        // Every request passes the text guard (control characters or invalid Unicode in the path or query: 400) and the
+        // charset check (a Content-Type whose charset is not UTF-8: 415), whatever its operation takes.
+        Add(400);
+        Add(415);
         if (!isPublic) Add(401);
         if (metadata.OfType<RequiredScopes>().Any()) Add(403);
         if (parameters.Any(p => p.Source == BindingSource.Path)) Add(404);
-        if (hasBody) { Add(413); Add(415); }
+        if (hasBody) Add(413);
         if (idempotent)
         {
             Add(400, "idempotency-key-required");
@@ -75,10 +78,14 @@ internal static class ProblemDocumentation
         operation.Responses ??= [];
         foreach (var (status, types) in statuses.OrderBy(s => s.Key))
         {
-            // A status the endpoint declared with a body of its own (a stand-in's foreign format, an HTML page) stays as declared.
+            // A status the endpoint declared with a body of its own (a stand-in's foreign format, an HTML page) keeps it, and
+            // gets the problem beside it (the guards in front of every endpoint answer with a problem).
             if (operation.Responses.TryGetValue(Code(status), out var declared) && declared.Content is { Count: > 0 } own
                 && !own.ContainsKey("application/problem+json"))
+            {
+                own["application/problem+json"] = new OpenApiMediaType { Schema = new OpenApiSchemaReference(SchemaId, context.Document) };
                 continue;
+            }
             var text = Common.TryGetValue(status, out var common) ? common.Text : Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status);
             operation.Responses[Code(status)] = new OpenApiResponse
             {

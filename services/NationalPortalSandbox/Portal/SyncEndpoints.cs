@@ -32,7 +32,7 @@ public static class SyncEndpoints
             ? Results.Ok(store.All.Select(d => d.Listing()).Where(l => l is not null && l.SubmittedOn == date).ToList())
             : Results.Ok(Answer("1", "date phải có dạng yyyyMMdd / date must be yyyyMMdd")))
             .WithName("PortalListDossiers").WithSummary("Dossiers the portal holds that were submitted on a day (date=yyyyMMdd); a refusal in the portal's format otherwise")
-            .Produces<IReadOnlyList<System.Text.Json.Nodes.JsonObject>>();
+            .Produces<System.Text.Json.JsonElement>();
         app.MapDelete("/sandbox/portal/dossiers/{code}", (string code, PortalStore store) => store.Forget(code) ? Results.NoContent() : Results.NotFound())
             .WithTags("Sandbox faults").AllowAnonymous().WithName("SandboxForgetDossier").Produces(StatusCodes.Status204NoContent)
             .WithSummary("Makes the stand-in portal forget one dossier (to test the reconciliation)");

@@ -101,7 +101,7 @@ public sealed class OpenApiDescriptionTests : IAsyncLifetime
             Assert.Equal("#/components/schemas/Problem",
                 error.Value.GetProperty("content").GetProperty("application/problem+json").GetProperty("schema").GetProperty("$ref").GetString());
         Assert.Contains("urn:procedures:problem:already-certified", certify.GetProperty("409").GetProperty("description").GetString());
-        Assert.Equal(["200", "429", "503"], Operation("/public", "get").GetProperty("responses").EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["200", "400", "415", "429", "503"], Operation("/public", "get").GetProperty("responses").EnumerateObject().Select(p => p.Name));
     }
 
     [Fact]
