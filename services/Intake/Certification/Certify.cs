@@ -67,7 +67,10 @@ public static class Certify
         // Agency isolation: only a document the caller's agency may see (its own upload) can be certified there.
         var document = await DocumentStore.GetAsync(tx, request.DocumentId!.Value, caller.Agency, caller.SeesAllAgencies, ct);
         if (document is null)
+        {
+            await Security.ForeignResources.MarkDocumentAsync(connection, http, caller, request.DocumentId!.Value, ct);
             return (ProblemHttpResult)Problems.Validation([new("documentId", "unknown-document", "Không tìm thấy giấy tờ đã tải lên", "No uploaded document with this id")]);
+        }
 
         var facts = new CopyFacts(Guid.CreateVersion7(now), document.Id, document.Sha256, request.OwnerIdNumber!, request.Officer!,
             caller.Agency, now, signer.KeyId!);

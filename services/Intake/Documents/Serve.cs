@@ -63,7 +63,11 @@ public static class Serve
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         var document = await DocumentStore.GetAsync(tx, id, caller.Agency, caller.SeesAllAgencies, ct);
-        if (document is null) return null;
+        if (document is null)
+        {
+            await Security.ForeignResources.MarkDocumentAsync(connection, http, caller, id, ct);
+            return null;
+        }
         await AuditLog.AppendAsync(tx, AuditActor.FromRequest(http, caller.ClientId, caller.Agency),
             new AuditEntry(action, document.Id.ToString(), PersonalData: true, Detail: new { sha256 = document.Sha256 }),
             time.GetUtcNow(), ct);

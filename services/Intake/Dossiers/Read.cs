@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using Procedures.Messaging.Audit;
 using Procedures.ServiceDefaults.Security;
+using Procedures.Intake.Security;
 
 namespace Procedures.Intake.Dossiers;
 
@@ -40,7 +41,11 @@ public static class Read
                    submitted_at AS SubmittedAt
             FROM dossiers WHERE code = @code AND {Visible}
             """, new { code, agency = caller.Agency, all = caller.SeesAllAgencies }, tx, cancellationToken: ct));
-        if (dossier is null) return TypedResults.NotFound();
+        if (dossier is null)
+        {
+            await ForeignResources.MarkDossierAsync(connection, http, caller, code, ct);
+            return TypedResults.NotFound();
+        }
         // The answer carries personal data: it is handed out only once the read is on record.
         await AuditLog.AppendAsync(tx, AuditActor.FromRequest(http, caller.ClientId, caller.Agency),
             new AuditEntry("dossier.read", dossier.Code, PersonalData: true), time.GetUtcNow(), ct);

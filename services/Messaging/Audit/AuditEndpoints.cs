@@ -3,8 +3,10 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Procedures.ServiceDefaults;
+using Procedures.ServiceDefaults.Security;
 
 namespace Procedures.Messaging.Audit;
 
@@ -27,6 +29,14 @@ public static class AuditEndpoints
     public static RouteGroupBuilder MapAuditEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/audit").WithTags("Audit");
+        // The log holds every agency's entries and the chain check counts them all: it is the city's to read. An agency's
+        // token, even one granted `audit`, is refused (403 forbidden) rather than shown a filtered log whose entries and
+        // counts would still be shaped by the others'.
+        group.AddEndpointFilter(async (context, next) =>
+            context.HttpContext.RequestServices.GetService<Caller>() is { SeesAllAgencies: false }
+                ? Problems.Result(Problems.Create(StatusCodes.Status403Forbidden, "forbidden",
+                    "Chỉ cơ quan kiểm soát của thành phố được đọc nhật ký kiểm toán", "Only the city's control office reads the audit log"))
+                : await next(context));
         group.MapGet("/", SearchAsync)
             .WithName("SearchAudit")
             .WithSummary("Search the audit log, newest first")

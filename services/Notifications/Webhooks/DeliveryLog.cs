@@ -29,13 +29,17 @@ public static class DeliveryLog
         return app;
     }
 
-    private static async Task<Results<Ok<DeliveryList>, NotFound, ProblemHttpResult>> DeliveriesAsync(Guid id, string? state, Guid? eventId, int? limit, Caller caller, NpgsqlDataSource db,
+    private static async Task<Results<Ok<DeliveryList>, NotFound, ProblemHttpResult>> DeliveriesAsync(Guid id, string? state, Guid? eventId, int? limit, Caller caller, HttpContext http, NpgsqlDataSource db,
         CancellationToken ct)
     {
         if (state is not null and not "pending" and not "delivered" and not "dead")
             return Problems.Validation([new FieldError("state", "state", "state phải là pending, delivered hoặc dead", "state must be pending, delivered or dead")]);
         await using var c = await db.OpenConnectionAsync(ct);
-        if (!await OwnedAsync(c, id, caller, ct)) return TypedResults.NotFound();
+        if (!await OwnedAsync(c, id, caller, ct))
+        {
+            await Subscriptions.MarkIfForeignAsync(db, http, caller, id, ct);
+            return TypedResults.NotFound();
+        }
         var items = await c.QueryAsync<Delivery>(new CommandDefinition("""
             SELECT id, event_id AS EventId, dossier_code AS DossierCode, state, attempts, last_status AS LastStatus, last_error AS LastError,
                    created_at AS CreatedAt, due_at AS DueAt, finished_at AS FinishedAt, replay_of AS ReplayOf
@@ -47,10 +51,14 @@ public static class DeliveryLog
     }
 
     private static async Task<Results<Ok<AttemptList>, NotFound>> AttemptsAsync(Guid id, DateTimeOffset? from, DateTimeOffset? to, int? limit, Caller caller,
-        NpgsqlDataSource db, CancellationToken ct)
+        HttpContext http, NpgsqlDataSource db, CancellationToken ct)
     {
         await using var c = await db.OpenConnectionAsync(ct);
-        if (!await OwnedAsync(c, id, caller, ct)) return TypedResults.NotFound();
+        if (!await OwnedAsync(c, id, caller, ct))
+        {
+            await Subscriptions.MarkIfForeignAsync(db, http, caller, id, ct);
+            return TypedResults.NotFound();
+        }
         var items = await c.QueryAsync<Attempt>(new CommandDefinition("""
             SELECT id, delivery_id AS DeliveryId, event_id AS EventId, attempt AS Number, attempted_at AS AttemptedAt, status_code AS StatusCode,
                    latency_ms AS LatencyMs, outcome, error

@@ -31,7 +31,8 @@ public static class Replay
         return app;
     }
 
-    private static async Task<Results<Accepted<Queued>, NotFound, ProblemHttpResult>> ReplayAsync(Guid id, Request request, Caller caller, NpgsqlDataSource db, CancellationToken ct)
+    private static async Task<Results<Accepted<Queued>, NotFound, ProblemHttpResult>> ReplayAsync(Guid id, Request request, Caller caller, HttpContext http,
+        NpgsqlDataSource db, CancellationToken ct)
     {
         var modes = (request.EventId is not null ? 1 : 0) + (request.From is not null || request.To is not null ? 1 : 0) + (request.DeadLetters == true ? 1 : 0);
         var errors = new List<FieldError>();
@@ -42,6 +43,7 @@ public static class Replay
             errors.Add(new FieldError("from", "range", "Cần cả from và to, from không sau to", "Both from and to are needed, from not after to"));
         if (errors.Count > 0) return Problems.Validation(errors);
         var queued = await QueueAsync(db, id, request, caller.Agency, caller.SeesAllAgencies, ct);
+        if (queued is null) await Subscriptions.MarkIfForeignAsync(db, http, caller, id, ct);
         return queued is null ? TypedResults.NotFound() : TypedResults.Accepted((string?)null, new Queued(id, queued.Value));
     }
 

@@ -48,6 +48,19 @@ public static class Subscriptions
     /// <summary>SQL condition: the subscription is the caller's (or the caller sees every agency).</summary>
     public const string Owned = "(agency = @Agency OR @SeesAllAgencies)";
 
+    /// <summary>
+    /// After a look-up under <see cref="Owned"/> missed (the answer stays the 404 of an unknown id): when the subscription
+    /// is another agency's, marks the request as a refused cross-agency attempt for the security-event recorder.
+    /// </summary>
+    public static async Task MarkIfForeignAsync(NpgsqlDataSource db, HttpContext http, Caller caller, Guid id, CancellationToken ct)
+    {
+        if (caller.SeesAllAgencies) return;
+        await using var c = await db.OpenConnectionAsync(ct);
+        var owner = await c.QuerySingleOrDefaultAsync<string?>(new CommandDefinition(
+            "SELECT agency FROM webhook_subscriptions WHERE id = @id", new { id }, cancellationToken: ct));
+        if (owner is not null && owner != caller.Agency) CrossAgency.Refused(http, id.ToString(), owner);
+    }
+
     public static IEndpointRouteBuilder MapSubscriptions(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/webhooks/subscriptions").WithTags("Webhooks").RequireScope(Scopes.Webhooks);
@@ -59,11 +72,11 @@ public static class Subscriptions
         group.MapGet("/{id:guid}", GetAsync).WithName("GetWebhookSubscription").WithSummary("One subscription (never its secret)");
         group.MapPatch("/{id:guid}", UpdateAsync).WithName("UpdateWebhookSubscription")
             .WithSummary("Changes the URL, filters, description or state (active | paused); a disabled subscription is re-enabled with state active");
-        group.MapPost("/{id:guid}/pause", (Guid id, Caller caller, NpgsqlDataSource db, CallbackUrlGuard guard, CancellationToken ct)
-            => UpdateAsync(id, new Request(null, null, null, null, null, "paused"), caller, db, guard, ct)).WithName("PauseWebhookSubscription")
+        group.MapPost("/{id:guid}/pause", (Guid id, Caller caller, HttpContext http, NpgsqlDataSource db, CallbackUrlGuard guard, CancellationToken ct)
+            => UpdateAsync(id, new Request(null, null, null, null, null, "paused"), caller, http, db, guard, ct)).WithName("PauseWebhookSubscription")
             .WithSummary("Pauses deliveries to the subscription");
-        group.MapPost("/{id:guid}/resume", (Guid id, Caller caller, NpgsqlDataSource db, CallbackUrlGuard guard, CancellationToken ct)
-            => UpdateAsync(id, new Request(null, null, null, null, null, "active"), caller, db, guard, ct)).WithName("ResumeWebhookSubscription")
+        group.MapPost("/{id:guid}/resume", (Guid id, Caller caller, HttpContext http, NpgsqlDataSource db, CallbackUrlGuard guard, CancellationToken ct)
+            => UpdateAsync(id, new Request(null, null, null, null, null, "active"), caller, http, db, guard, ct)).WithName("ResumeWebhookSubscription")
             .WithSummary("Resumes deliveries to a paused or disabled subscription");
         group.MapDelete("/{id:guid}", DeleteAsync).WithName("DeleteWebhookSubscription").WithSummary("Deletes a subscription");
         return app;
@@ -144,10 +157,11 @@ public static class Subscriptions
         return TypedResults.Ok(new List(items.AsList()));
     }
 
-    private static async Task<Results<Ok<View>, NotFound>> GetAsync(Guid id, Caller caller, NpgsqlDataSource db, CancellationToken ct)
+    private static async Task<Results<Ok<View>, NotFound>> GetAsync(Guid id, Caller caller, HttpContext http, NpgsqlDataSource db, CancellationToken ct)
     {
         await using var c = await db.OpenConnectionAsync(ct);
         var view = await FindAsync(c, id, caller, ct);
+        if (view is null) await MarkIfForeignAsync(db, http, caller, id, ct);
         return view is null ? TypedResults.NotFound() : TypedResults.Ok(view);
     }
 
@@ -155,8 +169,8 @@ public static class Subscriptions
         => c.QuerySingleOrDefaultAsync<View>(new CommandDefinition($"SELECT {Columns} FROM webhook_subscriptions WHERE id = @id AND {Owned}",
             new { id, caller.Agency, caller.SeesAllAgencies }, cancellationToken: ct));
 
-    private static async Task<Results<Ok<View>, NotFound, ProblemHttpResult>> UpdateAsync(Guid id, Request request, Caller caller, NpgsqlDataSource db, CallbackUrlGuard guard,
-        CancellationToken ct)
+    private static async Task<Results<Ok<View>, NotFound, ProblemHttpResult>> UpdateAsync(Guid id, Request request, Caller caller, HttpContext http,
+        NpgsqlDataSource db, CallbackUrlGuard guard, CancellationToken ct)
     {
         var errors = new List<FieldError>();
         if (request.Url is not null && await guard.CheckAsync(request.Url, ct) is { } urlError) errors.Add(urlError);
@@ -184,15 +198,20 @@ public static class Subscriptions
                 filters.Agencies, hasProcedures = request.Procedures is not null, filters.Procedures, description, request.State,
                 caller.Agency, caller.SeesAllAgencies,
             }, cancellationToken: ct));
-        if (updated == 0) return TypedResults.NotFound();
+        if (updated == 0)
+        {
+            await MarkIfForeignAsync(db, http, caller, id, ct);
+            return TypedResults.NotFound();
+        }
         return TypedResults.Ok((await FindAsync(c, id, caller, ct))!);
     }
 
-    private static async Task<Results<NoContent, NotFound>> DeleteAsync(Guid id, Caller caller, NpgsqlDataSource db, CancellationToken ct)
+    private static async Task<Results<NoContent, NotFound>> DeleteAsync(Guid id, Caller caller, HttpContext http, NpgsqlDataSource db, CancellationToken ct)
     {
         await using var c = await db.OpenConnectionAsync(ct);
         var deleted = await c.ExecuteAsync(new CommandDefinition($"DELETE FROM webhook_subscriptions WHERE id = @id AND {Owned}",
             new { id, caller.Agency, caller.SeesAllAgencies }, cancellationToken: ct));
+        if (deleted == 0) await MarkIfForeignAsync(db, http, caller, id, ct);
         return deleted == 0 ? TypedResults.NotFound() : TypedResults.NoContent();
     }
 }

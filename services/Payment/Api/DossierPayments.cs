@@ -51,7 +51,11 @@ public static class DossierPayments
             SELECT total_vnd AS TotalVnd, fees::text AS Fees FROM payment_dossiers
             WHERE code = @code AND (receiving_unit = @agency OR deciding_agency = @agency OR @all)
             """, new { code, agency = caller.Agency, all = caller.SeesAllAgencies }, tx, cancellationToken: ct));
-        if (dossier is null) return TypedResults.NotFound();
+        if (dossier is null)
+        {
+            await ForeignDossiers.MarkAsync(tx, http, caller, code, ct);
+            return TypedResults.NotFound();
+        }
         var payments = await connection.QueryAsync<PaymentRow>(new CommandDefinition("""
             SELECT reference, amount_vnd AS AmountVnd, state, trigger, requested_at AS RequestedAt, payment_url AS PaymentUrl,
                    transaction_id AS TransactionId, paid_at AS PaidAt, paid_online AS PaidOnline, failure_reason AS FailureReason,

@@ -44,7 +44,11 @@ public static class NewPaymentRequest
             WHERE code = @code AND (receiving_unit = @agency OR deciding_agency = @agency OR @all)
             FOR UPDATE
             """, new { code, agency = caller.Agency, all = caller.SeesAllAgencies }, tx, cancellationToken: ct));
-        if (dossier is null) return TypedResults.NotFound();
+        if (dossier is null)
+        {
+            await ForeignDossiers.MarkAsync(tx, http, caller, code, ct);
+            return TypedResults.NotFound();
+        }
         if (dossier.TotalVnd == 0 || dossier.LastStatus != (short)DossierStatus.AwaitingPayment)
             return Conflict("not-awaiting-payment", "Hồ sơ không ở trạng thái chờ thực hiện nghĩa vụ tài chính",
                 "The dossier is not waiting for a payment (status 6 with fees)");

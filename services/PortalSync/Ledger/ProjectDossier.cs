@@ -54,8 +54,13 @@ public sealed class RecordStatusEvent(ConsumerServices services, TimeProvider ti
                 facts = System.Text.Json.JsonSerializer.Serialize(m, System.Text.Json.JsonSerializerOptions.Web),
             }, tx, cancellationToken: ct));
         await connection.ExecuteAsync(new CommandDefinition("""
-            INSERT INTO sync_dossiers (code, last_seq_known, pending_since) VALUES (@DossierCode, @Sequence, @now)
+            INSERT INTO sync_dossiers (code, last_seq_known, pending_since, receiving_unit, deciding_agency)
+            VALUES (@DossierCode, @Sequence, @now, @ReceivingUnit, @DecidingAgency)
             ON CONFLICT (code) DO UPDATE SET last_seq_known = GREATEST(sync_dossiers.last_seq_known, excluded.last_seq_known),
+                -- The owning agencies (agency isolation of the status endpoint) as soon as any event names them; the
+                -- submission's own values, once here, are kept.
+                receiving_unit = COALESCE(sync_dossiers.receiving_unit, excluded.receiving_unit),
+                deciding_agency = COALESCE(sync_dossiers.deciding_agency, excluded.deciding_agency),
                 pending_since = CASE WHEN excluded.last_seq_known > sync_dossiers.last_seq_acked
                                      THEN COALESCE(sync_dossiers.pending_since, excluded.pending_since)
                                      ELSE sync_dossiers.pending_since END,
@@ -64,6 +69,6 @@ public sealed class RecordStatusEvent(ConsumerServices services, TimeProvider ti
                 next_attempt_at = CASE WHEN excluded.last_seq_known = sync_dossiers.last_seq_acked + 1 AND sync_dossiers.last_error IS NULL
                                        THEN LEAST(sync_dossiers.next_attempt_at, now())
                                        ELSE sync_dossiers.next_attempt_at END
-            """, new { m.DossierCode, m.Sequence, now }, tx, cancellationToken: ct));
+            """, new { m.DossierCode, m.Sequence, now, m.ReceivingUnit, m.DecidingAgency }, tx, cancellationToken: ct));
     }
 }

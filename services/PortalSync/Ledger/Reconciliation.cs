@@ -127,9 +127,13 @@ public static class ReconciliationApi
         return app;
     }
 
-    private static async Task<Results<Ok<Reconciliation.Report>, ProblemHttpResult>> RunAsync(string? date, Reconciliation reconciliation,
-        CancellationToken ct)
+    private static async Task<Results<Ok<Reconciliation.Report>, ProblemHttpResult>> RunAsync(string? date, Caller caller,
+        Reconciliation reconciliation, CancellationToken ct)
     {
+        // The comparison covers the whole city's day (every agency's codes and counts), like Payment's reconciliation.
+        if (!caller.SeesAllAgencies)
+            return Problems.Result(Problems.Create(StatusCodes.Status403Forbidden, "forbidden", "Chỉ cơ quan kiểm soát của thành phố được đối soát với cổng",
+                "Only the city's control office reconciles with the portal"));
         if (!DateOnly.TryParseExact(date, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture,
                 System.Globalization.DateTimeStyles.None, out var day))
             return (ProblemHttpResult)Problems.Validation([new("date", "format", "Ngày phải có dạng yyyy-MM-dd", "date must be yyyy-MM-dd")]);

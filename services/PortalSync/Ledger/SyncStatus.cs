@@ -10,7 +10,8 @@ namespace Procedures.PortalSync.Ledger;
 /// <summary>
 /// GET /api/v1/sync/status: the proof of the city's "100% synced" target — totals from the ledger, the sync rate and the
 /// dossiers the portal rejected with its reason. POST …/dossiers/{code}/retry sends a rejected dossier again once a person
-/// has fixed the cause.
+/// has fixed the cause. Both need <c>sync</c> (seeing and steering the mirror; <c>reporting</c> reads the KPIs, whose sync rate
+/// Reporting serves) and show an agency only the dossiers it received or decides; the city's control office sees all.
 /// </summary>
 public static class SyncStatus
 {
@@ -20,11 +21,13 @@ public static class SyncStatus
 
     public sealed record Response(Totals Totals, IReadOnlyList<FailedDossier> Failures);
 
+    private sealed record RetryRow(bool Failed, bool Visible, string? Owner);
+
     public static IEndpointRouteBuilder MapSyncStatus(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/v1/sync/status", StatusAsync).WithTags("Sync").WithName("SyncStatus")
             .WithSummary("Sync totals, rate and the dossiers the portal rejected")
-            .RequireScope(Scopes.Sync, Scopes.Reporting)
+            .RequireScope(Scopes.Sync)
             .WithExamples(null, new Response(new Totals(1200, 1195, 4, 1, 2.5, 0.9958),
                 [new("26740.H29-261129-0001", "4: NgayHenTra must be yyyyMMddHHmmss", DateTimeOffset.Parse("2026-11-29T10:00:00+07:00"), 2, 3)]));
         app.MapPost("/api/v1/sync/dossiers/{code}/retry", RetryAsync).WithTags("Sync").WithName("SyncRetry").ProducesProblems(409, "not-failed")
@@ -33,11 +36,19 @@ public static class SyncStatus
         return app;
     }
 
+    /// <summary>
+    /// Agency isolation, one rule for the totals, the failures and the retry: a dossier belongs to the agency that received
+    /// it or decides it (as in Processing). A row known only from status events or a digest may not know its unit yet: only
+    /// the city's control office sees it until its submission arrives.
+    /// </summary>
+    public const string VisibleToCaller = "(@all OR COALESCE(receiving_unit = @agency OR deciding_agency = @agency, false))";
+
+    /// <summary>City-wide totals (the dashboard's figures), or one agency's when <paramref name="agency"/> is set.</summary>
     public static async Task<Totals> TotalsAsync(NpgsqlConnection connection, DateTimeOffset now, CancellationToken ct,
-        NpgsqlTransaction? tx = null)
+        NpgsqlTransaction? tx = null, string? agency = null)
     {
         var t = await connection.QuerySingleAsync<(long Dossiers, long Synced, long Pending, long Failed, DateTimeOffset? OldestPending)>(
-            new CommandDefinition("""
+            new CommandDefinition($"""
                 -- A dossier known here without its submission (has_data false) counts as known and not synced: it is not
                 -- at the portal, and the ratio must not hide it.
                 SELECT count(*),
@@ -45,36 +56,46 @@ public static class SyncStatus
                        count(*) FILTER (WHERE (last_seq_known > last_seq_acked OR NOT has_data) AND NOT failed),
                        count(*) FILTER (WHERE failed),
                        min(pending_since) FILTER (WHERE (last_seq_known > last_seq_acked OR NOT has_data) AND NOT failed)
-                FROM sync_dossiers
-                """, transaction: tx, cancellationToken: ct));
+                FROM sync_dossiers WHERE {VisibleToCaller}
+                """, new { all = agency is null, agency }, transaction: tx, cancellationToken: ct));
         var totals = new Totals(t.Dossiers, t.Synced, t.Pending, t.Failed,
             t.OldestPending is { } p ? Math.Max(0, (now - p).TotalSeconds) : null, t.Dossiers == 0 ? 1 : (double)t.Synced / t.Dossiers);
-        SyncMetrics.Observe(totals);
+        // The gauges are the city's figures: one agency's view must not overwrite them.
+        if (agency is null) SyncMetrics.Observe(totals);
         return totals;
     }
 
-    private static async Task<Ok<Response>> StatusAsync(NpgsqlDataSource db, TimeProvider time, CancellationToken ct)
+    private static async Task<Ok<Response>> StatusAsync(Caller caller, NpgsqlDataSource db, TimeProvider time, CancellationToken ct)
     {
+        var agency = caller.SeesAllAgencies ? null : caller.Agency;
         await using var connection = await db.OpenConnectionAsync(ct);
         // One snapshot for the totals and the list, so they always agree.
         await using var tx = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
-        var totals = await TotalsAsync(connection, time.GetUtcNow(), ct, tx);
-        var failures = await connection.QueryAsync<FailedDossier>(new CommandDefinition("""
+        var totals = await TotalsAsync(connection, time.GetUtcNow(), ct, tx, agency);
+        var failures = await connection.QueryAsync<FailedDossier>(new CommandDefinition($"""
             SELECT code, last_error AS LastError, failed_at AS FailedAt, last_seq_acked AS LastSequenceAcknowledged,
                    last_seq_known AS LastSequenceKnown
-            FROM sync_dossiers WHERE failed ORDER BY failed_at DESC LIMIT 100
-            """, transaction: tx, cancellationToken: ct));
+            FROM sync_dossiers WHERE failed AND {VisibleToCaller} ORDER BY failed_at DESC LIMIT 100
+            """, new { all = agency is null, agency }, transaction: tx, cancellationToken: ct));
         await tx.CommitAsync(ct);
         return TypedResults.Ok(new Response(totals, [.. failures]));
     }
 
-    private static async Task<Results<NoContent, NotFound, ProblemHttpResult>> RetryAsync(string code, NpgsqlDataSource db, CancellationToken ct)
+    private static async Task<Results<NoContent, NotFound, ProblemHttpResult>> RetryAsync(string code, Caller caller, HttpContext http,
+        NpgsqlDataSource db, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
-        var state = await connection.QuerySingleOrDefaultAsync<bool?>(new CommandDefinition(
-            "SELECT failed FROM sync_dossiers WHERE code = @code", new { code }, cancellationToken: ct));
-        if (state is null) return TypedResults.NotFound();
-        if (state == false)
+        var row = await connection.QuerySingleOrDefaultAsync<RetryRow>(new CommandDefinition($"""
+            SELECT failed AS Failed, {VisibleToCaller} AS Visible, receiving_unit AS Owner FROM sync_dossiers WHERE code = @code
+            """, new { code, all = caller.SeesAllAgencies, agency = caller.Agency }, cancellationToken: ct));
+        if (row is null) return TypedResults.NotFound();
+        if (!row.Visible)
+        {
+            // Another agency's dossier: the same 404 as an unknown code, marked for the security-event recorder.
+            CrossAgency.Refused(http, code, row.Owner);
+            return TypedResults.NotFound();
+        }
+        if (!row.Failed)
             return TypedResults.Problem(Problems.Create(StatusCodes.Status409Conflict, "not-failed", "Hồ sơ không ở trạng thái bị từ chối",
                 "Only a dossier the portal rejected can be retried"));
         // A new generation: the same (dossier, sequence) under a new key, since the portal refused the old content.

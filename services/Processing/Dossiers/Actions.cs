@@ -83,7 +83,11 @@ public static class Actions
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         var record = await DossierRecords.LoadAsync(tx, code, caller.Agency, caller.SeesAllAgencies, ct);
-        if (record is null) return TypedResults.NotFound();
+        if (record is null)
+        {
+            await ForeignResources.MarkDossierAsync(connection, tx, http, caller, code, ct);
+            return TypedResults.NotFound();
+        }
 
         var clock = record.Clock;
         var decision = action switch

@@ -61,7 +61,11 @@ public static class Apology
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         var record = await DossierRecords.LoadAsync(tx, code, caller.Agency, caller.SeesAllAgencies, ct);
-        if (record is null) return TypedResults.NotFound();
+        if (record is null)
+        {
+            await ForeignResources.MarkDossierAsync(connection, tx, http, caller, code, ct);
+            return TypedResults.NotFound();
+        }
         var newDate = request.NewAppointmentAt!.Value.ToUniversalTime();
         var (decision, onTime) = Lifecycle.Apologize(record.Clock, now, newDate);
         if (!decision.Accepted) return Actions.Conflict(record.Clock, decision);

@@ -68,7 +68,11 @@ public static class Receipt
                    received_at AS ReceivedAt, original_appointment_at AS AppointmentAt, documents
             FROM dossiers WHERE code = @code AND {DossierRecords.VisibleToCaller}
             """, new { code, agency = caller.Agency, all = caller.SeesAllAgencies }, tx, cancellationToken: ct));
-        if (row is null) return (null, null);
+        if (row is null)
+        {
+            await ForeignResources.MarkDossierAsync(connection, tx, http, caller, code, ct);
+            return (null, null);
+        }
         if (row.ReceivedAt is null || row.AppointmentAt is null)
             return (null, TypedResults.Problem(Problems.Create(StatusCodes.Status409Conflict, "not-received", "Hồ sơ chưa được tiếp nhận",
                 "The receipt is issued when the dossier is accepted; this one has not been")));

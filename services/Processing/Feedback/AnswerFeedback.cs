@@ -50,7 +50,11 @@ public static class AnswerFeedback
             SELECT agency, procedure_code AS ProcedureCode, filed_at AS FiledAt, due_at AS DueAt, answered_at AS AnsweredAt
             FROM feedback WHERE id = @id AND agency = @agency FOR UPDATE
             """, new { id, agency = caller.Agency }, tx, cancellationToken: ct));
-        if (row is null) return TypedResults.NotFound();
+        if (row is null)
+        {
+            await Dossiers.ForeignResources.MarkFeedbackAsync(connection, tx, http, caller, id, ct);
+            return TypedResults.NotFound();
+        }
         if (row.AnsweredAt is not null)
             return TypedResults.Problem(Problems.Create(StatusCodes.Status409Conflict, "already-answered", "Phản ánh, kiến nghị đã được trả lời",
                 "The feedback has already been answered"));

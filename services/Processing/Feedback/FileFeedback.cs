@@ -73,6 +73,7 @@ public static class FileFeedback
                 SELECT receiving_unit AS ReceivingUnit, deciding_agency AS DecidingAgency, procedure_code AS ProcedureCode, lookup_hash AS LookupHash
                 FROM dossiers WHERE code = @code AND {DossierRecords.VisibleToCaller}
                 """, new { code, all = caller is null || caller.SeesAllAgencies, agency = caller?.Agency }, tx, cancellationToken: ct));
+            if (dossier is null) await Dossiers.ForeignResources.MarkDossierAsync(connection, tx, http, caller, code, ct);
             if (dossier is null || (caller is null && !SecondFactorMatches(code, request.IdLast4, dossier.LookupHash)))
                 return TypedResults.Problem(Problems.Create(StatusCodes.Status404NotFound, "dossier-not-found",
                     "Không tìm thấy hồ sơ (mã hồ sơ hoặc 4 chữ số cuối giấy tờ không đúng)", "No such dossier (or the 4 digits do not match)"));

@@ -86,7 +86,11 @@ public static class DossierRating
             FROM dossiers WHERE code = @code AND {DossierRecords.VisibleToCaller}
             FOR SHARE
             """, new { code, all = caller is null || caller.SeesAllAgencies, agency = caller?.Agency }, tx, cancellationToken: ct));
-        if (dossier is null) return TypedResults.NotFound();
+        if (dossier is null)
+        {
+            await Dossiers.ForeignResources.MarkDossierAsync(connection, tx, http, caller, code, ct);
+            return TypedResults.NotFound();
+        }
         if (dossier.Status != (short)DossierStatus.Returned)
         {
             var problem = Problems.Create(StatusCodes.Status409Conflict, "not-returned", "Chỉ đánh giá được khi hồ sơ đã trả kết quả",
@@ -115,8 +119,8 @@ public static class DossierRating
         return TypedResults.Ok(new Response(code, rating.Level.Code, rating.Level.Satisfied, rating.Reasons, channel, now));
     }
 
-    private static async Task<Results<Ok<LinkResponse>, NotFound, ProblemHttpResult>> LinkAsync(string code, Caller caller, NpgsqlDataSource db,
-        RatingLinks links, CancellationToken ct)
+    private static async Task<Results<Ok<LinkResponse>, NotFound, ProblemHttpResult>> LinkAsync(string code, Caller caller, HttpContext http,
+        NpgsqlDataSource db, RatingLinks links, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         // The moment of the return (its history step): the link's lifetime runs from it, so the link is always the same.
@@ -125,7 +129,11 @@ public static class DossierRating
             WHERE d.code = @code AND d.status = 10 AND (@all OR d.receiving_unit = @agency OR d.deciding_agency = @agency)
             ORDER BY h.sequence DESC LIMIT 1
             """, new { code, all = caller.SeesAllAgencies, agency = caller.Agency }, cancellationToken: ct));
-        if (returnedAt is null) return TypedResults.NotFound();
+        if (returnedAt is null)
+        {
+            await Dossiers.ForeignResources.MarkDossierAsync(connection, null, http, caller, code, ct);
+            return TypedResults.NotFound();
+        }
         if (links.ForDossier(code, returnedAt.Value) is not { } link)
             return TypedResults.Problem(Problems.Create(StatusCodes.Status503ServiceUnavailable, "links-not-configured",
                 "Chưa cấu hình khóa ký đường dẫn đánh giá", "No signing key is configured for rating links (Feedback:Rating:SigningKey)"));
