@@ -64,9 +64,13 @@ public sealed class IsolationRequests(AgencyData a)
         "documentId" => [a.DocumentId.ToString()],
         "ownerIdNumber" or "citizenId" => [a.CitizenId],
         "idLast4" => [a.CitizenId[^4..]],
-        "date" => [DateTime.UtcNow.ToString("yyyy-MM-dd")],
-        "from" => ["2025-01-01"],
-        "to" => ["2030-01-01"],
+        "date" or "to" => [DateTime.UtcNow.ToString("yyyy-MM-dd")],
+        "from" => [DateTime.UtcNow.AddDays(-27).ToString("yyyy-MM-dd")],
+        "start" => ["2026-12-07T08:00:00+07:00"],
+        "amount" => ["3"],
+        "unit" => ["working-days"],
+        "level" => ["satisfied"],
+        "category" => ["procedure"],
         "limit" => ["100"],
         "officer" or "signedBy" => ["Trần Văn Bê"],
         "content" or "reason" => ["Cơ quan khác thử truy cập"],
@@ -121,11 +125,16 @@ public sealed class IsolationRequests(AgencyData a)
             return (Encoding.ASCII.GetBytes("%PDF-1.4\n"), media[0]);
         }
         var document = sampler.Sample(endpoint.BodySchema, random);
-        // Every member that can name A is sent, not only the required ones the sampler always keeps.
+        // The shortest body that is valid and names A: the required members and every member that can name A, so a
+        // refusal comes from the agency check rather than from an optional member sampled wrong.
         if (document is JObj obj && endpoint.BodySchema is { } schema
             && endpoint.Document.Resolve(schema) is { ValueKind: JsonValueKind.Object } s && s.TryGetProperty("properties", out var properties))
+        {
+            var required = s.TryGetProperty("required", out var names) ? names.EnumerateArray().Select(n => n.GetString()).ToHashSet() : [];
+            obj.Members.RemoveAll(m => !required.Contains(m.Key) && Hint(m.Key) is null);
             foreach (var p in properties.EnumerateObject().Where(p => Hint(p.Name) is not null))
                 obj.Set(p.Name, sampler.Sample(p.Value, random, p.Name));
+        }
         return (JWriter.ToBytes(document), "application/json");
     }
 }
