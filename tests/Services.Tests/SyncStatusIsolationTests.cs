@@ -1,6 +1,7 @@
 using Dapper;
 using Procedures.Contracts;
 using Procedures.PortalSync.Ledger;
+using Procedures.TestInfrastructure;
 
 namespace Procedures.Services.Tests;
 
