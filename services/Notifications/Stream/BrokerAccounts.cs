@@ -72,7 +72,8 @@ public sealed class BrokerAccounts(HttpClient http, BrokerConnection broker, IOp
         {
             Content = JsonContent.Create(body),
         };
-        var admin = Uri.UnescapeDataString(broker.Uri.UserInfo);
+        var o = options.Value;
+        var admin = o.ManagementUser is { Length: > 0 } user ? user + ":" + o.ManagementPassword : Uri.UnescapeDataString(broker.Uri.UserInfo);
         request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(admin)));
         using var response = await http.SendAsync(request, ct);
         response.EnsureSuccessStatusCode();
