@@ -49,10 +49,11 @@ public static class MessagingRegistration
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
 
         // Registered before the bus so tables exist before any consumer or the relay runs.
-        var migration = MigrationSettings.From(builder.Configuration, databaseName);
-        builder.Services.AddHostedService(sp => new MigrationHostedService(
-            migration, scripts,
-            sp.GetRequiredService<ILogger<MigrationHostedService>>()));
+        // Database:MigrateOnStart=false where an init container has migrated (k8s): the service's login may not migrate.
+        if (builder.Configuration.GetValue("Database:MigrateOnStart", true))
+            builder.Services.AddHostedService(sp => new MigrationHostedService(
+                MigrationSettings.From(builder.Configuration, databaseName), scripts,
+                sp.GetRequiredService<ILogger<MigrationHostedService>>()));
 
         builder.Services.AddMassTransit(x =>
         {
