@@ -7,6 +7,7 @@ using System.Text.Json;
 using Npgsql;
 using Procedures.AppHost;
 using Procedures.Contracts;
+using Procedures.TestInfrastructure;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
 using RabbitMQ.Client.Exceptions;
@@ -164,5 +165,22 @@ public sealed class LeastPrivilegeTests(SystemFixture system)
     {
         await using var command = new NpgsqlCommand(sql, db);
         return await command.ExecuteScalarAsync();
+    }
+}
+
+/// <summary>deploy/k8s gives each service's broker user the same rights as local mode: one rule, checked, not copied.</summary>
+public sealed class KubernetesBrokerPermissionTests
+{
+    [Fact]
+    public void The_kubernetes_broker_permissions_are_the_local_rule()
+    {
+        var documents = File.ReadAllText(Path.Combine(RepositoryRoot.Path, "deploy/k8s/base/rabbitmq.yaml")).Split("\n---\n");
+        foreach (var service in LocalAccounts.Services)
+        {
+            var permission = Assert.Single(documents, d => d.Contains("kind: Permission\n", StringComparison.Ordinal)
+                                                           && d.Contains($"\n  name: {service}\n", StringComparison.Ordinal));
+            foreach (var kind in new[] { "configure", "write", "read" })
+                Assert.Contains($"    {kind}: '{LocalAccounts.BrokerPermission(service)}'\n", permission + "\n", StringComparison.Ordinal);
+        }
     }
 }

@@ -20,6 +20,7 @@ public sealed record BrokerCredentials(string Host, string VirtualHost, string U
 /// configure, write and read only queues named with its prefix and read only the public exchange (so MassTransit's internal
 /// exchanges and queues are out of reach), and its topic permission on the public exchange lets it bind only routing keys
 /// that start with its own agency word (RabbitMQ checks topic "read" on queue.bind). The city's control office reads all.
+/// The calls use the management account (Notifications:ManagementUser), the only one any service holds (issue 20).
 /// </summary>
 public sealed class BrokerAccounts(HttpClient http, BrokerConnection broker, IOptions<NotificationsOptions> options)
 {
