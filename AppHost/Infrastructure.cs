@@ -11,11 +11,19 @@ namespace Procedures.AppHost;
 /// resources; without one (these machines, many agency servers) the locally installed servers run as
 /// executables under DCP, started by deploy/local scripts, with data in a git-ignored folder.
 /// </summary>
+/// <param name="BrokerConnection">The operator's broker connection (tests read the host and port from it); no service gets it.</param>
+/// <param name="Database">A service's runtime connection string (its own login, local mode; the superuser with containers).</param>
+/// <param name="DatabaseOwner">The owner role's, for migrations only (null with containers: the service migrates as itself).</param>
+/// <param name="BrokerUser">A service's own broker user.</param>
+/// <param name="BrokerManagement">User and password of the broker-management account (null with containers: the shared user).</param>
 public sealed record Infrastructure(
     IResourceBuilder<IResource> DatabaseServer,
     IResourceBuilder<IResource> Broker,
     IResourceBuilder<IResourceWithConnectionString> BrokerConnection,
-    Func<string, IResourceBuilder<IResourceWithConnectionString>> Database)
+    Func<string, IResourceBuilder<IResourceWithConnectionString>> Database,
+    Func<string, IResourceBuilder<IResourceWithConnectionString>?> DatabaseOwner,
+    Func<string, IResourceBuilder<IResourceWithConnectionString>> BrokerUser,
+    (string User, string Password)? BrokerManagement)
 {
     public static Infrastructure Add(IDistributedApplicationBuilder builder)
     {
@@ -28,8 +36,9 @@ public sealed record Infrastructure(
     {
         var postgres = builder.AddPostgres(ResourceNames.Postgres).WithDataVolume();
         var rabbit = builder.AddRabbitMQ(ResourceNames.RabbitMq).WithManagementPlugin();
+        // Aspire's containers keep one superuser and one broker user for all: least privilege is a local-mode and k8s setup.
         return new Infrastructure(postgres, rabbit, rabbit,
-            service => postgres.AddDatabase(ResourceNames.Database(service), service));
+            service => postgres.AddDatabase(ResourceNames.Database(service), service), _ => null, _ => rabbit, null);
     }
 
     private static Infrastructure AddLocal(IDistributedApplicationBuilder builder)
@@ -44,26 +53,38 @@ public sealed record Infrastructure(
         var password = builder.Configuration["PROCEDURES_PG_PASSWORD"] ?? "procedures-dev";
         var scripts = Path.Combine(root, "deploy", "local");
 
+        // Ready once the last account exists: both scripts create the accounts before (or as) the server answers.
+        var last = LocalAccounts.Services[^1];
+        string PgLogin(string service, string role) =>
+            $"Host=127.0.0.1;Port={pgPort};Username={role};Password={LocalAccounts.Password(role, password)};Database={service}";
         builder.Services.AddHealthChecks()
-            .AddAsyncCheck("postgres-ready", ct => Readiness.PostgresAsync(pgPort, password, ct))
-            .AddAsyncCheck("rabbitmq-ready", ct => Readiness.RabbitMqAsync(amqpPort, ct));
+            .AddAsyncCheck("postgres-ready", ct => Readiness.PostgresAsync(PgLogin(last, LocalAccounts.Login(last)), ct))
+            .AddAsyncCheck("rabbitmq-ready", ct => Readiness.RabbitMqAsync(
+                new Uri($"amqp://{last}:{LocalAccounts.Password(last, password)}@127.0.0.1:{amqpPort}/"), ct));
 
         var postgres = builder.AddExecutable(ResourceNames.Postgres, "bash", root,
                 Path.Combine(scripts, "run-postgres.sh"), Path.Combine(data, "postgres"), pgPort.ToString())
             .WithEnvironment("PROCEDURES_PG_PASSWORD", password)
+            .WithEnvironment("PROCEDURES_PG_ROLES", LocalAccounts.PostgresRoles(password))
             .WithEndpoint(port: pgPort, targetPort: pgPort, scheme: "tcp", name: "tcp", isProxied: false)
             .WithHealthCheck("postgres-ready");
         var rabbit = builder.AddExecutable(ResourceNames.RabbitMq, "bash", root,
                 Path.Combine(scripts, "run-rabbitmq.sh"), Path.Combine(data, "rabbitmq"), amqpPort.ToString(), mgmtPort.ToString(), distPort.ToString())
+            .WithEnvironment("PROCEDURES_MQ_DEFINITIONS", LocalAccounts.BrokerDefinitions(password))
             .WithEndpoint(port: amqpPort, targetPort: amqpPort, scheme: "tcp", name: "amqp", isProxied: false)
             .WithHttpEndpoint(port: mgmtPort, targetPort: mgmtPort, name: "management", isProxied: false)
             .WithHealthCheck("rabbitmq-ready");
 
         var brokerConnection = builder.AddConnectionString(ResourceNames.RabbitMq + "-connection",
-            ReferenceExpression.Create($"amqp://guest:guest@127.0.0.1:{amqpPort.ToString()}/"));
+            ReferenceExpression.Create($"amqp://{LocalAccounts.Operator}:{LocalAccounts.Operator}@127.0.0.1:{amqpPort.ToString()}/"));
         return new Infrastructure(postgres, rabbit, brokerConnection,
-            service => builder.AddConnectionString(ResourceNames.Database(service), ReferenceExpression.Create(
-                $"Host=127.0.0.1;Port={pgPort.ToString()};Username=postgres;Password={password};Database={service}")));
+            service => builder.AddConnectionString(ResourceNames.Database(service),
+                ReferenceExpression.Create($"{PgLogin(service, LocalAccounts.Login(service))}")),
+            service => builder.AddConnectionString(ResourceNames.Migrations(ResourceNames.Database(service)),
+                ReferenceExpression.Create($"{PgLogin(service, LocalAccounts.Owner(service))}")),
+            service => builder.AddConnectionString(LocalAccounts.BrokerConnectionName(service), ReferenceExpression.Create(
+                $"amqp://{service}:{LocalAccounts.Password(service, password)}@127.0.0.1:{amqpPort.ToString()}/")),
+            (LocalAccounts.StreamAdmin, LocalAccounts.Password(LocalAccounts.StreamAdmin, password)));
     }
 
     /// <summary>A docker client on PATH is not enough (these machines have one and no engine): ask the engine.</summary>
@@ -114,12 +135,24 @@ public static class InfrastructureExtensions
 
     public static IResourceBuilder<ProjectResource> WithInfrastructure(
         this IResourceBuilder<ProjectResource> service, Infrastructure infra, string name)
-        => service
+    {
+        service = service
             .WithReplicasFromConfig()
             .WithTokenValidation()
             .WithHardening()
             .WithReference(infra.Database(name))
-            .WithReference(infra.BrokerConnection, ResourceNames.RabbitMq)
+            .WithReference(infra.BrokerUser(name), ResourceNames.RabbitMq)
             .WaitFor(infra.DatabaseServer)
             .WaitFor(infra.Broker);
+        return infra.DatabaseOwner(name) is { } owner ? service.WithReference(owner) : service;
+    }
+
+    /// <summary>The broker's management API and the account allowed to create users: Notifications' alone.</summary>
+    public static IResourceBuilder<ProjectResource> WithBrokerManagement(this IResourceBuilder<ProjectResource> service, Infrastructure infra)
+    {
+        service = service.WithEnvironment("Notifications__ManagementUrl", ((IResourceWithEndpoints)infra.Broker.Resource).GetEndpoint("management"));
+        return infra.BrokerManagement is var (user, password)
+            ? service.WithEnvironment("Notifications__ManagementUser", user).WithEnvironment("Notifications__ManagementPassword", password)
+            : service;
+    }
 }

@@ -30,7 +30,7 @@ var reporting = builder.AddProject<Projects.Reporting>(Reporting).WithInfrastruc
 // The key sealing webhook signing secrets at rest; a dev value, a secret parameter in production.
 var webhookSecretKey = builder.AddParameter("webhook-secret-key", "dev-webhook-secret-key-0123456789abcdefghij", secret: true);
 var notifications = builder.AddProject<Projects.Notifications>(Notifications).WithInfrastructure(infra, Notifications)
-    .WithEnvironment("Notifications__ManagementUrl", ((IResourceWithEndpoints)infra.Broker.Resource).GetEndpoint("management")) // per-agency broker users
+    .WithBrokerManagement(infra) // creates the per-agency broker users: the only service with management rights
     .WithEnvironment("Webhooks__SecretKey", webhookSecretKey);
 
 builder.Build().Run();

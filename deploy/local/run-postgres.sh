@@ -2,6 +2,8 @@
 # Runs a private PostgreSQL in the foreground (for the AppHost and the test fixtures).
 #   run-postgres.sh DATA_DIR PORT
 # Initialises DATA_DIR on first use (owned by 'postgres', mode 700; the server refuses to run as root).
+# PROCEDURES_PG_ROLES (optional, set by the AppHost): space-separated "db:owner:owner_password:login:login_password";
+# once the server answers, each service's owner role, login and database are provisioned (provision-postgres.sql).
 # If the 'postgres' user cannot reach DATA_DIR (a parent folder without o+x, e.g. a mktemp clone), the
 # data goes under /var/tmp instead and a note says so.
 set -euo pipefail
@@ -50,5 +52,18 @@ fast_stop() {
   ( sleep 10; pkill -QUIT -P "$server" 2>/dev/null ) >/dev/null 2>&1 &
 }
 trap fast_stop TERM INT
+
+if [ -n "${PROCEDURES_PG_ROLES:-}" ]; then
+  for _ in $(seq 1 600); do as_pg "$bin/pg_isready" -q -h "$sock" -p "$port" && break; sleep 0.1; done
+  for entry in $PROCEDURES_PG_ROLES; do
+    IFS=: read -r db owner owner_pw login login_pw <<< "$entry"
+    if ! as_pg "$bin/psql" -X -q -h "$sock" -p "$port" -U postgres -d postgres -v db="$db" -v owner="$owner" \
+        -v owner_password="$owner_pw" -v login="$login" -v login_password="$login_pw" \
+        < "$(dirname "$0")/provision-postgres.sql" >/dev/null; then # stdin: the postgres user may not reach this folder
+      echo "error: provisioning the roles of database $db failed" >&2
+      fast_stop
+    fi
+  done
+fi
 wait "$server" || true
 wait "$server"

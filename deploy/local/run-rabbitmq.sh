@@ -2,6 +2,8 @@
 # Runs a private RabbitMQ node in the foreground (for the AppHost and the test fixtures).
 #   run-rabbitmq.sh DATA_DIR AMQP_PORT [MANAGEMENT_PORT] [DISTRIBUTION_PORT]
 # Everything (config, mnesia, logs, Erlang cookie) lives under DATA_DIR; the node listens on 127.0.0.1 only.
+# PROCEDURES_MQ_DEFINITIONS (optional): RabbitMQ definitions JSON (users, permissions) loaded at every boot, so the
+# per-service users exist before the node accepts a connection (the AppHost sets it; without it only 'guest' exists).
 set -euo pipefail
 dir=${1:?data dir}; port=${2:?amqp port}; mgmt=${3:-$((port + 1))}; dist=${4:-$((port + 2))}
 dir=$(mkdir -p "$dir" && cd "$dir" && pwd)
@@ -12,6 +14,10 @@ management.tcp.ip = 127.0.0.1
 management.tcp.port = $mgmt
 loopback_users = none
 CONF
+if [ -n "${PROCEDURES_MQ_DEFINITIONS:-}" ]; then
+  ( umask 077; printf '%s' "$PROCEDURES_MQ_DEFINITIONS" > "$dir/definitions.json" )
+  echo "load_definitions = $dir/definitions.json" >> "$dir/rabbitmq.conf"
+fi
 echo '[rabbitmq_management].' > "$dir/enabled_plugins"
 : > "$dir/rabbitmq-env.conf"
 

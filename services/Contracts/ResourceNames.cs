@@ -19,4 +19,7 @@ public static class ResourceNames
 
     /// <summary>Connection-string name of a service's own database.</summary>
     public static string Database(string service) => service + "db";
+
+    /// <summary>Connection-string name of the owner role that migrates a database (its runtime one's name + "-migrations").</summary>
+    public static string Migrations(string databaseConnectionName) => databaseConnectionName + "-migrations";
 }

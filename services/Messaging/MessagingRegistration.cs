@@ -23,6 +23,8 @@ public static class MessagingRegistration
         this IHostApplicationBuilder builder, string service, string databaseName, System.Reflection.Assembly scripts,
         Action<IBusRegistrationConfigurator>? consumers = null)
     {
+        if (builder.Configuration.GetValue<bool>("Database:MigrateOnly"))
+            MigrationSettings.MigrateAndExit(MigrationSettings.From(builder.Configuration, databaseName), scripts); // k8s init container
         var connectionString = builder.Configuration.GetConnectionString(databaseName)
             ?? throw new InvalidOperationException($"Connection string '{databaseName}' is missing.");
         var rabbit = builder.Configuration.GetConnectionString("rabbitmq")
@@ -47,9 +49,11 @@ public static class MessagingRegistration
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
 
         // Registered before the bus so tables exist before any consumer or the relay runs.
-        builder.Services.AddHostedService(sp => new MigrationHostedService(
-            connectionString, scripts,
-            sp.GetRequiredService<ILogger<MigrationHostedService>>()));
+        // Database:MigrateOnStart=false where an init container has migrated (k8s): the service's login may not migrate.
+        if (builder.Configuration.GetValue("Database:MigrateOnStart", true))
+            builder.Services.AddHostedService(sp => new MigrationHostedService(
+                MigrationSettings.From(builder.Configuration, databaseName), scripts,
+                sp.GetRequiredService<ILogger<MigrationHostedService>>()));
 
         builder.Services.AddMassTransit(x =>
         {
@@ -68,6 +72,9 @@ public static class MessagingRegistration
             x.UsingRabbitMq((context, cfg) =>
             {
                 cfg.Host(new Uri(rabbit));
+                // The bus's own temporary queue carries the service prefix too: the service's broker user may only touch
+                // queues and exchanges named with it (issue 20).
+                cfg.OverrideDefaultBusEndpointQueueName($"{service}-bus-{NewId.NextGuid():N}");
                 cfg.ConfigureEndpoints(context);
             });
         });
@@ -86,7 +93,7 @@ public static class MessagingRegistration
     }
 }
 
-internal sealed class MigrationHostedService(string connectionString, System.Reflection.Assembly scripts, ILogger<MigrationHostedService> logger)
+internal sealed class MigrationHostedService(MigrationSettings migration, System.Reflection.Assembly scripts, ILogger logger)
     : IHostedService
 {
     /// <summary>Waits (up to about a minute) for the database server, which may still be starting beside us.</summary>
@@ -96,7 +103,7 @@ internal sealed class MigrationHostedService(string connectionString, System.Ref
         {
             try
             {
-                await DatabaseMigrator.MigrateAsync(connectionString, scripts, logger, cancellationToken);
+                await DatabaseMigrator.MigrateAsync(migration.ConnectionString, scripts, logger, migration.RuntimeLogin, cancellationToken);
                 return;
             }
             catch (Exception ex) when (attempt < 60 && ex is NpgsqlException { IsTransient: true } or System.Net.Sockets.SocketException

@@ -17,8 +17,16 @@ public sealed class NotificationsOptions
     /// <summary>The broker address integrators connect to (AsyncAPI server host), e.g. <c>events.procedures.hcmc.gov.vn:5672</c>.</summary>
     public string BrokerHost { get; set; } = "events.procedures.hcmc.gov.vn:5672";
 
-    /// <summary>RabbitMQ management API (creates the agencies' broker users); credentials come from the broker connection string.</summary>
+    /// <summary>RabbitMQ management API (creates the agencies' broker users).</summary>
     public string? ManagementUrl { get; set; }
+
+    /// <summary>
+    /// The management account (an administrator; issue 20: only this service holds one, apart from the service's own broker
+    /// user, which has no management rights). Unset: the broker connection string's user (a single shared user, as in tests).
+    /// </summary>
+    public string? ManagementUser { get; set; }
+
+    public string? ManagementPassword { get; set; }
 
     /// <summary>A status event waits this long for its predecessor in the dossier's sequence before it is released anyway.</summary>
     public TimeSpan OrderHoldTimeout { get; set; } = TimeSpan.FromMinutes(2);

@@ -1,6 +1,6 @@
 // Reads rendered manifests (`kubectl kustomize …`) on stdin and validates every document, without a cluster:
 // - built-in kinds against the Kubernetes OpenAPI schemas compiled into kubernetes-models;
-// - operator kinds (CloudNativePG, RabbitMQ cluster operator) against schemas/*.schema.json, written from the
+// - operator kinds (CloudNativePG, RabbitMQ cluster and messaging topology operators) against schemas/*.schema.json, written from the
 //   operators' API references for the fields this project uses (unknown fields there are errors).
 // A kind with no schema is an error too: nothing passes unchecked. Exit code 1 names each document and rule broken.
 import { readFileSync } from "node:fs";
@@ -16,6 +16,8 @@ const operatorSchemas = {
   "postgresql.cnpg.io/v1/Cluster": "cnpg-cluster",
   "postgresql.cnpg.io/v1/Pooler": "cnpg-pooler",
   "rabbitmq.com/v1beta1/RabbitmqCluster": "rabbitmq-cluster",
+  "rabbitmq.com/v1beta1/User": "rabbitmq-user",
+  "rabbitmq.com/v1beta1/Permission": "rabbitmq-permission",
 };
 const ajv = new Ajv({ allErrors: true, strict: true });
 const load = (name) => ajv.compile(JSON.parse(readFileSync(new URL(`./schemas/${name}.schema.json`, import.meta.url), "utf8")));

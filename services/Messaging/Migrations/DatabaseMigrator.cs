@@ -13,7 +13,13 @@ namespace Procedures.Messaging.Migrations;
 /// </summary>
 public static class DatabaseMigrator
 {
-    public static async Task MigrateAsync(string connectionString, Assembly serviceScripts, ILogger logger, CancellationToken ct = default)
+    public static Task MigrateAsync(string connectionString, Assembly serviceScripts, ILogger logger, CancellationToken ct = default)
+        => MigrateAsync(connectionString, serviceScripts, logger, runtimeLogin: null, ct);
+
+    /// <param name="connectionString">The owner role's: it creates and alters every object.</param>
+    /// <param name="runtimeLogin">The service's own login, granted its run-time rights after the scripts
+    /// (<see cref="RuntimeGrants"/>); null when the service runs as the owner (test fixtures, container mode).</param>
+    public static async Task MigrateAsync(string connectionString, Assembly serviceScripts, ILogger logger, string? runtimeLogin, CancellationToken ct)
     {
         var target = new NpgsqlConnectionStringBuilder(connectionString);
         var database = target.Database ?? throw new InvalidOperationException("The connection string names no database.");
@@ -30,6 +36,7 @@ public static class DatabaseMigrator
         {
             await EnsureDatabaseAsync(lockConnection, database, ct);
             Upgrade(connectionString, serviceScripts, logger);
+            if (runtimeLogin is not null) await RuntimeGrants.ApplyAsync(connectionString, runtimeLogin, ct);
         }
         finally
         {

@@ -20,6 +20,7 @@ public sealed record BrokerCredentials(string Host, string VirtualHost, string U
 /// configure, write and read only queues named with its prefix and read only the public exchange (so MassTransit's internal
 /// exchanges and queues are out of reach), and its topic permission on the public exchange lets it bind only routing keys
 /// that start with its own agency word (RabbitMQ checks topic "read" on queue.bind). The city's control office reads all.
+/// The calls use the management account (Notifications:ManagementUser), the only one any service holds (issue 20).
 /// </summary>
 public sealed class BrokerAccounts(HttpClient http, BrokerConnection broker, IOptions<NotificationsOptions> options)
 {
@@ -72,7 +73,8 @@ public sealed class BrokerAccounts(HttpClient http, BrokerConnection broker, IOp
         {
             Content = JsonContent.Create(body),
         };
-        var admin = Uri.UnescapeDataString(broker.Uri.UserInfo);
+        var o = options.Value;
+        var admin = o.ManagementUser is { Length: > 0 } user ? user + ":" + o.ManagementPassword : Uri.UnescapeDataString(broker.Uri.UserInfo);
         request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(admin)));
         using var response = await http.SendAsync(request, ct);
         response.EnsureSuccessStatusCode();

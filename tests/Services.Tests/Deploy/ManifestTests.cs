@@ -20,6 +20,7 @@ public sealed class ManifestTests
         ["Deployment"] = "apps/v1", ["Service"] = "v1", ["HorizontalPodAutoscaler"] = "autoscaling/v2", ["PodDisruptionBudget"] = "policy/v1",
         ["ConfigMap"] = "v1", ["Secret"] = "v1", ["Namespace"] = "v1", ["RabbitmqCluster"] = "rabbitmq.com/v1beta1",
         ["Cluster"] = "postgresql.cnpg.io/v1", ["Pooler"] = "postgresql.cnpg.io/v1",
+        ["User"] = "rabbitmq.com/v1beta1", ["Permission"] = "rabbitmq.com/v1beta1",
     };
 
     private static readonly Lazy<List<YamlMappingNode>> Production = new(() => Render("deploy/k8s/overlays/production"));
