@@ -4,8 +4,9 @@ using Microsoft.AspNetCore.Http;
 namespace Procedures.ServiceDefaults.Security;
 
 /// <summary>
-/// Refuses query strings and paths carrying control characters or invalid Unicode before any endpoint sees them:
-/// they are never meaningful in an identifier or a search, and a NUL cannot even be stored.
+/// Refuses query strings and paths carrying control characters, invisible format characters (TextInput's Cf rule) or
+/// invalid Unicode before any endpoint sees them: they are never meaningful in an identifier or a search, and a NUL
+/// cannot even be stored.
 /// </summary>
 public static class RequestTextGuard
 {
@@ -14,8 +15,10 @@ public static class RequestTextGuard
         app.Use(async (context, next) =>
         {
             var bad = context.Request.Query.SelectMany(q => q.Value.Select(v => (q.Key, Value: v)))
-                .FirstOrDefault(q => TextInput.Check(q.Value, out _) != TextInput.Problem.None || TextInput.Check(q.Key, out _) != TextInput.Problem.None);
-            var badPath = TextInput.Check(context.Request.Path.Value, out _) != TextInput.Problem.None;
+                .Select(q => (q.Key, Problem: TextInput.Check(q.Value, out _) is var p && p != TextInput.Problem.None ? p : TextInput.Check(q.Key, out _)))
+                .FirstOrDefault(q => q.Problem != TextInput.Problem.None);
+            var pathProblem = TextInput.Check(context.Request.Path.Value, out _);
+            var badPath = pathProblem != TextInput.Problem.None;
             if (!KnownCharset(context.Request.ContentType))
             {
                 var unsupported = Problems.Create(StatusCodes.Status415UnsupportedMediaType, "unsupported-media-type",
@@ -30,8 +33,14 @@ public static class RequestTextGuard
             }
             var field = badPath ? "path" : bad.Key!;
             var problem = Problems.Create(StatusCodes.Status400BadRequest, "invalid-characters",
-                "Đường dẫn hoặc tham số chứa ký tự điều khiển hoặc Unicode không hợp lệ", "The path or a parameter holds control characters or invalid Unicode");
-            problem.Extensions["errors"] = new[] { new FieldError(field, "control-character", "Ký tự không hợp lệ", "Invalid characters") };
+                "Đường dẫn hoặc tham số chứa ký tự điều khiển, ký tự định dạng vô hình hoặc Unicode không hợp lệ",
+                "The path or a parameter holds control characters, invisible format characters or invalid Unicode");
+            problem.Extensions["errors"] = new[]
+            {
+                (badPath ? pathProblem : bad.Problem) == TextInput.Problem.FormatCharacter
+                    ? new FieldError(field, "format-character", "Ký tự định dạng vô hình không hợp lệ", "Invisible format characters are not allowed")
+                    : new FieldError(field, "control-character", "Ký tự không hợp lệ", "Invalid characters"),
+            };
             await ProblemWriter.WriteAsync(context, problem);
         });
         return app;

@@ -1,4 +1,5 @@
 using Procedures.Contracts;
+using Procedures.Intake.Agencies;
 using Procedures.Intake.Catalogue;
 using Procedures.Intake.Certification;
 using Procedures.Intake.Documents;
@@ -26,6 +27,7 @@ app.MapDefaultEndpoints();
 app.UseIdempotencyKeys();
 app.MapAuditEndpoints().RequireScope(Scopes.Audit);
 app.MapCatalogue();
+app.MapAgencies();
 app.MapGroup("/api/v1/dossiers").WithTags("Dossiers").MapSubmit().MapRead();
 app.MapGroup("/api/v1/documents").WithTags("Documents").MapUpload().MapServe();
 app.MapGroup("/api/v1/certified-copies").WithTags("Certified copies").MapCertify();

@@ -168,6 +168,8 @@ public sealed class SubmitValidationTests
         Assert.Empty(errors);
         Assert.Equal("Nguyễn", clean.Applicant!.Name);
         Assert.Equal([("applicant.name", "control-character")], ApplicantErrors(Citizen with { Name = "A\u0000B" }));
+        Assert.Equal([("applicant.name", "format-character")], ApplicantErrors(Citizen with { Name = "Nguyễn \u202EnAV\u202C An" }));
+        Assert.Equal([("applicant.address", "format-character")], ApplicantErrors(Citizen with { Address = "12\u200B Lê Lợi" }));
         Assert.Equal([("applicant.name", "invalid-unicode")], ApplicantErrors(Citizen with { Name = "A\ud800B" }));
     }
 }

@@ -55,10 +55,10 @@ public static class CatalogueApi
             .WithSummary("A procedure's current version, with all its versions listed");
         group.MapGet("/procedures/{code}/versions/{version:int}", GetVersionAsync).AllowAnonymous().WithName("GetProcedureVersion").WithExamples(response: IntakeExamples.ProcedureVersion)
             .WithSummary("One version of a procedure, exactly as published");
-        group.MapPost("/procedures", CreateAsync).RequireScope(Scopes.ProceduresAdmin).WithName("CreateProcedure").ProducesProblems(409, "procedure-exists").WithExamples(IntakeExamples.ProcedureInput)
+        group.MapPost("/procedures", CreateAsync).RequireScope(Scopes.ProceduresAdmin).WithName("CreateProcedure").ProducesProblems(409, "procedure-exists").ProducesProblems(400, "unknown-agency").WithExamples(IntakeExamples.ProcedureInput)
             .WithSummary("Publish a new procedure (version 1)")
             .ProducesProblems(StatusCodes.Status400BadRequest).ProducesProblems(StatusCodes.Status409Conflict);
-        group.MapPut("/procedures/{code}", ChangeAsync).RequireScope(Scopes.ProceduresAdmin).WithName("ChangeProcedure").ProducesProblems(409, "stale-base-version").WithExamples(IntakeExamples.ProcedureInput)
+        group.MapPut("/procedures/{code}", ChangeAsync).RequireScope(Scopes.ProceduresAdmin).WithName("ChangeProcedure").ProducesProblems(409, "stale-base-version").ProducesProblems(400, "unknown-agency").WithExamples(IntakeExamples.ProcedureInput)
             .WithSummary("Change a procedure: a new version when anything differs")
             .ProducesProblems(StatusCodes.Status400BadRequest).ProducesProblems(StatusCodes.Status409Conflict);
         group.MapPost("/procedures/import", ImportAsync).RequireScope(Scopes.ProceduresAdmin).WithName("ImportProcedures").ProducesProblems(400, "invalid-encoding").ProducesProblems(415, "unsupported-media-type").WithExamples(response: IntakeExamples.ImportReport)
@@ -104,6 +104,8 @@ public static class CatalogueApi
         var now = time.GetUtcNow();
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
+        if (await Agencies.CatalogueAgencyCheck.CheckAsync(tx, content!.DecidingAgency, now.VietnamDate(), ct) is { } unknown)
+            return (ProblemHttpResult)Problems.Validation([unknown], "unknown-agency");
         var result = await CatalogueStore.CreateAsync(tx, code!.Value, content!, Actor(http, caller), "api", now, ct);
         if (result.Outcome == WriteOutcome.AlreadyExists)
             return TypedResults.Problem(Problems.Create(StatusCodes.Status409Conflict, "procedure-exists",
@@ -123,6 +125,8 @@ public static class CatalogueApi
         var now = time.GetUtcNow();
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
+        if (await Agencies.CatalogueAgencyCheck.CheckAsync(tx, content!.DecidingAgency, now.VietnamDate(), ct) is { } unknown)
+            return (ProblemHttpResult)Problems.Validation([unknown], "unknown-agency");
         var result = await CatalogueStore.ChangeAsync(tx, code, content!, input.BaseVersion, Actor(http, caller), "api", now, ct);
         switch (result.Outcome)
         {

@@ -5,20 +5,24 @@ using Procedures.Messaging.Audit;
 
 namespace Procedures.Intake.Catalogue;
 
-/// <summary>The seed texts: hcmc-procedures.csv and hcmc-communes.csv (byte copies of /work/shared/data, in Data/).</summary>
-public sealed record CatalogueSeedData(string ProceduresCsv, string CommunesCsv)
+/// <summary>
+/// The seed texts: hcmc-procedures.csv and hcmc-communes.csv (byte copies of /work/shared/data, in Data/), and the
+/// city-level agencies of hcmc-agencies.csv (the register of agencies; null: the communes and the city only).
+/// </summary>
+public sealed record CatalogueSeedData(string ProceduresCsv, string CommunesCsv, string? AgenciesCsv = null)
 {
     public const string ProceduresResource = "Procedures.Intake.Data.hcmc-procedures.csv";
     public const string CommunesResource = "Procedures.Intake.Data.hcmc-communes.csv";
 
     /// <summary>The copies embedded in this assembly (Intake.csproj: EmbeddedResource Data\*.csv with these logical names).</summary>
     public static CatalogueSeedData Embedded()
-        => new(ReadResource(ProceduresResource), ReadResource(CommunesResource));
+        => new(ReadResource(ProceduresResource), ReadResource(CommunesResource), ReadResource(Agencies.AgencySeed.Resource));
 
     /// <summary>The copies in a folder (tests read services/Intake/Data).</summary>
     public static CatalogueSeedData FromDirectory(string directory)
         => new(File.ReadAllText(Path.Combine(directory, "hcmc-procedures.csv"), Encoding.UTF8),
-            File.ReadAllText(Path.Combine(directory, "hcmc-communes.csv"), Encoding.UTF8));
+            File.ReadAllText(Path.Combine(directory, "hcmc-communes.csv"), Encoding.UTF8),
+            File.ReadAllText(Path.Combine(directory, Agencies.AgencySeed.FileName), Encoding.UTF8));
 
     private static string ReadResource(string name)
     {
@@ -58,6 +62,7 @@ public static class CatalogueSeeder
         if (errors.Count > 0)
             throw new InvalidDataException("Seed procedures CSV: " + string.Join("; ", errors.Select(e => $"{e.Field}: {e.En}")));
         var units = ReceivingUnits.FromCommunesCsv(data.CommunesCsv);
+        var agencies = Agencies.AgencySeed.From(data.AgenciesCsv ?? "id,name,kind,decides,effective_from,local_scheme,source\n", data.CommunesCsv);
 
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
@@ -68,6 +73,10 @@ public static class CatalogueSeeder
         }
         var now = time.GetUtcNow();
         var unitsCreated = await ReceivingUnits.InsertMissingAsync(tx, units, ct);
+        var agenciesCreated = await Agencies.AgencyStore.InsertMissingAsync(tx, agencies, now, ct);
+        if (agenciesCreated > 0)
+            await AuditLog.AppendAsync(tx, Actor, new AuditEntry("agencies.seed", "agencies", PersonalData: false,
+                Detail: new { created = agenciesCreated }), now, ct);
 
         var created = 0;
         await using (var any = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM procedures)", connection, tx))

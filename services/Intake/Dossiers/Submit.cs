@@ -1,6 +1,7 @@
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
+using Procedures.Intake.Agencies;
 using Procedures.Intake.Catalogue;
 using Procedures.Contracts;
 using Procedures.Messaging;
@@ -31,7 +32,7 @@ public static partial class Submit
             .RequireScope(Scopes.DossiersSubmit)
             .RequireIdempotencyKey()
             .ProducesProblems(StatusCodes.Status400BadRequest, "invalid-citizen-id", "invalid-tax-code", "unknown-receiving-unit", "unknown-procedure",
-                "procedure-not-open", "procedure-not-yet-effective", "channel-not-offered", "not-boundary-free", "incomplete-dossier")
+                "procedure-not-open", "procedure-not-yet-effective", "channel-not-offered", "not-boundary-free", "incomplete-dossier", "unknown-agency")
             .ProducesProblems(StatusCodes.Status403Forbidden, "receiving-unit-not-yours");
         return group;
     }
@@ -90,7 +91,11 @@ public static partial class Submit
         var procedure = await CatalogueStore.GetCurrentAsync(tx, request.ProcedureCode!, ct);
         var unit = await ReceivingUnits.GetAsync(tx, request.ReceivingUnit!, ct);
         var channel = (SubmissionChannel)request.Channel!.Value;
-        var refusals = ProcedureRules.Check(procedure, unit, channel, request.Documents ?? [], now.VietnamDate());
+        var refusals = ProcedureRules.Check(procedure, unit, channel, request.Documents ?? [], now.VietnamDate()).ToList();
+        // A deciding agency named by the client must be one of the register's, deciding today: it receives the dossier.
+        if (request.DecidingAgency is { } named
+            && Agency.CheckDeciding("decidingAgency", named, await AgencyStore.GetCurrentAsync(tx, named, ct), now.VietnamDate()) is { } unknown)
+            refusals.Add(new ProcedureRules.Refusal("unknown-agency", unknown));
         if (refusals.Count > 0)
             return (ProblemHttpResult)Problems.Validation(refusals.Select(r => r.Error).ToList(), refusals[0].ProblemType);
         var decidingAgency = request.DecidingAgency ?? DecidingAgencies.IdentifierFor(procedure!, unit!) ?? unit!.Id;

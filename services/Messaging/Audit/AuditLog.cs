@@ -15,8 +15,11 @@ public sealed record AuditActor(string ClientId, string Agency, string? Reason, 
     {
         // Header values are ASCII: a Vietnamese reason arrives percent-encoded UTF-8 (RFC 3986), as browsers send it.
         var reason = Uri.UnescapeDataString(http.Request.Headers[ReasonHeader].ToString());
-        // Bounded by whole code points (never half a surrogate pair), without control characters.
-        reason = string.Concat(reason.EnumerateRunes().Where(r => !System.Text.Rune.IsControl(r)).Take(500).Select(r => r.ToString()));
+        // Bounded by whole code points (never half a surrogate pair), without control or invisible format characters (Cf:
+        // a right-to-left override would make the stored reason display other than it reads).
+        reason = string.Concat(reason.EnumerateRunes()
+            .Where(r => !System.Text.Rune.IsControl(r) && System.Text.Rune.GetUnicodeCategory(r) != System.Globalization.UnicodeCategory.Format)
+            .Take(500).Select(r => r.ToString()));
         return new AuditActor(clientId, agency, reason.Length == 0 ? null : reason,
             System.Diagnostics.Activity.Current?.TraceId.ToString() ?? http.TraceIdentifier);
     }

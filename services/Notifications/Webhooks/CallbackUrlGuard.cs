@@ -5,13 +5,21 @@ using Procedures.ServiceDefaults;
 
 namespace Procedures.Notifications.Webhooks;
 
+/// <summary>Resolves a host name to its addresses (DNS by default; tests give their own to play a rebinding DNS).</summary>
+public delegate Task<IPAddress[]> HostResolver(string host, CancellationToken ct);
+
 /// <summary>
-/// SSRF guard: a callback must be an absolute https URL (http only where allowed) whose host resolves only to public
-/// addresses, unless the host is configured as allowed or private networks are allowed (the development profile).
-/// Checked when a subscription is saved and again on every connection (DNS may change after the check).
+/// SSRF guard: a callback must be an absolute https URL (http only where allowed) whose host is written as a name or a
+/// plain address (no numeric encodings) and resolves only to public addresses; loopback passes only for a host named in
+/// <see cref="WebhookOptions.AllowedLoopbackHosts"/> (local receivers in development). Private ranges, link-local and
+/// metadata addresses and 0.0.0.0 never pass, in any profile. Checked when a subscription is saved, and again on every
+/// connection, where the sender connects to exactly the address this guard checked (<see cref="AddressesToConnectAsync"/>):
+/// a DNS answer that changes after the check (rebinding) never reaches a refused address.
 /// </summary>
-public sealed class CallbackUrlGuard(IOptions<WebhookOptions> options)
+public sealed class CallbackUrlGuard(IOptions<WebhookOptions> options, HostResolver? resolver = null)
 {
+    private readonly HostResolver _resolve = resolver ?? ((host, ct) => Dns.GetHostAddressesAsync(host, ct));
+
     public async Task<FieldError?> CheckAsync(string? url, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(url) || url.Length > 2000 || !Uri.TryCreate(url, UriKind.Absolute, out var uri)
@@ -20,7 +28,10 @@ public sealed class CallbackUrlGuard(IOptions<WebhookOptions> options)
                 "The callback must be an absolute http(s) URL without credentials or fragment");
         if (uri.Scheme == Uri.UriSchemeHttp && options.Value.RequireHttps)
             return new FieldError("url", "https-required", "URL gọi lại phải dùng https", "The callback must use https");
-        if (options.Value.AllowPrivateNetworks) return null; // development profile: any address, no lookup needed
+        if (CallbackAddresses.IsNumericEncoding(url))
+            return new FieldError("url", "numeric-host-encoding",
+                "Địa chỉ IPv4 trong URL gọi lại phải viết dạng chuẩn a.b.c.d (không dạng thập phân, bát phân, thập lục phân hay rút gọn)",
+                "An IPv4 host must be written as a plain dotted quad (no decimal, octal, hex or short forms)");
         IPAddress[] addresses;
         try
         {
@@ -30,38 +41,27 @@ public sealed class CallbackUrlGuard(IOptions<WebhookOptions> options)
         {
             return new FieldError("url", "unresolvable-host", "Không phân giải được tên máy chủ của URL gọi lại", "The callback host does not resolve");
         }
-        return addresses.Length == 0 || (!HostAllowed(uri.IdnHost) && addresses.Any(IsPrivate))
+        return addresses.Length == 0 || !addresses.All(a => MayConnect(uri.IdnHost, a))
             ? new FieldError("url", "private-address", "URL gọi lại trỏ tới mạng nội bộ hoặc loopback (không được phép)",
                 "The callback points to a private, loopback or link-local address (not allowed)")
             : null;
     }
 
     /// <summary>True when connecting to <paramref name="address"/> for <paramref name="host"/> is allowed.</summary>
-    public bool MayConnect(string host, IPAddress address) => HostAllowed(host) || !IsPrivate(address);
-
-    private bool HostAllowed(string host)
-        => options.Value.AllowPrivateNetworks || options.Value.AllowedPrivateHosts.Contains(host, StringComparer.OrdinalIgnoreCase);
-
-    private static async Task<IPAddress[]> ResolveAsync(string host, CancellationToken ct)
-        => IPAddress.TryParse(host, out var literal) ? [literal] : await Dns.GetHostAddressesAsync(host, ct);
-
-    public static bool IsPrivate(IPAddress address)
+    public bool MayConnect(string host, IPAddress address) => CallbackAddresses.Classify(address) switch
     {
-        if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4();
-        if (IPAddress.IsLoopback(address) || address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any)) return true;
-        if (address.AddressFamily == AddressFamily.InterNetworkV6)
-            return address.IsIPv6LinkLocal || address.IsIPv6SiteLocal || address.IsIPv6Multicast || address.IsIPv6UniqueLocal;
-        var b = address.GetAddressBytes();
-        return b[0] switch
-        {
-            0 or 10 or 127 => true,
-            100 => b[1] is >= 64 and <= 127,         // carrier-grade NAT
-            169 => b[1] == 254,                      // link-local (cloud metadata)
-            172 => b[1] is >= 16 and <= 31,
-            192 => b[1] == 168 || (b[1] == 0 && b[2] is 0 or 2), // private, IETF, TEST-NET-1
-            198 => b[1] is 18 or 19,                 // benchmarking
-            >= 224 => true,                          // multicast, reserved, broadcast
-            _ => false,
-        };
-    }
+        AddressKind.Public => true,
+        AddressKind.Loopback => options.Value.AllowedLoopbackHosts.Contains(host.TrimStart('[').TrimEnd(']'), StringComparer.OrdinalIgnoreCase),
+        _ => false,
+    };
+
+    /// <summary>
+    /// Resolves <paramref name="host"/> once and keeps the addresses that may be connected to, in the resolver's order;
+    /// the sender connects to these and nothing else. Empty when none may be (the connection is refused).
+    /// </summary>
+    public async Task<IPAddress[]> AddressesToConnectAsync(string host, CancellationToken ct)
+        => (await ResolveAsync(host, ct)).Where(a => MayConnect(host, a)).ToArray();
+
+    private async Task<IPAddress[]> ResolveAsync(string host, CancellationToken ct)
+        => IPAddress.TryParse(host, out var literal) ? [literal] : await _resolve(host, ct);
 }

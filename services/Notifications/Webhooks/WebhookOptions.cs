@@ -41,11 +41,13 @@ public sealed class WebhookOptions
     /// <summary>A subscription failing for this long (or dead-lettering) raises an alert event, at most once per day.</summary>
     public TimeSpan AlertAfter { get; set; } = TimeSpan.FromHours(1);
 
-    /// <summary>Callbacks on private, loopback or link-local addresses are refused unless this is on (the development profile).</summary>
-    public bool AllowPrivateNetworks { get; set; }
-
-    /// <summary>Hosts (names or addresses) allowed even though they resolve to private ranges, e.g. an agency's intranet gateway.</summary>
-    public string[] AllowedPrivateHosts { get; set; } = [];
+    /// <summary>
+    /// Host names (as written in the callback URL, e.g. "localhost") whose loopback addresses may be called back: local
+    /// receivers in development and tests. Only loopback: a listed host resolving to a private, link-local or metadata
+    /// address is still refused, and numeric encodings of an address are refused whatever is listed. Empty by default.
+    /// Private ranges cannot be allow-listed: they are where this system's own databases, broker and services live.
+    /// </summary>
+    public string[] AllowedLoopbackHosts { get; set; } = [];
 
     /// <summary>Plain http callbacks are refused unless this is off (the development profile).</summary>
     public bool RequireHttps { get; set; } = true;

@@ -35,27 +35,44 @@ public sealed class WebhookSender : IDisposable
             UseCookies = false,
             PooledConnectionLifetime = TimeSpan.FromMinutes(2),
             ConnectTimeout = TimeSpan.FromSeconds(5),
+            // Resolve once, check, connect to the checked address: the guard's answer and the socket's peer are the same
+            // address, so a DNS answer changed after the check (rebinding) cannot lead the connection elsewhere.
             ConnectCallback = async (context, ct) =>
             {
                 var host = context.DnsEndPoint.Host;
-                var addresses = IPAddress.TryParse(host, out var literal) ? [literal] : await Dns.GetHostAddressesAsync(host, ct);
-                var allowed = addresses.FirstOrDefault(a => guard.MayConnect(host, a))
-                    ?? throw new HttpRequestException($"Callback host {host} resolves to a refused address");
-                var socket = new Socket(allowed.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-                try
-                {
-                    await socket.ConnectAsync(new IPEndPoint(allowed, context.DnsEndPoint.Port), ct);
-                    return new NetworkStream(socket, ownsSocket: true);
-                }
-                catch
-                {
-                    socket.Dispose();
-                    throw;
-                }
+                var addresses = await guard.AddressesToConnectAsync(host, ct);
+                if (addresses.Length == 0) throw new HttpRequestException($"Callback host {host} resolves to a refused address");
+                return await ConnectAsync(addresses, context.DnsEndPoint.Port, ct);
             },
         };
         _http = new HttpClient(handler) { Timeout = options.Value.Timeout };
         _http.DefaultRequestHeaders.UserAgent.ParseAdd("Procedures-Webhooks/1.0");
+    }
+
+    /// <summary>Tries the checked addresses in order (localhost may answer on ::1 or 127.0.0.1 only) and keeps the first that connects.</summary>
+    private static async Task<System.IO.Stream> ConnectAsync(IPAddress[] addresses, int port, CancellationToken ct)
+    {
+        SocketException? last = null;
+        foreach (var address in addresses)
+        {
+            var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                await socket.ConnectAsync(new IPEndPoint(address, port), ct);
+                return new NetworkStream(socket, ownsSocket: true);
+            }
+            catch (SocketException ex)
+            {
+                socket.Dispose();
+                last = ex;
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        }
+        throw last!;
     }
 
     public static string NewSecret() => "whsec_" + Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));

@@ -46,7 +46,7 @@ public sealed class CatalogueVersioningTests(InfrastructureFixture infra) : IAsy
     private async Task<IResult> ChangeAsync(string code, ProcedureInput input)
         => (await CatalogueApi.ChangeAsync(code, input, Admin, new DefaultHttpContext(), _db, _time, CancellationToken.None)).Result;
 
-    private static ProcedureInput AsInput(ProcedureVersion v) => new(
+    internal static ProcedureInput AsInput(ProcedureVersion v) => new(
         Name: v.Content.Name, Field: v.Content.Field, Level: v.Content.Level is { } l ? CatalogueStoreNames.Of(l) : null,
         DecidingAgency: v.Content.DecidingAgency,
         Documents: v.Content.Documents.Select(d => new DocumentInput(d.Code, d.Name, d.Required, d.ReusableFromPreviousResult, d.AvailableFromCitizenStore)).ToList(),
@@ -146,7 +146,7 @@ public sealed class CatalogueVersioningTests(InfrastructureFixture infra) : IAsy
         var draft = (await CatalogueStore.GetCurrentAsync(_db, "2.001610", CancellationToken.None))!;
         Assert.False(draft.IsOpenForSubmission);
 
-        var result = await ChangeAsync("2.001610", AsInput(draft) with { DecidingAgency = "000.20.32.H29" });
+        var result = await ChangeAsync("2.001610", AsInput(draft) with { DecidingAgency = "000.SO.12.H29" });
 
         var view = Assert.IsType<Ok<ProcedureView>>(result).Value!;
         Assert.Equal((2, ProcedureStatus.Published, true), (view.Version, view.Status, view.OpenForSubmission));

@@ -27,7 +27,7 @@ public sealed class WebhookDeliveryTests(InfrastructureFixture infra) : IAsyncLi
         // Longer in all than the outage, so nothing is dead-lettered while the subscriber is down.
         RetrySchedule = [.. new[] { 0.5, 1, 2, 3, 4, 5, 5, 5, 5, 5, 5, 5, 5, 5 }.Select(TimeSpan.FromSeconds)],
         PollInterval = TimeSpan.FromMilliseconds(100),
-        AllowPrivateNetworks = true,
+        AllowedLoopbackHosts = ["localhost"],
         RequireHttps = false,
         AlertAfter = TimeSpan.FromSeconds(2),
         SecretKey = "test-webhook-secret-key-0123456789abcdef",

@@ -28,7 +28,7 @@ internal sealed class WebhookReceiver : IAsyncDisposable
     public WebhookReceiver()
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls($"http://127.0.0.1:{Port}");
+        builder.WebHost.UseUrls($"http://localhost:{Port}"); // callbacks to loopback pass only by an allow-listed name
         builder.Logging.ClearProviders();
         _app = builder.Build();
         _app.MapPost("/hooks/{hook}", async (string hook, HttpRequest request) =>
@@ -62,7 +62,7 @@ internal sealed class WebhookReceiver : IAsyncDisposable
     public string Url(string hook, string secret)
     {
         _secrets[hook] = secret;
-        return $"http://127.0.0.1:{Port}/hooks/{hook}";
+        return $"http://localhost:{Port}/hooks/{hook}";
     }
 
     public void Answer(string hook, int status) => _answers[hook] = status;
