@@ -40,7 +40,14 @@ public static class Read
                    submitted_at AS SubmittedAt
             FROM dossiers WHERE code = @code AND {Visible}
             """, new { code, agency = caller.Agency, all = caller.SeesAllAgencies }, tx, cancellationToken: ct));
-        if (dossier is null) return TypedResults.NotFound();
+        if (dossier is null)
+        {
+            // Another agency's dossier answers exactly like an unknown code; the attempt is recorded as a security event.
+            var owner = await connection.QuerySingleOrDefaultAsync<string>(new CommandDefinition(
+                "SELECT receiving_unit FROM dossiers WHERE code = @code", new { code }, tx, cancellationToken: ct));
+            if (owner is not null) CrossAgency.Refused(http, code, owner);
+            return TypedResults.NotFound();
+        }
         // The answer carries personal data: it is handed out only once the read is on record.
         await AuditLog.AppendAsync(tx, AuditActor.FromRequest(http, caller.ClientId, caller.Agency),
             new AuditEntry("dossier.read", dossier.Code, PersonalData: true), time.GetUtcNow(), ct);
