@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -117,8 +116,8 @@ internal sealed class RequestAuditRecorder(
 
     private static string ReasonOf(HttpContext http, RequestAuditKind kind) => kind switch
     {
-        RequestAuditKind.Unauthenticated => http.Features.Get<IAuthenticateResultFeature>()?.AuthenticateResult?.Failure is null
-            ? "missing-token" : "invalid-token",
+        // A 401 with a token sent means the token was refused (the reason stays with the token handler, as RFC 6750 wants).
+        RequestAuditKind.Unauthenticated => http.Request.Headers.Authorization.Count == 0 ? "missing-token" : "invalid-token",
         RequestAuditKind.Forbidden => "missing-scope",
         _ => "foreign-agency-resource",
     };

@@ -87,7 +87,8 @@ public sealed class RequestAuditTests(InfrastructureFixture infra) : IAsyncLifet
         }).WithName("ForeignThing").RequireScope(Scopes.Sync);
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        _http = new HttpClient { BaseAddress = new Uri(address) };
+        // Our own traceparent goes out as written: no propagator replaces it with the test process's trace.
+        _http = new HttpClient(new SocketsHttpHandler { ActivityHeadersPropagator = null }) { BaseAddress = new Uri(address) };
     }
 
     public async Task DisposeAsync()
@@ -97,10 +98,19 @@ public sealed class RequestAuditTests(InfrastructureFixture infra) : IAsyncLifet
         await _app.DisposeAsync();
     }
 
+    /// <summary>The development issuer's key (kept: the token library caches a signer per key).</summary>
+    private static readonly ECDsa SigningKey = LoadSigningKey();
+
+    private static ECDsa LoadSigningKey()
+    {
+        var key = ECDsa.Create();
+        key.ImportFromPem(File.ReadAllText(Path.Combine(RepositoryRoot.Path, "deploy", "local", "dev-keys", "idp-signing.dev.pem")));
+        return key;
+    }
+
     private static string Token(string scope, string client = "clerk-1", string agency = "26740.H29")
     {
-        using var key = ECDsa.Create();
-        key.ImportFromPem(File.ReadAllText(Path.Combine(RepositoryRoot.Path, "deploy", "local", "dev-keys", "idp-signing.dev.pem")));
+        var key = SigningKey;
         return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {
             Issuer = "procedures-dev-idp", Audience = "procedures-api", Expires = DateTime.UtcNow.AddMinutes(10),
@@ -150,8 +160,8 @@ public sealed class RequestAuditTests(InfrastructureFixture infra) : IAsyncLifet
         Assert.Equal(("security.unauthenticated", "anonymous", "/things/T-1"), (entry.Action, entry.ClientId, entry.Resource));
         Assert.Equal("missing-token", entry.Detail!.Value.GetProperty("reason").GetString());
 
-        var (forged, invalid) = await SendAsync(HttpMethod.Get, "/foreign/x", "not-a-token");
-        Assert.Equal(HttpStatusCode.Unauthorized, forged);
+        var (refused, invalid) = await SendAsync(HttpMethod.Get, "/foreign/x", "not-a-token");
+        Assert.Equal(HttpStatusCode.Unauthorized, refused);
         Assert.Equal("invalid-token", Assert.Single(invalid).Detail!.Value.GetProperty("reason").GetString());
 
         var (noScope, forbidden) = await SendAsync(HttpMethod.Post, "/things/T-2", Token("reporting", client: "viewer"));
