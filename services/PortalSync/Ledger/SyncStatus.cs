@@ -1,6 +1,7 @@
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
+using Procedures.Messaging.Audit;
 using Procedures.ServiceDefaults;
 using Procedures.ServiceDefaults.OpenApi;
 using Procedures.ServiceDefaults.Security;
@@ -68,11 +69,13 @@ public static class SyncStatus
         return TypedResults.Ok(new Response(totals, [.. failures]));
     }
 
-    private static async Task<Results<NoContent, NotFound, ProblemHttpResult>> RetryAsync(string code, NpgsqlDataSource db, CancellationToken ct)
+    private static async Task<Results<NoContent, NotFound, ProblemHttpResult>> RetryAsync(string code, NpgsqlDataSource db, Caller caller,
+        HttpContext http, TimeProvider time, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
         var state = await connection.QuerySingleOrDefaultAsync<bool?>(new CommandDefinition(
-            "SELECT failed FROM sync_dossiers WHERE code = @code", new { code }, cancellationToken: ct));
+            "SELECT failed FROM sync_dossiers WHERE code = @code FOR UPDATE", new { code }, tx, cancellationToken: ct));
         if (state is null) return TypedResults.NotFound();
         if (state == false)
             return TypedResults.Problem(Problems.Create(StatusCodes.Status409Conflict, "not-failed", "Hồ sơ không ở trạng thái bị từ chối",
@@ -81,7 +84,10 @@ public static class SyncStatus
         await connection.ExecuteAsync(new CommandDefinition("""
             UPDATE sync_dossiers SET failed = false, failed_at = NULL, attempts = 0, next_attempt_at = now(), resends = resends + 1
             WHERE code = @code
-            """, new { code }, cancellationToken: ct));
+            """, new { code }, tx, cancellationToken: ct));
+        await AuditLog.AppendAsync(tx, AuditActor.FromRequest(http, caller.ClientId, caller.Agency),
+            new AuditEntry("sync.retry", code, PersonalData: false), time.GetUtcNow(), ct);
+        await tx.CommitAsync(ct);
         return TypedResults.NoContent();
     }
 }
