@@ -98,6 +98,25 @@ public sealed class WriteAuditTests(SystemFixture system, ITestOutputHelper outp
         Assert.Equal("26740.H29", crossAgency.GetProperty("detail").GetProperty("ownerAgency").GetString());
     }
 
+    [Fact]
+    public async Task A_fault_switch_is_an_operator_action_on_the_sandboxs_record()
+    {
+        var sandbox = system.Client(ResourceNames.Sandbox);
+        var trace = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        using (var refused = await Raw(ResourceNames.Sandbox).SendAsync(Traced(new HttpRequestMessage(HttpMethod.Put, "/sandbox/faults/portal")
+               { Content = JsonContent.Create(new { errorRate = 2.0 }) }, trace)))
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        // Switching every fault off is harmless to the other tests, and an operator action all the same.
+        using (var applied = await sandbox.PutAsJsonAsync("/sandbox/faults/payment", new { }))
+            Assert.Equal(HttpStatusCode.OK, applied.StatusCode);
+
+        var log = (await sandbox.GetFromJsonAsync<JsonElement>("/sandbox/operator-log")).EnumerateArray().ToList();
+        var refusal = Assert.Single(log, a => Text(a, "traceId") == trace);
+        Assert.Equal(("faults.portal.set", "refused"), (Text(refusal, "action"), Text(refusal, "outcome")));
+        Assert.Equal(2.0, refusal.GetProperty("settings").GetProperty("errorRate").GetDouble());
+        Assert.Equal(("faults.payment.set", "applied"), (Text(log[0], "action"), Text(log[0], "outcome")));
+    }
+
     // ---- the calls ------------------------------------------------------------------------------------------
 
     /// <summary>Real identifiers for path parameters: a fresh dossier, a webhook subscription, a feedback.</summary>
@@ -220,6 +239,10 @@ public sealed class WriteAuditTests(SystemFixture system, ITestOutputHelper outp
         return request;
     }
 
-    /// <summary>A client without the contract check (see <see cref="CallAsync"/>).</summary>
-    private HttpClient Raw(string service) => new() { BaseAddress = system.App.GetEndpoint(service) };
+    /// <summary>
+    /// A client without the contract check (see <see cref="CallAsync"/>), sending our traceparent as written (no propagator
+    /// replaces it with a trace of the test process).
+    /// </summary>
+    private HttpClient Raw(string service)
+        => new(new SocketsHttpHandler { ActivityHeadersPropagator = null }) { BaseAddress = system.App.GetEndpoint(service) };
 }
