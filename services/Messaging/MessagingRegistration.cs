@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using Procedures.Messaging.Audit;
 using Procedures.Messaging.Inbox;
 using Procedures.Messaging.Migrations;
 using Procedures.Messaging.Outbox;
@@ -88,6 +89,7 @@ public static class MessagingRegistration
         });
         builder.Services.AddHostedService<OutboxRelay>();
         builder.Services.AddHostedService<Audit.AuditChainer>();
+        builder.AddRequestAudit();
         builder.Services.AddHostedService<MessagingRetention>();
         return builder;
     }

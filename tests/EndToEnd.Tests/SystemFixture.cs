@@ -84,6 +84,8 @@ public class SystemFixture : IAsyncLifetime
             // The fuzz test sends thousands of requests from one address; rate limiting is not what it tests.
             "Hardening:RequestsPerMinutePerClient=1000000",
             "Hardening:PublicLookupsPerMinutePerAddress=1000000",
+            // Every refused request of the tests is audited (the per-caller budget of security events would suppress some).
+            "Hardening:SecurityEventsAuditedPerMinute=1000000",
             .. ReplicaArguments,
             .. ExtraArguments,
         ]);

@@ -41,7 +41,7 @@ public static class AuditEndpoints
             .WithName("SearchAudit")
             .WithSummary("Search the audit log, newest first")
             .WithDescription("Filters: from (inclusive), to (exclusive) as ISO 8601 instants (UTC when no offset is given), " +
-                             "agency, resource, action, clientId; limit 1-1000 (default 100); beforeId continues from a previous page.");
+                             "agency, resource, action, clientId, traceId (the W3C trace id of the request an entry accounts for); limit 1-1000 (default 100); beforeId continues from a previous page.");
         group.MapGet("/verify", VerifyAsync)
             .WithName("VerifyAudit")
             .WithSummary("Recompute the audit hash chain and report the first broken entry, if any, and how many entries wait to be chained");
@@ -50,9 +50,9 @@ public static class AuditEndpoints
 
     private static async Task<Results<Ok<AuditPage>, ProblemHttpResult>> SearchAsync(
         string? from, string? to, string? agency, string? resource, string? action, string? clientId, string? limit, string? beforeId,
-        NpgsqlDataSource db, CancellationToken ct)
+        string? traceId, NpgsqlDataSource db, CancellationToken ct)
     {
-        var parsed = ParseQuery(from, to, agency, resource, action, clientId, limit, beforeId, out var errors);
+        var parsed = ParseQuery(from, to, agency, resource, action, clientId, limit, beforeId, out var errors, traceId);
         if (parsed is null) return (ProblemHttpResult)Problems.Validation(errors);
 
         var entries = await AuditLog.QueryAsync(db, parsed, ct);
@@ -65,7 +65,7 @@ public static class AuditEndpoints
 
     /// <summary>Query-string values to a query; null with the errors keyed by parameter name when any is invalid.</summary>
     public static AuditQuery? ParseQuery(string? from, string? to, string? agency, string? resource, string? action, string? clientId,
-        string? limit, string? beforeId, out List<FieldError> errors)
+        string? limit, string? beforeId, out List<FieldError> errors, string? traceId = null)
     {
         var problems = new List<FieldError>();
         errors = problems;
@@ -112,7 +112,7 @@ public static class AuditEndpoints
         }
 
         var query = new AuditQuery(fromValue, toValue, Text("agency", agency), Text("resource", resource), Text("action", action),
-            Text("clientId", clientId), limitValue, beforeValue);
+            Text("clientId", clientId), limitValue, beforeValue, Text("traceId", traceId));
         return problems.Count == 0 ? query : null;
     }
 }

@@ -7,6 +7,9 @@ namespace Procedures.Messaging.Audit;
 /// <summary>Who acts: the authenticated client, its agency, the reason it gave (X-Audit-Reason) and the request's trace.</summary>
 public sealed record AuditActor(string ClientId, string Agency, string? Reason, string? TraceId)
 {
+    /// <summary>The request this actor acts in, told by <see cref="AuditLog.AppendAsync"/> that its handler wrote an entry.</summary>
+    internal RequestAuditMark? Request { get; init; }
+
     /// <summary>Request header in which a caller states why it reads or writes personal data.</summary>
     public const string ReasonHeader = "X-Audit-Reason";
 
@@ -21,7 +24,7 @@ public sealed record AuditActor(string ClientId, string Agency, string? Reason, 
             .Where(r => !System.Text.Rune.IsControl(r) && System.Text.Rune.GetUnicodeCategory(r) != System.Globalization.UnicodeCategory.Format)
             .Take(500).Select(r => r.ToString()));
         return new AuditActor(clientId, agency, reason.Length == 0 ? null : reason,
-            System.Diagnostics.Activity.Current?.TraceId.ToString() ?? http.TraceIdentifier);
+            System.Diagnostics.Activity.Current?.TraceId.ToString() ?? http.TraceIdentifier) { Request = RequestAuditMark.Of(http) };
     }
 }
 
@@ -34,7 +37,7 @@ public sealed record AuditEntry(string Action, string Resource, bool PersonalDat
 /// </summary>
 public sealed record AuditQuery(
     DateTimeOffset? From = null, DateTimeOffset? To = null, string? Agency = null, string? Resource = null,
-    string? Action = null, string? ClientId = null, int Limit = AuditQuery.DefaultLimit, long? BeforeId = null)
+    string? Action = null, string? ClientId = null, int Limit = AuditQuery.DefaultLimit, long? BeforeId = null, string? TraceId = null)
 {
     public const int DefaultLimit = 100;
     public const int MaxLimit = 1000;
@@ -107,6 +110,8 @@ public static class AuditLog
             },
         };
         await command.ExecuteNonQueryAsync(ct);
+        // The entry commits with the handler's transaction; the request's safety net then adds none of its own.
+        if (actor.Request is { } mark) mark.Appended = true;
     }
 
     /// <summary>Entries matching every given filter, newest (highest id) first, each with its seal once it has one.</summary>
@@ -131,6 +136,7 @@ public static class AuditLog
         Filter(query.Resource, "e.resource = @p", NpgsqlDbType.Text);
         Filter(query.Action, "e.action = @p", NpgsqlDbType.Text);
         Filter(query.ClientId, "e.client_id = @p", NpgsqlDbType.Text);
+        Filter(query.TraceId, "e.trace_id = @p", NpgsqlDbType.Text);
         Filter(query.BeforeId, "e.id < @p", NpgsqlDbType.Bigint);
         command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Integer, Value = query.Limit });
         command.CommandText = $"SELECT {Columns} FROM audit.entries e LEFT JOIN audit.seals s ON s.entry_id = e.id"

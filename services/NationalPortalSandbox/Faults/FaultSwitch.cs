@@ -32,14 +32,19 @@ public sealed class FaultSwitch
     {
         var group = app.MapGroup("/sandbox/faults").WithTags("Sandbox faults").AllowAnonymous();
         group.MapGet("/portal", (FaultSwitch faults) => faults.Portal).WithName("GetPortalFaults").WithSummary("The stand-in portal's current faults");
-        group.MapPut("/portal", (PortalFaults settings, FaultSwitch faults) =>
+        group.MapPut("/portal", (PortalFaults settings, FaultSwitch faults, OperatorLog log, HttpContext http) =>
         {
+            const string action = "faults.portal.set";
             if (!double.IsFinite(settings.ErrorRate) || !double.IsFinite(settings.LatencyRate)
                 || !double.IsFinite(settings.AckLossRate) || settings.AckLossRate is < 0 or > 1
                 || settings.ErrorRate is < 0 or > 1 || settings.LatencyRate is < 0 or > 1 || settings.LatencyMs is < 0 or > 120_000)
+            {
+                log.Record(http, action, "refused", settings);
                 return Procedures.ServiceDefaults.Problems.Validation([new("faults", "range", "Tỷ lệ phải trong [0,1], độ trễ trong [0,120000] ms",
                     "Rates must be in [0,1], latency in [0,120000] ms")]);
+            }
             faults.Portal = settings;
+            log.Record(http, action, "applied", settings);
             return Results.Ok(settings);
         }).WithName("SetPortalFaults").WithSummary("Switches the stand-in portal's faults: errorRate, latencyRate, latencyMs, down, ackLossRate, rejectCodes")
             .Produces<PortalFaults>();

@@ -55,12 +55,17 @@ public sealed class PaymentFaultSwitch
     {
         var group = app.MapGroup("/sandbox/faults").WithTags("Sandbox faults").AllowAnonymous();
         group.MapGet("/payment", (PaymentFaultSwitch faults) => faults.Current).WithName("GetPaymentFaults").WithSummary("The stand-in payment platform's current faults");
-        group.MapPut("/payment", (PaymentFaults settings, PaymentFaultSwitch faults) =>
+        group.MapPut("/payment", (PaymentFaults settings, PaymentFaultSwitch faults, Faults.OperatorLog log, HttpContext http) =>
         {
+            const string action = "faults.payment.set";
             if (settings.Invalid() is not null)
+            {
+                log.Record(http, action, "refused", settings);
                 return Procedures.ServiceDefaults.Problems.Validation([new("faults", "range", "Tỷ lệ trong [0,1], độ trễ trong [0,120000] ms, số bản sao 2–10",
                     "Rates in [0,1], delays in [0,120000] ms, copies 2–10")]);
+            }
             faults.Current = settings;
+            log.Record(http, action, "applied", settings);
             return Results.Ok(settings);
         }).WithName("SetPaymentFaults").WithSummary("Switches the stand-in payment platform's faults")
             .Produces<PaymentFaults>();

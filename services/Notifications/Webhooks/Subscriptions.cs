@@ -1,6 +1,7 @@
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
+using Procedures.Messaging.Audit;
 using Procedures.Messaging.Idempotency;
 using Procedures.Notifications.Events;
 using Procedures.ServiceDefaults;
@@ -72,18 +73,18 @@ public static class Subscriptions
         group.MapGet("/{id:guid}", GetAsync).WithName("GetWebhookSubscription").WithSummary("One subscription (never its secret)");
         group.MapPatch("/{id:guid}", UpdateAsync).WithName("UpdateWebhookSubscription")
             .WithSummary("Changes the URL, filters, description or state (active | paused); a disabled subscription is re-enabled with state active");
-        group.MapPost("/{id:guid}/pause", (Guid id, Caller caller, HttpContext http, NpgsqlDataSource db, CallbackUrlGuard guard, CancellationToken ct)
-            => UpdateAsync(id, new Request(null, null, null, null, null, "paused"), caller, http, db, guard, ct)).WithName("PauseWebhookSubscription")
+        group.MapPost("/{id:guid}/pause", (Guid id, Caller caller, NpgsqlDataSource db, CallbackUrlGuard guard, HttpContext http, TimeProvider time, CancellationToken ct)
+            => UpdateAsync(id, new Request(null, null, null, null, null, "paused"), caller, db, guard, http, time, ct)).WithName("PauseWebhookSubscription")
             .WithSummary("Pauses deliveries to the subscription");
-        group.MapPost("/{id:guid}/resume", (Guid id, Caller caller, HttpContext http, NpgsqlDataSource db, CallbackUrlGuard guard, CancellationToken ct)
-            => UpdateAsync(id, new Request(null, null, null, null, null, "active"), caller, http, db, guard, ct)).WithName("ResumeWebhookSubscription")
+        group.MapPost("/{id:guid}/resume", (Guid id, Caller caller, NpgsqlDataSource db, CallbackUrlGuard guard, HttpContext http, TimeProvider time, CancellationToken ct)
+            => UpdateAsync(id, new Request(null, null, null, null, null, "active"), caller, db, guard, http, time, ct)).WithName("ResumeWebhookSubscription")
             .WithSummary("Resumes deliveries to a paused or disabled subscription");
         group.MapDelete("/{id:guid}", DeleteAsync).WithName("DeleteWebhookSubscription").WithSummary("Deletes a subscription");
         return app;
     }
 
     private static async Task<Results<Created<Created>, ProblemHttpResult>> CreateAsync(Request request, Caller caller, NpgsqlDataSource db, CallbackUrlGuard guard,
-        IdempotencyContext idempotency, WebhookSecrets secrets, HttpContext http, CancellationToken ct)
+        IdempotencyContext idempotency, WebhookSecrets secrets, HttpContext http, TimeProvider time, CancellationToken ct)
     {
         var errors = new List<FieldError>();
         if (await guard.CheckAsync(request.Url, ct) is { } urlError) errors.Add(urlError);
@@ -109,6 +110,9 @@ public static class Subscriptions
         var created = new Created(id, caller.Agency, request.Url!, filters.EventTypes, filters.Agencies, filters.Procedures, description,
             request.State ?? "active", secret);
         var location = $"/api/v1/webhooks/subscriptions/{id}";
+        await AuditLog.AppendAsync(tx, AuditActor.FromRequest(http, caller.ClientId, caller.Agency),
+            new AuditEntry("webhook.subscription.create", id.ToString(), PersonalData: false, new { request.Url, state = request.State ?? "active" }),
+            time.GetUtcNow(), ct);
         await idempotency.CompleteAsync(tx, StatusCodes.Status201Created, created with { Secret = sealedSecret }, location, ct);
         await tx.CommitAsync(ct);
         http.Response.Headers.CacheControl = "no-store";
@@ -165,12 +169,12 @@ public static class Subscriptions
         return view is null ? TypedResults.NotFound() : TypedResults.Ok(view);
     }
 
-    private static Task<View?> FindAsync(NpgsqlConnection c, Guid id, Caller caller, CancellationToken ct)
+    private static Task<View?> FindAsync(NpgsqlConnection c, Guid id, Caller caller, CancellationToken ct, NpgsqlTransaction? tx = null)
         => c.QuerySingleOrDefaultAsync<View>(new CommandDefinition($"SELECT {Columns} FROM webhook_subscriptions WHERE id = @id AND {Owned}",
-            new { id, caller.Agency, caller.SeesAllAgencies }, cancellationToken: ct));
+            new { id, caller.Agency, caller.SeesAllAgencies }, tx, cancellationToken: ct));
 
-    private static async Task<Results<Ok<View>, NotFound, ProblemHttpResult>> UpdateAsync(Guid id, Request request, Caller caller, HttpContext http,
-        NpgsqlDataSource db, CallbackUrlGuard guard, CancellationToken ct)
+    private static async Task<Results<Ok<View>, NotFound, ProblemHttpResult>> UpdateAsync(Guid id, Request request, Caller caller, NpgsqlDataSource db, CallbackUrlGuard guard,
+        HttpContext http, TimeProvider time, CancellationToken ct)
     {
         var errors = new List<FieldError>();
         if (request.Url is not null && await guard.CheckAsync(request.Url, ct) is { } urlError) errors.Add(urlError);
@@ -181,6 +185,7 @@ public static class Subscriptions
         if (errors.Count > 0) return Problems.Validation(errors);
 
         await using var c = await db.OpenConnectionAsync(ct);
+        await using var tx = await c.BeginTransactionAsync(ct);
         var updated = await c.ExecuteAsync(new CommandDefinition($"""
             UPDATE webhook_subscriptions SET
                 url = COALESCE(@Url, url),
@@ -197,21 +202,35 @@ public static class Subscriptions
                 id, request.Url, hasTypes = request.EventTypes is not null, filters.EventTypes, hasAgencies = request.Agencies is not null,
                 filters.Agencies, hasProcedures = request.Procedures is not null, filters.Procedures, description, request.State,
                 caller.Agency, caller.SeesAllAgencies,
-            }, cancellationToken: ct));
+            }, tx, cancellationToken: ct));
         if (updated == 0)
         {
             await MarkIfForeignAsync(db, http, caller, id, ct);
             return TypedResults.NotFound();
         }
-        return TypedResults.Ok((await FindAsync(c, id, caller, ct))!);
+        var action = request.State switch { "paused" => "webhook.subscription.pause", "active" => "webhook.subscription.resume", _ => "webhook.subscription.change" };
+        await AuditLog.AppendAsync(tx, AuditActor.FromRequest(http, caller.ClientId, caller.Agency),
+            new AuditEntry(action, id.ToString(), PersonalData: false, new { request.Url, request.State }), time.GetUtcNow(), ct);
+        var view = await FindAsync(c, id, caller, ct, tx);
+        await tx.CommitAsync(ct);
+        return TypedResults.Ok(view!);
     }
 
-    private static async Task<Results<NoContent, NotFound>> DeleteAsync(Guid id, Caller caller, HttpContext http, NpgsqlDataSource db, CancellationToken ct)
+    private static async Task<Results<NoContent, NotFound>> DeleteAsync(Guid id, Caller caller, NpgsqlDataSource db, HttpContext http, TimeProvider time,
+        CancellationToken ct)
     {
         await using var c = await db.OpenConnectionAsync(ct);
+        await using var tx = await c.BeginTransactionAsync(ct);
         var deleted = await c.ExecuteAsync(new CommandDefinition($"DELETE FROM webhook_subscriptions WHERE id = @id AND {Owned}",
-            new { id, caller.Agency, caller.SeesAllAgencies }, cancellationToken: ct));
-        if (deleted == 0) await MarkIfForeignAsync(db, http, caller, id, ct);
-        return deleted == 0 ? TypedResults.NotFound() : TypedResults.NoContent();
+            new { id, caller.Agency, caller.SeesAllAgencies }, tx, cancellationToken: ct));
+        if (deleted == 0)
+        {
+            await MarkIfForeignAsync(db, http, caller, id, ct);
+            return TypedResults.NotFound();
+        }
+        await AuditLog.AppendAsync(tx, AuditActor.FromRequest(http, caller.ClientId, caller.Agency),
+            new AuditEntry("webhook.subscription.delete", id.ToString(), PersonalData: false), time.GetUtcNow(), ct);
+        await tx.CommitAsync(ct);
+        return TypedResults.NoContent();
     }
 }

@@ -1,6 +1,7 @@
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
+using Procedures.Messaging.Audit;
 using Procedures.ServiceDefaults;
 using Procedures.ServiceDefaults.OpenApi;
 using Procedures.ServiceDefaults.Security;
@@ -81,13 +82,14 @@ public static class SyncStatus
         return TypedResults.Ok(new Response(totals, [.. failures]));
     }
 
-    private static async Task<Results<NoContent, NotFound, ProblemHttpResult>> RetryAsync(string code, Caller caller, HttpContext http,
-        NpgsqlDataSource db, CancellationToken ct)
+    private static async Task<Results<NoContent, NotFound, ProblemHttpResult>> RetryAsync(string code, NpgsqlDataSource db, Caller caller,
+        HttpContext http, TimeProvider time, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
         var row = await connection.QuerySingleOrDefaultAsync<RetryRow>(new CommandDefinition($"""
-            SELECT failed AS Failed, {VisibleToCaller} AS Visible, receiving_unit AS Owner FROM sync_dossiers WHERE code = @code
-            """, new { code, all = caller.SeesAllAgencies, agency = caller.Agency }, cancellationToken: ct));
+            SELECT failed AS Failed, {VisibleToCaller} AS Visible, receiving_unit AS Owner FROM sync_dossiers WHERE code = @code FOR UPDATE
+            """, new { code, all = caller.SeesAllAgencies, agency = caller.Agency }, tx, cancellationToken: ct));
         if (row is null) return TypedResults.NotFound();
         if (!row.Visible)
         {
@@ -102,7 +104,10 @@ public static class SyncStatus
         await connection.ExecuteAsync(new CommandDefinition("""
             UPDATE sync_dossiers SET failed = false, failed_at = NULL, attempts = 0, next_attempt_at = now(), resends = resends + 1
             WHERE code = @code
-            """, new { code }, cancellationToken: ct));
+            """, new { code }, tx, cancellationToken: ct));
+        await AuditLog.AppendAsync(tx, AuditActor.FromRequest(http, caller.ClientId, caller.Agency),
+            new AuditEntry("sync.retry", code, PersonalData: false), time.GetUtcNow(), ct);
+        await tx.CommitAsync(ct);
         return TypedResults.NoContent();
     }
 }
