@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Procedures.Sandbox.Faults;
 using Procedures.Sandbox.Identity;
 using Procedures.Sandbox.Payment;
@@ -10,7 +11,7 @@ builder.AddServiceDefaults();
 builder.Services.AddSingleton<PortalStore>();
 builder.Services.AddSingleton<CitizenDataStore>();
 builder.Services.AddSingleton<FaultSwitch>();
-builder.Services.AddSingleton<OperatorLog>();
+builder.Services.TryAddSingleton<OperatorLog>();
 builder.Services.Configure<IdentitySettings>(builder.Configuration.GetSection("Identity"));
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<TokenEndpoint>();

@@ -130,7 +130,7 @@ public sealed class WriteAuditTests(SystemFixture system, ITestOutputHelper outp
         var code = JsonDocument.Parse(createdBody).RootElement.GetProperty("dossierCode").GetString()!;
 
         var subscription = await CreatedIdAsync(ResourceNames.Notifications, "/api/v1/webhooks/subscriptions", admin,
-            new { url = "http://127.0.0.1:9/write-audit" });
+            new { url = "http://localhost:9/write-audit" });
         var feedback = await CreatedIdAsync(ResourceNames.Processing, "/api/v1/feedback", admin,
             new { category = "procedure", content = "Kiểm tra nhật ký kiểm toán", dossierCode = code });
         return new Identifiers(code, subscription, feedback);

@@ -10,6 +10,7 @@ public static class PaymentPlatform
         builder.Services.Configure<PlatformSettings>(builder.Configuration.GetSection(PlatformSettings.Section));
         builder.Services.AddSingleton<PlatformStore>();
         builder.Services.AddSingleton<PaymentFaultSwitch>();
+        builder.Services.TryAddSingleton<Faults.OperatorLog>(); // its fault switch is an operator action on record
         builder.Services.AddSingleton<CallbackSender>();
         builder.Services.AddHttpClient(CallbackSender.ClientName);
         builder.Services.TryAddSingleton(TimeProvider.System);

@@ -50,7 +50,7 @@ public static class AgencySeed
         secrets["applicant email"] = $"cach-ly-{tag}@example.vn";
 
         var notifications = system.Client(ResourceNames.Notifications);
-        var hookUrl = $"http://127.0.0.1:9/cach-ly-{tag}";
+        var hookUrl = $"http://localhost:9/cach-ly-{tag}";
         var subscription = await CreatedAsync(notifications, HttpMethod.Post, "/api/v1/webhooks/subscriptions", tokenA,
             new { url = hookUrl, procedures = new[] { "cach-ly-" + tag }, description = "Cách ly " + tag }, idempotent: true);
         var subscriptionId = subscription.GetProperty("id").GetGuid();

@@ -74,7 +74,7 @@ public sealed class IsolationRequests(AgencyData a)
         "limit" => ["100"],
         "officer" or "signedBy" => ["Trần Văn Bê"],
         "content" or "reason" => ["Cơ quan khác thử truy cập"],
-        "url" => ["http://127.0.0.1:9/agency-b"],
+        "url" => ["http://localhost:9/agency-b"],
         "procedureCode" => [Submissions.ProcedureCode],
         _ => null,
     };
