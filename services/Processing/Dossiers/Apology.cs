@@ -28,7 +28,7 @@ public static class Apology
 
     public static IEndpointRouteBuilder MapApology(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/v1/dossiers/{code}/apology", HandleAsync).WithTags("Lifecycle").WithName("DossierApology").ProducesProblems(StatusCodes.Status409Conflict, "illegal-transition", "new-appointment-not-later", "concurrent-change")
+        app.MapPost("/api/v1/dossiers/{code}/apology", HandleAsync).WithTags("Lifecycle").WithName("DossierApology").ProducesProblems(StatusCodes.Status409Conflict, "illegal-transition", "concurrent-change")
             .WithSummary("Form 04: apologise for a delay and set a new appointment date (signed by the head of the agency)")
             .RequireScope(Scopes.Processing)
             .WithExamples(new Request("Trần Văn Bình", "Chuyên viên", "Phòng Tư pháp", "Cần xác minh thêm với cơ quan khác",
@@ -67,7 +67,8 @@ public static class Apology
             return TypedResults.NotFound();
         }
         var newDate = request.NewAppointmentAt!.Value.ToUniversalTime();
-        var (decision, onTime) = Lifecycle.Apologize(record.Clock, now, newDate);
+        var (decision, onTime) = Lifecycle.Apologize(record.Clock, now, newDate, calendar);
+        if (decision.Invalid.Count > 0) return Problems.Validation(decision.Invalid);
         if (!decision.Accepted) return Actions.Conflict(record.Clock, decision);
         var after = decision.After!;
         var dueAt = record.Clock.DueAtAsOf(now)!.Value.ToUniversalTime();
