@@ -16,7 +16,8 @@ namespace Procedures.Processing.Dossiers;
 /// POST /api/v1/dossiers/{code}/apology: form 04, "phiếu xin lỗi và hẹn lại ngày trả kết quả", signed by the head of the
 /// agency, owed no later than the due date (HCMC Decision 5157/QĐ-UBND). Recorded even when late, but then marked not on
 /// time: a late dossier without a timely apology is non-compliant. Keeps the status, moves the sequence and the
-/// citizen-facing date; the legal due moment does not move.
+/// citizen-facing date; the legal due moment does not move. The new date is a working moment after the current one
+/// (<see cref="Lifecycle.NewAppointmentErrors"/>), else a 400 naming <c>newAppointmentAt</c> and the rule.
 /// </summary>
 public static class Apology
 {
