@@ -155,7 +155,7 @@ public sealed class LifecycleTests(SystemFixture system)
             Content = JsonContent.Create(new
             {
                 officer = "Trần Văn Bình", reason = "Cần xác minh thêm", signedBy = "Lê Thị Cúc, Chủ tịch UBND phường",
-                newAppointmentAt = appointment.AddDays(7),
+                newAppointmentAt = WorkingCalendar.Default.AddWorkingTime(appointment, TimeSpan.FromHours(40)), // a working moment, a week on
             }),
         }.WithToken(clerk));
         var body = JsonDocument.Parse(await apology.Content.ReadAsStringAsync()).RootElement;
