@@ -17,7 +17,7 @@ namespace Procedures.Calendar;
 /// <item>Working hours run only inside the office windows of working days.</item>
 /// </list>
 /// </remarks>
-public sealed class WorkingCalendar
+public sealed partial class WorkingCalendar
 {
     /// <summary>Vietnam keeps UTC+7 all year (no daylight saving), so a fixed offset is exact.</summary>
     public static readonly TimeSpan VietnamOffset = TimeSpan.FromHours(7);
@@ -153,23 +153,7 @@ public sealed class WorkingCalendar
         var day = ReceiptDay(start);
         // Counting starts now only if the receipt day is today; otherwise from that day's opening.
         var from = day == DateOnly.FromDateTime(local.DateTime) ? TimeOnly.FromDateTime(local.DateTime) : TimeOnly.MinValue;
-        var remaining = duration;
-
-        while (true)
-        {
-            foreach (var window in OfficeHours.Windows)
-            {
-                if (from >= window.End)
-                    continue;
-                var begin = from > window.Start ? from : window.Start;
-                var available = window.End - begin;
-                if (remaining <= available)
-                    return At(day, begin.Add(remaining));
-                remaining -= available;
-            }
-            day = NextWorkingDay(day);
-            from = TimeOnly.MinValue;
-        }
+        return Walk(day, from, duration);
     }
 
     /// <summary>Due moment for an amount in any <see cref="DurationUnit"/>.</summary>

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Procedures.Calendar;
 using Procedures.Contracts;
 using Procedures.TestInfrastructure;
 
@@ -59,7 +60,8 @@ public sealed class LifecycleTests(SystemFixture system)
         }
         var before = await ExpectAsync(code, "request-supplement", clerk, 5);
         var resumed = await ExpectAsync(code, "supplement-received", clerk, 4);
-        Assert.True(resumed.GetProperty("appointmentAt").GetDateTimeOffset() > before.GetProperty("appointmentAt").GetDateTimeOffset());
+        // Moved by the working time paused: later during office hours, unchanged when the round happens after closing.
+        Assert.True(resumed.GetProperty("appointmentAt").GetDateTimeOffset() >= before.GetProperty("appointmentAt").GetDateTimeOffset());
         Assert.Equal(before.GetProperty("originalAppointmentAt").GetDateTimeOffset(), resumed.GetProperty("originalAppointmentAt").GetDateTimeOffset());
         await ExpectAsync(code, "request-supplement", clerk, 5);
         var second = await ExpectAsync(code, "supplement-received", clerk, 4);
@@ -75,6 +77,43 @@ public sealed class LifecycleTests(SystemFixture system)
             TimeSpan.FromSeconds(60), "the final status and full history at the portal"))!.Value;
         var statuses = portal.GetProperty("history").EnumerateArray().Select(h => h.GetProperty("TrangThai").GetInt32()).ToArray();
         Assert.Equal([1, 2, 4, 5, 4, 5, 4, 9, 10], statuses);
+    }
+
+    [Fact]
+    public async Task A_supplementation_round_moves_the_appointment_by_working_time_inside_office_hours_and_the_portal_holds_it()
+    {
+        var calendar = WorkingCalendar.Default;
+        var clerk = await Tokens.ForClientAsync(system.Client(ResourceNames.Sandbox), "phuong-sai-gon");
+        var (code, accepted) = await SubmitAndAcceptAsync(clerk);
+        await ExpectAsync(code, "start-processing", clerk, 4);
+        var before = accepted.GetProperty("appointmentAt").GetDateTimeOffset();
+
+        // The round takes a moment of real time; whatever part of it is working time is all the appointment may move by.
+        var span = DateTimeOffset.UtcNow;
+        await ExpectAsync(code, "request-supplement", clerk, 5);
+        var resumed = await ExpectAsync(code, "supplement-received", clerk, 4);
+        var spanEnd = DateTimeOffset.UtcNow;
+        var moved = resumed.GetProperty("appointmentAt").GetDateTimeOffset();
+
+        // Wall-clock time added to a 17:00 appointment (the close of the due day) gave 17:00:0x, after closing.
+        Assert.True(calendar.IsWorkingMoment(moved), $"{before:O} moved to {moved:O}, outside office hours");
+        Assert.True(moved >= before, $"{moved:O} before {before:O}");
+        Assert.True(calendar.WorkingTimeBetween(before, moved) <= calendar.WorkingTimeBetween(span, spanEnd),
+            $"{before:O} moved to {moved:O}: more than the working time between {span:O} and {spanEnd:O}");
+        Assert.Equal(before, resumed.GetProperty("originalAppointmentAt").GetDateTimeOffset());
+
+        // The portal holds the moved date, in its record and in the supplementation round.
+        var record = (await Eventually.Until(() => new Lifecycles(system).PortalAsync(code),
+            p => p is { } x && x.GetProperty("record").TryGetProperty("DanhSachHoSoBoSung", out var rounds)
+                 && rounds.GetArrayLength() == 1 && rounds[0].GetProperty("NgayTiepNhanBoSung").ValueKind == JsonValueKind.String,
+            TimeSpan.FromSeconds(60), "the answered supplementation round at the portal"))!.Value.GetProperty("record");
+        Assert.Equal(moved.ToPortalTimestamp(), record.GetProperty("NgayHenTra").GetString());
+        var round = record.GetProperty("DanhSachHoSoBoSung")[0];
+        Assert.Equal((before.ToPortalTimestamp(), moved.ToPortalTimestamp()),
+            (round.GetProperty("NgayHenTraTruoc").GetString(), round.GetProperty("NgayHenTraMoi").GetString()));
+        var atPortal = DateTimeOffset.ParseExact(record.GetProperty("NgayHenTra").GetString()! + "+07:00", "yyyyMMddHHmmsszzz",
+            System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(calendar.IsWorkingMoment(atPortal), $"the portal's appointment {atPortal:O} is outside office hours");
     }
 
     [Fact]
@@ -116,7 +155,7 @@ public sealed class LifecycleTests(SystemFixture system)
             Content = JsonContent.Create(new
             {
                 officer = "Trần Văn Bình", reason = "Cần xác minh thêm", signedBy = "Lê Thị Cúc, Chủ tịch UBND phường",
-                newAppointmentAt = appointment.AddDays(7),
+                newAppointmentAt = WorkingCalendar.Default.AddWorkingTime(appointment, TimeSpan.FromHours(40)), // a working moment, a week on
             }),
         }.WithToken(clerk));
         var body = JsonDocument.Parse(await apology.Content.ReadAsStringAsync()).RootElement;

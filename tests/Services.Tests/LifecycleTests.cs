@@ -68,17 +68,66 @@ public sealed class LifecycleTests
     }
 
     [Fact]
-    public void A_supplementation_pause_moves_the_citizen_date_by_the_pause_and_keeps_the_original()
+    public void A_supplementation_pause_over_Tet_moves_the_citizen_date_by_the_working_time_paused_and_keeps_the_original()
     {
-        var processing = At(DossierStatus.InProcessing);
+        var processing = At(DossierStatus.InProcessing); // appointment Wed 25 Feb 2026 09:00
         var paused = Lifecycle.Decide(processing, DossierAction.RequestSupplement, Friday.AddHours(2), Calendar).After!;
+        // Fri 13 Feb 11:00 to Mon 16 Feb 11:30, a Tết day: 30 min + 4 h on Friday, nothing over the weekend and Tết.
         var resumed = Lifecycle.Decide(paused, DossierAction.SupplementReceived, Friday.AddHours(2).AddDays(3).AddMinutes(30), Calendar).After!;
 
-        Assert.Equal(processing.AppointmentAt!.Value.AddDays(3).AddMinutes(30), resumed.AppointmentAt);
+        // 4 h 30 of working time from Wed 25 Feb 09:00: 2 h 30 to 11:30, 2 h from 13:00.
+        Assert.Equal(DateTimeOffset.Parse("2026-02-25T15:00:00+07:00"), resumed.AppointmentAt);
+        Assert.Equal(TimeSpan.Zero, resumed.AppointmentAt!.Value.Offset); // kept in UTC like every instant
         Assert.Equal(processing.OriginalAppointmentAt, resumed.OriginalAppointmentAt);
+        Assert.Equal(resumed.AppointmentAt, resumed.Supplements.Single().NewAppointmentAt);
+        // The national index's measure stays the elapsed time, and the legal due moment with it.
         Assert.Equal((long)TimeSpan.FromDays(3).Add(TimeSpan.FromMinutes(30)).TotalSeconds, resumed.PausedSeconds);
+        Assert.Equal(processing.OriginalAppointmentAt!.Value.AddDays(3).AddMinutes(30), resumed.DueAt);
         Assert.Null(resumed.PausedAt);
         Assert.False(Lifecycle.CountsOverdueForSupplements(resumed));
+    }
+
+    private static DossierClock Resume(string appointment, string requested, string received)
+    {
+        var processing = At(DossierStatus.InProcessing) with
+        {
+            AppointmentAt = DateTimeOffset.Parse(appointment), OriginalAppointmentAt = DateTimeOffset.Parse(appointment),
+        };
+        var paused = Lifecycle.Decide(processing, DossierAction.RequestSupplement, DateTimeOffset.Parse(requested), Calendar).After!;
+        return Lifecycle.Decide(paused, DossierAction.SupplementReceived, DateTimeOffset.Parse(received), Calendar).After!;
+    }
+
+    [Theory]
+    // The round: 27 s at 14:00 moves a 17:00 appointment to 07:30:27 of the next working day, not 17:00:27.
+    [InlineData("2026-12-08T17:00:00+07:00", "2026-12-07T14:00:00+07:00", "2026-12-07T14:00:27+07:00", "2026-12-09T07:30:27+07:00")]
+    // Fri 16:00 to Mon 08:30: 1 h + 1 h; the weekend is not counted. Wed 17:00 + 2 h = Thu 09:30.
+    [InlineData("2026-12-09T17:00:00+07:00", "2026-12-04T16:00:00+07:00", "2026-12-07T08:30:00+07:00", "2026-12-10T09:30:00+07:00")]
+    // Over the lunch break: 11:00 to 13:30 is 1 h of working time; 10:45 + 1 h = 13:15.
+    [InlineData("2026-12-09T10:45:00+07:00", "2026-12-07T11:00:00+07:00", "2026-12-07T13:30:00+07:00", "2026-12-09T13:15:00+07:00")]
+    // A pause wholly outside office hours (Saturday to Sunday, or one night) gives nothing back.
+    [InlineData("2026-12-09T17:00:00+07:00", "2026-12-05T09:00:00+07:00", "2026-12-06T15:00:00+07:00", "2026-12-09T17:00:00+07:00")]
+    [InlineData("2026-12-09T17:00:00+07:00", "2026-12-07T17:30:00+07:00", "2026-12-08T07:00:00+07:00", "2026-12-09T17:00:00+07:00")]
+    public void A_pause_is_given_back_in_working_time_and_the_new_appointment_is_inside_office_hours(
+        string appointment, string requested, string received, string expected)
+    {
+        var resumed = Resume(appointment, requested, received);
+
+        Assert.Equal(DateTimeOffset.Parse(expected), resumed.AppointmentAt);
+        Assert.True(Calendar.IsWorkingMoment(resumed.AppointmentAt!.Value));
+        Assert.Equal((long)(DateTimeOffset.Parse(received) - DateTimeOffset.Parse(requested)).TotalSeconds, resumed.PausedSeconds);
+    }
+
+    [Fact]
+    public void Completion_before_reception_pauses_no_clock_the_appointment_counts_from_acceptance()
+    {
+        // Form 02 is asked at status 1, before any appointment exists: acceptance sets the date from its own moment.
+        var submitted = At(DossierStatus.Submitted) with { ReceivedAt = null, AppointmentAt = null, OriginalAppointmentAt = null };
+        var asked = Lifecycle.RequestCompletion(submitted, Friday, Calendar, 5).After!;
+        var completed = Lifecycle.CompletionReceived(asked, Friday.AddDays(14)).After!;
+        var accepted = Lifecycle.Decide(completed, DossierAction.Accept, Friday.AddDays(14), Calendar).After!;
+
+        Assert.Equal(Calendar.DueAfterWorkingDays(Friday.AddDays(14), 3), accepted.AppointmentAt);
+        Assert.Equal(0, accepted.PausedSeconds);
     }
 
     [Fact]
@@ -103,6 +152,7 @@ public sealed class ApologyAndReceptionRuleTests
 {
     private static readonly WorkingCalendar Calendar = WorkingCalendar.Default;
     private static readonly DateTimeOffset Due = DateTimeOffset.Parse("2026-12-10T17:00:00+07:00");
+    private static readonly DateTimeOffset Later = DateTimeOffset.Parse("2026-12-15T17:00:00+07:00"); // a Tuesday
 
     private static DossierClock Open(DossierStatus status = DossierStatus.InProcessing, long pausedSeconds = 0, DateTimeOffset? pausedAt = null)
         => new(status, 4, SubmissionChannel.Online, Due.AddDays(-4), new ProcessingTerm(3, "working-days"), Due.AddDays(-3),
@@ -111,8 +161,8 @@ public sealed class ApologyAndReceptionRuleTests
     [Fact]
     public void An_apology_issued_exactly_at_the_due_moment_is_on_time_and_one_second_later_is_not()
     {
-        Assert.True(Lifecycle.Apologize(Open(), Due, Due.AddDays(3)).OnTime);
-        Assert.False(Lifecycle.Apologize(Open(), Due.AddSeconds(1), Due.AddDays(3)).OnTime);
+        Assert.True(Lifecycle.Apologize(Open(), Due, Later, Calendar).OnTime);
+        Assert.False(Lifecycle.Apologize(Open(), Due.AddSeconds(1), Later, Calendar).OnTime);
     }
 
     [Fact]
@@ -120,20 +170,56 @@ public sealed class ApologyAndReceptionRuleTests
     {
         var resumed = Open(pausedSeconds: 3600);
         Assert.Equal(Due.AddHours(1), resumed.DueAt);
-        Assert.True(Lifecycle.Apologize(resumed, Due.AddMinutes(59), Due.AddDays(3)).OnTime);
+        Assert.True(Lifecycle.Apologize(resumed, Due.AddMinutes(59), Later, Calendar).OnTime);
 
         var paused = Open(DossierStatus.SupplementRequested, pausedAt: Due.AddHours(-2));
         Assert.Equal(Due, paused.DueAt);
         Assert.Equal(Due.AddHours(3), paused.DueAtAsOf(Due.AddHours(1)));
-        Assert.True(Lifecycle.Apologize(paused, Due.AddHours(1), Due.AddDays(3)).OnTime);
+        Assert.True(Lifecycle.Apologize(paused, Due.AddHours(1), Later, Calendar).OnTime);
     }
 
     [Fact]
     public void The_apology_moves_the_sequence_and_the_citizens_date_but_not_the_status_or_the_original_date()
     {
-        var (decision, _) = Lifecycle.Apologize(Open(), Due.AddHours(-5), Due.AddDays(3));
-        Assert.Equal((DossierStatus.InProcessing, 5L, Due.AddDays(3), Due),
+        var (decision, _) = Lifecycle.Apologize(Open(), Due.AddHours(-5), Later, Calendar);
+        Assert.Equal((DossierStatus.InProcessing, 5L, Later, Due),
             (decision.After!.Status, decision.After.Sequence, decision.After.AppointmentAt!.Value, decision.After.OriginalAppointmentAt!.Value));
+    }
+
+    [Theory]
+    [InlineData("2026-12-13T23:00:00+07:00", "not-a-working-moment")]  // the Sunday 23:00
+    [InlineData("2026-12-15T12:00:00+07:00", "not-a-working-moment")]  // lunch break
+    [InlineData("2026-12-15T17:00:01+07:00", "not-a-working-moment")]  // a second after closing
+    [InlineData("2026-12-10T16:00:00+07:00", "not-after-appointment")] // before the current appointment
+    [InlineData("2026-12-10T17:00:00+07:00", "not-after-appointment")] // the current appointment itself
+    public void A_new_appointment_must_be_a_working_moment_after_the_current_one(string newAppointmentAt, string rule)
+    {
+        var (decision, _) = Lifecycle.Apologize(Open(), Due.AddHours(-5), DateTimeOffset.Parse(newAppointmentAt), Calendar);
+
+        Assert.False(decision.Accepted);
+        var error = Assert.Single(decision.Invalid);
+        Assert.Equal(("newAppointmentAt", rule), (error.Field, error.Rule));
+        Assert.False(string.IsNullOrWhiteSpace(error.Vi));
+    }
+
+    [Fact]
+    public void A_new_appointment_may_be_any_working_moment_after_the_current_one_and_a_weekend_before_it_breaks_both_rules()
+    {
+        Assert.True(Lifecycle.Apologize(Open(), Due.AddHours(-5), DateTimeOffset.Parse("2026-12-11T07:30:00+07:00"), Calendar).Decision.Accepted);
+        Assert.True(Lifecycle.Apologize(Open(), Due.AddHours(-5), DateTimeOffset.Parse("2026-12-11T11:30:00+07:00"), Calendar).Decision.Accepted);
+        var (both, _) = Lifecycle.Apologize(Open(), Due.AddHours(-5), DateTimeOffset.Parse("2026-12-06T10:00:00+07:00"), Calendar);
+        Assert.Equal(["not-a-working-moment", "not-after-appointment"], both.Invalid.Select(e => e.Rule));
+        // Once the appointment has passed, the new date must also be after now.
+        var (past, _) = Lifecycle.Apologize(Open(), Due.AddDays(1).AddHours(-1), DateTimeOffset.Parse("2026-12-11T15:00:00+07:00"), Calendar);
+        Assert.Equal("not-after-appointment", Assert.Single(past.Invalid).Rule);
+    }
+
+    [Fact]
+    public void A_closed_dossier_is_a_conflict_whatever_the_date()
+    {
+        var (decision, _) = Lifecycle.Apologize(Open(DossierStatus.Decided), Due.AddHours(-5), DateTimeOffset.Parse("2026-12-13T23:00:00+07:00"), Calendar);
+        Assert.Equal("illegal-transition", decision.ProblemType);
+        Assert.Empty(decision.Invalid);
     }
 
     [Theory]
@@ -144,7 +230,7 @@ public sealed class ApologyAndReceptionRuleTests
     [InlineData(DossierStatus.Decided)]
     [InlineData(DossierStatus.Returned)]
     public void No_apology_once_the_dossier_is_decided_or_closed(DossierStatus status)
-        => Assert.False(Lifecycle.Apologize(Open(status), Due.AddHours(-5), Due.AddDays(3)).Decision.Accepted);
+        => Assert.False(Lifecycle.Apologize(Open(status), Due.AddHours(-5), Later, Calendar).Decision.Accepted);
 
     [Fact]
     public void Completion_is_asked_once_before_reception_and_only_a_timely_completion_counts()

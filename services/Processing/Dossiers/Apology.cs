@@ -16,7 +16,8 @@ namespace Procedures.Processing.Dossiers;
 /// POST /api/v1/dossiers/{code}/apology: form 04, "phiếu xin lỗi và hẹn lại ngày trả kết quả", signed by the head of the
 /// agency, owed no later than the due date (HCMC Decision 5157/QĐ-UBND). Recorded even when late, but then marked not on
 /// time: a late dossier without a timely apology is non-compliant. Keeps the status, moves the sequence and the
-/// citizen-facing date; the legal due moment does not move.
+/// citizen-facing date; the legal due moment does not move. The new date is a working moment after the current one
+/// (<see cref="Lifecycle.NewAppointmentErrors"/>), else a 400 naming <c>newAppointmentAt</c> and the rule.
 /// </summary>
 public static class Apology
 {
@@ -28,7 +29,7 @@ public static class Apology
 
     public static IEndpointRouteBuilder MapApology(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/v1/dossiers/{code}/apology", HandleAsync).WithTags("Lifecycle").WithName("DossierApology").ProducesProblems(StatusCodes.Status409Conflict, "illegal-transition", "new-appointment-not-later", "concurrent-change")
+        app.MapPost("/api/v1/dossiers/{code}/apology", HandleAsync).WithTags("Lifecycle").WithName("DossierApology").ProducesProblems(StatusCodes.Status409Conflict, "illegal-transition", "concurrent-change")
             .WithSummary("Form 04: apologise for a delay and set a new appointment date (signed by the head of the agency)")
             .RequireScope(Scopes.Processing)
             .WithExamples(new Request("Trần Văn Bình", "Chuyên viên", "Phòng Tư pháp", "Cần xác minh thêm với cơ quan khác",
@@ -67,7 +68,8 @@ public static class Apology
             return TypedResults.NotFound();
         }
         var newDate = request.NewAppointmentAt!.Value.ToUniversalTime();
-        var (decision, onTime) = Lifecycle.Apologize(record.Clock, now, newDate);
+        var (decision, onTime) = Lifecycle.Apologize(record.Clock, now, newDate, calendar);
+        if (decision.Invalid.Count > 0) return Problems.Validation(decision.Invalid);
         if (!decision.Accepted) return Actions.Conflict(record.Clock, decision);
         var after = decision.After!;
         var dueAt = record.Clock.DueAtAsOf(now)!.Value.ToUniversalTime();

@@ -1,5 +1,6 @@
 using Procedures.Calendar;
 using Procedures.Contracts;
+using Procedures.ServiceDefaults;
 
 namespace Procedures.Processing.Dossiers;
 
@@ -42,6 +43,9 @@ public sealed record ActionDetails(IReadOnlyList<ResultDocument>? Results = null
 public sealed record Decision(DossierClock? After, string? ProblemType, string? Detail, IReadOnlyList<DossierStatus> Allowed)
 {
     public bool Accepted => After is not null;
+
+    /// <summary>When the refusal is bad input rather than the dossier's state: each field and the rule it broke (a 400).</summary>
+    public IReadOnlyList<FieldError> Invalid { get; init; } = [];
 }
 
 /// <summary>
@@ -116,13 +120,17 @@ public static class Lifecycle
                 };
                 break;
             case DossierAction.SupplementReceived:
-                // The citizen-facing date moves by the pause (elapsed time); the original date stays for the index.
-                var pause = now - clock.PausedAt!.Value;
-                var moved = clock.AppointmentAt + pause;
+                // Two measures of one pause (DOMAIN.md, "two dates"): the citizen-facing date moves by the working time
+                // paused, on the working calendar, so it stays inside office hours (a pause over a weekend or Tết gives back
+                // only the office hours it took); PausedSeconds keeps the elapsed time, which the national index subtracts.
+                var elapsed = now - clock.PausedAt!.Value;
+                var moved = clock.AppointmentAt is { } appointment
+                    ? calendar.AddWorkingTime(appointment, calendar.WorkingTimeBetween(clock.PausedAt.Value, now)).ToUniversalTime()
+                    : (DateTimeOffset?)null;
                 after = after with
                 {
                     PausedAt = null,
-                    PausedSeconds = clock.PausedSeconds + (long)pause.TotalSeconds,
+                    PausedSeconds = clock.PausedSeconds + (long)elapsed.TotalSeconds,
                     AppointmentAt = moved,
                     Supplements = clock.Supplements is [.., { ReceivedAt: null } open]
                         ? [.. clock.Supplements.SkipLast(1), open with { ReceivedAt = now, NewAppointmentAt = moved }]
@@ -191,19 +199,39 @@ public static class Lifecycle
     /// <summary>
     /// Form 04: the agency apologises and sets a new appointment date. The status stays; the sequence moves (the portal
     /// and integrators must learn the new date). On time iff issued no later than the legal due moment (original
-    /// appointment + pauses); a late apology is still recorded, but the dossier counts as non-compliant.
+    /// appointment + pauses); a late apology is still recorded, but the dossier counts as non-compliant. A closed dossier
+    /// is a conflict; a new date that is no working moment after the current one is bad input (<see cref="Decision.Invalid"/>).
     /// </summary>
-    public static (Decision Decision, bool OnTime) Apologize(DossierClock clock, DateTimeOffset now, DateTimeOffset newAppointmentAt)
+    public static (Decision Decision, bool OnTime) Apologize(DossierClock clock, DateTimeOffset now, DateTimeOffset newAppointmentAt,
+        WorkingCalendar calendar)
     {
         if (!Open.Contains(clock.Status))
             return (new Decision(null, "illegal-transition",
                 $"An apology is issued for an open dossier (statuses 2, 4, 5, 6); the dossier is at status {(int)clock.Status}", Open), false);
-        var floor = clock.AppointmentAt > now ? clock.AppointmentAt.Value : now;
-        if (newAppointmentAt <= floor)
-            return (new Decision(null, "new-appointment-not-later",
-                $"The new appointment date must be after {floor:O} (the current appointment date and now)", Open), false);
+        if (NewAppointmentErrors(clock, now, newAppointmentAt, calendar) is { Count: > 0 } errors)
+            return (new Decision(null, "validation", string.Join("; ", errors.Select(e => e.En)), Open) { Invalid = errors }, false);
         var onTime = now <= clock.DueAtAsOf(now);
         return (new Decision(clock with { Sequence = clock.Sequence + 1, AppointmentAt = newAppointmentAt }, null, null, Open), onTime);
+    }
+
+    /// <summary>
+    /// What a new appointment date must be: a working moment (inside office hours of a working day, since the citizen
+    /// comes to the desk then) after the current appointment date, and after now when that has passed.
+    /// </summary>
+    public static IReadOnlyList<FieldError> NewAppointmentErrors(DossierClock clock, DateTimeOffset now, DateTimeOffset newAppointmentAt,
+        WorkingCalendar calendar)
+    {
+        var errors = new List<FieldError>();
+        if (!calendar.IsWorkingMoment(newAppointmentAt))
+            errors.Add(new("newAppointmentAt", "not-a-working-moment",
+                $"Ngày hẹn trả mới phải nằm trong giờ làm việc ({calendar.OfficeHours}) của một ngày làm việc",
+                $"The new appointment date must fall inside office hours ({calendar.OfficeHours}) on a working day"));
+        var floor = (clock.AppointmentAt > now ? clock.AppointmentAt.Value : now).ToOffset(WorkingCalendar.VietnamOffset);
+        if (newAppointmentAt <= floor)
+            errors.Add(new("newAppointmentAt", "not-after-appointment",
+                $"Ngày hẹn trả mới phải sau ngày hẹn hiện tại và thời điểm hiện tại ({floor:yyyy-MM-dd HH:mm:ss zzz})",
+                $"The new appointment date must be after the current appointment date and now ({floor:yyyy-MM-dd HH:mm:ss zzz})"));
+        return errors;
     }
 
     /// <summary>The second and later supplementation requests count the dossier as overdue in the national index.</summary>

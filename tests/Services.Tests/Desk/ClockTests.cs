@@ -67,7 +67,7 @@ public sealed class ClockTests(InfrastructureFixture infra) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_paused_dossier_is_not_raised_and_its_resumed_due_moment_moves_by_the_pause()
+    public async Task A_paused_dossier_is_not_raised_its_due_moment_moves_by_the_elapsed_pause_and_its_appointment_by_the_working_pause()
     {
         var code = await AcceptedAsync();
         _host.Time.Now = DateTimeOffset.Parse("2026-12-08T09:00:00+07:00");
@@ -75,10 +75,12 @@ public sealed class ClockTests(InfrastructureFixture infra) : IAsyncLifetime
         _host.Time.Now = Due.AddDays(1);
         Assert.Equal((0, 0), await ScanAsync());
 
-        // Paused for exactly 3 days (elapsed time): the citizen's date and the legal due moment move by that, the original stays.
+        // Paused Tue 09:00 to Fri 09:00: 3 days elapsed, 24 h of working time. The legal due moment the scan uses moves by the
+        // elapsed time (the national rule); the citizen's date by the working time, Thu 17:00 + 24 h = Tue 15 Dec 17:00.
         _host.Time.Now = DateTimeOffset.Parse("2026-12-11T09:00:00+07:00");
         var resumed = await _host.ActOkAsync(code, "supplement-received");
-        Assert.Equal(Due.AddDays(3), resumed.GetProperty("appointmentAt").GetDateTimeOffset());
+        var moved = DateTimeOffset.Parse("2026-12-15T17:00:00+07:00");
+        Assert.Equal(moved, resumed.GetProperty("appointmentAt").GetDateTimeOffset());
         Assert.Equal(Due, resumed.GetProperty("originalAppointmentAt").GetDateTimeOffset());
         Assert.Equal((0, 0), await ScanAsync());
         _host.Time.Now = Due.AddDays(3).AddSeconds(1);
@@ -87,7 +89,7 @@ public sealed class ClockTests(InfrastructureFixture infra) : IAsyncLifetime
         var rounds = (await _host.PublishedAsync<DossierStatusChanged>(e => e.DossierCode == code)).Last(e => e.Status == DossierStatus.InProcessing)
             .Supplements!;
         var round = Assert.Single(rounds);
-        Assert.Equal((Due, Due.AddDays(3)), (round.PreviousAppointmentAt!.Value, round.NewAppointmentAt!.Value));
+        Assert.Equal((Due, moved), (round.PreviousAppointmentAt!.Value, round.NewAppointmentAt!.Value));
         Assert.Equal(DateTimeOffset.Parse("2026-12-11T09:00:00+07:00"), round.ReceivedAt);
     }
 
@@ -145,14 +147,18 @@ public sealed class ClockTests(InfrastructureFixture infra) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task An_apology_needs_a_later_date_a_signature_and_an_open_dossier()
+    public async Task An_apology_needs_a_later_working_moment_a_signature_and_an_open_dossier()
     {
         var code = await AcceptedAsync();
         _host.Time.Now = AtRisk;
-        using (var earlier = await ApologiseAsync(code, Due.AddHours(-1)))
+        // Bad dates are bad input naming the field and the rule: before the current appointment, or no working moment
+        // (the Sunday 23:00).
+        foreach (var (date, rule) in new[] { (Due.AddHours(-1), "not-after-appointment"), (DateTimeOffset.Parse("2026-12-13T23:00:00+07:00"), "not-a-working-moment") })
         {
-            Assert.Equal(HttpStatusCode.Conflict, earlier.StatusCode);
-            Assert.Contains("new-appointment-not-later", await earlier.Content.ReadAsStringAsync());
+            using var bad = await ApologiseAsync(code, date);
+            Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+            var error = JsonDocument.Parse(await bad.Content.ReadAsStringAsync()).RootElement.GetProperty("errors").EnumerateArray().Single();
+            Assert.Equal(("newAppointmentAt", rule), (error.GetProperty("field").GetString(), error.GetProperty("rule").GetString()));
         }
         using (var unsigned = await _host.Http.SendAsync(_host.As(new HttpRequestMessage(HttpMethod.Post, $"/api/v1/dossiers/{code}/apology")
                {
