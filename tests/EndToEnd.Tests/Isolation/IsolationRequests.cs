@@ -47,6 +47,8 @@ public sealed class IsolationRequests(AgencyData a)
         "id" when path.Contains("/webhooks/subscriptions/", StringComparison.Ordinal) => (Id(a.SubscriptionId, unknown), true),
         "id" when path.Contains("/feedback/", StringComparison.Ordinal) => (Id(a.FeedbackId, unknown), true),
         "id" when path.Contains("/receiving-units/", StringComparison.Ordinal) => (a.Agency, false),
+        // The register of agencies is public reference data: A's own entry names no agency-owned resource.
+        "id" when path.Contains("/agencies/", StringComparison.Ordinal) => (a.Agency, false),
         "action" => ("start-processing", false),
         "version" => ("1", false),
         "year" => ("2099", false),
