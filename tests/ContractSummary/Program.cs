@@ -23,6 +23,8 @@ var reached = answers.Select(a => new ContractOperation(a.Service, a.Method, a.T
 var unreached = documented.Where(o => !reached.Contains(o)).ToList();
 Console.WriteLine($"Contract check: {answers.Count} answers checked; {documented.Count - unreached.Count} of {documented.Count} documented operations "
                   + $"reached ({documents.Count} documents); {violations.Count} violation(s).");
+// What the checks that must cover every operation (or account) covered, each as its test recorded it.
+foreach (var line in CoverageLines.ReadAll(folder)) Console.WriteLine("Coverage: " + line);
 if (unreached.Count > 0)
 {
     Console.WriteLine($"  Documented operations no test reached ({unreached.Count}):");

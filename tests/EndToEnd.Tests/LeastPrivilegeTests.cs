@@ -76,7 +76,7 @@ public sealed class LeastPrivilegeTests(SystemFixture system)
                 checkedRefusals++;
             }
         }
-        Console.WriteLine($"least privilege (Postgres): {LocalAccounts.Services.Count} logins, {checkedRefusals} refusals checked");
+        Procedures.TestInfrastructure.Contract.CoverageLines.Record($"least privilege (Postgres): {LocalAccounts.Services.Count} logins, {checkedRefusals} refusals checked");
     }
 
     [Fact]
@@ -140,7 +140,7 @@ public sealed class LeastPrivilegeTests(SystemFixture system)
                 refusals++;
             }
         }
-        Console.WriteLine($"least privilege (RabbitMQ): {LocalAccounts.Services.Count} users, {queues.Count} queues, {refusals} refusals checked");
+        Procedures.TestInfrastructure.Contract.CoverageLines.Record($"least privilege (RabbitMQ): {LocalAccounts.Services.Count} users, {queues.Count} queues, {refusals} refusals checked");
     }
 
     private static AuthenticationHeaderValue Basic(string user, string password)
