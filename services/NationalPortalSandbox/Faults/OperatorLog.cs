@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace Procedures.Sandbox.Faults;
 
@@ -16,12 +17,18 @@ public sealed class OperatorLog(TimeProvider time, ILogger<OperatorLog> logger)
 {
     public const int Capacity = 500;
 
+    // A refused setting may hold a number JSON cannot write (1e309 reads as infinity); it is recorded as named.
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerOptions.Web)
+    {
+        NumberHandling = JsonNumberHandling.AllowReadingFromString | JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
     private readonly ConcurrentQueue<OperatorAction> _actions = new();
 
     public void Record<T>(HttpContext http, string action, string outcome, T settings)
     {
         var entry = new OperatorAction(time.GetUtcNow(), action, outcome, http.Connection.RemoteIpAddress?.ToString(),
-            System.Diagnostics.Activity.Current?.TraceId.ToString(), JsonSerializer.SerializeToElement(settings, JsonSerializerOptions.Web));
+            System.Diagnostics.Activity.Current?.TraceId.ToString(), JsonSerializer.SerializeToElement(settings, Json));
         _actions.Enqueue(entry);
         while (_actions.Count > Capacity && _actions.TryDequeue(out _)) { }
         logger.LogWarning("Operator action {Action} {Outcome} from {From}: {Settings}", action, outcome, entry.From, entry.Settings.GetRawText());
