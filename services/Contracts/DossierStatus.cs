@@ -1,24 +1,26 @@
+using System.ComponentModel;
+
 namespace Procedures.Contracts;
 
 /// <summary>TrangThaiHoSo: the dossier status codes as synced to the national portal (DOMAIN.md).</summary>
 public enum DossierStatus
 {
-    Submitted = 1,             // Mới đăng ký
-    Received = 2,              // Được tiếp nhận
-    Refused = 3,               // Không được tiếp nhận
-    InProcessing = 4,          // Đang xử lý
-    SupplementRequested = 5,   // Yêu cầu bổ sung giấy tờ
-    AwaitingPayment = 6,       // Yêu cầu thực hiện nghĩa vụ tài chính
-    Withdrawn = 7,             // Công dân yêu cầu rút hồ sơ
-    Stopped = 8,               // Dừng xử lý
-    Decided = 9,               // Đã xử lý xong
-    Returned = 10,             // Đã trả kết quả
+    [Description("Mới đăng ký")] Submitted = 1,
+    [Description("Được tiếp nhận")] Received = 2,
+    [Description("Không được tiếp nhận")] Refused = 3,
+    [Description("Đang xử lý")] InProcessing = 4,
+    [Description("Yêu cầu bổ sung giấy tờ")] SupplementRequested = 5,
+    [Description("Yêu cầu thực hiện nghĩa vụ tài chính")] AwaitingPayment = 6,
+    [Description("Công dân yêu cầu rút hồ sơ")] Withdrawn = 7,
+    [Description("Dừng xử lý")] Stopped = 8,
+    [Description("Đã xử lý xong")] Decided = 9,
+    [Description("Đã trả kết quả")] Returned = 10,
 }
 
 /// <summary>KenhThucHien: 1 in person, 2 online, 3 public postal.</summary>
 public enum SubmissionChannel
 {
-    InPerson = 1,
-    Online = 2,
-    PublicPostal = 3,
+    [Description("Trực tiếp")] InPerson = 1,
+    [Description("Trực tuyến")] Online = 2,
+    [Description("Qua dịch vụ bưu chính công ích")] PublicPostal = 3,
 }

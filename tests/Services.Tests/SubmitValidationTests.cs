@@ -146,11 +146,25 @@ public sealed class SubmitValidationTests
             ApplicantErrors(new Applicant("enterprise", "Công ty", null, taxCode, null, null, null, null)));
 
     [Theory]
-    [InlineData("0212345678")]   // landline prefix
+    [InlineData("0212345678")]   // landline prefix with a mobile's length (a landline has 11 digits)
     [InlineData("091234567")]    // 9 digits
     [InlineData("+8491234567")]
-    public void Invalid_mobile_phone_is_refused(string phone)
+    [InlineData("028382912345")] // landline with 9 digits after the area code
+    [InlineData("0183829123")]   // 01x: neither a mobile prefix (since 2018) nor a landline area code
+    [InlineData("06838291234")]  // 11 digits but the area code does not start with 2
+    [InlineData("84912345678")]  // country code without +
+    public void Invalid_phone_is_refused(string phone)
         => Assert.Equal([("applicant.phone", "phone-format")], ApplicantErrors(Citizen with { Phone = phone }));
+
+    [Theory]
+    [InlineData("0912345678")]   // mobile
+    [InlineData("0312345678")]
+    [InlineData("+84912345678")]
+    [InlineData("02838291234")]  // Hồ Chí Minh City landline: 028 + 8 digits
+    [InlineData("02439421234")]  // Hà Nội landline: 024 + 8 digits
+    [InlineData("+842838291234")]
+    public void Mobile_and_landline_phones_are_accepted(string phone)
+        => Assert.Empty(ApplicantErrors(Citizen with { Phone = phone }));
 
     [Fact]
     public void Invalid_email_and_unknown_kind_and_missing_name_are_named()

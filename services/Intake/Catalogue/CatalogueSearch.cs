@@ -54,7 +54,7 @@ public static class CatalogueSearch
 {
     /// <summary>
     /// Current versions matching <paramref name="query"/>, ordered by code. Each word is folded like the stored
-    /// search text (catalogue_fold: no diacritics, đ → d, lower case) and must occur in it; the trigram index serves
+    /// search text (catalogue_fold: no diacritics, đ → d, lower case, i/y as one letter) and must occur in it; the trigram index serves
     /// these substring tests. LIKE wildcards in the words are escaped, so "%" and "_" match themselves.
     /// </summary>
     public static async Task<SearchPage<ProcedureVersion>> SearchAsync(NpgsqlDataSource db, ProcedureQuery query, CancellationToken ct)

@@ -66,7 +66,7 @@ public sealed record Applicant(
             }
         }
         if (clean.Phone is { Length: > 0 } && !PhoneNumber.IsValid(clean.Phone))
-            errors.Add(new($"{field}.phone", "phone-format", "Số điện thoại di động không hợp lệ", "The mobile phone number is invalid"));
+            errors.Add(new($"{field}.phone", "phone-format", "Số điện thoại (di động hoặc cố định) không hợp lệ", "The phone number (mobile or landline) is invalid"));
         if (clean.Email is { Length: > 0 } && !IsEmail(clean.Email))
             errors.Add(new($"{field}.email", "email-format", "Địa chỉ thư điện tử không hợp lệ", "The e-mail address is invalid"));
         if (clean.Address is { Length: > 500 })
