@@ -61,6 +61,7 @@ public static class ServiceDefaultsExtensions
         builder.Services.AddServiceDiscovery();
         builder.Services.AddHttpClientDefaults();
         builder.Services.AddProceduresProblems();
+        builder.Services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
         builder.Services.AddOpenApi(Procedures.ServiceDefaults.OpenApi.OpenApiSetup.Configure);
         builder.AddProceduresAuthentication();
         builder.AddHardening();

@@ -31,5 +31,5 @@ public static class OpenApiExamples
             return Task.CompletedTask;
         });
 
-    private static JsonNode? ToNode(object value) => JsonSerializer.SerializeToNode(value, JsonSerializerOptions.Web);
+    private static JsonNode? ToNode(object value) => JsonSerializer.SerializeToNode(value, ApiJson.Options);
 }

@@ -16,6 +16,7 @@ internal static class OpenApiSetup
         options.AddDocumentTransformer(SecurityDocumentation.DocumentScheme);
         options.AddDocumentTransformer(ProblemDocumentation.AddSchemas);
         options.AddDocumentTransformer(SchemaRules.Apply);
+        options.AddSchemaTransformer(InstantSchemas.Apply);
         options.AddSchemaTransformer(CodeListDocumentation.Apply);
         options.AddOperationTransformer(BodyDocumentation.Document); // first: the error statuses depend on whether there is a body
         options.AddOperationTransformer(SecurityDocumentation.DocumentRequirement);

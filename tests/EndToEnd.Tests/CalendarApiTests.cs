@@ -33,6 +33,19 @@ public sealed class CalendarApiTests(SystemFixture system)
     }
 
     [Fact]
+    public async Task Times_are_shown_in_Vietnam_time_and_a_start_without_an_offset_is_Vietnam_time()
+    {
+        // 02:00 UTC is 09:00 in Hà Nội: the same instant, written with +07:00.
+        var utc = await Processing.GetFromJsonAsync<JsonElement>("/api/v1/calendar/due?start=2026-02-13T02:00:00Z&amount=3&unit=working-days");
+        Assert.Equal("2026-02-13T09:00:00+07:00", utc.GetProperty("start").GetString());
+        Assert.Equal("2026-02-25T17:00:00+07:00", utc.GetProperty("due").GetString());
+
+        // Without an offset the start is read as Vietnam time (not the server's zone): the same answer.
+        var local = await Processing.GetFromJsonAsync<JsonElement>("/api/v1/calendar/due?start=2026-02-13T09:00:00&amount=3&unit=working-days");
+        Assert.Equal(utc.GetRawText(), local.GetRawText());
+    }
+
+    [Fact]
     public async Task A_year_lists_its_days_off_with_sources()
     {
         var year = await Processing.GetFromJsonAsync<JsonElement>("/api/v1/calendar/2026");

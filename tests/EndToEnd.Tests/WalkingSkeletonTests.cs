@@ -30,6 +30,7 @@ public sealed class WalkingSkeletonTests(SystemFixture system)
         var code = body.GetProperty("dossierCode").GetString()!;
         Assert.True(DossierCode.TryParse(code, out _), code);
         Assert.Equal(1, body.GetProperty("status").GetInt32());
+        Assert.EndsWith("+07:00", body.GetProperty("submittedAt").GetString()); // shown in Vietnam time
 
         // PortalSync → sandbox portal: the portal holds the record (status 1) and the first history row.
         var sandbox = system.Client(ResourceNames.Sandbox);

@@ -429,11 +429,11 @@ public sealed class AuditQueryParsingTests
     [Fact]
     public void Valid_parameters_become_a_query_with_instants_in_utc()
     {
-        // "+07:00" left unencoded in a URL arrives as " 07:00".
+        // "+07:00" left unencoded in a URL arrives as " 07:00"; a date alone is midnight in Vietnam.
         var query = AuditEndpoints.ParseQuery("2025-01-31T08:00:00 07:00", "2025-02-01", "A1", "D-1", "dossier.read", "c-1", "50", "900", out var errors);
 
         Assert.Empty(errors);
-        Assert.Equal(new AuditQuery(new DateTimeOffset(2025, 1, 31, 1, 0, 0, TimeSpan.Zero), new DateTimeOffset(2025, 2, 1, 0, 0, 0, TimeSpan.Zero),
+        Assert.Equal(new AuditQuery(new DateTimeOffset(2025, 1, 31, 1, 0, 0, TimeSpan.Zero), new DateTimeOffset(2025, 1, 31, 17, 0, 0, TimeSpan.Zero),
             "A1", "D-1", "dossier.read", "c-1", 50, 900), query);
         Assert.Equal(new AuditQuery(), AuditEndpoints.ParseQuery(null, "", null, " ", null, null, null, null, out _));
     }

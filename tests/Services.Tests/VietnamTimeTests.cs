@@ -66,4 +66,41 @@ public sealed class VietnamTimeTests
             CultureInfo.CurrentCulture = previous;
         }
     }
+
+    [Theory]
+    [InlineData("2026-12-16T17:00:00+07:00", "2026-12-16T10:00:00+00:00")]
+    [InlineData("2026-12-16T10:00:00Z", "2026-12-16T10:00:00+00:00")]
+    [InlineData("2026-12-16T17:00:00", "2026-12-16T10:00:00+00:00")]   // no offset: Vietnam time
+    [InlineData("2026-12-16", "2026-12-15T17:00:00+00:00")]            // a date: its midnight in Vietnam
+    public void A_moment_without_an_offset_is_read_as_Vietnam_time(string text, string instant)
+    {
+        Assert.True(VietnamTime.TryParseMoment(text, out var moment));
+        Assert.Equal(DateTimeOffset.Parse(instant, CultureInfo.InvariantCulture), moment);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("yesterday")]
+    public void Text_that_is_no_moment_is_refused(string? text) => Assert.False(VietnamTime.TryParseMoment(text, out _));
+
+    private static readonly System.Text.Json.JsonSerializerOptions Edge = new(System.Text.Json.JsonSerializerDefaults.Web)
+    {
+        Converters = { new VietnamTimeJsonConverter() },
+    };
+
+    private sealed record Stamped(DateTimeOffset At, DateTimeOffset? Maybe);
+
+    [Fact]
+    public void Answers_write_instants_with_plus_seven_and_read_them_back_as_the_same_instant()
+    {
+        var at = new DateTimeOffset(2026, 12, 16, 10, 0, 0, TimeSpan.Zero);
+
+        var json = System.Text.Json.JsonSerializer.Serialize(new Stamped(at, null), Edge);
+
+        Assert.Equal("""{"at":"2026-12-16T17:00:00+07:00","maybe":null}""", json);
+        Assert.Equal(at, System.Text.Json.JsonSerializer.Deserialize<Stamped>(json, Edge)!.At);
+        Assert.Equal(at, System.Text.Json.JsonSerializer.Deserialize<Stamped>("""{"at":"2026-12-16T17:00:00","maybe":"2026-12-16T10:00:00Z"}""", Edge)!.At);
+        Assert.Throws<System.Text.Json.JsonException>(() => System.Text.Json.JsonSerializer.Deserialize<Stamped>("""{"at":"16/12/2026"}""", Edge));
+    }
 }

@@ -77,9 +77,10 @@ public static class AuditEndpoints
             var text = value.Trim();
             var space = text.LastIndexOf(' ');
             if (space > 0) text = string.Concat(text.AsSpan(0, space), "+", text.AsSpan(space + 1));
-            if (DateTimeOffset.TryParseExact(text, InstantFormats, CultureInfo.InvariantCulture,
-                    DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var instant))
-                return instant;
+            // The formats check the form; a date or time written without an offset is Vietnam time (VietnamTime).
+            if (DateTimeOffset.TryParseExact(text, InstantFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out _)
+                && Procedures.Contracts.VietnamTime.TryParseMoment(text, out var instant))
+                return instant.ToUniversalTime();
             problems.Add(new FieldError(name, "format", "Cần ngày hoặc thời điểm ISO 8601, ví dụ 2025-01-31 hoặc 2025-01-31T08:00:00+07:00",
                 "Expected an ISO 8601 date or instant, e.g. 2025-01-31 or 2025-01-31T08:00:00+07:00"));
             return null;

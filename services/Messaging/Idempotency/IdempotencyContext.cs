@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Dapper;
 using Npgsql;
+using Procedures.ServiceDefaults;
 
 namespace Procedures.Messaging.Idempotency;
 
@@ -21,7 +22,7 @@ public sealed class IdempotencyContext
             UPDATE messaging.idempotency
             SET state = 'completed', response_status = @status, response_body = @body, response_location = @location
             WHERE client_id = @ClientId AND key = @Key
-            """, new { ClientId, Key, status, body = JsonSerializer.Serialize(body, JsonSerializerOptions.Web), location }, tx, cancellationToken: ct));
+            """, new { ClientId, Key, status, body = JsonSerializer.Serialize(body, ApiJson.Options), location }, tx, cancellationToken: ct));
         Completed = true;
     }
 }

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Procedures.Contracts;
 using CloudNative.CloudEvents;
 using CloudNative.CloudEvents.SystemTextJson;
 
@@ -50,7 +51,7 @@ public sealed record PublicEvent(Guid Id, EventType Type, string Source, string 
             Source = new Uri(Source, UriKind.RelativeOrAbsolute),
             Type = Type.Type,
             Subject = DossierCode,
-            Time = Time.ToUniversalTime(),
+            Time = Time.ToVietnam(), // shown as Vietnam time, like every instant at the edges (VietnamTime)
             DataContentType = "application/json",
             DataSchema = links.Schema(Type),
             Data = JsonSerializer.SerializeToElement(data),

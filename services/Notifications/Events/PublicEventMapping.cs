@@ -91,5 +91,5 @@ public static class PublicEventMapping
         _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
     };
 
-    private static JsonNode? Date(DateTimeOffset? at) => at is { } a ? JsonValue.Create(a.ToUniversalTime()) : null;
+    private static JsonNode? Date(DateTimeOffset? at) => at is { } a ? JsonValue.Create(a.ToVietnam()) : null;
 }

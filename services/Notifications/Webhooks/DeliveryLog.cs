@@ -50,7 +50,7 @@ public static class DeliveryLog
         return TypedResults.Ok(new DeliveryList(items.AsList()));
     }
 
-    private static async Task<Results<Ok<AttemptList>, NotFound>> AttemptsAsync(Guid id, DateTimeOffset? from, DateTimeOffset? to, int? limit, Caller caller,
+    private static async Task<Results<Ok<AttemptList>, NotFound>> AttemptsAsync(Guid id, VietnamMoment? from, VietnamMoment? to, int? limit, Caller caller,
         HttpContext http, NpgsqlDataSource db, CancellationToken ct)
     {
         await using var c = await db.OpenConnectionAsync(ct);
@@ -65,7 +65,8 @@ public static class DeliveryLog
             FROM webhook_attempts
             WHERE subscription_id = @id AND (@from::timestamptz IS NULL OR attempted_at >= @from) AND (@to::timestamptz IS NULL OR attempted_at <= @to)
             ORDER BY id DESC LIMIT @limit
-            """, new { id, from = from?.ToUniversalTime(), to = to?.ToUniversalTime(), limit = Math.Clamp(limit ?? 100, 1, 1000) },
+            """, new { id, from = from?.ToUniversalTime(), to = to?.ToUniversalTime(), // VietnamMoment: no offset is Vietnam time
+                limit = Math.Clamp(limit ?? 100, 1, 1000) },
             cancellationToken: ct));
         return TypedResults.Ok(new AttemptList(items.AsList()));
     }

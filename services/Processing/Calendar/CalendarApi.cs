@@ -4,6 +4,7 @@ using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using Procedures.Calendar;
+using Procedures.Contracts;
 using Procedures.Messaging.Audit;
 using Procedures.ServiceDefaults;
 using Procedures.ServiceDefaults.OpenApi;
@@ -43,9 +44,10 @@ public static class CalendarApi
         string? start, int? amount, string? unit, CalendarProvider calendars, CancellationToken ct)
     {
         var errors = new List<FieldError>();
-        if (!DateTimeOffset.TryParse(start, CultureInfo.InvariantCulture, DateTimeStyles.None, out var from)
-            || from.Year is < 1901 or > 2099)
-            errors.Add(new("start", "iso-datetime", "start phải là thời điểm ISO 8601 có múi giờ (1901–2099)", "start must be an ISO 8601 moment with an offset (1901–2099)"));
+        // Without an offset, start is Vietnam time (VietnamTime), never the server's zone.
+        if (!VietnamTime.TryParseMoment(start, out var from) || from.Year is < 1901 or > 2099)
+            errors.Add(new("start", "iso-datetime", "start phải là thời điểm ISO 8601 (1901–2099); không ghi múi giờ thì là giờ Việt Nam",
+                "start must be an ISO 8601 moment (1901–2099); without an offset it is Vietnam time"));
         if (amount is null or < 0 or > 3650)
             errors.Add(new("amount", "range", "amount phải từ 0 đến 3650", "amount must be between 0 and 3650"));
         if (!DurationUnits.TryParse(unit, out var parsedUnit))
