@@ -24,10 +24,27 @@ internal static class IntakeExamples
     public static readonly object Dossier = new
     {
         code = Code, procedureCode = "1.003677", receivingUnit = "26740.H29", channel = 2, applicantName = "Nguyễn Văn An",
-        submittedAt = "2026-11-28T18:29:01Z",
+        submittedAt = "2026-11-28T18:29:01Z", decidingAgency = "26737.H29",
+        documents = new object[]
+        {
+            new { componentCode = "TP01", documentId = "3f2b1c9e-6a51-4f0e-9d7b-2c4e8a1f0b6d", fileName = "to-khai.pdf", digitised = true, reused = false,
+                  fromCitizenStore = false, sha256 = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08" },
+        },
     };
 
-    public static readonly object DossierPage = new { items = new[] { Dossier }, nextAfter = (string?)null };
+    /// <summary>A page lists dossiers without their documents (read one dossier for those).</summary>
+    public static readonly object DossierPage = new
+    {
+        items = new[]
+        {
+            new
+            {
+                code = Code, procedureCode = "1.003677", receivingUnit = "26740.H29", channel = 2, applicantName = "Nguyễn Văn An",
+                submittedAt = "2026-11-28T18:29:01Z", decidingAgency = "26737.H29", documents = (object[]?)null,
+            },
+        },
+        nextAfter = (string?)null,
+    };
 
     public static readonly object Document = new
     {

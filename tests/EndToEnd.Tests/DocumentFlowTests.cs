@@ -10,21 +10,13 @@ namespace Procedures.EndToEnd.Tests;
 [Collection(SystemCollection.Name)]
 public sealed class DocumentFlowTests(SystemFixture system)
 {
-    private static readonly byte[] Png = Convert.FromBase64String(
-        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==");
+    private static byte[] Png => Uploads.Png;
 
     private HttpClient Intake => system.Client(ResourceNames.Intake);
 
     private async Task<Guid> UploadAsync(string token)
     {
-        using var form = new MultipartFormDataContent();
-        var file = new ByteArrayContent(Png);
-        file.Headers.ContentType = new MediaTypeHeaderValue("image/png");
-        form.Add(file, "file", "to-khai.png");
-        form.Add(new StringContent("true"), "digitised");
-        using var response = await Intake.SendAsync(new HttpRequestMessage(HttpMethod.Post, "/api/v1/documents") { Content = form }.WithToken(token));
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var body = await Uploads.PngAsync(Intake, token);
         Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Png)), body.GetProperty("sha256").GetString());
         return body.GetProperty("id").GetGuid();
     }

@@ -38,7 +38,14 @@ public static class DocumentStore
         d.id, d.sha256, d.size, d.media_type, d.digitised, d.component_code, d.file_name, d.uploader_agency, d.uploaded_at, d.dossier_code
         """;
 
+    /// <summary>Who may use a document in a submission: the uploading agency, or one that sees all.</summary>
     private const string Visible = "(d.uploader_agency = $2 OR $3)";
+
+    /// <summary>
+    /// Who may read one: also the parties to the dossier it is attached to (<see cref="Dossiers.DossierAccess"/>), so the
+    /// agency deciding a boundary-free dossier reads the documents the receiving ward uploaded.
+    /// </summary>
+    private static readonly string Readable = $"({Visible} OR {Dossiers.DossierAccess.OfVisibleDossier})";
 
     /// <summary>
     /// Stores <paramref name="document"/> with the content of <paramref name="file"/> (its size and hash included) in
@@ -90,9 +97,13 @@ public static class DocumentStore
         await batch.ExecuteNonQueryAsync(ct);
     }
 
-    /// <summary>The document <paramref name="id"/> if <paramref name="agency"/> may see it (<paramref name="all"/>: it sees every agency's).</summary>
+    /// <summary>The document <paramref name="id"/> if <paramref name="agency"/> uploaded it (<paramref name="all"/>: it sees every agency's).</summary>
     public static async Task<DocumentInfo?> GetAsync(NpgsqlTransaction tx, Guid id, string agency, bool all, CancellationToken ct)
         => (await QueryAsync(tx, $"SELECT {Columns} FROM documents d WHERE d.id = $1 AND {Visible}", id, agency, all, ct)).SingleOrDefault();
+
+    /// <summary>The document <paramref name="id"/> if <paramref name="agency"/> may read it: <see cref="GetAsync"/>, or a party to its dossier.</summary>
+    public static async Task<DocumentInfo?> ReadAsync(NpgsqlTransaction tx, Guid id, string agency, bool all, CancellationToken ct)
+        => (await QueryAsync(tx, $"SELECT {Columns} FROM documents d WHERE d.id = $1 AND {Readable}", id, agency, all, ct)).SingleOrDefault();
 
     /// <summary>
     /// For a submission that references uploaded documents: those of <paramref name="ids"/> that <paramref name="agency"/>
@@ -157,7 +168,7 @@ public static class DocumentStore
 
     /// <summary>
     /// Writes the content of document <paramref name="id"/> to <paramref name="destination"/>, chunk by chunk, if
-    /// <paramref name="agency"/> may see it; false (nothing written) otherwise. Reads one chunk row at a time.
+    /// <paramref name="agency"/> may read it; false (nothing written) otherwise. Reads one chunk row at a time.
     /// </summary>
     public static async Task<bool> CopyContentAsync(
         NpgsqlDataSource db, Guid id, string agency, bool all, Stream destination, CancellationToken ct)
@@ -167,7 +178,7 @@ public static class DocumentStore
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var command = new NpgsqlCommand($"""
             SELECT c.data FROM document_chunks c JOIN documents d ON d.id = c.document_id
-            WHERE c.document_id = $1 AND {Visible}
+            WHERE c.document_id = $1 AND {Readable}
             ORDER BY c.seq
             """, connection);
         AddVisibility(command.Parameters, id, agency, all);

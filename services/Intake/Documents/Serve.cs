@@ -8,9 +8,9 @@ using Procedures.ServiceDefaults.Security;
 namespace Procedures.Intake.Documents;
 
 /// <summary>
-/// GET /api/v1/documents/{id} (metadata) and /api/v1/documents/{id}/content. Only the uploading agency, or an
-/// agency that sees all, gets a document; the rule sits in the SQL WHERE, and anyone else gets the same 404 as
-/// for an unknown id. Both reads are audited as personal-data reads before anything is handed out.
+/// GET /api/v1/documents/{id} (metadata) and /api/v1/documents/{id}/content. Only the uploading agency, the parties to
+/// the dossier it is attached to (receiving unit, deciding agency), or an agency that sees all, gets a document; the rule
+/// sits in the SQL WHERE, and anyone else gets the same 404 as for an unknown id. Both reads are audited as personal-data reads before anything is handed out.
 /// </summary>
 public static class Serve
 {
@@ -62,7 +62,7 @@ public static class Serve
         if (caller.Agency.Length == 0 || caller.ClientId.Length == 0) return null;
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        var document = await DocumentStore.GetAsync(tx, id, caller.Agency, caller.SeesAllAgencies, ct);
+        var document = await DocumentStore.ReadAsync(tx, id, caller.Agency, caller.SeesAllAgencies, ct);
         if (document is null)
         {
             await Security.ForeignResources.MarkDocumentAsync(connection, http, caller, id, ct);

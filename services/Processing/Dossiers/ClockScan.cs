@@ -80,7 +80,7 @@ public sealed class ClockScan(NpgsqlDataSource db, CalendarProvider calendars, I
         => [.. await tx.Connection!.QueryAsync<Due>(new CommandDefinition($"""
             WITH due AS (
                 SELECT code FROM dossiers
-                WHERE {flag} IS NULL AND status IN (2, 4, 6) AND {moment} <= @now
+                WHERE {flag} IS NULL AND {Deadlines.ClockRuns} AND {moment} <= @now
                 ORDER BY {moment} LIMIT @batch FOR UPDATE SKIP LOCKED)
             UPDATE dossiers d SET {flag} = @now FROM due WHERE d.code = due.code
             RETURNING d.code, d.due_at AS DueAt, d.receiving_unit AS ReceivingUnit, d.deciding_agency AS DecidingAgency,

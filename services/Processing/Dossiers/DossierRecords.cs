@@ -56,7 +56,7 @@ public static class DossierRecords
     {
         var before = record.Clock;
         var dueAt = after.DueAt?.ToUniversalTime();
-        var atRiskAt = dueAt is { } d ? calendar.WorkingDaysBefore(d, settings.AtRiskLeadWorkingDays).ToUniversalTime() : (DateTimeOffset?)null;
+        var atRiskAt = Deadlines.AtRiskAt(dueAt, calendar, settings);
         var updated = await tx.Connection!.ExecuteAsync(new CommandDefinition("""
             UPDATE dossiers SET status = @Status, sequence = @Sequence, updated_at = @now, received_at = @ReceivedAt,
                 appointment_at = @AppointmentAt, original_appointment_at = @OriginalAppointmentAt, paused_at = @PausedAt,

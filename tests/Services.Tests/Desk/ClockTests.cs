@@ -9,10 +9,10 @@ namespace Procedures.Services.Tests.Desk;
 [Collection(InfrastructureCollection.Name)]
 public sealed class ClockTests(InfrastructureFixture infra) : IAsyncLifetime
 {
-    private static readonly DateTimeOffset Monday = DateTimeOffset.Parse("2026-12-07T09:00:00+07:00");
+    internal static readonly DateTimeOffset Monday = DateTimeOffset.Parse("2026-12-07T09:00:00+07:00");
     // Accepted Monday 09:00 with 3 working days: due Thursday 10 Dec 17:00; at risk 1 working day before, Wednesday 17:00.
-    private static readonly DateTimeOffset Due = DateTimeOffset.Parse("2026-12-10T17:00:00+07:00");
-    private static readonly DateTimeOffset AtRisk = DateTimeOffset.Parse("2026-12-09T17:00:00+07:00");
+    internal static readonly DateTimeOffset Due = DateTimeOffset.Parse("2026-12-10T17:00:00+07:00");
+    internal static readonly DateTimeOffset AtRisk = DateTimeOffset.Parse("2026-12-09T17:00:00+07:00");
     private ProcessingHost _host = null!;
 
     public async Task InitializeAsync() => _host = await ProcessingHost.StartAsync(infra, Monday);

@@ -91,6 +91,9 @@ internal sealed class ProcessingHost : IAsyncDisposable
         app.MapActions();
         app.MapApology();
         app.MapReceipt();
+        app.MapDossierState();
+        app.MapHistoryRead();
+        app.MapDossierLists();
         app.MapPublicLookup();
         Processing.Feedback.FeedbackSetup.MapFeedback(app);
         await app.StartAsync();
@@ -102,11 +105,11 @@ internal sealed class ProcessingHost : IAsyncDisposable
 
     /// <summary>Submits through the real consumer and waits until the dossier is recorded.</summary>
     public async Task<string> SubmitAsync(SubmissionChannel channel = SubmissionChannel.Online, string idNumber = "079203001234",
-        string applicant = "Võ Thị Em", ProcessingTerm? term = null)
+        string applicant = "Võ Thị Em", ProcessingTerm? term = null, string decidingAgency = Desk)
     {
         var code = $"{Desk}-{Time.Now.ToVietnam():yyMMdd}-{Interlocked.Increment(ref _next):D4}";
         await Harness.Bus.Publish(new DossierSubmitted(code, "1.003677", Desk, channel, applicant, Time.Now,
-            new ApplicantIdentity(1, idNumber, null, null, false), 1, Desk, "Đăng ký khai sinh",
+            new ApplicantIdentity(1, idNumber, null, null, false), 1, decidingAgency, "Đăng ký khai sinh",
             [new SubmittedDocument("TK01", Guid.NewGuid(), "to-khai.pdf", true, false, false, null)], [],
             term ?? new ProcessingTerm(3, "working-days"), "Đăng ký khai sinh"));
         await Eventually.Until(async () => await ScalarAsync<long>("SELECT count(*) FROM dossiers WHERE code = @code", new { code }) == 1,

@@ -211,4 +211,38 @@ public sealed class DocumentEndpointTests(InfrastructureFixture infra) : IAsyncL
         Assert.Equal(["document.metadata.read", "document.upload"],
             (await AuditLog.QueryAsync(_db, new AuditQuery(Resource: id.ToString()), CancellationToken.None)).Select(e => e.Action).ToArray());
     }
+
+    [Fact]
+    public async Task The_agency_deciding_the_dossier_a_document_is_attached_to_reads_it_and_a_third_agency_still_gets_404()
+    {
+        var deciding = new Caller("phuong-tan-dinh", "26737.H29", new HashSet<string> { Scopes.Processing }, false);
+        var id = await UploadedAsync(Samples.Png, "to-khai.png", "image/png");
+        // Before it is attached, the document is only its uploader's.
+        Assert.IsType<NotFound>((await Serve.GetAsync(id, deciding, Reader(_services), _db, TimeProvider.System, CancellationToken.None)).Result);
+
+        // A boundary-free dossier: received at the uploader's ward, decided by another.
+        await using (var connection = await _db.OpenConnectionAsync())
+        {
+            await connection.ExecuteAsync("""
+                INSERT INTO dossiers (code, procedure_code, receiving_unit, channel, applicant_name, submitted_at, deciding_agency)
+                VALUES ('26740.H29-261207-0001', '1.003677', @unit, 2, 'Võ Thị Em', now(), @deciding)
+                """, new { unit = Clerk.Agency, deciding = deciding.Agency });
+            await connection.ExecuteAsync("UPDATE documents SET dossier_code = '26740.H29-261207-0001' WHERE id = @id", new { id });
+        }
+
+        var metadata = Assert.IsType<Ok<DocumentInfo>>((await Serve.GetAsync(id, deciding, Reader(_services), _db, TimeProvider.System, CancellationToken.None)).Result);
+        Assert.Equal(("26740.H29-261207-0001", Clerk.Agency), (metadata.Value!.DossierCode, metadata.Value.Agency));
+        var http = Reader(_services);
+        var content = Assert.IsType<PushStreamHttpResult>((await Serve.GetContentAsync(id, deciding, http, _db, TimeProvider.System, CancellationToken.None)).Result);
+        await content.ExecuteAsync(http);
+        Assert.Equal(Samples.Png, ((MemoryStream)http.Response.Body).ToArray());
+        Assert.IsType<NotFound>((await Serve.GetAsync(id, OtherClerk, Reader(_services), _db, TimeProvider.System, CancellationToken.None)).Result);
+        Assert.IsType<NotFound>((await Serve.GetContentAsync(id, OtherClerk, Reader(_services), _db, TimeProvider.System, CancellationToken.None)).Result);
+
+        // Reading is not owning: only the uploader may use the document in a submission or have it certified.
+        await using var reader = await _db.OpenConnectionAsync();
+        await using var tx = await reader.BeginTransactionAsync();
+        Assert.Empty(await DocumentStore.FindForAgencyAsync(tx, [id], deciding.Agency, false, CancellationToken.None));
+        Assert.Null(await DocumentStore.GetAsync(tx, id, deciding.Agency, false, CancellationToken.None));
+    }
 }
