@@ -14,9 +14,6 @@ namespace Procedures.EndToEnd.Tests;
 [Collection(SystemCollection.Name)]
 public sealed class FeeLifecycleTests(SystemFixture system)
 {
-    /// <summary>Đăng ký thường trú: 20,000 VND in the seeded catalogue.</summary>
-    private const string FeeBearingProcedure = "1.004222";
-
     private HttpClient Processing => system.Client(ResourceNames.Processing);
     private HttpClient Payment => system.Client(ResourceNames.Payment);
 
@@ -39,20 +36,7 @@ public sealed class FeeLifecycleTests(SystemFixture system)
     /// <summary>Submitted at Intake (the fee-bearing procedure, or the seeded one without fees), accepted and in processing (4).</summary>
     private async Task<string> InProcessingAsync(string clerk, bool feeBearing)
     {
-        object? body = null;
-        if (feeBearing)
-        {
-            var procedure = await system.Client(ResourceNames.Intake).GetFromJsonAsync<JsonElement>($"/api/v1/procedures/{FeeBearingProcedure}");
-            var documents = procedure.GetProperty("current").GetProperty("documents").EnumerateArray().Where(d => d.GetProperty("required").GetBoolean())
-                .Select(d => (object)new { componentCode = d.GetProperty("code").GetString(), reusedFrom = "KQ-2025-" + d.GetProperty("code").GetString() })
-                .ToArray();
-            body = new
-            {
-                procedureCode = FeeBearingProcedure, receivingUnit = "26740.H29", channel = 2,
-                applicant = new { kind = "citizen", name = "Nguyễn Văn A", citizenId = "079203001234", phone = "0912345678", vneidLevel2 = true },
-                summary = "Đăng ký thường trú", documents,
-            };
-        }
+        var body = feeBearing ? await Submissions.FeeBearingBodyAsync(system.Client(ResourceNames.Intake)) : null;
         using var created = await system.Client(ResourceNames.Intake).SendAsync(Submissions.Post("26740.H29", clerk, body: body));
         var text = await created.Content.ReadAsStringAsync();
         Assert.True(created.StatusCode == HttpStatusCode.Created, text);
