@@ -30,6 +30,7 @@ app.MapAuditEndpoints().RequireScope(Scopes.Audit);
 app.MapCallback();
 app.MapDossierPayments();
 app.MapNewPaymentRequest();
+app.MapDeskPayment();
 app.MapReconciliation();
 app.Run();
 

@@ -13,10 +13,12 @@ builder.AddProceduresMessaging(ResourceNames.Processing, ResourceNames.Database(
     {
         bus.AddConsumer<RecordSubmission>();
         bus.AddConsumer<PaymentConfirmation>();
+        bus.AddConsumer<DeskPaymentConfirmation>();
         bus.AddConsumer<ReplayHistory>();
         bus.AddConsumer<CompareSubmissions>();
     });
 builder.Services.AddSingleton<CalendarProvider>();
+builder.Services.AddSingleton<FeePayments>();
 builder.Services.Configure<ClockSettings>(builder.Configuration.GetSection(ClockSettings.Section));
 builder.Services.AddSingleton<ClockScan>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<ClockScan>());

@@ -10,9 +10,6 @@ namespace Procedures.EndToEnd.Tests;
 [Collection(SystemCollection.Name)]
 public sealed class PaymentTests(SystemFixture system)
 {
-    /// <summary>Đăng ký thường trú: 20,000 VND in the seeded catalogue, 7 working days.</summary>
-    private const string FeeBearingProcedure = "1.004222";
-
     private HttpClient Processing => system.Client(ResourceNames.Processing);
 
     private async Task<HttpStatusCode> ActAsync(string code, string action, string token)
@@ -37,16 +34,7 @@ public sealed class PaymentTests(SystemFixture system)
         var payment = system.Client(ResourceNames.Payment);
         var clerk = await Tokens.ForClientAsync(sandbox, "phuong-sai-gon");
         var stranger = await Tokens.ForClientAsync(sandbox, "phuong-tan-dinh");
-        var procedure = await system.Client(ResourceNames.Intake).GetFromJsonAsync<JsonElement>($"/api/v1/procedures/{FeeBearingProcedure}");
-        var documents = procedure.GetProperty("current").GetProperty("documents").EnumerateArray().Where(d => d.GetProperty("required").GetBoolean())
-            .Select(d => (object)new { componentCode = d.GetProperty("code").GetString(), reusedFrom = "KQ-2025-" + d.GetProperty("code").GetString() })
-            .ToArray();
-        var body = new
-        {
-            procedureCode = FeeBearingProcedure, receivingUnit = "26740.H29", channel = 2,
-            applicant = new { kind = "citizen", name = "Nguyễn Văn A", citizenId = "079203001234", phone = "0912345678", email = "a@example.vn", vneidLevel2 = true },
-            summary = "Đăng ký thường trú", documents,
-        };
+        var body = await Submissions.FeeBearingBodyAsync(system.Client(ResourceNames.Intake));
         using var created = await system.Client(ResourceNames.Intake).SendAsync(Submissions.Post("26740.H29", clerk, body: body));
         var submitted = await created.Content.ReadAsStringAsync();
         Assert.True(created.StatusCode == HttpStatusCode.Created, submitted);

@@ -1,6 +1,7 @@
 using Procedures.Calendar;
 using Procedures.Contracts;
 using Procedures.Processing.Dossiers;
+using Procedures.TestInfrastructure;
 
 namespace Procedures.Services.Tests;
 
@@ -13,45 +14,120 @@ public sealed class LifecycleTests
         new ProcessingTerm(3, "working-days"), Friday, Friday.AddDays(12), Friday.AddDays(12),
         status == DossierStatus.SupplementRequested ? Friday.AddDays(1) : null, 0, supplements);
 
-    public static TheoryData<DossierStatus, DossierAction> EveryStatusAndAction()
+    /// <summary>The actions as the API names them (…/actions/{name}): DOMAIN's transitions plus the fee waiver.</summary>
+    private static readonly string[] ActionNames =
+    [
+        "accept", "refuse", "start-processing", "request-supplement", "supplement-received", "request-payment", "payment-confirmed",
+        "waive-fee", "stop", "decide", "return-result", "withdraw",
+    ];
+
+    /// <summary>
+    /// docs/lifecycle.md's table of allowed transitions, read from the document itself: (status, action) → the target
+    /// status, or null where the document says refused. Written independently of the code's own table.
+    /// </summary>
+    private static readonly Dictionary<(int Status, string Action), int?> Documented = ReadDocumentedTable();
+
+    private static Dictionary<(int, string), int?> ReadDocumentedTable()
     {
-        var data = new TheoryData<DossierStatus, DossierAction>();
+        var lines = File.ReadAllLines(Path.Combine(RepositoryRoot.Path, "docs", "lifecycle.md"));
+        static string[] Cells(string line) => line.Trim().Trim('|').Split('|').Select(c => c.Trim()).ToArray();
+        var header = Cells(lines.Single(l => l.StartsWith("| from \\ action", StringComparison.Ordinal)));
+        Assert.Equal(ActionNames, header[1..]);
+        var table = new Dictionary<(int, string), int?>();
+        foreach (var line in lines.Where(l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^\| \d+ [a-z]")))
+        {
+            var cells = Cells(line);
+            var status = int.Parse(cells[0].Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+            for (var i = 1; i < cells.Length; i++)
+                table[(status, header[i])] = cells[i] == "—" ? null : int.Parse(cells[i], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        Assert.Equal(10 * ActionNames.Length, table.Count); // every status has its row, every row its cells
+        return table;
+    }
+
+    public static TheoryData<DossierStatus, string> EveryStatusAndAction()
+    {
+        var data = new TheoryData<DossierStatus, string>();
         foreach (var s in Enum.GetValues<DossierStatus>())
-        foreach (var a in Enum.GetValues<DossierAction>())
+        foreach (var a in ActionNames)
             data.Add(s, a);
         return data;
     }
 
-    /// <summary>The table of DOMAIN.md, written out independently of the code's own table.</summary>
-    private static bool LegallyAllowed(DossierStatus from, DossierAction action) => (from, action) switch
-    {
-        (DossierStatus.Submitted, DossierAction.Accept or DossierAction.Refuse) => true,
-        (DossierStatus.Received, DossierAction.StartProcessing or DossierAction.Withdraw) => true,
-        (DossierStatus.InProcessing, DossierAction.RequestSupplement or DossierAction.RequestPayment or DossierAction.Stop
-            or DossierAction.Decide or DossierAction.Withdraw) => true,
-        (DossierStatus.SupplementRequested, DossierAction.SupplementReceived or DossierAction.Stop or DossierAction.Refuse) => true,
-        (DossierStatus.AwaitingPayment, DossierAction.PaymentConfirmed) => true,
-        (DossierStatus.Decided, DossierAction.ReturnResult) => true,
-        _ => false,
-    };
+    /// <summary>The action by its API name; the waiver is a function of its own beside the transition table.</summary>
+    private static Decision Act(DossierClock clock, string action, DateTimeOffset now) => action == "waive-fee"
+        ? Lifecycle.WaiveFee(clock)
+        : Lifecycle.Decide(clock, Enum.Parse<DossierAction>(action.Replace("-", ""), ignoreCase: true), now, Calendar);
 
     [Theory]
     [MemberData(nameof(EveryStatusAndAction))]
-    public void Every_allowed_transition_is_taken_and_every_illegal_one_refused(DossierStatus from, DossierAction action)
+    public void Every_pair_of_status_and_action_is_allowed_or_refused_as_the_documented_table_says(DossierStatus from, string action)
     {
-        var decision = Lifecycle.Decide(At(from), action, Friday.AddDays(2), Calendar);
+        // The fee rules are not what this walks: asking for payment or waiving finds a fee due, every other action a fee paid.
+        var clock = At(from) with { FeesVnd = 20_000, FeePaid = action is not ("request-payment" or "waive-fee") };
 
-        Assert.Equal(LegallyAllowed(from, action), decision.Accepted);
+        var decision = Act(clock, action, Friday.AddDays(2));
+
+        var target = Documented[((int)from, action)];
+        Assert.Equal(target is not null, decision.Accepted);
         if (decision.Accepted)
         {
-            Assert.Equal(Lifecycle.Target(action), decision.After!.Status);
+            Assert.Equal(target, (int)decision.After!.Status);
             Assert.Equal(6, decision.After.Sequence);
         }
         else
         {
             Assert.Equal("illegal-transition", decision.ProblemType);
-            Assert.Contains($"Status {(int)from}", decision.Detail);
+            Assert.Contains($"{(int)from}", decision.Detail);
+            // The refusal names the statuses the transition table allows next (the waiver's names the statuses it acts from).
+            if (action != "waive-fee")
+                Assert.Equal(Documented.Where(d => d.Key.Status == (int)from && d.Key.Action != "waive-fee" && d.Value is not null)
+                    .Select(d => d.Value!.Value).Distinct().Order(), decision.Allowed.Select(s => (int)s).Order());
         }
+    }
+
+    [Fact]
+    public void Payment_is_asked_for_only_while_a_fee_is_due()
+    {
+        var processing = At(DossierStatus.InProcessing);
+        foreach (var (clock, why) in new[]
+                 {
+                     (processing, "no fees"), (processing with { FeesVnd = 20_000, FeePaid = true }, "already paid"),
+                     (processing with { FeesVnd = 20_000, FeeWaived = true }, "already paid or waived"),
+                 })
+        {
+            var refused = Lifecycle.Decide(clock, DossierAction.RequestPayment, Friday, Calendar);
+            Assert.Equal(("no-fees-due", false), (refused.ProblemType, refused.Accepted));
+            Assert.Contains(why == "no fees" ? "has no fees" : "already paid or waived", refused.Detail);
+        }
+        var due = Lifecycle.Decide(processing with { FeesVnd = 20_000 }, DossierAction.RequestPayment, Friday, Calendar);
+        Assert.Equal(DossierStatus.AwaitingPayment, due.After!.Status);
+    }
+
+    [Fact]
+    public void A_fee_bearing_dossier_is_decided_only_once_its_fee_is_paid_or_waived()
+    {
+        var owing = At(DossierStatus.InProcessing) with { FeesVnd = 20_000 };
+
+        var refused = Lifecycle.Decide(owing, DossierAction.Decide, Friday, Calendar);
+        Assert.Equal("fee-unpaid", refused.ProblemType);
+        Assert.Contains("20000 VND", refused.Detail);
+        Assert.True(Lifecycle.Decide(owing with { FeePaid = true }, DossierAction.Decide, Friday, Calendar).Accepted);
+        Assert.True(Lifecycle.Decide(owing with { FeeWaived = true }, DossierAction.Decide, Friday, Calendar).Accepted);
+        Assert.True(Lifecycle.Decide(At(DossierStatus.InProcessing), DossierAction.Decide, Friday, Calendar).Accepted); // no fees at all
+    }
+
+    [Fact]
+    public void Waiving_the_fee_moves_the_sequence_keeps_processing_and_brings_a_waiting_dossier_back_only_when_a_fee_is_due()
+    {
+        var owing = At(DossierStatus.InProcessing) with { FeesVnd = 20_000 };
+
+        var kept = Lifecycle.WaiveFee(owing).After!;
+        Assert.Equal((DossierStatus.InProcessing, 6L, true, false), (kept.Status, kept.Sequence, kept.FeeWaived, kept.FeeDue));
+        Assert.Equal(DossierStatus.InProcessing, Lifecycle.WaiveFee(owing with { Status = DossierStatus.AwaitingPayment }).After!.Status);
+        Assert.Equal("no-fees-due", Lifecycle.WaiveFee(At(DossierStatus.InProcessing)).ProblemType);
+        Assert.Equal("no-fees-due", Lifecycle.WaiveFee(owing with { FeePaid = true }).ProblemType);
+        Assert.Equal("no-fees-due", Lifecycle.WaiveFee(kept).ProblemType); // waived once
     }
 
     [Fact]

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Dapper;
 using Npgsql;
 using Procedures.Contracts;
 using Procedures.Messaging.Audit;
@@ -32,23 +31,13 @@ public static class NewPaymentRequest
         return app;
     }
 
-    private sealed record Dossier(long TotalVnd, short? LastStatus);
-
     private static async Task<Results<Created<Response>, NotFound, ProblemHttpResult>> HandleAsync(string code, Caller caller, HttpContext http, NpgsqlDataSource db, TimeProvider time,
         IdempotencyContext idempotency, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        var dossier = await connection.QuerySingleOrDefaultAsync<Dossier>(new CommandDefinition("""
-            SELECT total_vnd AS TotalVnd, last_status AS LastStatus FROM payment_dossiers
-            WHERE code = @code AND (receiving_unit = @agency OR deciding_agency = @agency OR @all)
-            FOR UPDATE
-            """, new { code, agency = caller.Agency, all = caller.SeesAllAgencies }, tx, cancellationToken: ct));
-        if (dossier is null)
-        {
-            await ForeignDossiers.MarkAsync(tx, http, caller, code, ct);
-            return TypedResults.NotFound();
-        }
+        var dossier = await PayableDossiers.LockAsync(tx, http, caller, code, ct);
+        if (dossier is null) return TypedResults.NotFound();
         if (dossier.TotalVnd == 0 || dossier.LastStatus != (short)DossierStatus.AwaitingPayment)
             return Conflict("not-awaiting-payment", "Hồ sơ không ở trạng thái chờ thực hiện nghĩa vụ tài chính",
                 "The dossier is not waiting for a payment (status 6 with fees)");
@@ -66,5 +55,5 @@ public static class NewPaymentRequest
         return TypedResults.Created(location, response);
     }
 
-    private static ProblemHttpResult Conflict(string slug, string vi, string en) => Problems.Result(Problems.Create(StatusCodes.Status409Conflict, slug, vi, en));
+    private static ProblemHttpResult Conflict(string slug, string vi, string en) => PayableDossiers.Conflict(slug, vi, en);
 }

@@ -73,8 +73,8 @@ public static class ReconciliationReport
         await using var connection = await db.OpenConnectionAsync(ct);
         var ours = (await connection.QueryAsync<LocalEntry>(new CommandDefinition("""
             SELECT reference, amount_vnd AS AmountVnd, state, transaction_id AS TransactionId FROM payments
-            WHERE requested_at >= @start AND requested_at < @end
-            """, new { start, end = start.AddDays(1) }, cancellationToken: ct))).AsList();
+            WHERE requested_at >= @start AND requested_at < @end AND trigger <> @desk -- desk payments never reach the platform
+            """, new { start, end = start.AddDays(1), desk = PaymentLedger.DeskTrigger }, cancellationToken: ct))).AsList();
 
         return new Report(day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), ours.Count, theirs.Count,
             ours.Where(e => PaymentStates.IsPaid(e.State)).Sum(e => e.AmountVnd),

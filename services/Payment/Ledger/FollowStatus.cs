@@ -6,8 +6,8 @@ namespace Procedures.Payment.Ledger;
 
 /// <summary>
 /// Reacts to the dossier's status: 6 (waiting for payment) creates the payment request if the dossier has fees (or,
-/// if it was already paid up front, announces the payment again so Processing can move on); 3 (refused) or 8 (stopped)
-/// after a successful payment starts a refund.
+/// if it was already paid up front, announces the payment again so Processing can move on); 3 (refused), 7 (withdrawn)
+/// or 8 (stopped) after a successful payment starts a refund.
 /// </summary>
 public sealed class FollowStatus(ConsumerServices services, Microsoft.Extensions.Options.IOptions<PaymentOptions> options)
     : IdempotentConsumer<DossierStatusChanged>(services)
@@ -24,7 +24,7 @@ public sealed class FollowStatus(ConsumerServices services, Microsoft.Extensions
         if (dossier is null)
         {
             // Fees arrive with DossierSubmitted (another publisher, another queue): only the statuses that need them wait for it.
-            if (m.Status is DossierStatus.AwaitingPayment or DossierStatus.Refused or DossierStatus.Stopped)
+            if (m.Status == DossierStatus.AwaitingPayment || PaymentLedger.RefundsOnStatus(m.Status))
                 throw new InvalidOperationException($"Fees of {m.DossierCode} are not known yet; retried later.");
             return;
         }
@@ -43,7 +43,7 @@ public sealed class FollowStatus(ConsumerServices services, Microsoft.Extensions
                 else if (live.State == PaymentStates.Succeeded)
                     await PaymentLedger.RepublishSuccessAsync(scope.Transaction, live.Reference, ct);
                 break;
-            case DossierStatus.Refused or DossierStatus.Stopped when live is { State: PaymentStates.Succeeded }:
+            case var status when PaymentLedger.RefundsOnStatus(status) && live is { State: PaymentStates.Succeeded }:
                 await PaymentLedger.ApplyAsync(scope.Transaction, live.Reference, Outcome.RefundRequested,
                     new OutcomeFacts(Reason: PaymentLedger.RefundReason((short)m.Status)), now, options.Value.PaidOnlineChannel, ct);
                 break;

@@ -26,18 +26,45 @@ public static class PaymentLedger
         string? PaymentUrl, string? TransactionId, DateTimeOffset? PaidAt, short? PaidOnline, string? RefundReason, short? LastStatus);
 
     /// <summary>Creates a payment request in state new (INIT is sent by the worker); null if the dossier has a live or paid one.</summary>
-    public static async Task<string?> CreateAsync(NpgsqlTransaction tx, string dossierCode, long amountVnd, string trigger, DateTimeOffset now,
+    public static Task<string?> CreateAsync(NpgsqlTransaction tx, string dossierCode, long amountVnd, string trigger, DateTimeOffset now,
         CancellationToken ct)
+        => InsertAsync(tx, dossierCode, amountVnd, trigger, now, desk: null, ct);
+
+    /// <summary>
+    /// Records a fee paid at the desk (<see cref="DeskTrigger"/>): paid at once, with the desk's receipt, never sent to the
+    /// platform (no INIT, no GET_BILL, no reconciliation; a refund is the desk's too). Its transaction id is
+    /// <see cref="DeskTransactionPrefix"/> + the reference, which is the receipt's number. Null if the dossier has a live or paid payment.
+    /// </summary>
+    public static Task<string?> RecordAtDeskAsync(NpgsqlTransaction tx, string dossierCode, long amountVnd, Func<string, object> receipt,
+        DateTimeOffset now, CancellationToken ct)
+        => InsertAsync(tx, dossierCode, amountVnd, DeskTrigger, now, receipt, ct);
+
+    /// <summary>The trigger of payments recorded at the desk (cash, bank transfer): the platform never hears of them.</summary>
+    public const string DeskTrigger = "desk";
+
+    public const string DeskTransactionPrefix = "DESK-";
+
+    private static async Task<string?> InsertAsync(NpgsqlTransaction tx, string dossierCode, long amountVnd, string trigger, DateTimeOffset now,
+        Func<string, object>? desk, CancellationToken ct)
     {
         // The reference's timestamp has whole seconds: a new request in the same second as a failed one takes the next second.
         for (var second = 0; second < 60; second++)
         {
             var reference = PlatformProtocol.Reference(dossierCode, now.AddSeconds(second));
             var inserted = await tx.Connection!.ExecuteAsync(new CommandDefinition("""
-                INSERT INTO payments (id, dossier_code, amount_vnd, state, created_at, reference, trigger, requested_at, next_attempt_at, updated_at)
-                VALUES (@id, @dossierCode, @amountVnd, 'new', @now, @reference, @trigger, @now, @now, @now)
+                INSERT INTO payments (id, dossier_code, amount_vnd, state, created_at, reference, trigger, requested_at, next_attempt_at, updated_at,
+                                      transaction_id, paid_at, receipt, receipt_at)
+                VALUES (@id, @dossierCode, @amountVnd, @state, @now, @reference, @trigger, @now, @now, @now,
+                        @transactionId, @paidAt, @receipt::jsonb, @paidAt)
                 ON CONFLICT DO NOTHING
-                """, new { id = Guid.NewGuid(), dossierCode, amountVnd, now = now.ToUniversalTime(), reference, trigger }, tx, cancellationToken: ct));
+                """, new
+                {
+                    id = Guid.NewGuid(), dossierCode, amountVnd, now = now.ToUniversalTime(), reference, trigger,
+                    state = desk is null ? PaymentStates.New : PaymentStates.Succeeded,
+                    transactionId = desk is null ? null : DeskTransactionPrefix + reference,
+                    paidAt = desk is null ? (DateTimeOffset?)null : now.ToUniversalTime(),
+                    receipt = desk is null ? null : System.Text.Json.JsonSerializer.Serialize(desk(reference), System.Text.Json.JsonSerializerOptions.Web),
+                }, tx, cancellationToken: ct));
             if (inserted == 1) return reference;
             if (await LiveAsync(tx, dossierCode, ct) is not null) return null;
         }
@@ -94,17 +121,23 @@ public static class PaymentLedger
                 throw new InvalidOperationException($"Payment {reference} kept changing under concurrent updates.");
             }
             await PublishAsync(tx, row, transition.To!, facts, now, paidOnlineChannel, ct);
-            // Paid while the dossier was already refused or stopped: the fee goes straight back.
-            if (transition.To == PaymentStates.Succeeded && row.LastStatus is (short)DossierStatus.Refused or (short)DossierStatus.Stopped)
+            // Paid while the dossier was already refused, stopped or withdrawn: the fee goes straight back.
+            if (transition.To == PaymentStates.Succeeded && row.LastStatus is { } last && RefundsOnStatus((DossierStatus)last))
                 await ApplyAsync(tx, reference, Outcome.RefundRequested, new OutcomeFacts(Reason: RefundReason(row.LastStatus.Value)), now,
                     paidOnlineChannel, ct);
             return new Applied(transition, row.DossierCode, row.AmountVnd);
         }
     }
 
-    public static string RefundReason(short status) => status == (short)DossierStatus.Refused
-        ? "Hồ sơ không được tiếp nhận / Dossier refused"
-        : "Hồ sơ dừng xử lý / Processing stopped";
+    /// <summary>The statuses that end a dossier before its result: a fee paid for it is refunded (issue 21 adds withdrawal).</summary>
+    public static bool RefundsOnStatus(DossierStatus status) => status is DossierStatus.Refused or DossierStatus.Stopped or DossierStatus.Withdrawn;
+
+    public static string RefundReason(short status) => (DossierStatus)status switch
+    {
+        DossierStatus.Refused => "Hồ sơ không được tiếp nhận / Dossier refused",
+        DossierStatus.Withdrawn => "Công dân rút hồ sơ / Dossier withdrawn",
+        _ => "Hồ sơ dừng xử lý / Processing stopped",
+    };
 
     private static async Task PublishAsync(NpgsqlTransaction tx, Row row, string to, OutcomeFacts facts, DateTimeOffset now, int channel,
         CancellationToken ct)

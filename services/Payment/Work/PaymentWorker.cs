@@ -42,10 +42,12 @@ public sealed partial class PaymentWorker(
             FROM payments p JOIN payment_dossiers d ON d.code = p.dossier_code
             WHERE p.next_attempt_at <= @now
               AND (p.state IN ('new', 'pending', 'refunding') OR (p.state = 'succeeded' AND p.receipt IS NULL))
+              -- A fee paid at the desk never went through the platform: its refund is paid back at the desk too.
+              AND p.trigger <> @desk
             ORDER BY p.next_attempt_at
             LIMIT 1
             FOR UPDATE OF p SKIP LOCKED
-            """, new { now = now.ToUniversalTime() }, tx, cancellationToken: ct));
+            """, new { now = now.ToUniversalTime(), desk = PaymentLedger.DeskTrigger }, tx, cancellationToken: ct));
         if (due is null) return false;
         try
         {

@@ -40,13 +40,16 @@ public static class Actions
     /// <summary>Desk steps before acceptance that change no status (form 02).</summary>
     private static readonly string[] DeskSteps = ["request-completion", "completion-received"];
 
+    /// <summary>An officer waives the fee due; the content is the reason (issue 21).</summary>
+    private const string WaiveFee = "waive-fee";
+
     public static IEndpointRouteBuilder MapActions(this IEndpointRouteBuilder app)
     {
         app.MapPost("/api/v1/dossiers/{code}/actions/{action}", HandleAsync).WithTags("Lifecycle").WithName("DossierAction")
-            .WithSummary("Act on a dossier: accept, refuse, request-completion, completion-received, start-processing, request-supplement, supplement-received, request-payment, payment-confirmed, stop, decide, return-result, withdraw")
+            .WithSummary("Act on a dossier: accept, refuse, request-completion, completion-received, start-processing, request-supplement, supplement-received, request-payment, payment-confirmed, waive-fee, stop, decide, return-result, withdraw")
             .RequireScope(Scopes.Reception, Scopes.Processing, Scopes.Payments)
             .ProducesProblems(StatusCodes.Status409Conflict, "illegal-transition", "no-processing-time", "completion-already-requested",
-                "no-completion-pending", "completion-too-late", "concurrent-change")
+                "no-completion-pending", "completion-too-late", "no-fees-due", "fee-unpaid", "concurrent-change")
             .WithExamples(new Request("Nguyễn Thị Hoa", "Chuyên viên", "Bộ phận Một cửa", "Tiếp nhận hồ sơ đầy đủ"),
                 new Response("26740.H29-261129-0001", 2, 2, DateTimeOffset.Parse("2026-12-02T17:00:00+07:00"),
                     DateTimeOffset.Parse("2026-12-02T17:00:00+07:00"), 0, false));
@@ -66,10 +69,10 @@ public static class Actions
         IOptions<ClockSettings> settings, TimeProvider time, Ratings.RatingLinks links, CancellationToken ct)
     {
         var desk = DeskSteps.Contains(action);
-        if (!desk && !Names.ContainsKey(action))
+        if (!desk && action != WaiveFee && !Names.ContainsKey(action))
             return (ProblemHttpResult)Problems.Validation([new("action", "one-of", "Thao tác không tồn tại",
-                $"Unknown action; one of {string.Join(", ", Names.Keys.Concat(DeskSteps))}")]);
-        var scope = desk ? Scopes.Reception : ScopeFor(Names[action]);
+                $"Unknown action; one of {string.Join(", ", Names.Keys.Concat(DeskSteps).Append(WaiveFee))}")]);
+        var scope = desk ? Scopes.Reception : action == WaiveFee ? Scopes.Processing : ScopeFor(Names[action]);
         if (!caller.Has(scope))
             return TypedResults.Problem(Problems.Create(StatusCodes.Status403Forbidden, "forbidden", "Không đủ quyền (scope) cho thao tác này",
                 $"The action {action} needs scope {scope}"));
@@ -94,14 +97,19 @@ public static class Actions
         {
             "request-completion" => Lifecycle.RequestCompletion(clock, now, calendar, settings.Value.CompletionWorkingDays),
             "completion-received" => Lifecycle.CompletionReceived(clock, now),
+            WaiveFee => Lifecycle.WaiveFee(clock),
             _ => Lifecycle.Decide(clock, Names[action], now, calendar, details),
         };
         if (!decision.Accepted) return Conflict(clock, decision);
         var after = decision.After!;
         if (!await DossierRecords.SaveAsync(tx, record, after, step, now, calendar, settings.Value, ct))
             return ConcurrentChange();
+        // A waiver's reason is part of the audited act (who waived how much, and why).
+        object detail = action == WaiveFee
+            ? new { status = (int)after.Status, after.Sequence, feesVnd = after.FeesVnd, reason = step.Content }
+            : new { status = (int)after.Status, after.Sequence };
         await AuditLog.AppendAsync(tx, AuditActor.FromRequest(http, caller.ClientId, caller.Agency),
-            new AuditEntry("dossier." + action, code, PersonalData: false, Detail: new { status = (int)after.Status, after.Sequence }), now, ct);
+            new AuditEntry("dossier." + action, code, PersonalData: false, Detail: detail), now, ct);
         await tx.CommitAsync(ct);
         // The result goes out with the signed link by which the applicant rates the handling (issue 10).
         var ratingLink = after.Status == DossierStatus.Returned ? links.ForDossier(code, now)?.Url : null;

@@ -28,7 +28,8 @@ public static class DossierRecords
         paused_at AS PausedAt, paused_seconds AS PausedSeconds, supplement_requests AS SupplementRequests,
         receiving_unit AS ReceivingUnit, deciding_agency AS DecidingAgency, procedure_code AS ProcedureCode,
         supplements, results, return_channel AS ReturnChannel, late_reception AS LateReception, paid_online AS PaidOnline,
-        completion_requested_at AS CompletionRequestedAt, completion_due_at AS CompletionDueAt, completed_at AS CompletedAt
+        completion_requested_at AS CompletionRequestedAt, completion_due_at AS CompletionDueAt, completed_at AS CompletedAt,
+        fees_vnd AS FeesVnd, fee_paid AS FeePaid, fee_waived AS FeeWaived
         """;
 
     /// <summary>
@@ -64,7 +65,7 @@ public static class DossierRecords
                 ended_at = CASE WHEN @Status IN (3, 7, 8, 9, 10) AND ended_at IS NULL THEN @now ELSE ended_at END,
                 supplements = @supplements::jsonb, results = @results::jsonb, return_channel = @ReturnChannel,
                 late_reception = @LateReception, paid_online = @PaidOnline, completion_requested_at = @CompletionRequestedAt,
-                completion_due_at = @CompletionDueAt, completed_at = @CompletedAt,
+                completion_due_at = @CompletionDueAt, completed_at = @CompletedAt, fee_paid = @FeePaid, fee_waived = @FeeWaived,
                 -- A due moment that moved later (a pause ended) re-arms the warnings that have not come true yet.
                 at_risk_raised_at = CASE WHEN @atRiskAt IS DISTINCT FROM at_risk_at AND @atRiskAt > @now THEN NULL ELSE at_risk_raised_at END,
                 overdue_raised_at = CASE WHEN @dueAt IS DISTINCT FROM due_at AND @dueAt > @now THEN NULL ELSE overdue_raised_at END,
@@ -81,7 +82,7 @@ public static class DossierRecords
                 results = JsonSerializer.Serialize(after.Results, MessageJson.Options),
                 ReturnChannel = (short?)after.ReturnChannel, after.LateReception, PaidOnline = (short?)after.PaidOnline,
                 CompletionRequestedAt = after.CompletionRequestedAt?.ToUniversalTime(), CompletionDueAt = after.CompletionDueAt?.ToUniversalTime(),
-                CompletedAt = after.CompletedAt?.ToUniversalTime(), dueAt, atRiskAt, apology = step.Apology is not null,
+                CompletedAt = after.CompletedAt?.ToUniversalTime(), after.FeePaid, after.FeeWaived, dueAt, atRiskAt, apology = step.Apology is not null,
             }, tx, cancellationToken: ct));
         if (updated == 0) return false;
         if (after.Sequence == before.Sequence) return true;
@@ -97,7 +98,7 @@ public static class DossierRecords
         string? Unit, DateTimeOffset? ReceivedAt, DateTimeOffset? AppointmentAt, DateTimeOffset? OriginalAppointmentAt, DateTimeOffset? PausedAt,
         long PausedSeconds, int SupplementRequests, string ReceivingUnit, string? DecidingAgency, string ProcedureCode, string Supplements,
         string Results, short? ReturnChannel, bool LateReception, short? PaidOnline, DateTimeOffset? CompletionRequestedAt,
-        DateTimeOffset? CompletionDueAt, DateTimeOffset? CompletedAt)
+        DateTimeOffset? CompletionDueAt, DateTimeOffset? CompletedAt, long FeesVnd, bool FeePaid, bool FeeWaived)
     {
         public DossierRecord ToRecord() => new(Code, Version, new DossierClock((DossierStatus)Status, Sequence, (SubmissionChannel)Channel,
             SubmittedAt, Amount is { } a && Unit is { } u ? new ProcessingTerm(a, u) : null, ReceivedAt, AppointmentAt, OriginalAppointmentAt,
@@ -111,6 +112,9 @@ public static class DossierRecords
             CompletionRequestedAt = CompletionRequestedAt,
             CompletionDueAt = CompletionDueAt,
             CompletedAt = CompletedAt,
+            FeesVnd = FeesVnd,
+            FeePaid = FeePaid,
+            FeeWaived = FeeWaived,
         }, ReceivingUnit, DecidingAgency, ProcedureCode);
     }
 }

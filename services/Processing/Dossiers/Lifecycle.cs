@@ -26,6 +26,16 @@ public sealed record DossierClock(
     public DateTimeOffset? CompletionDueAt { get; init; }
     public DateTimeOffset? CompletedAt { get; init; }
 
+    /// <summary>The total of the procedure version's fees (whole VND), as submitted; 0 for a procedure without fees.</summary>
+    public long FeesVnd { get; init; }
+    /// <summary>The fee was paid (online or at the desk).</summary>
+    public bool FeePaid { get; init; }
+    /// <summary>An officer waived the fee, with a reason (kept in the history and the audit log).</summary>
+    public bool FeeWaived { get; init; }
+
+    /// <summary>A fee is due: the dossier has fees, and they are neither paid nor waived.</summary>
+    public bool FeeDue => FeesVnd > 0 && !FeePaid && !FeeWaived;
+
     /// <summary>
     /// The legal due moment the national index judges by: the original appointment date plus the completed
     /// supplementation pauses (DOMAIN.md, "two dates"). An apology's new date never moves it.
@@ -49,18 +59,21 @@ public sealed record Decision(DossierClock? After, string? ProblemType, string? 
 }
 
 /// <summary>
-/// The dossier state machine (DOMAIN.md): 1→2|3; 2→4|7; 4→5|6|8|9|7; 5→4|8|3; 6→4; 9→10. Pure: time and the
-/// calendar are inputs, so every rule is tested without a database.
+/// The dossier state machine: DOMAIN.md's 1→2|3; 2→4|7; 4→5|6|8|9|7; 5→4|8|3; 6→4; 9→10, with no dead ends (issue 21):
+/// 1→7 (the applicant withdraws before reception) and 6→7|8 (withdrawn or stopped while the fee is awaited). Beside the
+/// table, two fee rules: payment is asked for (→6) only while a fee is due, and a fee-bearing dossier is decided (→9)
+/// only once its fee is paid or waived. docs/lifecycle.md documents the table; a test checks the two agree. Pure: time
+/// and the calendar are inputs, so every rule is tested without a database.
 /// </summary>
 public static class Lifecycle
 {
     public static readonly IReadOnlyDictionary<DossierStatus, DossierStatus[]> Transitions = new Dictionary<DossierStatus, DossierStatus[]>
     {
-        [DossierStatus.Submitted] = [DossierStatus.Received, DossierStatus.Refused],
+        [DossierStatus.Submitted] = [DossierStatus.Received, DossierStatus.Refused, DossierStatus.Withdrawn],
         [DossierStatus.Received] = [DossierStatus.InProcessing, DossierStatus.Withdrawn],
         [DossierStatus.InProcessing] = [DossierStatus.SupplementRequested, DossierStatus.AwaitingPayment, DossierStatus.Stopped, DossierStatus.Decided, DossierStatus.Withdrawn],
         [DossierStatus.SupplementRequested] = [DossierStatus.InProcessing, DossierStatus.Stopped, DossierStatus.Refused],
-        [DossierStatus.AwaitingPayment] = [DossierStatus.InProcessing],
+        [DossierStatus.AwaitingPayment] = [DossierStatus.InProcessing, DossierStatus.Stopped, DossierStatus.Withdrawn],
         [DossierStatus.Decided] = [DossierStatus.Returned],
     };
 
@@ -95,6 +108,7 @@ public static class Lifecycle
             return new Decision(null, "illegal-transition",
                 $"Status {(int)clock.Status} ({clock.Status}) does not allow {action}; allowed next statuses: {string.Join(", ", allowed.Select(a => (int)a))}",
                 allowed);
+        if (FeeRule(clock, action) is { } refused) return refused with { Allowed = allowed };
 
         var after = clock with { Status = target, Sequence = clock.Sequence + 1 };
         if (clock.Status == DossierStatus.Submitted)
@@ -145,6 +159,38 @@ public static class Lifecycle
                 break;
         }
         return new Decision(after, null, null, allowed);
+    }
+
+    /// <summary>
+    /// The fee rules (issue 21): payment is asked for only while a fee is due (a procedure without fees, or a fee already
+    /// paid or waived, would leave the dossier waiting at 6 for a payment that never comes); a dossier with a fee due is
+    /// not decided (the fee is paid online, at the desk, or waived first).
+    /// </summary>
+    private static Decision? FeeRule(DossierClock clock, DossierAction action) => action switch
+    {
+        DossierAction.RequestPayment when !clock.FeeDue => new Decision(null, "no-fees-due",
+            clock.FeesVnd == 0
+                ? "Payment is asked for only when a fee is due; the dossier's procedure has no fees"
+                : "Payment is asked for only when a fee is due; the dossier's fee is already paid or waived", []),
+        DossierAction.Decide when clock.FeeDue => new Decision(null, "fee-unpaid",
+            $"A fee-bearing dossier is decided once its fee ({clock.FeesVnd} VND) is paid or waived; it is still due", []),
+        _ => null,
+    };
+
+    /// <summary>
+    /// An officer waives the fee due, with a reason (the step's content; the history and the audit log keep it). Allowed
+    /// while the dossier is processed (4) or waits for the fee (6, which then returns to processing, as a payment would).
+    /// The sequence moves, so the waiver is a history step of its own.
+    /// </summary>
+    public static Decision WaiveFee(DossierClock clock)
+    {
+        DossierStatus[] from = [DossierStatus.InProcessing, DossierStatus.AwaitingPayment];
+        if (!from.Contains(clock.Status))
+            return new Decision(null, "illegal-transition",
+                $"A fee is waived while the dossier is processed or waits for payment (status 4 or 6); the dossier is at status {(int)clock.Status}", from);
+        if (!clock.FeeDue)
+            return new Decision(null, "no-fees-due", "No fee is due: the procedure has no fees, or the fee is already paid or waived", from);
+        return new Decision(clock with { Status = DossierStatus.InProcessing, Sequence = clock.Sequence + 1, FeeWaived = true }, null, null, from);
     }
 
     /// <summary>

@@ -21,9 +21,9 @@ public sealed class RecordSubmission(ConsumerServices services, CalendarProvider
         var inserted = await scope.Connection.ExecuteAsync(new CommandDefinition("""
             INSERT INTO dossiers (code, procedure_code, receiving_unit, channel, status, sequence, submitted_at, updated_at,
                                   deciding_agency, processing_amount, processing_unit, procedure_name, procedure_version,
-                                  applicant_name, documents, lookup_hash, reception_due_at)
+                                  applicant_name, documents, lookup_hash, reception_due_at, fees_vnd)
             VALUES (@DossierCode, @ProcedureCode, @ReceivingUnit, @Channel, 1, 1, @SubmittedAt, @SubmittedAt, @deciding, @amount, @unit,
-                    @ProcedureName, @ProcedureVersion, @ApplicantName, @documents::jsonb, @lookup, @receptionDue)
+                    @ProcedureName, @ProcedureVersion, @ApplicantName, @documents::jsonb, @lookup, @receptionDue, @fees)
             ON CONFLICT (code) DO NOTHING
             """, new
             {
@@ -33,6 +33,7 @@ public sealed class RecordSubmission(ConsumerServices services, CalendarProvider
                 message.ApplicantName, documents = JsonSerializer.Serialize(documents, MessageJson.Options),
                 lookup = PublicLookup.Hash(message.DossierCode, message.Applicant?.IdNumber),
                 receptionDue = Lifecycle.ReceptionDue(clock, calendar),
+                fees = (message.Fees ?? []).Sum(f => f.AmountVnd),
             },
             scope.Transaction, cancellationToken: ct));
         if (inserted == 0) return; // already recorded under another message id: nothing new to announce

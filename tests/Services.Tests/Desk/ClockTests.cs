@@ -19,10 +19,10 @@ public sealed class ClockTests(InfrastructureFixture infra) : IAsyncLifetime
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 
-    private async Task<string> AcceptedAsync(bool processing = true)
+    private async Task<string> AcceptedAsync(bool processing = true, long feeVnd = 0)
     {
         _host.Time.Now = Monday;
-        var code = await _host.SubmitAsync();
+        var code = await _host.SubmitAsync(feeVnd: feeVnd);
         await _host.ActOkAsync(code, "accept");
         if (processing) await _host.ActOkAsync(code, "start-processing");
         return code;
@@ -201,7 +201,7 @@ public sealed class ClockTests(InfrastructureFixture infra) : IAsyncLifetime
     [Fact]
     public async Task Payment_confirmation_moves_a_waiting_dossier_back_to_processing_with_the_paid_online_flag()
     {
-        var code = await AcceptedAsync();
+        var code = await AcceptedAsync(feeVnd: 50_000);
         await _host.ActOkAsync(code, "request-payment");
         await _host.Harness.Bus.Publish(new PaymentSucceeded(code, "REF1", "TX1", 50_000, _host.Time.Now, PaidOnlineChannel.NationalPortal));
         var moved = await Eventually.Until(async () => await _host.PublishedAsync<DossierStatusChanged>(e => e.DossierCode == code && e.Sequence == 5),

@@ -68,6 +68,7 @@ internal sealed class ProcessingHost : IAsyncDisposable
         builder.Services.AddSingleton(db);
         builder.Services.AddSingleton<TimeProvider>(time);
         builder.Services.AddSingleton<CalendarProvider>();
+        builder.Services.AddSingleton<FeePayments>();
         builder.Services.Configure<ClockSettings>(_ => { });
         builder.Services.AddSingleton<ClockScan>();
         Processing.Feedback.FeedbackSetup.AddFeedback(builder.Services, builder.Configuration);
@@ -77,6 +78,7 @@ internal sealed class ProcessingHost : IAsyncDisposable
         {
             x.AddConsumer<RecordSubmission>();
             x.AddConsumer<PaymentConfirmation>();
+            x.AddConsumer<DeskPaymentConfirmation>();
         });
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddScoped(sp => Caller.From(sp.GetRequiredService<IHttpContextAccessor>().HttpContext!.User,
@@ -105,12 +107,13 @@ internal sealed class ProcessingHost : IAsyncDisposable
 
     /// <summary>Submits through the real consumer and waits until the dossier is recorded.</summary>
     public async Task<string> SubmitAsync(SubmissionChannel channel = SubmissionChannel.Online, string idNumber = "079203001234",
-        string applicant = "Võ Thị Em", ProcessingTerm? term = null, string decidingAgency = Desk)
+        string applicant = "Võ Thị Em", ProcessingTerm? term = null, string decidingAgency = Desk, long feeVnd = 0)
     {
         var code = $"{Desk}-{Time.Now.ToVietnam():yyMMdd}-{Interlocked.Increment(ref _next):D4}";
         await Harness.Bus.Publish(new DossierSubmitted(code, "1.003677", Desk, channel, applicant, Time.Now,
             new ApplicantIdentity(1, idNumber, null, null, false), 1, decidingAgency, "Đăng ký khai sinh",
-            [new SubmittedDocument("TK01", Guid.NewGuid(), "to-khai.pdf", true, false, false, null)], [],
+            [new SubmittedDocument("TK01", Guid.NewGuid(), "to-khai.pdf", true, false, false, null)],
+            feeVnd > 0 ? [new DossierFee("LP01", "Lệ phí", feeVnd)] : [],
             term ?? new ProcessingTerm(3, "working-days"), "Đăng ký khai sinh"));
         await Eventually.Until(async () => await ScalarAsync<long>("SELECT count(*) FROM dossiers WHERE code = @code", new { code }) == 1,
             TimeSpan.FromSeconds(20), "the submission to be recorded");

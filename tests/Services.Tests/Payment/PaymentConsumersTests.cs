@@ -58,6 +58,16 @@ public sealed class PaymentConsumersTests(InfrastructureFixture infra) : IAsyncL
 
     private sealed record PaymentRow(string Reference, long AmountVnd, string State, string Trigger);
 
+    /// <summary>The platform confirms the payment (as its callback would).</summary>
+    private async Task SucceedAsync(string reference, string transactionId)
+    {
+        await using var c = await Db.OpenConnectionAsync();
+        await using var tx = await c.BeginTransactionAsync();
+        await PaymentLedger.ApplyAsync(tx, reference, Outcome.Succeeded, new OutcomeFacts(transactionId, 20000), DateTimeOffset.UtcNow, 1,
+            CancellationToken.None);
+        await tx.CommitAsync();
+    }
+
     private async Task<List<PaymentRow>> PaymentsAsync(string code)
     {
         await using var c = await Db.OpenConnectionAsync();
@@ -115,25 +125,38 @@ public sealed class PaymentConsumersTests(InfrastructureFixture infra) : IAsyncL
     [Theory]
     [InlineData(DossierStatus.Stopped)]
     [InlineData(DossierStatus.Refused)]
-    public async Task Refused_or_stopped_after_payment_starts_a_refund_and_an_older_status_changes_nothing(DossierStatus status)
+    [InlineData(DossierStatus.Withdrawn)]
+    public async Task Refused_stopped_or_withdrawn_after_payment_starts_a_refund_and_an_older_status_changes_nothing(DossierStatus status)
     {
         var code = "26740.H29-261129-02" + (int)status;
         await PublishAsync(Submitted(code, fees: [20000]));
         await PublishAsync(Status(code, 4, DossierStatus.AwaitingPayment));
         var reference = Assert.Single(await PaymentsAsync(code)).Reference;
-        await using (var c = await Db.OpenConnectionAsync())
-        await using (var tx = await c.BeginTransactionAsync())
-        {
-            await PaymentLedger.ApplyAsync(tx, reference, Outcome.Succeeded, new OutcomeFacts("GD2" + (int)status, 20000), DateTimeOffset.UtcNow, 1,
-                CancellationToken.None);
-            await tx.CommitAsync();
-        }
+        await SucceedAsync(reference, "GD2" + (int)status);
 
         await PublishAsync(Status(code, 6, status));
         await PublishAsync(Status(code, 5, DossierStatus.InProcessing)); // late, older
 
         Assert.Equal(PaymentStates.Refunding, Assert.Single(await PaymentsAsync(code)).State);
         Assert.Equal((short)status, await CountAsync("SELECT last_status FROM payment_dossiers WHERE code = @code", new { code }));
+    }
+
+    [Theory]
+    [InlineData(DossierStatus.Stopped)]
+    [InlineData(DossierStatus.Withdrawn)]
+    public async Task A_fee_paid_online_after_the_waiting_dossier_was_stopped_or_withdrawn_goes_straight_back(DossierStatus status)
+    {
+        var code = "26740.H29-261129-03" + (int)status;
+        await PublishAsync(Submitted(code, fees: [20000]));
+        await PublishAsync(Status(code, 4, DossierStatus.AwaitingPayment));
+        await PublishAsync(Status(code, 5, status)); // issue 21: 6 → 8 or 7 while the request is still open
+        var reference = Assert.Single(await PaymentsAsync(code)).Reference;
+        await SucceedAsync(reference, "GD3" + (int)status);
+
+        Assert.Equal(PaymentStates.Refunding, Assert.Single(await PaymentsAsync(code)).State);
+        await using var read = await Db.OpenConnectionAsync();
+        Assert.Equal(PaymentLedger.RefundReason((short)status), await read.ExecuteScalarAsync<string>(
+            "SELECT refund_reason FROM payments WHERE reference = @reference", new { reference }));
     }
 
     [Fact]

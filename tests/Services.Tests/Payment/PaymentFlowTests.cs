@@ -284,4 +284,38 @@ public sealed class PaymentFlowTests(InfrastructureFixture infra) : IAsyncLifeti
         Assert.Empty(report.Differences);
         Assert.Equal(20000, report.PlatformPaidVnd);
     }
+
+    [Fact]
+    public async Task A_fee_paid_at_the_desk_never_reaches_the_platform_neither_its_receipt_nor_its_refund_nor_the_reconciliation()
+    {
+        const string code = "26740.H29-261129-0009";
+        var superseded = await _h.RequestAsync(code);
+        await using (var c = await _h.Db.OpenConnectionAsync())
+        await using (var tx = await c.BeginTransactionAsync())
+        {
+            // A live online request blocks another payment; the desk supersedes it first (as DeskPayment does).
+            Assert.Null(await PaymentLedger.RecordAtDeskAsync(tx, code, 20000, r => new { receiptNumber = r }, DateTimeOffset.UtcNow, CancellationToken.None));
+            await PaymentLedger.ApplyAsync(tx, superseded, Outcome.Failed, new OutcomeFacts(Reason: "paid-at-desk"), DateTimeOffset.UtcNow, 1,
+                CancellationToken.None);
+            var recorded = await PaymentLedger.RecordAtDeskAsync(tx, code, 20000, r => new { receiptNumber = r, method = "cash" }, DateTimeOffset.UtcNow,
+                CancellationToken.None);
+            Assert.NotNull(recorded);
+            await PaymentLedger.ApplyAsync(tx, recorded!, Outcome.RefundRequested, new OutcomeFacts(Reason: "Công dân rút hồ sơ / Dossier withdrawn"),
+                DateTimeOffset.UtcNow, 1, CancellationToken.None);
+            await tx.CommitAsync();
+        }
+
+        await _h.DrainAsync();
+
+        await using var read = await _h.Db.OpenConnectionAsync();
+        var rows = await read.QueryAsync<(string Reference, string State, string Trigger, short? PaidOnline, string? Receipt)>(
+            "SELECT reference, state, trigger, paid_online, receipt::text FROM payments WHERE dossier_code = @code ORDER BY created_at, reference", new { code });
+        var desk = Assert.Single(rows, r => r.Trigger == PaymentLedger.DeskTrigger);
+        Assert.Equal((PaymentStates.Refunding, (short?)null), (desk.State, desk.PaidOnline)); // the desk pays it back, not the platform
+        Assert.Contains(desk.Reference, desk.Receipt);
+        Assert.Equal(PaymentStates.Failed, Assert.Single(rows, r => r.Reference == superseded).State);
+        Assert.Empty(_h.Spans(desk.Reference)); // no INIT, GET_BILL or REFUND for it
+        var report = await Procedures.Payment.Api.ReconciliationReport.BuildAsync(DateTimeOffset.UtcNow.VietnamDate(), _h.Db, _h.Client, CancellationToken.None);
+        Assert.DoesNotContain(report.Differences, d => d.Reference == desk.Reference);
+    }
 }

@@ -1,0 +1,131 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Procedures.Contracts;
+using Procedures.TestInfrastructure;
+
+namespace Procedures.EndToEnd.Tests;
+
+/// <summary>
+/// Issue 21 through the whole running system: no dead ends around fees. A procedure without fees never waits for payment;
+/// a fee-bearing dossier is not decided while its fee is unpaid, is paid in cash at the desk (a receipt; the portal sees
+/// the payment step but not an online payment), then decided and returned; a dossier waiting for payment is withdrawn.
+/// </summary>
+[Collection(SystemCollection.Name)]
+public sealed class FeeLifecycleTests(SystemFixture system)
+{
+    private HttpClient Processing => system.Client(ResourceNames.Processing);
+    private HttpClient Payment => system.Client(ResourceNames.Payment);
+
+    private async Task<(HttpStatusCode Status, JsonElement Body)> ActAsync(string code, string action, string token)
+    {
+        using var response = await Processing.SendAsync(new HttpRequestMessage(HttpMethod.Post, $"/api/v1/dossiers/{code}/actions/{action}")
+        {
+            Content = JsonContent.Create(new { officer = "Nguyễn Thị Hoa", role = "Chuyên viên", department = "Một cửa", content = $"Thao tác {action}" }),
+        }.WithToken(token));
+        return (response.StatusCode, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone());
+    }
+
+    private async Task ExpectAsync(string code, string action, string token, int status)
+    {
+        var (http, body) = await ActAsync(code, action, token);
+        Assert.True(http == HttpStatusCode.OK, $"{code} {action}: {(int)http} {body}");
+        Assert.Equal(status, body.GetProperty("status").GetInt32());
+    }
+
+    /// <summary>Submitted at Intake (the fee-bearing procedure, or the seeded one without fees), accepted and in processing (4).</summary>
+    private async Task<string> InProcessingAsync(string clerk, bool feeBearing)
+    {
+        var body = feeBearing ? await Submissions.FeeBearingBodyAsync(system.Client(ResourceNames.Intake)) : null;
+        using var created = await system.Client(ResourceNames.Intake).SendAsync(Submissions.Post("26740.H29", clerk, body: body));
+        var text = await created.Content.ReadAsStringAsync();
+        Assert.True(created.StatusCode == HttpStatusCode.Created, text);
+        var code = JsonDocument.Parse(text).RootElement.GetProperty("dossierCode").GetString()!;
+        await Eventually.Until(async () => (await ActAsync(code, "accept", clerk)).Status, s => s != HttpStatusCode.NotFound,
+            TimeSpan.FromSeconds(60), "Processing to record the submission and accept it");
+        await ExpectAsync(code, "start-processing", clerk, 4);
+        return code;
+    }
+
+    private async Task<JsonElement> PaymentsAsync(string code, string token)
+    {
+        using var r = await Payment.SendAsync(new HttpRequestMessage(HttpMethod.Get, $"/api/v1/dossiers/{code}/payments").WithToken(token));
+        return r.StatusCode == HttpStatusCode.OK ? JsonDocument.Parse(await r.Content.ReadAsStringAsync()).RootElement.Clone() : default;
+    }
+
+    private async Task<int> PublicStatusAsync(string code)
+    {
+        using var anonymous = system.Client(ResourceNames.Processing);
+        return (await anonymous.GetFromJsonAsync<JsonElement>($"/api/v1/public/dossiers/{code}?idLast4=1234")).GetProperty("status").GetInt32();
+    }
+
+    private async Task<JsonElement> PortalAtAsync(string code, int status, string what)
+        => (await Eventually.Until(() => new Lifecycles(system).PortalAsync(code),
+            p => p is { } x && x.GetProperty("record").GetProperty("TrangThaiHoSo").GetInt32() == status, TimeSpan.FromSeconds(60), what))!.Value;
+
+    [Fact]
+    public async Task Fees_leave_no_dead_end_no_fee_no_payment_cash_at_the_desk_then_decided_and_returned_and_withdrawn_while_waiting()
+    {
+        var clerk = await Tokens.ForClientAsync(system.Client(ResourceNames.Sandbox), "phuong-sai-gon");
+
+        // A procedure without fees: asking for payment would strand the dossier at 6.
+        var free = await InProcessingAsync(clerk, feeBearing: false);
+        var (status, problem) = await ActAsync(free, "request-payment", clerk);
+        Assert.Equal((HttpStatusCode.Conflict, "urn:procedures:problem:no-fees-due"), (status, problem.GetProperty("type").GetString()));
+        Assert.Equal(4, problem.GetProperty("currentStatus").GetInt32());
+
+        // A fee-bearing dossier is not decided while its fee is unpaid.
+        var paid = await InProcessingAsync(clerk, feeBearing: true);
+        (status, problem) = await ActAsync(paid, "decide", clerk);
+        Assert.Equal((HttpStatusCode.Conflict, "urn:procedures:problem:fee-unpaid"), (status, problem.GetProperty("type").GetString()));
+        await ExpectAsync(paid, "request-payment", clerk, 6);
+        await Eventually.Until(() => PaymentsAsync(paid, clerk),
+            p => p.ValueKind == JsonValueKind.Object && p.GetProperty("payments") is { } list && list.GetArrayLength() == 1
+                 && list[0].GetProperty("state").GetString() == "pending",
+            TimeSpan.FromSeconds(60), "the online payment request at the platform");
+
+        // The citizen pays in cash at the desk instead: a receipt, and the online request is superseded.
+        HttpRequestMessage Cash(int amount) => new HttpRequestMessage(HttpMethod.Post, $"/api/v1/dossiers/{paid}/payments/desk")
+        {
+            Content = JsonContent.Create(new { method = "cash", amountVnd = amount, receivedBy = "Nguyễn Thị Hoa" }),
+            Headers = { { "Idempotency-Key", Guid.NewGuid().ToString() } },
+        }.WithToken(clerk);
+        using (var wrong = await Payment.SendAsync(Cash(5000)))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, wrong.StatusCode);
+            Assert.Contains("amountVnd", await wrong.Content.ReadAsStringAsync());
+        }
+        using var recorded = await Payment.SendAsync(Cash(20000));
+        var receiptText = await recorded.Content.ReadAsStringAsync();
+        Assert.True(recorded.StatusCode == HttpStatusCode.Created, receiptText);
+        var receipt = JsonDocument.Parse(receiptText).RootElement;
+        var receiptNumber = receipt.GetProperty("receiptNumber").GetString()!;
+        Assert.Equal((paid, "cash", 20000L), (receipt.GetProperty("dossierCode").GetString(), receipt.GetProperty("method").GetString(),
+            receipt.GetProperty("amountVnd").GetInt64()));
+        using (var twice = await Payment.SendAsync(Cash(20000)))
+            Assert.Equal(HttpStatusCode.Conflict, twice.StatusCode); // already paid: never charged twice
+
+        var payments = (await PaymentsAsync(paid, clerk)).GetProperty("payments").EnumerateArray().ToList();
+        Assert.Equal(["failed", "succeeded"], payments.Select(p => p.GetProperty("state").GetString()));
+        Assert.Equal("paid-at-desk", payments[0].GetProperty("failureReason").GetString());
+        Assert.Equal(("desk", receiptNumber, JsonValueKind.Null),
+            (payments[1].GetProperty("trigger").GetString(), payments[1].GetProperty("reference").GetString(), payments[1].GetProperty("paidOnline").ValueKind));
+
+        // Processing learns of the payment (6 → 4); the dossier is decided and returned.
+        await Eventually.Until(() => PublicStatusAsync(paid), s => s == 4, TimeSpan.FromSeconds(60), "Processing to take the desk payment (6 → 4)");
+        await ExpectAsync(paid, "decide", clerk, 9);
+        await ExpectAsync(paid, "return-result", clerk, 10);
+        var portal = await PortalAtAsync(paid, 10, "the portal to hold the returned dossier");
+        // Paid, but not online: DuocThanhToanTrucTuyen stays empty; the payment step names the receipt.
+        Assert.True(!portal.GetProperty("record").TryGetProperty("DuocThanhToanTrucTuyen", out var online) || online.ValueKind == JsonValueKind.Null,
+            portal.ToString());
+        Assert.Contains(portal.GetProperty("history").EnumerateArray(),
+            h => h.GetProperty("TrangThai").GetInt32() == 4 && h.GetProperty("NoiDungXuLy").GetString()!.Contains(receiptNumber, StringComparison.Ordinal));
+
+        // A dossier waiting for payment is withdrawn: no dead end at 6.
+        var withdrawn = await InProcessingAsync(clerk, feeBearing: true);
+        await ExpectAsync(withdrawn, "request-payment", clerk, 6);
+        await ExpectAsync(withdrawn, "withdraw", clerk, 7);
+        await PortalAtAsync(withdrawn, 7, "the portal to hold the withdrawn dossier");
+    }
+}
