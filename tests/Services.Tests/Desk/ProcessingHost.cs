@@ -37,6 +37,7 @@ internal sealed class ProcessingHost : IAsyncDisposable
 {
     public const string Desk = "26740.H29";
     public const string OtherDesk = "26737.H29";
+    public const string DeskName = "Phường Sài Gòn";
 
     private ProcessingHost(WebApplication app, NpgsqlDataSource db, TestClock time, HttpClient http, ITestHarness harness)
         => (App, Db, Time, Http, Harness) = (app, db, time, http, harness);
@@ -107,8 +108,9 @@ internal sealed class ProcessingHost : IAsyncDisposable
         var code = $"{Desk}-{Time.Now.ToVietnam():yyMMdd}-{Interlocked.Increment(ref _next):D4}";
         await Harness.Bus.Publish(new DossierSubmitted(code, "1.003677", Desk, channel, applicant, Time.Now,
             new ApplicantIdentity(1, idNumber, null, null, false), 1, Desk, "Đăng ký khai sinh",
-            [new SubmittedDocument("TK01", Guid.NewGuid(), "to-khai.pdf", true, false, false, null)], [],
-            term ?? new ProcessingTerm(3, "working-days"), "Đăng ký khai sinh"));
+            [new SubmittedDocument("TK01", Guid.NewGuid(), "to-khai.pdf", true, false, false, null, "Tờ khai đăng ký khai sinh")],
+            [new DossierFee("LP01", "Lệ phí cấp bản sao trích lục", 8000), new DossierFee("LP02", "Phí gửi kết quả", 22000)],
+            term ?? new ProcessingTerm(3, "working-days"), "Đăng ký khai sinh", DeskName));
         await Eventually.Until(async () => await ScalarAsync<long>("SELECT count(*) FROM dossiers WHERE code = @code", new { code }) == 1,
             TimeSpan.FromSeconds(20), "the submission to be recorded");
         return code;
