@@ -22,7 +22,8 @@ public static class Receipt
 {
     /// <summary>
     /// The form's content. <see cref="ReceivingUnitName"/> and the documents' <c>componentName</c> are null for a dossier
-    /// recorded before names were carried (the codes stand in); <see cref="FeeTotalVnd"/> sums <see cref="Fees"/>.
+    /// recorded before names were carried (the codes stand in), <see cref="Fees"/> too (not known, rather than none: an
+    /// empty list is "no fee"); <see cref="FeeTotalVnd"/> sums <see cref="Fees"/>.
     /// </summary>
     public sealed record Response(string Form, string DossierCode, string ApplicantName, string ProcedureCode, string? ProcedureName,
         int? ProcedureVersion, string ReceivingUnit, int Channel, DateTimeOffset SubmittedAt, DateTimeOffset ReceivedAt,
@@ -87,18 +88,18 @@ public static class Receipt
         await AuditLog.AppendAsync(tx, AuditActor.FromRequest(http, caller.ClientId, caller.Agency),
             new AuditEntry("dossier.receipt", code, PersonalData: true), time.GetUtcNow(), ct);
         await tx.CommitAsync(ct);
-        var fees = JsonSerializer.Deserialize<List<DossierFee>>(row.Fees, MessageJson.Options) ?? [];
+        var fees = row.Fees is null ? null : JsonSerializer.Deserialize<List<DossierFee>>(row.Fees, MessageJson.Options);
         return (new Response("01", row.Code, row.ApplicantName ?? "", row.ProcedureCode, row.ProcedureName, row.ProcedureVersion,
             row.ReceivingUnit, row.Channel, row.SubmittedAt, row.ReceivedAt.Value, row.AppointmentAt.Value,
             JsonSerializer.Deserialize<List<ReceivedDocument>>(row.Documents, MessageJson.Options) ?? [], row.ReceivingUnitName, fees,
-            fees.Sum(f => f.AmountVnd), CollectionPlace(row.ReceivingUnitName ?? row.ReceivingUnit, (SubmissionChannel)row.Channel)), null);
+            fees?.Sum(f => f.AmountVnd) ?? 0, CollectionPlace(row.ReceivingUnitName ?? row.ReceivingUnit, (SubmissionChannel)row.Channel)), null);
     }
 
     /// <summary>
-    /// Where the result is collected (local choice, docs/architecture.md "Receipt"): at the one-stop desk of the receiving
+    /// Where the result is collected (local choice, docs/architecture.md "Desk pages"): at the one-stop desk of the receiving
     /// unit; an online dossier also gets an electronic result through the national portal, a postal one may have it posted.
     /// </summary>
-    internal static string CollectionPlace(string unit, SubmissionChannel channel) => $"Bộ phận Một cửa {unit}" + channel switch
+    public static string CollectionPlace(string unit, SubmissionChannel channel) => $"Bộ phận Một cửa {unit}" + channel switch
     {
         SubmissionChannel.Online => "; kết quả điện tử gửi qua Cổng Dịch vụ công quốc gia",
         SubmissionChannel.PublicPostal => "; hoặc gửi qua dịch vụ bưu chính công ích theo yêu cầu",
@@ -106,10 +107,10 @@ public static class Receipt
     };
 
     /// <summary>Whole VND as the form writes it: dot-grouped thousands, "đồng".</summary>
-    internal static string Vnd(long amount) => amount.ToString("#,0", CultureInfo.InvariantCulture).Replace(',', '.') + " đồng";
+    public static string Vnd(long amount) => amount.ToString("#,0", CultureInfo.InvariantCulture).Replace(',', '.') + " đồng";
 
     /// <summary>A self-contained A4 page (no external assets): every value HTML-encoded, dates in Vietnam time.</summary>
-    internal static string Render(Response r)
+    public static string Render(Response r)
     {
         static string E(string? s) => HtmlEncoder.Default.Encode(s ?? "");
         static string D(DateTimeOffset d) => VietnamTime.ToVietnam(d).ToString("HH 'giờ' mm 'phút, ngày' dd/MM/yyyy", CultureInfo.InvariantCulture);
@@ -132,7 +133,7 @@ public static class Receipt
             <p>Thủ tục <span class="en">(procedure)</span>: {{E(r.ProcedureCode)}} — {{E(r.ProcedureName)}}</p>
             <p>Thành phần hồ sơ <span class="en">(documents received)</span>:</p>
             <table><tr><th>TT</th><th>Thành phần hồ sơ</th><th>Tệp</th><th>Hình thức</th></tr>{{rows}}</table>
-            <p>Phí, lệ phí <span class="en">(fees)</span>: <b id="fee">{{(r.FeeTotalVnd > 0 ? Vnd(r.FeeTotalVnd) : "Không thu / None")}}</b></p>
+            <p>Phí, lệ phí <span class="en">(fees)</span>: <b id="fee">{{(r.Fees is null ? "Không rõ / Not recorded" : r.FeeTotalVnd > 0 ? Vnd(r.FeeTotalVnd) : "Không thu / None")}}</b></p>
             {{(fees.Length > 0 ? $"<ul>{fees}</ul>" : "")}}
             <p>Thời gian tiếp nhận <span class="en">(received at)</span>: {{D(r.ReceivedAt)}}</p>
             <p>Thời gian trả kết quả <span class="en">(appointment)</span>: <b id="appointment">{{D(r.AppointmentAt)}}</b></p>
@@ -143,5 +144,5 @@ public static class Receipt
 
     private sealed record Row(string Code, string? ApplicantName, string ProcedureCode, string? ProcedureName, int? ProcedureVersion,
         string ReceivingUnit, short Channel, DateTimeOffset SubmittedAt, DateTimeOffset? ReceivedAt, DateTimeOffset? AppointmentAt,
-        string Documents, string? ReceivingUnitName, string Fees);
+        string Documents, string? ReceivingUnitName, string? Fees);
 }

@@ -35,7 +35,7 @@ public sealed class RecordSubmission(ConsumerServices services, CalendarProvider
                 message.ApplicantName, documents = JsonSerializer.Serialize(documents, MessageJson.Options),
                 lookup = PublicLookup.Hash(message.DossierCode, message.Applicant?.IdNumber),
                 receptionDue = Lifecycle.ReceptionDue(clock, calendar), message.ReceivingUnitName,
-                fees = JsonSerializer.Serialize(message.Fees ?? [], MessageJson.Options),
+                fees = message.Fees is null ? null : JsonSerializer.Serialize(message.Fees, MessageJson.Options),
             },
             scope.Transaction, cancellationToken: ct));
         if (inserted == 0) return; // already recorded under another message id: nothing new to announce
