@@ -12,7 +12,13 @@ public readonly partial record struct DossierCode
 {
     public string Value { get; }
 
-    private DossierCode(string value) => Value = value;
+    /// <summary>The receiving unit that issued the code (its prefix).</summary>
+    public string ReceivingUnit { get; }
+
+    /// <summary>The Vietnam date the code was issued on.</summary>
+    public DateOnly IssuedOn { get; }
+
+    private DossierCode(string value, string receivingUnit, DateOnly issuedOn) => (Value, ReceivingUnit, IssuedOn) = (value, receivingUnit, issuedOn);
 
     public static DossierCode Create(string unitIdentifier, DateOnly vietnamDate, long dailySequence)
     {
@@ -20,7 +26,8 @@ public readonly partial record struct DossierCode
             throw new ArgumentException($"'{unitIdentifier}' is not a receiving-unit identifier.", nameof(unitIdentifier));
         ArgumentOutOfRangeException.ThrowIfLessThan(dailySequence, 1);
         var date = vietnamDate.ToString("yyMMdd", CultureInfo.InvariantCulture);
-        return new DossierCode($"{unitIdentifier}-{date}-{dailySequence.ToString("D4", CultureInfo.InvariantCulture)}");
+        return new DossierCode($"{unitIdentifier}-{date}-{dailySequence.ToString("D4", CultureInfo.InvariantCulture)}", unitIdentifier,
+            vietnamDate);
     }
 
     public static bool TryParse(string? text, [NotNullWhen(true)] out DossierCode? code)
@@ -29,9 +36,9 @@ public readonly partial record struct DossierCode
         if (text is null) return false;
         var m = CodePattern().Match(text);
         if (!m.Success) return false;
-        if (!DateOnly.TryParseExact(m.Groups["date"].Value, "yyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
+        if (!DateOnly.TryParseExact(m.Groups["date"].Value, "yyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var issuedOn))
             return false;
-        code = new DossierCode(text);
+        code = new DossierCode(text, m.Groups["unit"].Value, issuedOn);
         return true;
     }
 

@@ -22,7 +22,8 @@ public sealed record DossierSubmitted(
     IReadOnlyList<SubmittedDocument>? Documents = null,
     IReadOnlyList<DossierFee>? Fees = null,
     ProcessingTerm? ProcessingTime = null,
-    string? ProcedureName = null);
+    string? ProcedureName = null,
+    string? ReceivingUnitName = null);
 
 /// <summary>The legal processing time that applies to the dossier (its channel's term): amount + unit
 /// (<c>working-days</c>, <c>calendar-days</c> or <c>working-hours</c>).</summary>
@@ -31,9 +32,12 @@ public sealed record ProcessingTerm(int Amount, string Unit);
 /// <summary>LoaiDoiTuong (1 citizen, 2 enterprise), SoGiayToChuHoSo, contacts, TaiKhoanDuocXacThucVoiVNeID.</summary>
 public sealed record ApplicantIdentity(int Kind, string IdNumber, string? Phone, string? Email, bool VneidLevel2);
 
-/// <summary>TaiLieuNop: a submitted document (by id) or one reused from an earlier result / the citizen's store.</summary>
+/// <summary>
+/// TaiLieuNop: a submitted document (by id) or one reused from an earlier result / the citizen's store.
+/// <see cref="ComponentName"/> is the component's name in the procedure version (the receipt lists it).
+/// </summary>
 public sealed record SubmittedDocument(string ComponentCode, Guid? DocumentId, string? FileName, bool Digitised, bool Reused,
-    bool FromCitizenStore, string? Sha256);
+    bool FromCitizenStore, string? Sha256, string? ComponentName = null);
 
 /// <summary>DanhSachLePhi: a fee of the procedure version the dossier was submitted under (whole VND).</summary>
 public sealed record DossierFee(string Code, string Name, long AmountVnd);
@@ -61,7 +65,8 @@ public sealed record DossierStatusChanged(
     bool LateReception = false,
     SubmissionChannel? ReturnChannel = null,
     string? ProcedureCode = null,
-    DossierApology? Apology = null);
+    DossierApology? Apology = null,
+    DossierCompletionRequest? CompletionRequest = null);
 
 /// <summary>DanhSachHoSoBoSung: one supplementation round (request, the applicant's answer, appointment before and after).</summary>
 public sealed record SupplementRound(DateTimeOffset RequestedAt, DateTimeOffset? ReceivedAt, DateTimeOffset? PreviousAppointmentAt,
@@ -72,6 +77,21 @@ public sealed record ResultDocument(string Name, string? ElectronicResultCode, s
 
 /// <summary>Form 04 facts on the status event that carries an apology (the status is unchanged, the appointment moves).</summary>
 public sealed record DossierApology(string Reason, string SignedBy, DateTimeOffset NewAppointmentAt, bool OnTime);
+
+/// <summary>
+/// Form 02 facts on the status event of a completion request: before reception the desk asked, in writing, for the dossier
+/// to be completed by <see cref="DueAt"/>. The status stays 1 (submitted); the sequence moves so the step reaches the
+/// portal's history and the public stream.
+/// </summary>
+public sealed record DossierCompletionRequest(DateTimeOffset DueAt)
+{
+    /// <summary>How the step is named where a person reads it (the portal's history, the citizen's lookup).</summary>
+    public const string TitleVi = "Hướng dẫn bổ sung, hoàn thiện hồ sơ (Mẫu 02)";
+    public const string TitleEn = "Completion of the dossier requested (form 02)";
+
+    /// <summary>A step's legal end (NgayKetThucTheoQuyDinh): the completion due date of a form-02 step, else the appointment date.</summary>
+    public static DateTimeOffset? StepLegalEnd(DossierStatusChanged change) => change.CompletionRequest?.DueAt ?? change.AppointmentAt;
+}
 
 /// <summary>An open dossier's legal due moment is near (the configured lead time before it).</summary>
 public sealed record DossierAtRisk(string DossierCode, DateTimeOffset DueAt, string ReceivingUnit, string? DecidingAgency,

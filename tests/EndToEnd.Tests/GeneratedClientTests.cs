@@ -82,11 +82,12 @@ public sealed partial class GeneratedClientTests(SystemFixture system) : IAsyncL
         var code = first.DossierCode!;
         Assert.StartsWith(Agency + "-", code, StringComparison.Ordinal);
 
-        // Processing learns of the dossier from DossierSubmitted: 404 until then.
+        // Processing learns of the dossier from DossierSubmitted: 409 not-yet-recorded until then (a fresh dossier has no
+        // other conflict on accept).
         var accepted = await Eventually.Until(async () =>
         {
             try { return await ActAsync(processing, code, "accept"); }
-            catch (ApiException e) when (e.ResponseStatusCode == 404) { return null; }
+            catch (ApiException e) when (e.ResponseStatusCode == 409) { return null; }
         }, a => a is not null, TimeSpan.FromSeconds(60), "Processing to record the submission and accept it");
         Assert.Equal((int)DossierStatus.Received, accepted!.Status);
         Assert.Equal((int)DossierStatus.InProcessing, (await ActAsync(processing, code, "start-processing")).Status);

@@ -27,7 +27,7 @@ public sealed class LifecycleTests(SystemFixture system)
         return body;
     }
 
-    /// <summary>Submits at Intake and accepts at Processing, which learns of the dossier from DossierSubmitted (404 until then).</summary>
+    /// <summary>Submits at Intake and accepts at Processing, which learns of the dossier from DossierSubmitted (409 not-yet-recorded until then).</summary>
     private async Task<(string Code, JsonElement Accepted)> SubmitAndAcceptAsync(string clerk)
     {
         using var created = await system.Client(ResourceNames.Intake).SendAsync(Submissions.Post("26740.H29", clerk));
@@ -35,8 +35,8 @@ public sealed class LifecycleTests(SystemFixture system)
         var accepted = await Eventually.Until(async () =>
         {
             using var r = await ActAsync(code, "accept", clerk);
-            return ((int)r.StatusCode, await r.Content.ReadAsStringAsync());
-        }, r => r.Item1 != 404, TimeSpan.FromSeconds(30), "Processing to record the submission and accept it");
+            return ((int)r.StatusCode, await r.Content.ReadAsStringAsync(), ProcessingAnswer.NotYetRecorded(r));
+        }, r => !r.Item3, TimeSpan.FromSeconds(30), "Processing to record the submission and accept it");
         Assert.True(accepted.Item1 == 200, accepted.Item2 + string.Join("\n", system.Logs.Where(l => l.Contains("Exception")).TakeLast(3)));
         return (code, JsonDocument.Parse(accepted.Item2).RootElement.Clone());
     }

@@ -27,7 +27,7 @@ public sealed class Lifecycles(SystemFixture system)
         return (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("dossierCode").GetString()!;
     }
 
-    /// <summary>Submit → accept → start → decide → return (Processing learns of the dossier from DossierSubmitted: 404 until then).</summary>
+    /// <summary>Submit → accept → start → decide → return (Processing learns of the dossier from DossierSubmitted: 409 not-yet-recorded until then).</summary>
     public async Task<string> LiveAsync(string token)
     {
         var code = await SubmitAsync(token);
@@ -37,7 +37,7 @@ public sealed class Lifecycles(SystemFixture system)
             {
                 Content = JsonContent.Create(new { officer = "Nguyễn Thị Hoa", content = "Tiếp nhận" }),
             }.WithToken(token));
-            return r.StatusCode != HttpStatusCode.NotFound;
+            return !ProcessingAnswer.NotYetRecorded(r);
         }, TimeSpan.FromSeconds(60), "Processing to record the submission");
         foreach (var action in new[] { "start-processing", "decide", "return-result" })
             await ActAsync(code, action, token);

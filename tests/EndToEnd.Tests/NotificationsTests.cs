@@ -56,8 +56,8 @@ public sealed class NotificationsTests(SystemFixture system) : IAsyncLifetime
             {
                 Content = JsonContent.Create(new { officer = "Nguyễn Thị Hoa", role = "Chuyên viên", department = "Một cửa", content = "Tiếp nhận" }),
             }.WithToken(token));
-            return r.StatusCode;
-        }, s => s != HttpStatusCode.NotFound, TimeSpan.FromSeconds(30), "Processing to accept the dossier");
+            return ProcessingAnswer.NotYetRecorded(r) ? (HttpStatusCode?)null : r.StatusCode;
+        }, s => s is not null, TimeSpan.FromSeconds(30), "Processing to accept the dossier");
         return code;
     }
 

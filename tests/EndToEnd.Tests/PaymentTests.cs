@@ -40,7 +40,8 @@ public sealed class PaymentTests(SystemFixture system)
         Assert.True(created.StatusCode == HttpStatusCode.Created, submitted);
         var code = JsonDocument.Parse(submitted).RootElement.GetProperty("dossierCode").GetString()!;
 
-        await Eventually.Until(() => ActAsync(code, "accept", clerk), s => s != HttpStatusCode.NotFound, TimeSpan.FromSeconds(30),
+        // 409 (not-yet-recorded) until Processing has the submission; a new dossier has no other conflict on accept.
+        await Eventually.Until(() => ActAsync(code, "accept", clerk), s => s != HttpStatusCode.Conflict, TimeSpan.FromSeconds(30),
             "Processing to record the submission and accept it");
         Assert.Equal(HttpStatusCode.OK, await ActAsync(code, "start-processing", clerk));
         Assert.Equal(HttpStatusCode.OK, await ActAsync(code, "request-payment", clerk));

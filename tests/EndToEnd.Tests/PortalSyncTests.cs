@@ -124,7 +124,7 @@ public sealed class PortalSyncTests(SystemFixture system)
                 {
                     Content = JsonContent.Create(new { officer = "Nguyễn Thị Hoa", content = "Tiếp nhận" }),
                 }.WithToken(clerk));
-                return r.StatusCode != HttpStatusCode.NotFound;
+                return !ProcessingAnswer.NotYetRecorded(r);
             }, TimeSpan.FromSeconds(60), "Processing to record the submission");
 
             var status = await Eventually.Until(() => SyncStatusAsync(admin),

@@ -32,14 +32,14 @@ public sealed class ReportingTests(SystemFixture system)
         for (var i = 0; i < actions.Length; i++)
         {
             var action = actions[i];
-            var (status, body) = await Eventually.Until(async () =>
+            var (status, body, _) = await Eventually.Until(async () =>
             {
                 using var r = await processing.SendAsync(new HttpRequestMessage(HttpMethod.Post, $"/api/v1/dossiers/{code}/actions/{action}")
                 {
                     Content = JsonContent.Create(new { officer = "Trần Thị Lan", role = "Chuyên viên", department = "Một cửa", content = action }),
                 }.WithToken(token));
-                return (r.StatusCode, await r.Content.ReadAsStringAsync());
-            }, r => i > 0 || r.StatusCode != HttpStatusCode.NotFound, TimeSpan.FromSeconds(30), $"Processing to know {code}");
+                return (r.StatusCode, await r.Content.ReadAsStringAsync(), Pending: ProcessingAnswer.NotYetRecorded(r));
+            }, r => i > 0 || !r.Pending, TimeSpan.FromSeconds(30), $"Processing to know {code}");
             Assert.True(status == HttpStatusCode.OK, $"{action}: {(int)status} {body}");
         }
         return code;

@@ -313,7 +313,8 @@ public sealed class ApologyAndReceptionRuleTests
     {
         var submitted = Open(DossierStatus.Submitted) with { Sequence = 1 };
         var asked = Lifecycle.RequestCompletion(submitted, Due, Calendar, 5).After!;
-        Assert.Equal(1, asked.Sequence);
+        // The status stays 1, but the step is a step of the history: the sequence moves (issue 21: form 02 reaches the portal).
+        Assert.Equal((DossierStatus.Submitted, 2L), (asked.Status, asked.Sequence));
         Assert.Equal("completion-already-requested", Lifecycle.RequestCompletion(asked, Due, Calendar, 5).ProblemType);
         Assert.False(Lifecycle.RequestCompletion(Open(), Due, Calendar, 5).Accepted);
         Assert.False(Lifecycle.CompletionExpired(asked, asked.CompletionDueAt!.Value));

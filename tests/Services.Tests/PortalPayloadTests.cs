@@ -84,6 +84,31 @@ public sealed class PortalPayloadTests
     }
 
     [Fact]
+    public void A_completion_request_is_a_status_1_history_row_named_as_form_02_ending_at_its_due_date_and_the_portal_accepts_it()
+    {
+        var at = new DateTimeOffset(2025, 12, 1, 2, 0, 0, TimeSpan.Zero);
+        var due = new DateTimeOffset(2025, 12, 8, 10, 0, 0, TimeSpan.Zero);
+        var facts = new Procedures.Contracts.DossierStatusChanged(Facts.Code, 2, Procedures.Contracts.DossierStatus.Submitted, at,
+            "Bổ sung bản sao giấy chứng sinh", Actor: "Nguyễn Thị Hoa", Role: "Chuyên viên", Department: "Một cửa",
+            CompletionRequest: new Procedures.Contracts.DossierCompletionRequest(due));
+        var step = new PortalPayload.StatusEvent(2, 1, at, facts.Content, Facts: facts);
+
+        var row = Assert.Single(Assert.IsAssignableFrom<IEnumerable<Dictionary<string, object?>>>(
+            PortalPayload.History(Facts.Code, [step])["QuaTrinhXuLy"]));
+        Assert.Equal((short)1, row["TrangThai"]);
+        Assert.Equal("Hướng dẫn bổ sung, hoàn thiện hồ sơ (Mẫu 02): Bổ sung bản sao giấy chứng sinh", row["NoiDungXuLy"]);
+        Assert.Equal("20251208170000", row["NgayKetThucTheoQuyDinh"]);
+        Assert.Equal("Nguyễn Thị Hoa", row["NguoiXuLy"]);
+
+        // The stand-in portal takes the row and the record of the same status (1 → 1: new facts, no transition).
+        var body = System.Text.Json.Nodes.JsonNode.Parse(JsonSerializer.Serialize(PortalPayload.History(Facts.Code, [step]), JsonSerializerOptions.Web))!;
+        Assert.Null(Procedures.Sandbox.Portal.PortalRules.ValidateHistory(body.AsObject()));
+        var record = System.Text.Json.Nodes.JsonNode.Parse(JsonSerializer.Serialize(PortalPayload.Record(Facts, step), JsonSerializerOptions.Web))!;
+        Assert.Null(Procedures.Sandbox.Portal.PortalRules.ValidateRecord(record.AsObject()));
+        Assert.True(Procedures.Sandbox.Portal.PortalRules.Reachable(1, 1));
+    }
+
+    [Fact]
     public void Payload_field_names_survive_web_json_serialisation_unchanged()
     {
         // The portal client posts with JsonContent (web defaults: camelCase properties); dictionary keys must keep their case.

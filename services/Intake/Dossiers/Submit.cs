@@ -124,13 +124,16 @@ public static partial class Submit
         var submitted = new DossierSubmitted(code.Value, request.ProcedureCode!, request.ReceivingUnit!,
             (SubmissionChannel)request.Channel!.Value, applicant.Name!, now,
             new ApplicantIdentity(applicant.PortalKind, applicant.IdNumber, applicant.Phone, applicant.Email, applicant.VneidLevel2 ?? false),
-            ProcedureVersion: procedure.Version, DecidingAgency: decidingAgency, Summary: request.Summary, Documents: documents, Fees: fees,
+            ProcedureVersion: procedure.Version, DecidingAgency: decidingAgency, Summary: request.Summary,
+            // The receipt (form 01, at Processing) names the components and the unit, not only their codes.
+            Documents: [.. documents.Select(d => d with { ComponentName = procedure.Content.Documents.FirstOrDefault(c => c.Code == d.ComponentCode)?.Name })],
+            Fees: fees,
             ProcessingTime: procedure.ProcessingTimeFor(channel) is { } term ? new ProcessingTerm(term.Amount, term.Unit switch
             {
                 ProcessingUnit.WorkingDays => "working-days",
                 ProcessingUnit.CalendarDays => "calendar-days",
                 _ => "working-hours",
-            }) : null, ProcedureName: procedure.Content.Name);
+            }) : null, ProcedureName: procedure.Content.Name, ReceivingUnitName: unit!.Name);
         // Kept with its message id, so a consumer that lost it can have it again (ResendSubmission).
         var eventId = Guid.NewGuid();
         await connection.ExecuteAsync(new CommandDefinition("""

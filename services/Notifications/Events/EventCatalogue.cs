@@ -7,6 +7,7 @@ public enum DataShape
 {
     Status,
     Apology,
+    CompletionRequest,
     Synced,
     Deadline,
     PaymentSucceeded,
@@ -43,6 +44,7 @@ public static class EventCatalogue
     public static readonly EventType Decided = new("dossier.decided", 1, DataShape.Status, "The dossier was decided; the result is ready (status 9).", DossierStatus.Decided);
     public static readonly EventType Returned = new("dossier.returned", 1, DataShape.Status, "The result was returned to the applicant (status 10, terminal).", DossierStatus.Returned);
     public static readonly EventType ApologyIssued = new("dossier.apology-issued", 1, DataShape.Apology, "The agency apologised for a delay and set a new appointment date (form 04); the status is unchanged.");
+    public static readonly EventType CompletionRequested = new("dossier.completion-requested", 1, DataShape.CompletionRequest, "Before reception the desk asked, in writing, for the dossier to be completed by a date (form 02); the status stays 1.");
     public static readonly EventType Synced = new("dossier.synced", 1, DataShape.Synced, "The national public service portal acknowledged the dossier up to a sequence.");
     public static readonly EventType AtRisk = new("dossier.at-risk", 1, DataShape.Deadline, "An open dossier's legal due moment is near.");
     public static readonly EventType Overdue = new("dossier.overdue", 1, DataShape.Deadline, "An open dossier passed its legal due moment.");
@@ -53,7 +55,7 @@ public static class EventCatalogue
     public static readonly IReadOnlyList<EventType> All =
     [
         Submitted, Received, Refused, InProcessing, SupplementRequested, PaymentRequested, Withdrawn, Stopped, Decided, Returned,
-        ApologyIssued, Synced, AtRisk, Overdue, PaymentSucceeded, PaymentFailed, PaymentRefunded,
+        ApologyIssued, CompletionRequested, Synced, AtRisk, Overdue, PaymentSucceeded, PaymentFailed, PaymentRefunded,
     ];
 
     private static readonly Dictionary<string, EventType> ByType = All.ToDictionary(t => t.Type, StringComparer.Ordinal);

@@ -64,7 +64,7 @@ public static class EventSchemas
 
         switch (type.Shape)
         {
-            case DataShape.Status or DataShape.Apology:
+            case DataShape.Status or DataShape.Apology or DataShape.CompletionRequest:
                 Add("sequence", new JsonObject { ["type"] = "integer", ["minimum"] = 1, ["description"] = "The dossier's event sequence: events of a dossier arrive in this order." });
                 Add("status", type.Status is { } s ? new JsonObject { ["const"] = (int)s } : new JsonObject { ["type"] = "integer", ["minimum"] = 1, ["maximum"] = 10 });
                 Add("statusName", type.Status is { } n ? new JsonObject { ["const"] = PublicEventMapping.StatusName(n) } : new JsonObject { ["type"] = "string" });
@@ -77,6 +77,9 @@ public static class EventSchemas
                     Add("newAppointmentAt", DateTime());
                     Add("onTime", new JsonObject { ["type"] = "boolean" });
                 }
+                if (type.Shape == DataShape.CompletionRequest)
+                    Add("completionDueAt", new JsonObject { ["type"] = "string", ["format"] = "date-time",
+                        ["description"] = "The dossier is refused if it is not completed by then." });
                 break;
             case DataShape.Synced:
                 Add("sequence", new JsonObject { ["type"] = "integer", ["minimum"] = 1 });

@@ -35,6 +35,11 @@ public static class PublicEventMapping
             data["newAppointmentAt"] = Date(apology.NewAppointmentAt);
             data["onTime"] = apology.OnTime;
         }
+        if (m.CompletionRequest is { } completion)
+        {
+            type = EventCatalogue.CompletionRequested;
+            data["completionDueAt"] = Date(completion.DueAt);
+        }
         return new PublicEvent(PublicEvent.StableId($"{m.DossierCode}:{m.Sequence}:status"), type, ProcessingSource, m.DossierCode,
             m.OccurredAt, m.Sequence, IsStatus: true, route, data);
     }

@@ -94,10 +94,11 @@ public static class PortalPayload
             ["ChucDanh"] = e.Facts?.Role,
             ["PhongBanXuLy"] = e.Facts?.Department,
             ["ThoiDiemXuLy"] = e.OccurredAt.ToPortalTimestamp(),
-            ["NoiDungXuLy"] = e.Content,
+            // A form-02 step keeps status 1: its content says what it was, and its legal end is the completion due date.
+            ["NoiDungXuLy"] = e.Facts?.CompletionRequest is null ? e.Content : $"{DossierCompletionRequest.TitleVi}: {e.Content}",
             ["TrangThai"] = e.Status,
             ["NgayBatDau"] = e.OccurredAt.ToPortalTimestamp(),
-            ["NgayKetThucTheoQuyDinh"] = e.Facts?.AppointmentAt?.ToPortalTimestamp(),
+            ["NgayKetThucTheoQuyDinh"] = (e.Facts is { } f ? DossierCompletionRequest.StepLegalEnd(f) : null)?.ToPortalTimestamp(),
         }).ToList(),
     };
 }

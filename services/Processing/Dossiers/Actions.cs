@@ -49,7 +49,7 @@ public static class Actions
             .WithSummary("Act on a dossier: accept, refuse, request-completion, completion-received, start-processing, request-supplement, supplement-received, request-payment, payment-confirmed, waive-fee, stop, decide, return-result, withdraw")
             .RequireScope(Scopes.Reception, Scopes.Processing, Scopes.Payments)
             .ProducesProblems(StatusCodes.Status409Conflict, "illegal-transition", "no-processing-time", "completion-already-requested",
-                "no-completion-pending", "completion-too-late", "no-fees-due", "fee-unpaid", "concurrent-change")
+                "no-completion-pending", "completion-too-late", "no-fees-due", "fee-unpaid", "concurrent-change", NotYetRecorded.ProblemType)
             .WithExamples(new Request("Nguyễn Thị Hoa", "Chuyên viên", "Bộ phận Một cửa", "Tiếp nhận hồ sơ đầy đủ"),
                 new Response("26740.H29-261129-0001", 2, 2, DateTimeOffset.Parse("2026-12-02T17:00:00+07:00"),
                     DateTimeOffset.Parse("2026-12-02T17:00:00+07:00"), 0, false));
@@ -89,6 +89,7 @@ public static class Actions
         if (record is null)
         {
             await ForeignResources.MarkDossierAsync(connection, tx, http, caller, code, ct);
+            if (NotYetRecorded.Problem(code, caller, now, http) is { } retry) return retry;
             return TypedResults.NotFound();
         }
 

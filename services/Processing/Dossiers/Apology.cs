@@ -29,7 +29,7 @@ public static class Apology
 
     public static IEndpointRouteBuilder MapApology(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/v1/dossiers/{code}/apology", HandleAsync).WithTags("Lifecycle").WithName("DossierApology").ProducesProblems(StatusCodes.Status409Conflict, "illegal-transition", "concurrent-change")
+        app.MapPost("/api/v1/dossiers/{code}/apology", HandleAsync).WithTags("Lifecycle").WithName("DossierApology").ProducesProblems(StatusCodes.Status409Conflict, "illegal-transition", "concurrent-change", NotYetRecorded.ProblemType)
             .WithSummary("Form 04: apologise for a delay and set a new appointment date (signed by the head of the agency)")
             .RequireScope(Scopes.Processing)
             .WithExamples(new Request("Trần Văn Bình", "Chuyên viên", "Phòng Tư pháp", "Cần xác minh thêm với cơ quan khác",
@@ -65,6 +65,7 @@ public static class Apology
         if (record is null)
         {
             await ForeignResources.MarkDossierAsync(connection, tx, http, caller, code, ct);
+            if (NotYetRecorded.Problem(code, caller, now, http) is { } retry) return retry;
             return TypedResults.NotFound();
         }
         var newDate = request.NewAppointmentAt!.Value.ToUniversalTime();

@@ -23,7 +23,8 @@ public static class DossierHistory
             """, new
             {
                 change.DossierCode, change.Sequence, status = (short)change.Status, occurredAt = change.OccurredAt.ToUniversalTime(),
-                change.Actor, change.Content, change.Role, change.Department, end = change.AppointmentAt?.ToUniversalTime(), eventId,
+                change.Actor, change.Content, change.Role, change.Department,
+                end = DossierCompletionRequest.StepLegalEnd(change)?.ToUniversalTime(), eventId,
                 @event = JsonSerializer.Serialize(change, MessageJson.Options),
             }, tx, cancellationToken: ct));
     }

@@ -90,9 +90,15 @@ public static class DossierRecords
         await DossierHistory.AppendAsync(tx, new DossierStatusChanged(record.Code, after.Sequence, after.Status, now, step.Content,
             after.AppointmentAt, after.OriginalAppointmentAt, after.SupplementRequests, step.Actor, step.Role, step.Department,
             record.ReceivingUnit, record.DecidingAgency, after.ReceivedAt, after.PausedSeconds, after.Supplements, after.Results,
-            after.PaidOnline, after.LateReception, after.ReturnChannel, record.ProcedureCode, step.Apology), ct);
+            after.PaidOnline, after.LateReception, after.ReturnChannel, record.ProcedureCode, step.Apology,
+            CompletionRequest(before, after)), ct);
         return true;
     }
+
+    /// <summary>Form 02 facts when this change is the completion request (it sets the request time the dossier lacked).</summary>
+    internal static DossierCompletionRequest? CompletionRequest(DossierClock before, DossierClock after)
+        => before.CompletionRequestedAt is null && after is { CompletionRequestedAt: not null, CompletionDueAt: { } due }
+            ? new DossierCompletionRequest(due) : null;
 
     private sealed record Row(string Code, int Version, short Status, long Sequence, short Channel, DateTimeOffset SubmittedAt, int? Amount,
         string? Unit, DateTimeOffset? ReceivedAt, DateTimeOffset? AppointmentAt, DateTimeOffset? OriginalAppointmentAt, DateTimeOffset? PausedAt,

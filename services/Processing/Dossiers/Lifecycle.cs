@@ -207,7 +207,7 @@ public static class Lifecycle
     /// <summary>
     /// Form 02: before acceptance the desk may ask, once and in writing, for the dossier to be completed by a date
     /// <paramref name="workingDays"/> working days away; the dossier is refused if it is not completed by then.
-    /// No status change: the dossier stays at 1.
+    /// No status change: the dossier stays at 1; the sequence moves, so the step reaches the portal's history.
     /// </summary>
     public static Decision RequestCompletion(DossierClock clock, DateTimeOffset now, WorkingCalendar calendar, int workingDays)
     {
@@ -219,6 +219,7 @@ public static class Lifecycle
                 "Completion guidance is given once, in writing; it was already asked for this dossier", []);
         return new Decision(clock with
         {
+            Sequence = clock.Sequence + 1,
             CompletionRequestedAt = now,
             CompletionDueAt = calendar.DueAfterWorkingDays(now, workingDays).ToUniversalTime(),
         }, null, null, []);

@@ -13,11 +13,19 @@ namespace Procedures.Processing.Dossiers;
 /// <summary>
 /// GET /api/v1/public/dossiers/{code}?idLast4=: a citizen follows their dossier without an account. The second factor
 /// is the last 4 digits of the applicant's ID number; an unknown code and a wrong factor answer the same 404, and each
-/// client address has a small budget of lookups, so codes cannot be harvested. No personal data in the answer.
+/// client address has a small budget of lookups, so codes cannot be harvested. No personal data in the answer; of the
+/// officers' notes only what the citizen is owed in writing: the reason for a supplementation or completion request, and
+/// for an apology (<see cref="StepView"/>).
 /// </summary>
 public static class PublicLookup
 {
-    public sealed record Step(int Status, string StatusName, DateTimeOffset At);
+    /// <summary>
+    /// One step. <see cref="Title"/> is the line to show: the status name, or for the steps that keep the status what
+    /// happened (an apology, a completion request). <see cref="Reason"/>: see <see cref="StepView.Of"/>.
+    /// <see cref="NewAppointmentAt"/>: an apology's new date; <see cref="CompleteBy"/>: a completion request's due date.
+    /// </summary>
+    public sealed record Step(int Status, string StatusName, DateTimeOffset At, string? Title = null, string? Reason = null,
+        DateTimeOffset? NewAppointmentAt = null, DateTimeOffset? CompleteBy = null);
 
     public sealed record Response(string Code, string? ProcedureName, int Status, string StatusName, DateTimeOffset SubmittedAt,
         DateTimeOffset? ReceivedAt, DateTimeOffset? AppointmentAt, IReadOnlyList<Step> History);
@@ -31,7 +39,9 @@ public static class PublicLookup
             .WithExamples(null, new Response("26740.H29-261129-0001", "Đăng ký khai sinh", 4, "Đang xử lý / In processing",
                 DateTimeOffset.Parse("2026-11-29T08:10:00+07:00"), DateTimeOffset.Parse("2026-11-29T09:00:00+07:00"),
                 DateTimeOffset.Parse("2026-12-02T17:00:00+07:00"),
-                [new(1, "Mới đăng ký / Submitted", DateTimeOffset.Parse("2026-11-29T08:10:00+07:00"))]));
+                [new(1, "Mới đăng ký / Submitted", DateTimeOffset.Parse("2026-11-29T08:10:00+07:00"), "Mới đăng ký / Submitted"),
+                 new(5, StatusNames.Of(DossierStatus.SupplementRequested), DateTimeOffset.Parse("2026-11-30T10:00:00+07:00"),
+                     StatusNames.Of(DossierStatus.SupplementRequested), "Bổ sung bản sao giấy chứng sinh")]));
         return app;
     }
 
@@ -60,14 +70,41 @@ public static class PublicLookup
                 Encoding.ASCII.GetBytes(expected!)))
             return notFound;
 
-        var history = await connection.QueryAsync<(short Status, DateTimeOffset At)>(new CommandDefinition(
-            "SELECT status, occurred_at FROM dossier_history WHERE dossier_code = @code ORDER BY sequence", new { code }, cancellationToken: ct));
+        var history = await connection.QueryAsync<StepRow>(new CommandDefinition("""
+            SELECT status, occurred_at AS At, content,
+                   (event->'apology'->>'newAppointmentAt')::timestamptz AS NewAppointmentAt,
+                   (event->'completionRequest'->>'dueAt')::timestamptz AS CompleteBy
+            FROM dossier_history WHERE dossier_code = @code ORDER BY sequence
+            """, new { code }, cancellationToken: ct));
         return TypedResults.Ok(new Response(row.Code, row.ProcedureName, row.Status, StatusNames.Of((DossierStatus)row.Status), row.SubmittedAt,
-            row.ReceivedAt, row.AppointmentAt, [.. history.Select(h => new Step(h.Status, StatusNames.Of((DossierStatus)h.Status), h.At))]));
+            row.ReceivedAt, row.AppointmentAt,
+            [.. history.Select(h => StepView.Of((DossierStatus)h.Status, h.At, h.Content, h.NewAppointmentAt, h.CompleteBy))]));
     }
+
+    private sealed record StepRow(short Status, DateTimeOffset At, string? Content, DateTimeOffset? NewAppointmentAt, DateTimeOffset? CompleteBy);
 
     private sealed record Row(string Code, string? ProcedureName, short Status, DateTimeOffset SubmittedAt, DateTimeOffset? ReceivedAt,
         DateTimeOffset? AppointmentAt, string? LookupHash);
+}
+
+/// <summary>A history step as the citizen reads it (pure): what happened on one line, and the reason they are owed.</summary>
+public static class StepView
+{
+    public const string ApologyTitle = "Xin lỗi và hẹn lại ngày trả kết quả (Mẫu 04) / Apology and new appointment date (form 04)";
+    public const string CompletionTitle = DossierCompletionRequest.TitleVi + " / " + DossierCompletionRequest.TitleEn;
+
+    /// <summary>
+    /// An apology (it keeps the status, so its row would read as the status again) and a completion request show as what
+    /// they are. The reason is shown only for a supplementation request, a completion request and an apology: the citizen
+    /// is told these in writing (forms 02 and 04); other notes stay internal.
+    /// </summary>
+    public static PublicLookup.Step Of(DossierStatus status, DateTimeOffset at, string? content, DateTimeOffset? newAppointmentAt,
+        DateTimeOffset? completeBy)
+    {
+        var title = newAppointmentAt is not null ? ApologyTitle : completeBy is not null ? CompletionTitle : StatusNames.Of(status);
+        var owed = newAppointmentAt is not null || completeBy is not null || status == DossierStatus.SupplementRequested;
+        return new PublicLookup.Step((int)status, StatusNames.Of(status), at, title, owed ? content : null, newAppointmentAt, completeBy);
+    }
 }
 
 /// <summary>Status names as the citizen reads them, Vietnamese / English (DOMAIN.md).</summary>

@@ -17,13 +17,15 @@ public sealed class RecordSubmission(ConsumerServices services, CalendarProvider
     {
         var calendar = await calendars.GetAsync(ct);
         var clock = new DossierClock(DossierStatus.Submitted, 1, message.Channel, message.SubmittedAt, null, null, null, null, null, 0, 0);
-        var documents = (message.Documents ?? []).Select(d => new ReceivedDocument(d.ComponentCode, d.FileName, d.Reused || d.FromCitizenStore));
+        var documents = (message.Documents ?? []).Select(d => new ReceivedDocument(d.ComponentCode, d.FileName, d.Reused || d.FromCitizenStore,
+            d.ComponentName));
         var inserted = await scope.Connection.ExecuteAsync(new CommandDefinition("""
             INSERT INTO dossiers (code, procedure_code, receiving_unit, channel, status, sequence, submitted_at, updated_at,
                                   deciding_agency, processing_amount, processing_unit, procedure_name, procedure_version,
-                                  applicant_name, documents, lookup_hash, reception_due_at, fees_vnd)
+                                  applicant_name, documents, lookup_hash, reception_due_at, fees_vnd, receiving_unit_name, fees)
             VALUES (@DossierCode, @ProcedureCode, @ReceivingUnit, @Channel, 1, 1, @SubmittedAt, @SubmittedAt, @deciding, @amount, @unit,
-                    @ProcedureName, @ProcedureVersion, @ApplicantName, @documents::jsonb, @lookup, @receptionDue, @fees)
+                    @ProcedureName, @ProcedureVersion, @ApplicantName, @documents::jsonb, @lookup, @receptionDue, @feesVnd, @ReceivingUnitName,
+                    @fees::jsonb)
             ON CONFLICT (code) DO NOTHING
             """, new
             {
@@ -32,8 +34,9 @@ public sealed class RecordSubmission(ConsumerServices services, CalendarProvider
                 amount = message.ProcessingTime?.Amount, unit = message.ProcessingTime?.Unit, message.ProcedureName, message.ProcedureVersion,
                 message.ApplicantName, documents = JsonSerializer.Serialize(documents, MessageJson.Options),
                 lookup = PublicLookup.Hash(message.DossierCode, message.Applicant?.IdNumber),
-                receptionDue = Lifecycle.ReceptionDue(clock, calendar),
-                fees = (message.Fees ?? []).Sum(f => f.AmountVnd),
+                receptionDue = Lifecycle.ReceptionDue(clock, calendar), message.ReceivingUnitName,
+                feesVnd = (message.Fees ?? []).Sum(f => f.AmountVnd),
+                fees = message.Fees is null ? null : JsonSerializer.Serialize(message.Fees, MessageJson.Options),
             },
             scope.Transaction, cancellationToken: ct));
         if (inserted == 0) return; // already recorded under another message id: nothing new to announce
@@ -45,5 +48,8 @@ public sealed class RecordSubmission(ConsumerServices services, CalendarProvider
     }
 }
 
-/// <summary>A document listed on the receipt (form 01): its component, file name, and whether it was reused rather than handed in.</summary>
-public sealed record ReceivedDocument(string ComponentCode, string? FileName, bool Reused);
+/// <summary>
+/// A document listed on the receipt (form 01): its component (code and, when the submission named it, name), file name, and
+/// whether it was reused rather than handed in.
+/// </summary>
+public sealed record ReceivedDocument(string ComponentCode, string? FileName, bool Reused, string? ComponentName = null);

@@ -54,7 +54,7 @@ public sealed class LifecycleScenario(SystemApi api, AgencyClients clients, Time
 
         _started[code] = false;
         Stage("submit");
-        await SystemApiLookups.UntilAsync(async () => await api.ActAsync(code, "accept", token, ct) is var s && s != HttpStatusCode.NotFound
+        await SystemApiLookups.UntilAsync(async () => await api.ActAsync(code, "accept", token, ct) is var s && s != HttpStatusCode.Conflict
             ? s == HttpStatusCode.OK ? true : throw new InvalidOperationException($"accept: {(int)s}") : false, stageTimeout, "receive", ct);
         Stage("receive");
         await Act("start-processing");

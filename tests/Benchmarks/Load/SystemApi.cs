@@ -66,7 +66,10 @@ public sealed class SystemApi : IDisposable
         return (await response.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("dossierCode").GetString()!;
     }
 
-    /// <summary>A desk action; the status code (404 while Processing has not yet recorded the submission, 409 out of turn).</summary>
+    /// <summary>
+    /// A desk action; the status code (409 not-yet-recorded while Processing has not yet recorded the submission — a fresh
+    /// dossier's accept has no other conflict —, 409 out of turn).
+    /// </summary>
     public async Task<HttpStatusCode> ActAsync(string code, string action, string token, CancellationToken ct)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/dossiers/{code}/actions/{action}")

@@ -170,7 +170,7 @@ public static class AgencySeed
         return created.GetProperty("dossierCode").GetString()!;
     }
 
-    /// <summary>Accepts the dossier once Processing has it (it learns of it from DossierSubmitted: 404 until then).</summary>
+    /// <summary>Accepts the dossier once Processing has it (it learns of it from DossierSubmitted: 409 not-yet-recorded until then).</summary>
     private static Task AcceptedAsync(SystemFixture system, string code, string token)
         => Eventually.Until(async () =>
         {
@@ -178,7 +178,7 @@ public static class AgencySeed
             {
                 Content = JsonContent.Create(new { officer = Officer, content = "Tiếp nhận" }),
             }.WithToken(token));
-            Assert.True(r.StatusCode is HttpStatusCode.OK or HttpStatusCode.NotFound, $"accept {code}: {(int)r.StatusCode} {await r.Content.ReadAsStringAsync()}");
+            Assert.True(r.StatusCode is HttpStatusCode.OK || ProcessingAnswer.NotYetRecorded(r), $"accept {code}: {(int)r.StatusCode} {await r.Content.ReadAsStringAsync()}");
             return r.StatusCode == HttpStatusCode.OK;
         }, TimeSpan.FromSeconds(60), "Processing to record and accept A's dossier");
 

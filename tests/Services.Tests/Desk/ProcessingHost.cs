@@ -37,6 +37,11 @@ internal sealed class ProcessingHost : IAsyncDisposable
 {
     public const string Desk = "26740.H29";
     public const string OtherDesk = "26737.H29";
+    public const string DeskName = "Phường Sài Gòn";
+
+    /// <summary>Two fees of a procedure, as a receipt lists them.</summary>
+    public static readonly DossierFee[] TwoFees =
+        [new("LP01", "Lệ phí cấp bản sao trích lục", 8000), new("LP02", "Phí gửi kết quả", 22000)];
 
     private ProcessingHost(WebApplication app, NpgsqlDataSource db, TestClock time, HttpClient http, ITestHarness harness)
         => (App, Db, Time, Http, Harness) = (app, db, time, http, harness);
@@ -107,14 +112,15 @@ internal sealed class ProcessingHost : IAsyncDisposable
 
     /// <summary>Submits through the real consumer and waits until the dossier is recorded.</summary>
     public async Task<string> SubmitAsync(SubmissionChannel channel = SubmissionChannel.Online, string idNumber = "079203001234",
-        string applicant = "Võ Thị Em", ProcessingTerm? term = null, string decidingAgency = Desk, long feeVnd = 0)
+        string applicant = "Võ Thị Em", ProcessingTerm? term = null, string decidingAgency = Desk, long feeVnd = 0,
+        IReadOnlyList<DossierFee>? fees = null)
     {
         var code = $"{Desk}-{Time.Now.ToVietnam():yyMMdd}-{Interlocked.Increment(ref _next):D4}";
         await Harness.Bus.Publish(new DossierSubmitted(code, "1.003677", Desk, channel, applicant, Time.Now,
             new ApplicantIdentity(1, idNumber, null, null, false), 1, decidingAgency, "Đăng ký khai sinh",
-            [new SubmittedDocument("TK01", Guid.NewGuid(), "to-khai.pdf", true, false, false, null)],
-            feeVnd > 0 ? [new DossierFee("LP01", "Lệ phí", feeVnd)] : [],
-            term ?? new ProcessingTerm(3, "working-days"), "Đăng ký khai sinh"));
+            [new SubmittedDocument("TK01", Guid.NewGuid(), "to-khai.pdf", true, false, false, null, "Tờ khai đăng ký khai sinh")],
+            fees ?? (feeVnd > 0 ? [new DossierFee("LP01", "Lệ phí", feeVnd)] : []),
+            term ?? new ProcessingTerm(3, "working-days"), "Đăng ký khai sinh", DeskName));
         await Eventually.Until(async () => await ScalarAsync<long>("SELECT count(*) FROM dossiers WHERE code = @code", new { code }) == 1,
             TimeSpan.FromSeconds(20), "the submission to be recorded");
         return code;

@@ -54,7 +54,7 @@ public sealed class ReceptionTests(InfrastructureFixture infra) : IAsyncLifetime
         var code = await _host.SubmitAsync();
         var asked = await _host.ActOkAsync(code, "request-completion");
         Assert.Equal(1, asked.GetProperty("status").GetInt32());
-        Assert.Equal(1, asked.GetProperty("sequence").GetInt64());
+        Assert.Equal(2, asked.GetProperty("sequence").GetInt64());
         // 5 working days from Monday 7 Dec: Monday 14 Dec at the close of office hours.
         Assert.Equal(DateTimeOffset.Parse("2026-12-14T17:00:00+07:00"), asked.GetProperty("completionDueAt").GetDateTimeOffset());
 
@@ -68,8 +68,17 @@ public sealed class ReceptionTests(InfrastructureFixture infra) : IAsyncLifetime
         _host.Time.Now = DateTimeOffset.Parse("2026-12-15T09:00:00+07:00");
         Assert.Equal(0, (await _host.Scan.RunOnceAsync(default)).CompletionExpired);
         Assert.Equal(2, (await _host.ActOkAsync(code, "accept")).GetProperty("status").GetInt32());
-        // Nothing about the completion went downstream as a status: the sequence moved only for the acceptance.
-        Assert.Equal([1L, 2L], (await _host.PublishedAsync<DossierStatusChanged>(e => e.DossierCode == code)).Select(e => e.Sequence));
+        // The request (form 02) is a step of the history, announced like any other (status still 1) with its due date, so
+        // the portal's history and the public stream get it; the completion itself changes nothing downstream.
+        var published = await _host.PublishedAsync<DossierStatusChanged>(e => e.DossierCode == code);
+        Assert.Equal([(DossierStatus.Submitted, 1L), (DossierStatus.Submitted, 2L), (DossierStatus.Received, 3L)],
+            published.Select(e => (e.Status, e.Sequence)));
+        Assert.Equal(DateTimeOffset.Parse("2026-12-14T17:00:00+07:00"), published[1].CompletionRequest?.DueAt);
+        Assert.Equal("request-completion", published[1].Content);
+        Assert.Null(published[0].CompletionRequest);
+        Assert.Null(published[2].CompletionRequest);
+        Assert.Equal(DateTimeOffset.Parse("2026-12-14T17:00:00+07:00"), await _host.ScalarAsync<DateTimeOffset>(
+            "SELECT step_legal_end FROM dossier_history WHERE dossier_code = @code AND sequence = 2", new { code }));
     }
 
     [Fact]
@@ -89,7 +98,7 @@ public sealed class ReceptionTests(InfrastructureFixture infra) : IAsyncLifetime
         Assert.Equal(0, (await _host.Scan.RunOnceAsync(default)).CompletionExpired);
 
         var refused = (await _host.PublishedAsync<DossierStatusChanged>(e => e.DossierCode == code)).Last();
-        Assert.Equal((DossierStatus.Refused, 2L), (refused.Status, refused.Sequence));
+        Assert.Equal((DossierStatus.Refused, 3L), (refused.Status, refused.Sequence));
         Assert.Contains("form 02", refused.Content);
         Assert.Equal(3, await _host.ScalarAsync<short>("SELECT status FROM dossiers WHERE code = @code", new { code }));
     }
@@ -98,7 +107,7 @@ public sealed class ReceptionTests(InfrastructureFixture infra) : IAsyncLifetime
     public async Task The_receipt_is_issued_after_acceptance_as_json_and_as_a_printable_page_and_each_read_is_audited()
     {
         _host.Time.Now = Monday;
-        var code = await _host.SubmitAsync(applicant: "Lê <b>Văn</b> Tám");
+        var code = await _host.SubmitAsync(applicant: "Lê <b>Văn</b> Tám", fees: ProcessingHost.TwoFees);
         using (var early = await _host.Http.SendAsync(_host.As(new HttpRequestMessage(HttpMethod.Get, $"/api/v1/dossiers/{code}/receipt"))))
             Assert.Equal(HttpStatusCode.Conflict, early.StatusCode);
         await _host.ActOkAsync(code, "accept");
@@ -110,12 +119,26 @@ public sealed class ReceptionTests(InfrastructureFixture infra) : IAsyncLifetime
         Assert.Equal("Đăng ký khai sinh", receipt.GetProperty("procedureName").GetString());
         Assert.Equal(DateTimeOffset.Parse("2026-12-10T17:00:00+07:00"), receipt.GetProperty("appointmentAt").GetDateTimeOffset());
         Assert.Equal("TK01", receipt.GetProperty("documents")[0].GetProperty("componentCode").GetString());
+        // Names where the officer reads them (issue 21), the fees and where the result is collected.
+        Assert.Equal("Tờ khai đăng ký khai sinh", receipt.GetProperty("documents")[0].GetProperty("componentName").GetString());
+        Assert.Equal(ProcessingHost.DeskName, receipt.GetProperty("receivingUnitName").GetString());
+        Assert.Equal(30000, receipt.GetProperty("feeTotalVnd").GetInt64());
+        Assert.Equal(["Lệ phí cấp bản sao trích lục", "Phí gửi kết quả"],
+            receipt.GetProperty("fees").EnumerateArray().Select(f => f.GetProperty("name").GetString()));
+        Assert.Equal("Bộ phận Một cửa Phường Sài Gòn; kết quả điện tử gửi qua Cổng Dịch vụ công quốc gia",
+            receipt.GetProperty("collectionPlace").GetString());
 
         using var html = await _host.Http.SendAsync(_host.As(new HttpRequestMessage(HttpMethod.Get, $"/api/v1/dossiers/{code}/receipt.html")));
         var page = await html.Content.ReadAsStringAsync();
         Assert.Equal("text/html", html.Content.Headers.ContentType?.MediaType);
         Assert.Contains(code, page);
         Assert.Contains("17 giờ 00 phút, ngày 10/12/2026", page);
+        var shown = WebUtility.HtmlDecode(page); // the encoder writes Vietnamese letters as character references
+        Assert.Contains("<span id=\"unit\">Phường Sài Gòn</span>", shown);
+        Assert.Contains("<td>Tờ khai đăng ký khai sinh</td>", shown);
+        Assert.Contains("<b id=\"fee\">30.000 đồng</b>", shown);
+        Assert.Contains("<li>Phí gửi kết quả: 22.000 đồng</li>", shown);
+        Assert.Contains("<span id=\"collection\">Bộ phận Một cửa Phường Sài Gòn;", shown);
         Assert.DoesNotContain("<b>Văn</b>", page); // the name is encoded, never markup
         Assert.Contains("GIẤY TIẾP NHẬN HỒ SƠ", page);
 

@@ -103,4 +103,20 @@ public sealed class PublicContractTests
         Assert.True(e.IsStatus);
         Assert.DoesNotContain("Trần Thị B", e.ToCloudEventJson(new PublicLinks(Defaults)), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_completion_request_becomes_its_own_type_with_its_due_date_fits_the_committed_schema_and_keeps_the_officers_text_out()
+    {
+        var due = SampleEvents.At.AddDays(7);
+        var m = new DossierStatusChanged(SampleEvents.Code, 2, DossierStatus.Submitted, SampleEvents.At, "Bổ sung giấy chứng sinh",
+            Actor: "Nguyễn Thị Hoa", CompletionRequest: new DossierCompletionRequest(due), ReceivingUnit: "26740.H29", ProcedureCode: "1.003677");
+        var e = PublicEventMapping.From(m, null);
+        Assert.Equal(EventCatalogue.CompletionRequested, e.Type);
+        Assert.Equal((2L, true), (e.Sequence, e.IsStatus));
+        var json = e.ToCloudEventJson(new PublicLinks(Defaults));
+        Assert.Equal(due.ToUniversalTime(), JsonNode.Parse(json)!["data"]!["completionDueAt"]!.GetValue<DateTimeOffset>());
+        Assert.Empty(new PublicDocs().Validate(json));
+        Assert.DoesNotContain("Nguyễn Thị Hoa", json, StringComparison.Ordinal);
+        Assert.DoesNotContain("chứng sinh", json, StringComparison.Ordinal);
+    }
 }

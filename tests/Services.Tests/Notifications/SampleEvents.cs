@@ -25,6 +25,10 @@ internal static class SampleEvents
         {
             Apology = new DossierApology("Chậm", "Trần Thị B", At.AddDays(5), OnTime: false),
         }, null));
+        events.Add(PublicEventMapping.From(Status(code, ++sequence, DossierStatus.Submitted) with
+        {
+            CompletionRequest = new DossierCompletionRequest(At.AddDays(7)),
+        }, null));
         events.Add(PublicEventMapping.From(new DossierSynced(code, 3, At.AddHours(1)), Route)!);
         events.Add(PublicEventMapping.From(new DossierAtRisk(code, At.AddDays(3), "26740.H29", "26740.H29", "1.003677", At.AddDays(2))));
         events.Add(PublicEventMapping.From(new DossierOverdue(code, At.AddDays(3), "26740.H29", "26740.H29", "1.003677", At.AddDays(3))));
