@@ -39,7 +39,7 @@ public sealed class PaymentTests(SystemFixture system)
         var stranger = await Tokens.ForClientAsync(sandbox, "phuong-tan-dinh");
         var procedure = await system.Client(ResourceNames.Intake).GetFromJsonAsync<JsonElement>($"/api/v1/procedures/{FeeBearingProcedure}");
         var documents = procedure.GetProperty("current").GetProperty("documents").EnumerateArray().Where(d => d.GetProperty("required").GetBoolean())
-            .Select(d => (object)new { componentCode = d.GetProperty("code").GetString(), reusedFrom = "KQ-2025-" + d.GetProperty("code").GetString() })
+            .Select(d => Submissions.Reused(d.GetProperty("code").GetString()))
             .ToArray();
         var body = new
         {

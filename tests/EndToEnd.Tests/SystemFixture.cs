@@ -113,6 +113,10 @@ public class SystemFixture : IAsyncLifetime
             }
             phase = "Intake's catalogue to answer";
             await FetchRequiredComponentsAsync(startup.Token);
+            phase = "the sandbox portal to store the citizens' reusable result";
+            using (var sandbox = Client(ResourceNames.Sandbox))
+                foreach (var citizen in Submissions.Citizens)
+                    await Submissions.StoreResultAsync(sandbox, citizen);
         }
         catch (Exception e) when (e is OperationCanceledException or TimeoutException)
         {
