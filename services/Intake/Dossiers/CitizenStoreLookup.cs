@@ -1,6 +1,5 @@
 using System.Net.Http.Json;
 using System.Text.Json.Serialization;
-using Procedures.Contracts;
 using Procedures.ServiceDefaults;
 
 namespace Procedures.Intake.Dossiers;
