@@ -11,7 +11,8 @@ var sandbox = builder.AddProject<Projects.NationalPortalSandbox>(Sandbox)       
     .AsIdentityProvider()                                                        // and the city's identity provider
     .WithHardening();
 
-var intake = builder.AddProject<Projects.Intake>(Intake).WithInfrastructure(infra, Intake);
+var intake = builder.AddProject<Projects.Intake>(Intake).WithInfrastructure(infra, Intake)
+    .WithReference(sandbox); // the citizen store's lookup (checked reuse); no WaitFor: a submission finding it down is answered 503
 // The key that signs the rating links sent with results (issue 10); a dev value, a secret parameter in production.
 var ratingLinkKey = builder.AddParameter("rating-link-key", "dev-rating-link-key-0123456789abcdefghijklmnop", secret: true);
 var processing = builder.AddProject<Projects.Processing>(Processing).WithInfrastructure(infra, Processing)

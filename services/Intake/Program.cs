@@ -21,6 +21,9 @@ builder.Services.AddDigest<SubmissionDigest>(builder.Configuration, SubmissionDi
 builder.Services.AddHostedService<CatalogueSeeding>(); // after migrations (hosted services start in order)
 builder.AddDocuments();
 builder.AddCertifiedCopies();
+// The national portal's citizen data store, asked before a submission reusing a document from it is accepted.
+builder.Services.AddHttpClient<CitizenStoreClient>(http =>
+    http.BaseAddress = new Uri(builder.Configuration["Portal:BaseAddress"] ?? $"http://{ResourceNames.Sandbox}"));
 
 var app = builder.Build();
 app.MapDefaultEndpoints();

@@ -17,6 +17,7 @@ public sealed class DigitisationTests(SystemFixture system)
 {
     private const string Unit = "26740.H29";
     private const string Owner = "079190000456";
+    private const string Stranger = "079185000789";
     private static readonly byte[] Png = Convert.FromBase64String(
         "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==");
 
@@ -47,12 +48,13 @@ public sealed class DigitisationTests(SystemFixture system)
         return await response.Content.ReadFromJsonAsync<JsonElement>();
     }
 
-    private static object Reusing(string citizenId, string reference) => new
+    /// <summary>A dossier of <paramref name="citizenId"/> whose first component reuses <paramref name="reference"/> (the others: the tests' stored result).</summary>
+    private static object Reusing(string citizenId, string reference, bool fromStore = false) => new
     {
         procedureCode = Submissions.ProcedureCode, receivingUnit = Unit, channel = 2,
         applicant = new { kind = "citizen", name = "Phạm Văn Bình", citizenId },
         documents = Submissions.RequiredComponents
-            .Select((c, i) => (object)new { componentCode = c, reusedFrom = i == 0 ? reference : "KQ-2025-" + c }).ToArray(),
+            .Select((c, i) => i == 0 ? (object)new { componentCode = c, reusedFrom = reference, fromCitizenStore = fromStore } : Submissions.Reused(c)).ToArray(),
     };
 
     [Fact]
@@ -60,6 +62,7 @@ public sealed class DigitisationTests(SystemFixture system)
     {
         var sandbox = system.Client(ResourceNames.Sandbox);
         var token = await Tokens.ForClientAsync(sandbox, "phuong-sai-gon");
+        foreach (var citizen in new[] { Owner, Stranger }) await Submissions.StoreResultAsync(sandbox, citizen); // the other components' source
         var before = await IndexAsync();
 
         // Certify an uploaded scan against the original; verify it, and a copy of it altered by one byte.
@@ -78,7 +81,7 @@ public sealed class DigitisationTests(SystemFixture system)
         Assert.Equal("content-altered", (await VerifyAsync(copyId, altered)).GetProperty("reason").GetString());
 
         // The owner reuses it by reference; another citizen cannot.
-        using var refused = await Intake.SendAsync(Submissions.Post(Unit, token, body: Reusing("079185000789", copyId.ToString())));
+        using var refused = await Intake.SendAsync(Submissions.Post(Unit, token, body: Reusing(Stranger, copyId.ToString())));
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
         Assert.Contains("not-reusable", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         using var submitted = await Intake.SendAsync(Submissions.Post(Unit, token, body: Reusing(Owner, copyId.ToString())));
@@ -87,21 +90,7 @@ public sealed class DigitisationTests(SystemFixture system)
 
         // Processing: accept → start → decide with an electronic result → return.
         var resultCode = "KQ-E2E-" + Guid.NewGuid().ToString("N")[..10];
-        var processing = system.Client(ResourceNames.Processing);
-        foreach (var action in new[] { "accept", "start-processing", "decide", "return-result" })
-            await Eventually.Until(async () =>
-            {
-                using var r = await processing.SendAsync(new HttpRequestMessage(HttpMethod.Post, $"/api/v1/dossiers/{code}/actions/{action}")
-                {
-                    Content = JsonContent.Create(new
-                    {
-                        officer = "Nguyễn Thị Hoa", content = action,
-                        results = action == "decide" ? new[] { new { name = "Xác nhận tạm vắng", electronicResultCode = resultCode, fileReference = "kq/" + resultCode + ".pdf" } } : null,
-                    }),
-                }.WithToken(token));
-                Assert.True(r.StatusCode is HttpStatusCode.OK || ProcessingAnswer.NotYetRecorded(r), $"{action}: {(int)r.StatusCode} {await r.Content.ReadAsStringAsync()}");
-                return r.StatusCode == HttpStatusCode.OK;
-            }, TimeSpan.FromSeconds(30), $"Processing to {action} {code}");
+        await new Lifecycles(system).ReturnWithResultAsync(code, token, resultCode);
 
         // The portal record shows the reuse (no new upload: the certified document's id); the citizen's store holds the result once.
         var portal = await Eventually.Until(async () => await new Lifecycles(system).PortalAsync(code), p => p is { } x
@@ -120,5 +109,58 @@ public sealed class DigitisationTests(SystemFixture system)
             TimeSpan.FromSeconds(60), "the digitisation indicators to count the copy, the reuse and the stored result");
         Assert.True(Indicator(after, "ELECTRONIC_CERTIFIED_COPY").GetProperty("tracked").GetBoolean());
         Assert.True(Digitisation(after) > Digitisation(before), $"digitisation points {Digitisation(before)} → {Digitisation(after)}");
+    }
+
+    [Fact]
+    public async Task Reuse_is_checked_a_forged_reference_is_refused_and_a_result_in_the_owners_store_is_accepted()
+    {
+        var sandbox = system.Client(ResourceNames.Sandbox);
+        var token = await Tokens.ForClientAsync(sandbox, "phuong-sai-gon");
+        var owner = "079192" + Random.Shared.Next(0, 1_000_000).ToString("D6");
+        foreach (var citizen in new[] { owner, Stranger }) await Submissions.StoreResultAsync(sandbox, citizen);
+
+        // An earlier dossier of the owner is returned with an electronic result; PortalSync stores it in the owner's store.
+        using var first = await Intake.SendAsync(Submissions.Post(Unit, token, body: Reusing(owner, Submissions.StoredResult, fromStore: true)));
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        var code = (await first.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("dossierCode").GetString()!;
+        var resultCode = "KQ-E2E-" + Guid.NewGuid().ToString("N")[..10];
+        await new Lifecycles(system).ReturnWithResultAsync(code, token, resultCode);
+        await Eventually.Until(async () => await sandbox.GetFromJsonAsync<JsonElement>($"/portal/citizen-store?owner={owner}"),
+            s => s.EnumerateArray().Any(e => e.GetProperty("MaGiayToKetQua").GetString() == resultCode), TimeSpan.FromSeconds(60), "the result in the owner's store");
+
+        // Forged: the reference, claimed from the store; the true result claimed by someone else; nothing is written.
+        foreach (var (citizen, reference) in new[] { (owner, "EXT-ANY-THING-123"), (Stranger, resultCode) })
+        {
+            using var forged = await Intake.SendAsync(Submissions.Post(Unit, token, body: Reusing(citizen, reference, fromStore: true)));
+            Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+            var error = (await forged.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors")[0];
+            Assert.Equal(("documents[0].reusedFrom", "not-in-citizen-store"), (error.GetProperty("field").GetString(), error.GetProperty("rule").GetString()));
+        }
+        // Forged as a previous result (not from the store): Intake holds no result with that code.
+        using var unknown = await Intake.SendAsync(Submissions.Post(Unit, token, body: Reusing(owner, "EXT-ANY-THING-123")));
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+        Assert.Contains("not-reusable", await unknown.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        // True: the owner reuses the stored result from the store, and (once Intake registered it) as a previous result.
+        using var fromStore = await Intake.SendAsync(Submissions.Post(Unit, token, body: Reusing(owner, resultCode, fromStore: true)));
+        Assert.Equal(HttpStatusCode.Created, fromStore.StatusCode);
+        await Eventually.Until(async () =>
+        {
+            using var r = await Intake.SendAsync(Submissions.Post(Unit, token, body: Reusing(owner, resultCode)));
+            return r.StatusCode;
+        }, s => s == HttpStatusCode.Created, TimeSpan.FromSeconds(30), "the previous result to be reusable by its owner");
+
+        // The store out of reach: a retryable 503, not an unchecked acceptance.
+        try
+        {
+            (await sandbox.PutAsJsonAsync("/sandbox/faults/portal", new { citizenStoreLookupDown = true })).EnsureSuccessStatusCode();
+            using var unavailable = await Intake.SendAsync(Submissions.Post(Unit, token, body: Reusing(owner, resultCode, fromStore: true)));
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, unavailable.StatusCode);
+            Assert.Contains("citizen-store-unavailable", await unavailable.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            (await sandbox.PutAsJsonAsync("/sandbox/faults/portal", new { })).EnsureSuccessStatusCode();
+        }
     }
 }

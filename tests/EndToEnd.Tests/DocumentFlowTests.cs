@@ -36,7 +36,7 @@ public sealed class DocumentFlowTests(SystemFixture system)
         var tanDinh = await Tokens.ForClientAsync(sandbox, "phuong-tan-dinh");
         var id = await UploadAsync(saiGon);
         var body = WithDocuments(new { componentCode = "TP01", documentId = id },
-            new { componentCode = "TP02", reusedFrom = "KQ-2025-000123", fromCitizenStore = true });
+            Submissions.Reused("TP02"));
 
         using var created = await Intake.SendAsync(Submissions.Post("26740.H29", saiGon, body: body));
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);

@@ -208,7 +208,7 @@ public abstract class FaultSuite(FaultSystemFixture system, int instances)
         {
             _feeBearingDocuments ??= (await system.Client(ResourceNames.Intake).GetFromJsonAsync<JsonElement>($"/api/v1/procedures/{FeeBearingProcedure}"))
                 .GetProperty("current").GetProperty("documents").EnumerateArray().Where(d => d.GetProperty("required").GetBoolean())
-                .Select(d => (object)new { componentCode = d.GetProperty("code").GetString(), reusedFrom = "KQ-2025-" + d.GetProperty("code").GetString() })
+                .Select(d => Submissions.Reused(d.GetProperty("code").GetString()))
                 .ToArray();
             var body = new
             {

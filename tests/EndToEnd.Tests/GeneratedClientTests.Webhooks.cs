@@ -55,7 +55,7 @@ public sealed partial class GeneratedClientTests
         {
             ProcedureCode = Submissions.ProcedureCode, ReceivingUnit = Agency, Channel = 2,
             Applicant = new Applicant { Kind = "citizen", Name = "Nguyễn Văn A", CitizenId = "079203001234" },
-            Documents = Submissions.RequiredComponents.Select(c => new DocumentReference { ComponentCode = c, ReusedFrom = "KQ-2025-" + c }).ToList(),
+            Documents = Submissions.RequiredComponents.Select(c => new DocumentReference { ComponentCode = c, ReusedFrom = Submissions.StoredResult, FromCitizenStore = true }).ToList(),
         }, c => c.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString())))!;
         var delivered = await Eventually.Until(() => subscription.Deliveries.GetAsync(c => c.QueryParameters.State = "delivered"),
             d => d?.Items?.Any(i => i.DossierCode == dossier.DossierCode) == true, TimeSpan.FromSeconds(60), "the submitted event's delivery");

@@ -71,7 +71,7 @@ public sealed partial class GeneratedClientTests(SystemFixture system) : IAsyncL
             Applicant = new Applicant { Kind = "citizen", Name = "Nguyễn Văn A", CitizenId = "079203001234", Phone = "0912345678", VneidLevel2 = true },
             Documents = required.Select((c, i) => i == 0
                 ? new DocumentReference { ComponentCode = c, DocumentId = uploaded.Id }
-                : new DocumentReference { ComponentCode = c, ReusedFrom = "KQ-2025-" + c }).ToList(),
+                : new DocumentReference { ComponentCode = c, ReusedFrom = Submissions.StoredResult, FromCitizenStore = true }).ToList(),
         };
         var key = Guid.NewGuid().ToString();
         var (first, firstStatus, firstReplayed) = await SubmitAsync(intake, submission, key);

@@ -20,6 +20,25 @@ public sealed class Lifecycles(SystemFixture system)
         Assert.True(response.IsSuccessStatusCode, $"{code} {action}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
     }
 
+    /// <summary>Accept → start → decide with one electronic result <paramref name="resultCode"/> → return, each step retried until Processing knows the dossier.</summary>
+    public async Task ReturnWithResultAsync(string code, string token, string resultCode)
+    {
+        foreach (var action in new[] { "accept", "start-processing", "decide", "return-result" })
+            await Eventually.Until(async () =>
+            {
+                using var r = await Processing.SendAsync(new HttpRequestMessage(HttpMethod.Post, $"/api/v1/dossiers/{code}/actions/{action}")
+                {
+                    Content = JsonContent.Create(new
+                    {
+                        officer = "Nguyễn Thị Hoa", content = action,
+                        results = action == "decide" ? new[] { new { name = "Xác nhận tạm vắng", electronicResultCode = resultCode, fileReference = "kq/" + resultCode + ".pdf" } } : null,
+                    }),
+                }.WithToken(token));
+                Assert.True(r.StatusCode is HttpStatusCode.OK || ProcessingAnswer.NotYetRecorded(r), $"{action}: {(int)r.StatusCode} {await r.Content.ReadAsStringAsync()}");
+                return r.StatusCode == HttpStatusCode.OK;
+            }, TimeSpan.FromSeconds(30), $"Processing to {action} {code}");
+    }
+
     public async Task<string> SubmitAsync(string token)
     {
         using var created = await system.Client(ResourceNames.Intake).SendAsync(Submissions.Post("26740.H29", token));

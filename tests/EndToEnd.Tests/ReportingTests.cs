@@ -49,6 +49,34 @@ public sealed class ReportingTests(SystemFixture system)
         => index.GetProperty("indicators").EnumerateArray().Single(i => i.GetProperty("code").GetString() == code);
 
     [Fact]
+    public async Task Every_KPI_filter_naming_an_agency_or_unit_outside_the_register_is_refused_naming_the_parameter()
+    {
+        var city = await Tokens.ForClientAsync(system.Client(ResourceNames.Sandbox), "dev-admin");
+        async Task RefusedAsync(HttpRequestMessage request, string field)
+        {
+            using var response = await Reporting.SendAsync(request);
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{request.RequestUri}: {(int)response.StatusCode} {body}");
+            var problem = JsonDocument.Parse(body).RootElement;
+            Assert.Equal("urn:procedures:problem:unknown-agency", problem.GetProperty("type").GetString());
+            var error = Assert.Single(problem.GetProperty("errors").EnumerateArray());
+            Assert.Equal((field, "unknown-agency"), (error.GetProperty("field").GetString(), error.GetProperty("rule").GetString()));
+        }
+
+        await RefusedAsync(new HttpRequestMessage(HttpMethod.Get, "/api/v1/kpi/index?agency=99999.H29"), "agency");
+        await RefusedAsync(new HttpRequestMessage(HttpMethod.Get, "/api/v1/kpi/index?agency=26740.H29&commune=99999.H29"), "commune");
+        await RefusedAsync(new HttpRequestMessage(HttpMethod.Get, "/api/v1/kpi/at-risk?agency=99999.H29").WithToken(city), "agency");
+        await RefusedAsync(new HttpRequestMessage(HttpMethod.Post, "/api/v1/kpi/evaluate")
+        {
+            Content = JsonContent.Create(new { dossiers = new[] { new { code = "X-1", receivingUnit = "26740.H29", decidingAgency = "99999.H29" } } }),
+        }.WithToken(city), "dossiers[0].decidingAgency");
+        // The register's own agencies (a commune, its police, a department) are answered.
+        foreach (var agency in new[] { "26740.H29", "26740.CA.H29", "000.00.00.H29" })
+            using (var known = await Reporting.GetAsync($"/api/v1/kpi/index?agency={agency}"))
+                Assert.True(known.StatusCode == HttpStatusCode.OK, $"{agency}: {(int)known.StatusCode} {await known.Content.ReadAsStringAsync()}");
+    }
+
+    [Fact]
     public async Task The_index_counts_real_dossiers_by_the_national_rules_and_at_risk_lists_the_open_one_to_its_agency_only()
     {
         var sandbox = system.Client(ResourceNames.Sandbox);

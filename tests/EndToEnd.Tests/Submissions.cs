@@ -11,9 +11,36 @@ public static class Submissions
     /// <summary>Its required components, read from the live catalogue when the system starts.</summary>
     public static IReadOnlyList<string> RequiredComponents { get; set; } = [];
 
-    /// <summary>Every required component, reused by reference (no upload needed).</summary>
-    public static object[] CompleteDocuments()
-        => RequiredComponents.Select(c => (object)new { componentCode = c, reusedFrom = "KQ-2025-" + c }).ToArray();
+    /// <summary>
+    /// A result the tests' citizens hold in their data store at the portal (the fixture stores it at start, <see cref="StoreResultAsync"/>):
+    /// what their submissions reuse, since Intake checks every reuse (an unknown reference is refused).
+    /// </summary>
+    public const string StoredResult = "KQ-2025-E2E";
+
+    /// <summary>The citizens whose store holds <see cref="StoredResult"/> from the start.</summary>
+    public static readonly string[] Citizens = ["079203001234", "079187654321", "079190000123"];
+
+    /// <summary>One component taken from the citizen store: <see cref="StoredResult"/>.</summary>
+    public static object Reused(string? component) => new { componentCode = component, reusedFrom = StoredResult, fromCitizenStore = true };
+
+    /// <summary>Every required component, reused from the citizen store (no upload needed).</summary>
+    public static object[] CompleteDocuments() => RequiredComponents.Select(Reused).ToArray();
+
+    /// <summary>Stores <see cref="StoredResult"/> in <paramref name="owner"/>'s citizen store at the sandbox portal (once: a fixed key).</summary>
+    public static async Task StoreResultAsync(HttpClient sandbox, string owner)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/portal/citizen-store")
+        {
+            Content = JsonContent.Create(new Dictionary<string, string>
+            {
+                ["MaHoSo"] = "E2E-" + owner, ["SoGiayToChuHoSo"] = owner, ["MaGiayToKetQua"] = StoredResult,
+                ["TenGiayTo"] = "Kết quả dùng lại trong kiểm thử", ["NgayCap"] = "20250101080000",
+            }),
+        };
+        request.Headers.Add("Idempotency-Key", "e2e-stored-result-" + owner);
+        using var response = await sandbox.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+    }
 
     public static object Body(string unit, string name = "Nguyễn Văn A", string citizenId = "079203001234") => new
     {
@@ -33,7 +60,7 @@ public static class Submissions
     {
         var procedure = await intake.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/v1/procedures/{FeeBearingProcedure}");
         var documents = procedure.GetProperty("current").GetProperty("documents").EnumerateArray().Where(d => d.GetProperty("required").GetBoolean())
-            .Select(d => (object)new { componentCode = d.GetProperty("code").GetString(), reusedFrom = "KQ-2025-" + d.GetProperty("code").GetString() })
+            .Select(d => Reused(d.GetProperty("code").GetString()))
             .ToArray();
         return new
         {

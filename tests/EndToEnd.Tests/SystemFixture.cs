@@ -113,6 +113,17 @@ public class SystemFixture : IAsyncLifetime
             }
             phase = "Intake's catalogue to answer";
             await FetchRequiredComponentsAsync(startup.Token);
+            phase = "the sandbox portal to store the citizens' reusable result";
+            using (var sandbox = Client(ResourceNames.Sandbox))
+                foreach (var citizen in Submissions.Citizens)
+                    await Submissions.StoreResultAsync(sandbox, citizen);
+            phase = "Reporting to receive the register of agencies (Intake publishes it at start)";
+            using (var reporting = Client(ResourceNames.Reporting))
+                await Eventually.Until(async () =>
+                {
+                    using var r = await reporting.GetAsync("/api/v1/kpi/index?agency=26740.H29", startup.Token);
+                    return r.StatusCode;
+                }, s => s == System.Net.HttpStatusCode.OK, TimeSpan.FromMinutes(2), "Reporting to know agency 26740.H29");
         }
         catch (Exception e) when (e is OperationCanceledException or TimeoutException)
         {

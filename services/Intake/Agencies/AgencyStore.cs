@@ -76,6 +76,7 @@ public static class AgencyStore
         }
         var created = new AgencyVersion(id, 1, content, now);
         await InsertVersionAsync(tx, created, ct);
+        await PublishAsync(tx, [created], now, ct);
         await AuditLog.AppendAsync(tx, actor, new AuditEntry("agency.create", id, PersonalData: false, Detail: new { version = 1 }), now, ct);
         return new AgencyWrite(WriteOutcome.Created, created);
     }
@@ -100,6 +101,7 @@ public static class AgencyStore
             update.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = now });
             await update.ExecuteNonQueryAsync(ct);
         }
+        await PublishAsync(tx, [next], now, ct);
         await AuditLog.AppendAsync(tx, actor, new AuditEntry("agency.change", id, PersonalData: false,
             Detail: new { version = next.Version, previous = current.Version }), now, ct);
         return new AgencyWrite(WriteOutcome.Changed, next);
@@ -132,6 +134,23 @@ public static class AgencyStore
         insert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = now });
         return await insert.ExecuteNonQueryAsync(ct);
     }
+
+    /// <summary>
+    /// Publishes the whole register as it now stands (at start, after the seed): a consumer with its own projection
+    /// (Reporting) catches up with agencies it never heard of, whatever it missed.
+    /// </summary>
+    internal static async Task PublishRegisterAsync(NpgsqlTransaction tx, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(
+            $"SELECT {Columns} FROM agencies a JOIN agency_versions v ON v.id = a.id AND v.version = a.current_version ORDER BY v.id", tx.Connection, tx);
+        await PublishAsync(tx, await ReadAllAsync(command, ct), now, ct);
+    }
+
+    /// <summary>Agencies as they now stand, to the register's consumers, in the transaction that wrote them (outbox).</summary>
+    private static Task PublishAsync(NpgsqlTransaction tx, IReadOnlyList<AgencyVersion> agencies, DateTimeOffset now, CancellationToken ct)
+        => Messaging.Outbox.Outbox.PublishAsync(tx, new Contracts.AgencyRegisterPublished(
+            agencies.Select(a => new Contracts.RegisteredAgency(a.Id, a.Version, a.Content.Name, a.Content.Kind, a.Content.EffectiveFrom, a.Content.EffectiveTo))
+                .ToList(), now), ct);
 
     private static async Task<AgencyVersion?> GetCurrentAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, string id, bool lockRow, CancellationToken ct)
     {

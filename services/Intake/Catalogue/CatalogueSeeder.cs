@@ -77,6 +77,7 @@ public static class CatalogueSeeder
         if (agenciesCreated > 0)
             await AuditLog.AppendAsync(tx, Actor, new AuditEntry("agencies.seed", "agencies", PersonalData: false,
                 Detail: new { created = agenciesCreated }), now, ct);
+        await Agencies.AgencyStore.PublishRegisterAsync(tx, now, ct); // every start: Reporting's projection of the register catches up
 
         var created = 0;
         await using (var any = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM procedures)", connection, tx))

@@ -40,15 +40,6 @@ public static class Reusables
         return found;
     }
 
-    /// <summary>Whether a reference names something Intake holds (of anyone): such a reference must resolve for the applicant.</summary>
-    public static async Task<IReadOnlySet<string>> HeldAsync(NpgsqlTransaction tx, IReadOnlyCollection<string> references, CancellationToken ct)
-    {
-        var held = await tx.Connection!.QueryAsync<string>(new CommandDefinition("""
-            SELECT code FROM electronic_results WHERE code = ANY(@codes)
-            """, new { codes = references.ToArray() }, tx, cancellationToken: ct));
-        return held.Concat(references.Where(r => Guid.TryParse(r, out _))).ToHashSet(StringComparer.Ordinal);
-    }
-
     /// <summary>Records the reuses of a submission and publishes them (same transaction as the dossier).</summary>
     public static async Task RecordAsync(NpgsqlTransaction tx, string dossierCode, string receivingUnit,
         IEnumerable<(string Component, Reusable Item)> reuses, DateTimeOffset now, CancellationToken ct)

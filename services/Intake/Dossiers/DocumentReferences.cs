@@ -58,18 +58,19 @@ public static class DocumentReferences
         NpgsqlTransaction tx, IReadOnlyList<DocumentReference> refs, string dossierCode, string agency, bool all,
         List<FieldError> errors, CancellationToken ct, Reuse? reuse = null)
     {
-        // Reuse by reference: a certified copy or electronic result Intake holds must be the applicant's own; references
-        // Intake does not hold (a result of another system) pass as declared, as before.
+        // Reuse by reference: a certified copy or an electronic result of an earlier dossier (RegisterResults) must be one
+        // Intake holds for the applicant; unknown and someone else's are refused alike (no probing of other people's
+        // documents). A reference taken from the citizen store was checked there (CitizenStoreCheck) and needs no copy
+        // here; when Intake holds it for the applicant too, the reuse is recorded with what Intake knows of it.
         var reused = new Dictionary<string, Reusable>(StringComparer.Ordinal);
-        if (reuse is not null && refs.Where(r => r.ReusedFrom is { Length: > 0 }).Select(r => r.ReusedFrom!).Distinct().ToList() is { Count: > 0 } references)
+        if (refs.Any(r => r.ReusedFrom is { Length: > 0 }))
         {
-            var held = await Reusables.HeldAsync(tx, references, ct);
-            reused = new Dictionary<string, Reusable>(await Reusables.FindAsync(tx, held, reuse.ApplicantIdNumber, ct), StringComparer.Ordinal);
+            var references = refs.Where(r => r.ReusedFrom is { Length: > 0 }).Select(r => r.ReusedFrom!).Distinct().ToList();
+            if (reuse is { ApplicantIdNumber.Length: > 0 })
+                reused = new Dictionary<string, Reusable>(await Reusables.FindAsync(tx, references, reuse.ApplicantIdNumber, ct), StringComparer.Ordinal);
             for (var i = 0; i < refs.Count; i++)
-                if (refs[i].ReusedFrom is { } reference && held.Contains(reference) && !reused.ContainsKey(reference))
-                    errors.Add(new($"documents[{i}].reusedFrom", "not-reusable",
-                        "Không có bản sao chứng thực hoặc kết quả điện tử của chủ hồ sơ với tham chiếu này",
-                        "The applicant has no certified copy or electronic result with this reference"));
+                if (refs[i] is { ReusedFrom: { Length: > 0 } reference, FromCitizenStore: not true } && !reused.ContainsKey(reference))
+                    errors.Add(NotReusable($"documents[{i}].reusedFrom"));
             if (errors.Count > 0) return [];
         }
         var ids = refs.Where(r => r.DocumentId is not null).Select(r => r.DocumentId!.Value).ToList();
@@ -102,6 +103,10 @@ public static class DocumentReferences
                     : new SubmittedDocument(r.ComponentCode!, null, null, Digitised: true, Reused: true, r.FromCitizenStore ?? false, null))
             .ToList();
     }
+
+    public static FieldError NotReusable(string field) => new(field, "not-reusable",
+        "Không có bản sao chứng thực hoặc kết quả điện tử của chủ hồ sơ với tham chiếu này",
+        "The applicant has no certified copy or electronic result with this reference");
 
     /// <summary>Who reuses (the applicant's ID number), at which unit and when: reuses are checked, recorded and evented.</summary>
     public sealed record Reuse(string ApplicantIdNumber, string ReceivingUnit, DateTimeOffset At);

@@ -33,7 +33,8 @@ public static partial class Submit
             .RequireIdempotencyKey()
             .ProducesProblems(StatusCodes.Status400BadRequest, "invalid-citizen-id", "invalid-tax-code", "unknown-receiving-unit", "unknown-procedure",
                 "procedure-not-open", "procedure-not-yet-effective", "channel-not-offered", "not-boundary-free", "incomplete-dossier", "unknown-agency")
-            .ProducesProblems(StatusCodes.Status403Forbidden, "receiving-unit-not-yours");
+            .ProducesProblems(StatusCodes.Status403Forbidden, "receiving-unit-not-yours")
+            .ProducesProblems(StatusCodes.Status503ServiceUnavailable, "citizen-store-unavailable");
         return group;
     }
 
@@ -75,7 +76,7 @@ public static partial class Submit
 
     private static async Task<Results<Created<Response>, ProblemHttpResult>> HandleAsync(
         Request request, Caller caller, HttpContext http, IdempotencyContext idempotency, NpgsqlDataSource db, TimeProvider time,
-        CancellationToken ct)
+        CitizenStoreClient citizenStore, CancellationToken ct)
     {
         var now = time.GetUtcNow();
         (request, var errors) = Normalize(request, now.VietnamDate());
@@ -86,6 +87,15 @@ public static partial class Submit
                 $"The token's agency is {caller.Agency}; receivingUnit is {request.ReceivingUnit}."));
 
         var applicant = request.Applicant!;
+        // Documents taken from the citizen store are checked there first, outside the transaction: no connection waits on the portal.
+        switch (await CitizenStoreCheck.CheckAsync(citizenStore, applicant.IdNumber, request.Documents ?? [], ct))
+        {
+            case null:
+                http.Response.Headers.RetryAfter = "5";
+                return CitizenStoreCheck.Unavailable();
+            case { Count: > 0 } notInStore:
+                return (ProblemHttpResult)Problems.Validation(notInStore);
+        }
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         var procedure = await CatalogueStore.GetCurrentAsync(tx, request.ProcedureCode!, ct);

@@ -19,6 +19,12 @@ public sealed record PortalFaults
 
     /// <summary>Dossier codes whose every call the portal rejects (error_code "4"): a payload it will never accept.</summary>
     public IReadOnlyList<string>? RejectCodes { get; init; }
+
+    /// <summary>
+    /// The citizen store's lookup answers 503 (Intake checks reuse there before accepting a submission). Apart from
+    /// <see cref="Down"/>, which is the dossier sync interface's outage: submissions that reuse nothing stay unaffected by it.
+    /// </summary>
+    public bool CitizenStoreLookupDown { get; init; }
 }
 
 /// <summary>Holds the current fault settings; readers see a consistent snapshot.</summary>
@@ -46,7 +52,7 @@ public sealed class FaultSwitch
             faults.Portal = settings;
             log.Record(http, action, "applied", settings);
             return Results.Ok(settings);
-        }).WithName("SetPortalFaults").WithSummary("Switches the stand-in portal's faults: errorRate, latencyRate, latencyMs, down, ackLossRate, rejectCodes")
+        }).WithName("SetPortalFaults").WithSummary("Switches the stand-in portal's faults: errorRate, latencyRate, latencyMs, down, ackLossRate, rejectCodes, citizenStoreLookupDown")
             .Produces<PortalFaults>();
     }
 }

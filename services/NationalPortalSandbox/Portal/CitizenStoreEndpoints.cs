@@ -10,7 +10,11 @@ namespace Procedures.Sandbox.Portal;
 /// <c>{"MaHoSo", "SoGiayToChuHoSo", "MaGiayToKetQua", "TenGiayTo", "DuongDanTepTinKetQua"?, "NgayCap" (yyyyMMddHHmmss)}</c> and an
 /// <c>Idempotency-Key</c> header (a replayed key is acknowledged, not applied again); answers <c>{"error_code": "0"}</c>
 /// when stored. <c>GET /portal/citizen-store?owner=</c> lists what a citizen's store holds (tests count duplicates there).
-/// The portal's switchable faults (errors, latency, outage, lost acknowledgements, rejected dossier codes) apply.
+/// The portal's switchable faults (errors, latency, outage, lost acknowledgements, rejected dossier codes) apply to the push.
+/// <c>GET /portal/citizen-store/lookup?SoGiayToChuHoSo=&amp;MaGiayToKetQua=</c> answers whether one citizen's store holds one
+/// result: <c>{"error_code": "0", "message", "data": {the stored entry}}</c>, or error_code "3" when it does not (an entry of
+/// another owner is answered the same way); 503 with error_code "503" while the lookup fault is on
+/// (<c>citizenStoreLookupDown</c>: a separate switch, so the sync faults keep meaning the dossier interface only).
 /// </summary>
 public static class CitizenStoreEndpoints
 {
@@ -28,6 +32,26 @@ public static class CitizenStoreEndpoints
         group.MapGet("/", (string? owner, CitizenDataStore store) => Results.Ok(store.Entries(owner)))
             .WithName("CitizenStoreList").WithSummary("What the citizen stores hold, optionally for one owner's identity number")
             .Produces<IReadOnlyList<JsonObject>>();
+        group.MapGet("/lookup", (string? soGiayToChuHoSo, string? maGiayToKetQua, CitizenDataStore store, FaultSwitch faults) =>
+            {
+                var (status, answer) = Lookup(soGiayToChuHoSo, maGiayToKetQua, store, faults.Portal);
+                return Results.Json(answer, statusCode: status);
+            })
+            .WithName("CitizenStoreLookup").WithSummary("Whether one citizen's store holds one result (SoGiayToChuHoSo, MaGiayToKetQua)")
+            .Produces<LookupAnswer>().Produces<LookupAnswer>(StatusCodes.Status503ServiceUnavailable);
+    }
+
+    /// <summary>One lookup: the fault first, then the two identifiers, then the owner's entry with that result code.</summary>
+    public static (int Status, LookupAnswer Answer) Lookup(string? owner, string? resultCode, CitizenDataStore store, PortalFaults fault)
+    {
+        if (fault.CitizenStoreLookupDown)
+            return (503, new LookupAnswer("503", "Kho dữ liệu tạm thời không phục vụ / Citizen store unavailable", null));
+        if (string.IsNullOrWhiteSpace(owner) || string.IsNullOrWhiteSpace(resultCode))
+            return (200, new LookupAnswer("1", "Thiếu SoGiayToChuHoSo hoặc MaGiayToKetQua / SoGiayToChuHoSo and MaGiayToKetQua are required", null));
+        var entry = store.Entries(owner).LastOrDefault(e => e["MaGiayToKetQua"]?.ToString() == resultCode);
+        if (entry is null) return (200, new LookupAnswer("3", "Không có giấy tờ này trong kho của chủ hồ sơ / Not in the owner's store", null));
+        entry.Remove("IdempotencyKey");
+        return (200, new LookupAnswer("0", "Thành công / Found", entry));
     }
 
     /// <summary>One store call: faults first, then validation, the idempotency key, the write, and possibly a lost acknowledgement.</summary>
@@ -52,6 +76,12 @@ public static class CitizenStoreEndpoints
 
     private static PortalAnswer Answer(string errorCode, string message) => new(errorCode, message);
 }
+
+/// <summary>The portal's answer to a lookup: the <see cref="PortalAnswer"/> codes, and the entry found.</summary>
+public sealed record LookupAnswer(
+    [property: System.Text.Json.Serialization.JsonPropertyName("error_code")] string ErrorCode,
+    [property: System.Text.Json.Serialization.JsonPropertyName("message")] string Message,
+    [property: System.Text.Json.Serialization.JsonPropertyName("data")] JsonObject? Data);
 
 /// <summary>What the stand-in citizen stores hold: every applied entry with the key it was applied under.</summary>
 public sealed class CitizenDataStore

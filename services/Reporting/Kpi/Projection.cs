@@ -27,6 +27,7 @@ public static class Projection
         Satisfaction.SatisfactionProjection.AddConsumers(bus);
         bus.AddConsumer<ProjectResultStored>();
         bus.AddConsumer<ProjectCopyCertified>();
+        bus.AddConsumer<Agencies.ProjectAgencies>();
     }
 }
 

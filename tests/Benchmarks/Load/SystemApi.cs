@@ -43,10 +43,24 @@ public sealed class SystemApi : IDisposable
             var procedure = await Intake.GetFromJsonAsync<JsonElement>($"/api/v1/procedures/{code}");
             _documents[code] = procedure.GetProperty("current").GetProperty("documents").EnumerateArray()
                 .Where(d => d.GetProperty("required").GetBoolean())
-                .Select(d => (object)new { componentCode = d.GetProperty("code").GetString(), reusedFrom = "KQ-2025-" + d.GetProperty("code").GetString() })
+                .Select(d => (object)new { componentCode = d.GetProperty("code").GetString(), reusedFrom = StoredResult, fromCitizenStore = true })
                 .ToArray();
         }
+        // Intake checks every reuse: the benchmark citizen's store at the sandbox portal holds the reused result.
+        using var store = new HttpRequestMessage(HttpMethod.Post, "/portal/citizen-store")
+        {
+            Content = JsonContent.Create(new Dictionary<string, string>
+            {
+                ["MaHoSo"] = "BENCH", ["SoGiayToChuHoSo"] = Citizen, ["MaGiayToKetQua"] = StoredResult, ["TenGiayTo"] = "Kết quả dùng lại",
+                ["NgayCap"] = "20250101080000",
+            }),
+        };
+        store.Headers.Add("Idempotency-Key", "bench-stored-result");
+        (await Sandbox.SendAsync(store)).EnsureSuccessStatusCode();
     }
+
+    private const string StoredResult = "KQ-2025-BENCH";
+    private const string Citizen = "079203001234";
 
     /// <summary>POST a complete dossier; returns its code once Intake answered 201 (after commit).</summary>
     public async Task<string> SubmitAsync(string unit, string token, string procedure, int i, CancellationToken ct)
@@ -54,7 +68,7 @@ public sealed class SystemApi : IDisposable
         var body = new
         {
             procedureCode = procedure, receivingUnit = unit, channel = 2,
-            applicant = new { kind = "citizen", name = "Nguyễn Văn Bench", citizenId = "079203001234", phone = "0912345678", email = "bench@example.vn", vneidLevel2 = true },
+            applicant = new { kind = "citizen", name = "Nguyễn Văn Bench", citizenId = Citizen, phone = "0912345678", email = "bench@example.vn", vneidLevel2 = true },
             summary = $"Benchmark {i}", documents = _documents[procedure],
         };
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/dossiers") { Content = JsonContent.Create(body) };

@@ -76,8 +76,9 @@ public static class AgencySeed
         var copyId = copy.GetProperty("id").GetGuid();
         secrets["certified copy id"] = copyId.ToString();
 
+        await Submissions.StoreResultAsync(system.Client(ResourceNames.Sandbox), citizenId); // what its dossiers reuse
         var components = Submissions.RequiredComponents;
-        var documents = components.Select((c, i) => i == 0 ? (object)new { componentCode = c, documentId } : new { componentCode = c, reusedFrom = "KQ-2025-" + c })
+        var documents = components.Select((c, i) => i == 0 ? (object)new { componentCode = c, documentId } : Submissions.Reused(c))
             .ToArray();
         var code = await SubmitAsync(intake, tokenA, Submissions.ProcedureCode, name, citizenId, secrets["applicant email"], documents);
         secrets["dossier code"] = code;
@@ -153,7 +154,7 @@ public static class AgencySeed
     {
         var p = await intake.GetFromJsonAsync<JsonElement>($"/api/v1/procedures/{procedure}");
         return p.GetProperty("current").GetProperty("documents").EnumerateArray().Where(d => d.GetProperty("required").GetBoolean())
-            .Select(d => (object)new { componentCode = d.GetProperty("code").GetString(), reusedFrom = "KQ-2025-" + d.GetProperty("code").GetString() })
+            .Select(d => Submissions.Reused(d.GetProperty("code").GetString()))
             .ToArray();
     }
 

@@ -101,6 +101,25 @@ public sealed class AgencyRegisterTests(InfrastructureFixture infra) : IAsyncLif
         await Assert.ThrowsAsync<PostgresException>(() => c.ExecuteAsync("UPDATE agency_versions SET name = 'x' WHERE id = '000.SO.99.H29'"));
     }
 
+    [Fact]
+    public async Task The_register_is_published_whole_at_each_seed_and_one_agency_at_each_write()
+    {
+        var seeded = await OutboxMessages.ReadAsync<Procedures.Contracts.AgencyRegisterPublished>(_db);
+        var whole = Assert.Single(seeded).Agencies;
+        Assert.Equal(await CountAsync(_db, "SELECT count(*) FROM agencies"), whole.Count);
+        Assert.Contains(whole, a => a is { Id: "26740.H29", Version: 1, Kind: Agency.CommunePeopleCommittee });
+
+        await CreateAsync(new AgencyInput("000.SO.97.H29", "Sở Công bố", Agency.Department, true, null, null, true, "test"));
+        await ChangeAsync("000.SO.97.H29", new AgencyInput(null, "Sở Công bố", Agency.Department, true, null, new DateOnly(2026, 3, 1), true, "test"));
+        await CatalogueSeeder.SeedAsync(_db, SeedData, _time, CancellationToken.None); // a restart: the whole register again, with the change
+        var published = await OutboxMessages.ReadAsync<Procedures.Contracts.AgencyRegisterPublished>(_db);
+        Assert.Equal(4, published.Count);
+        Assert.Equal([(1, (DateOnly?)null), (2, new DateOnly(2026, 3, 1))], published[1..3].Select(p => Assert.Single(p.Agencies))
+            .Select(a => (a.Version, a.EffectiveTo)));
+        Assert.Equal(whole.Count + 1, published[3].Agencies.Count);
+        Assert.Contains(published[3].Agencies, a => a is { Id: "000.SO.97.H29", Version: 2 });
+    }
+
     [Theory]
     [InlineData(null, "Sở", "department", "id", "required")]
     [InlineData("99999", "Sở", "nope", "kind", "one-of")]

@@ -175,9 +175,26 @@ public sealed class CertifiedCopyTests(InfrastructureFixture infra) : IAsyncLife
         Assert.Equal("not-reusable", Assert.Single(refused).Rule);
     }
 
+    [Fact]
+    public async Task A_reference_Intake_does_not_hold_is_refused_unless_the_citizen_store_vouched_for_it()
+    {
+        await using var c = await _db.OpenConnectionAsync();
+        // The issue's forged reference, as a previous result: no certified copy or result has it → refused, nothing written.
+        var (none, refused) = await SubmitAsync(c, "D-FORGED", Owner, "EXT-ANY-THING-123");
+        Assert.Empty(none);
+        Assert.Equal(("documents[0].reusedFrom", "not-reusable"), (Assert.Single(refused).Field, refused[0].Rule));
+        Assert.Equal(0, await c.ExecuteScalarAsync<int>("SELECT count(*) FROM dossiers WHERE code = 'D-FORGED'"));
+        // From the citizen store (checked there before the transaction, CitizenStoreCheck): reused, flagged, no copy recorded here.
+        var (documents, errors) = await SubmitAsync(c, "D-STORE", Owner, "KQ-IN-THE-STORE", fromCitizenStore: true);
+        Assert.Empty(errors);
+        var reused = Assert.Single(documents);
+        Assert.Equal((true, true, (Guid?)null), (reused.Reused, reused.FromCitizenStore, reused.DocumentId));
+        Assert.Equal(0, await c.ExecuteScalarAsync<int>("SELECT count(*) FROM document_reuses WHERE dossier_code = 'D-STORE'"));
+    }
+
     /// <summary>What the submission does with its documents, inside its transaction, for a dossier of <paramref name="applicant"/>.</summary>
     private static async Task<(IReadOnlyList<Procedures.Contracts.SubmittedDocument>, List<FieldError>)> SubmitAsync(
-        NpgsqlConnection c, string code, string applicant, string reference)
+        NpgsqlConnection c, string code, string applicant, string reference, bool fromCitizenStore = false)
     {
         await using var tx = await c.BeginTransactionAsync();
         await c.ExecuteAsync("""
@@ -185,7 +202,7 @@ public sealed class CertifiedCopyTests(InfrastructureFixture infra) : IAsyncLife
             VALUES (@code, '1.003677', '26737.H29', 2, 'Người nộp', now(), @applicant)
             """, new { code, applicant }, tx);
         var errors = new List<FieldError>();
-        var documents = await DocumentReferences.AttachAsync(tx, [new DocumentReference("TP01", null, reference, false)], code, "26737.H29", false,
+        var documents = await DocumentReferences.AttachAsync(tx, [new DocumentReference("TP01", null, reference, fromCitizenStore)], code, "26737.H29", false,
             errors, CancellationToken.None, new DocumentReferences.Reuse(applicant, "26737.H29", DateTimeOffset.UtcNow));
         if (errors.Count == 0) await tx.CommitAsync();
         return (documents, errors);

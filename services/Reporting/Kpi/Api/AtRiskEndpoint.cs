@@ -1,6 +1,7 @@
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
+using Procedures.Reporting.Kpi.Agencies;
 using Procedures.Reporting.Kpi.Facts;
 using Procedures.ServiceDefaults;
 using Procedures.ServiceDefaults.OpenApi;
@@ -25,7 +26,8 @@ public static class AtRiskEndpoint
             .WithSummary("Open dossiers that will turn overdue soonest (due moment, agency); agency-scoped")
             .WithExamples(response: new Response(DateTimeOffset.Parse("2026-11-30T09:00:00+07:00"),
                 [new Item("26740.H29-261127-0004", DateTimeOffset.Parse("2026-11-30T17:00:00+07:00"), "26740.H29", "26740.H29", "1.003677", 4, 8)]))
-            .ProducesProblems(StatusCodes.Status400BadRequest);
+            .ProducesProblems(StatusCodes.Status400BadRequest, KnownAgencies.ProblemType)
+            .ProducesProblems(StatusCodes.Status503ServiceUnavailable, KnownAgencies.NotLoaded);
         return app;
     }
 
@@ -36,6 +38,7 @@ public static class AtRiskEndpoint
         var wanted = PeriodInput.Code(agency, "agency", errors);
         if (limit is < 1 or > 500) errors.Add(new("limit", "range", "limit từ 1 đến 500", "limit from 1 to 500"));
         if (errors.Count > 0) return (ProblemHttpResult)Problems.Validation(errors);
+        if (await KnownAgencies.CheckAsync(db, [("agency", wanted)], ct) is { } unknown) return unknown;
         // Agency isolation: an agency's token only ever sees its own dossiers, whatever it asks for.
         var own = caller.SeesAllAgencies ? null : caller.Agency;
         var now = time.GetUtcNow().ToUniversalTime();

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Procedures.Contracts;
+using Procedures.Reporting.Kpi.Agencies;
 using Procedures.Reporting.Kpi.Facts;
 using Procedures.Reporting.Kpi.Indicators;
 using Procedures.Reporting.Kpi.Rules;
@@ -33,14 +34,16 @@ public static class EvaluateEndpoint
 
     public static IEndpointRouteBuilder MapKpiEvaluate(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/v1/kpi/evaluate", Handle).RequireScope(Scopes.Reporting).WithName("KpiEvaluate").WithTags("KPI")
+        app.MapPost("/api/v1/kpi/evaluate", HandleAsync).RequireScope(Scopes.Reporting).WithName("KpiEvaluate").WithTags("KPI")
             .WithSummary("Compute the index from posted dossier and procedure facts (same rules as the live index; nothing stored)")
             .WithExamples(KpiExamples.EvaluateRequest, KpiExamples.Index)
-            .ProducesProblems(StatusCodes.Status400BadRequest);
+            .ProducesProblems(StatusCodes.Status400BadRequest, KnownAgencies.ProblemType)
+            .ProducesProblems(StatusCodes.Status503ServiceUnavailable, KnownAgencies.NotLoaded);
         return app;
     }
 
-    private static Results<Ok<IndexResult>, ProblemHttpResult> Handle(Request request, KpiRules rules, TimeProvider time)
+    private static async Task<Results<Ok<IndexResult>, ProblemHttpResult>> HandleAsync(Request request, KpiRules rules, TimeProvider time,
+        Npgsql.NpgsqlDataSource db, CancellationToken ct)
     {
         var errors = new List<FieldError>();
         var now = time.GetUtcNow();
@@ -48,6 +51,9 @@ public static class EvaluateEndpoint
         var dossiers = Dossiers(request.Dossiers ?? [], errors);
         var procedures = Procedures(request.Procedures ?? [], errors);
         if (filter is null || errors.Count > 0) return (ProblemHttpResult)Problems.Validation(errors.Take(50).ToList());
+        // Every unit and deciding agency of the posted facts must be in the register (the first 50 unknown are named).
+        var named = dossiers.SelectMany((d, i) => new[] { ($"dossiers[{i}].receivingUnit", d.ReceivingUnit), ($"dossiers[{i}].decidingAgency", d.DecidingAgency) });
+        if (await KnownAgencies.CheckAsync(db, named.ToList(), ct, limit: 50) is { } unknown) return unknown;
         var judgedAt = request.JudgedAt?.ToUniversalTime() ?? filter.JudgedAt(now);
         if (!InRange(judgedAt))
             return (ProblemHttpResult)Problems.Validation([new("judgedAt", "range", "Thời điểm trong khoảng 2000–2100", "A moment between 2000 and 2100")]);

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
+using Procedures.Reporting.Kpi.Agencies;
 using Procedures.Reporting.Kpi.Indicators;
 using Procedures.Reporting.Kpi.Rules;
 using Procedures.ServiceDefaults;
@@ -18,7 +19,8 @@ public static class IndexEndpoint
         app.MapGet("/api/v1/kpi/index", HandleAsync).AllowAnonymous().WithName("KpiIndex").WithTags("KPI")
             .WithSummary("Decision 766 index: every indicator (numerator, denominator, ratio, threshold, points, max), group scores, total, the city's eight targets")
             .WithExamples(response: KpiExamples.Index)
-            .ProducesProblems(StatusCodes.Status400BadRequest);
+            .ProducesProblems(StatusCodes.Status400BadRequest, KnownAgencies.ProblemType)
+            .ProducesProblems(StatusCodes.Status503ServiceUnavailable, KnownAgencies.NotLoaded);
         return app;
     }
 
@@ -29,6 +31,7 @@ public static class IndexEndpoint
         var now = time.GetUtcNow();
         var filter = PeriodInput.Read(from, to, agency, commune, procedure, now, errors);
         if (filter is null) return (ProblemHttpResult)Problems.Validation(errors);
+        if (await KnownAgencies.CheckAsync(db, [("agency", filter.Agency), ("commune", filter.Commune)], ct) is { } unknown) return unknown;
         return TypedResults.Ok(await IndexQuery.ComputeAsync(db, filter, rules.For(filter.To), now, ct));
     }
 }
