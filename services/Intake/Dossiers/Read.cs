@@ -19,7 +19,7 @@ namespace Procedures.Intake.Dossiers;
 /// </summary>
 public static class Read
 {
-    public sealed record Dossier(string Code, string ProcedureCode, string ReceivingUnit, short Channel, string ApplicantName, DateTimeOffset SubmittedAt,
+    public sealed record Dossier(string Code, string ProcedureCode, string ReceivingUnit, [property: CodeList(typeof(SubmissionChannel))] short Channel, string ApplicantName, DateTimeOffset SubmittedAt,
         string? DecidingAgency, IReadOnlyList<SubmittedDocument>? Documents);
 
     public sealed record Page(IReadOnlyList<Dossier> Items, string? NextAfter);

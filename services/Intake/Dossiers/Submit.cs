@@ -18,10 +18,10 @@ namespace Procedures.Intake.Dossiers;
 public static partial class Submit
 {
     public sealed record Request(
-        string? ProcedureCode, string? ReceivingUnit, int? Channel, Applicant? Applicant,
+        string? ProcedureCode, string? ReceivingUnit, [property: CodeList(typeof(SubmissionChannel))] int? Channel, Applicant? Applicant,
         string? DecidingAgency = null, string? Summary = null, IReadOnlyList<DocumentReference>? Documents = null);
 
-    public sealed record Response(string DossierCode, int Status, DateTimeOffset SubmittedAt);
+    public sealed record Response(string DossierCode, [property: CodeList(typeof(DossierStatus))] int Status, DateTimeOffset SubmittedAt);
 
     public static RouteGroupBuilder MapSubmit(this RouteGroupBuilder group)
     {

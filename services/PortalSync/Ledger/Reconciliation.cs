@@ -6,6 +6,7 @@ using Procedures.Contracts;
 using Procedures.PortalSync.Portal;
 using Procedures.ServiceDefaults;
 using Procedures.ServiceDefaults.Security;
+using Procedures.ServiceDefaults.OpenApi;
 
 namespace Procedures.PortalSync.Ledger;
 
@@ -26,7 +27,7 @@ public sealed class ReconciliationOptions
 public sealed class Reconciliation(NpgsqlDataSource db, PortalClient portal, TimeProvider time, IOptions<ReconciliationOptions> options,
     ILogger<Reconciliation> logger) : BackgroundService
 {
-    public sealed record Difference(string Code, string Kind, int? OurStatus, int? PortalStatus, long? OurSteps, int? PortalSteps);
+    public sealed record Difference(string Code, string Kind, [property: CodeList(typeof(DossierStatus))] int? OurStatus, [property: CodeList(typeof(DossierStatus))] int? PortalStatus, long? OurSteps, int? PortalSteps);
 
     /// <summary>
     /// Kinds: missing (the portal does not hold it), stale (it holds fewer steps than it acknowledged, or an older status

@@ -19,12 +19,12 @@ namespace Procedures.Processing.Dossiers;
 public static class Actions
 {
     public sealed record Request(string? Officer, string? Role, string? Department, string? Content,
-        IReadOnlyList<ResultInput>? Results = null, int? ReturnChannel = null);
+        IReadOnlyList<ResultInput>? Results = null, [property: CodeList(typeof(SubmissionChannel))] int? ReturnChannel = null);
 
     /// <summary>A result document of a decision; an electronic result carries its code and file reference.</summary>
     public sealed record ResultInput(string? Name, string? ElectronicResultCode, string? FileReference);
 
-    public sealed record Response(string Code, int Status, long Sequence, DateTimeOffset? AppointmentAt, DateTimeOffset? OriginalAppointmentAt,
+    public sealed record Response(string Code, [property: CodeList(typeof(DossierStatus))] int Status, long Sequence, DateTimeOffset? AppointmentAt, DateTimeOffset? OriginalAppointmentAt,
         int SupplementRequests, bool CountsOverdueForSupplements, bool LateReception = false, DateTimeOffset? CompletionDueAt = null,
         string? RatingLink = null);
 

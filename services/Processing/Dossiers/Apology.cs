@@ -24,7 +24,7 @@ public static class Apology
     public sealed record Request(string? Officer, string? Role, string? Department, string? Reason, string? SignedBy,
         DateTimeOffset? NewAppointmentAt);
 
-    public sealed record Response(string Code, int Status, long Sequence, DateTimeOffset AppointmentAt, DateTimeOffset? OriginalAppointmentAt,
+    public sealed record Response(string Code, [property: CodeList(typeof(DossierStatus))] int Status, long Sequence, DateTimeOffset AppointmentAt, DateTimeOffset? OriginalAppointmentAt,
         DateTimeOffset DueAt, bool OnTime);
 
     public static IEndpointRouteBuilder MapApology(this IEndpointRouteBuilder app)

@@ -21,7 +21,7 @@ public static class DossierState
     /// pause, from <paramref name="PausedAt"/>, holds it off further); an apology never moves it.</param>
     /// <param name="AppointmentAt">The date the citizen was last given (moved by pauses and apologies).</param>
     /// <param name="AtRiskAt">When the dossier counts at risk (a set number of working days before <paramref name="DueAt"/>).</param>
-    public sealed record State(string Code, string ProcedureCode, string ReceivingUnit, string? DecidingAgency, int Status, string StatusName,
+    public sealed record State(string Code, string ProcedureCode, string ReceivingUnit, string? DecidingAgency, [property: CodeList(typeof(DossierStatus))] int Status, string StatusName,
         long Sequence, DateTimeOffset SubmittedAt, DateTimeOffset? ReceivedAt, DateTimeOffset? AppointmentAt, DateTimeOffset? OriginalAppointmentAt,
         DateTimeOffset? DueAt, DateTimeOffset? AtRiskAt, DateTimeOffset? PausedAt, long PausedSeconds, int SupplementRequests,
         IReadOnlyList<SupplementRound> Supplements, bool AtRisk, bool Overdue, bool ApologyIssued, int Apologies, DateTimeOffset? EndedAt);

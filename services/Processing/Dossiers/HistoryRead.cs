@@ -13,7 +13,7 @@ namespace Procedures.Processing.Dossiers;
 /// </summary>
 public static class HistoryRead
 {
-    public sealed record Step(long Sequence, int Status, string StatusName, DateTimeOffset OccurredAt, string? Actor, string? Role,
+    public sealed record Step(long Sequence, [property: CodeList(typeof(DossierStatus))] int Status, string StatusName, DateTimeOffset OccurredAt, string? Actor, string? Role,
         string? Department, string? Content, DateTimeOffset? AppointmentAt);
 
     public sealed record History(string Code, IReadOnlyList<Step> Steps);

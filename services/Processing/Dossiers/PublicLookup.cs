@@ -24,10 +24,10 @@ public static class PublicLookup
     /// happened (an apology, a completion request). <see cref="Reason"/>: see <see cref="StepView.Of"/>.
     /// <see cref="NewAppointmentAt"/>: an apology's new date; <see cref="CompleteBy"/>: a completion request's due date.
     /// </summary>
-    public sealed record Step(int Status, string StatusName, DateTimeOffset At, string? Title = null, string? Reason = null,
+    public sealed record Step([property: CodeList(typeof(DossierStatus))] int Status, string StatusName, DateTimeOffset At, string? Title = null, string? Reason = null,
         DateTimeOffset? NewAppointmentAt = null, DateTimeOffset? CompleteBy = null);
 
-    public sealed record Response(string Code, string? ProcedureName, int Status, string StatusName, DateTimeOffset SubmittedAt,
+    public sealed record Response(string Code, string? ProcedureName, [property: CodeList(typeof(DossierStatus))] int Status, string StatusName, DateTimeOffset SubmittedAt,
         DateTimeOffset? ReceivedAt, DateTimeOffset? AppointmentAt, IReadOnlyList<Step> History);
 
     public static IEndpointRouteBuilder MapPublicLookup(this IEndpointRouteBuilder app)

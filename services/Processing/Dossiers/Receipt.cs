@@ -26,7 +26,7 @@ public static class Receipt
     /// empty list is "no fee"); <see cref="FeeTotalVnd"/> sums <see cref="Fees"/>.
     /// </summary>
     public sealed record Response(string Form, string DossierCode, string ApplicantName, string ProcedureCode, string? ProcedureName,
-        int? ProcedureVersion, string ReceivingUnit, int Channel, DateTimeOffset SubmittedAt, DateTimeOffset ReceivedAt,
+        int? ProcedureVersion, string ReceivingUnit, [property: CodeList(typeof(SubmissionChannel))] int Channel, DateTimeOffset SubmittedAt, DateTimeOffset ReceivedAt,
         DateTimeOffset AppointmentAt, IReadOnlyList<ReceivedDocument> Documents, string? ReceivingUnitName = null,
         IReadOnlyList<DossierFee>? Fees = null, long FeeTotalVnd = 0, string? CollectionPlace = null);
 

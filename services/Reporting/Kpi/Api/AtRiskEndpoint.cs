@@ -6,6 +6,7 @@ using Procedures.Reporting.Kpi.Facts;
 using Procedures.ServiceDefaults;
 using Procedures.ServiceDefaults.OpenApi;
 using Procedures.ServiceDefaults.Security;
+using Procedures.Contracts;
 
 namespace Procedures.Reporting.Kpi.Api;
 
@@ -15,7 +16,7 @@ namespace Procedures.Reporting.Kpi.Api;
 /// </summary>
 public static class AtRiskEndpoint
 {
-    public sealed record Item(string Code, DateTimeOffset DueAt, string Agency, string? ReceivingUnit, string? ProcedureCode, int Status,
+    public sealed record Item(string Code, DateTimeOffset DueAt, string Agency, string? ReceivingUnit, string? ProcedureCode, [property: CodeList(typeof(DossierStatus))] int Status,
         double HoursLeft);
 
     public sealed record Response(DateTimeOffset AsOf, IReadOnlyList<Item> Items);

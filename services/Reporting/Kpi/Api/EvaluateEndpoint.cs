@@ -20,8 +20,8 @@ public static class EvaluateEndpoint
     public const int MaxProcedures = 10_000;
 
     public sealed record Dossier(
-        string? Code, string? ProcedureCode, string? ReceivingUnit, string? DecidingAgency, int? Channel,
-        DateTimeOffset? ReceivedAt, DateTimeOffset? OriginalDueAt, DateTimeOffset? EndedAt, int? EndStatus,
+        string? Code, string? ProcedureCode, string? ReceivingUnit, string? DecidingAgency, [property: CodeList(typeof(SubmissionChannel))] int? Channel,
+        DateTimeOffset? ReceivedAt, DateTimeOffset? OriginalDueAt, DateTimeOffset? EndedAt, [property: CodeList(typeof(DossierStatus))] int? EndStatus,
         int SupplementRequests, long PausedSeconds, DateTimeOffset? PendingSupplementSince, long FeeTotal, bool PaidOnline,
         bool Digitised, bool Reused, bool FromCitizenStore, bool PopulationData, bool Citizen, bool ElectronicResult,
         bool LateReception, bool? ApologyOnTime, bool Synced, bool SyncedCurrent);
