@@ -54,14 +54,14 @@ public sealed class BoundaryFreeReadsTests(SystemFixture system)
     private async Task ActAsync(string code, string action, string token, object? body = null)
     {
         var path = action == "apology" ? $"/api/v1/dossiers/{code}/apology" : $"/api/v1/dossiers/{code}/actions/{action}";
-        var (status, text) = await Eventually.Until(async () =>
+        var (status, text, _) = await Eventually.Until(async () =>
         {
             using var r = await Processing.SendAsync(new HttpRequestMessage(HttpMethod.Post, path)
             {
                 Content = JsonContent.Create(body ?? new { officer = "Trần Thị Lan", role = "Chuyên viên", department = "Một cửa", content = action }),
             }.WithToken(token));
-            return (r.StatusCode, await r.Content.ReadAsStringAsync());
-        }, r => r.StatusCode != HttpStatusCode.NotFound, TimeSpan.FromSeconds(30), $"Processing to know {code}");
+            return (r.StatusCode, await r.Content.ReadAsStringAsync(), ProcessingAnswer.NotYetRecorded(r));
+        }, r => r.StatusCode != HttpStatusCode.NotFound && !r.Item3, TimeSpan.FromSeconds(30), $"Processing to know {code}");
         Assert.True(status == HttpStatusCode.OK, $"{action}: {(int)status} {text}");
     }
 

@@ -41,7 +41,10 @@ public sealed class FeeLifecycleTests(SystemFixture system)
         var text = await created.Content.ReadAsStringAsync();
         Assert.True(created.StatusCode == HttpStatusCode.Created, text);
         var code = JsonDocument.Parse(text).RootElement.GetProperty("dossierCode").GetString()!;
-        await Eventually.Until(async () => (await ActAsync(code, "accept", clerk)).Status, s => s != HttpStatusCode.NotFound,
+        // Until Processing has recorded the submission it answers 409 not-yet-recorded (retry); then accept succeeds.
+        await Eventually.Until(async () => await ActAsync(code, "accept", clerk),
+            a => a.Status != HttpStatusCode.NotFound && !(a.Status == HttpStatusCode.Conflict
+                && a.Body.GetProperty("type").GetString() == "urn:procedures:problem:not-yet-recorded"),
             TimeSpan.FromSeconds(60), "Processing to record the submission and accept it");
         await ExpectAsync(code, "start-processing", clerk, 4);
         return code;
