@@ -41,10 +41,6 @@ public static class DeskPayment
         return app;
     }
 
-    /// <summary>Statuses in which no fee is taken any more: decided (the fee was settled before), or ended.</summary>
-    private static readonly short[] Closed =
-        [(short)DossierStatus.Refused, (short)DossierStatus.Withdrawn, (short)DossierStatus.Stopped, (short)DossierStatus.Decided, (short)DossierStatus.Returned];
-
     private static async Task<Results<Created<Receipt>, NotFound, ProblemHttpResult>> HandleAsync(string code, Request request, Caller caller,
         HttpContext http, NpgsqlDataSource db, TimeProvider time, IOptions<PaymentOptions> options, IdempotencyContext idempotency, CancellationToken ct)
     {
@@ -56,7 +52,8 @@ public static class DeskPayment
         if (errors.Count > 0) return Problems.Validation(errors);
         if (dossier.TotalVnd == 0)
             return Conflict("no-fees-due", "Thủ tục của hồ sơ không có phí, lệ phí", "The dossier's procedure has no fees: there is nothing to pay");
-        if (dossier.LastStatus is { } status && Closed.Contains(status))
+        // No fee is taken once processing ended: a decided dossier settled its fee before the decision.
+        if (dossier.LastStatus is { } status && DossierStatusRules.Ends((DossierStatus)status))
             return Conflict("dossier-closed", "Hồ sơ đã xử lý xong hoặc đã kết thúc", $"The dossier is at status {status}: no fee is taken any more");
 
         var now = time.GetUtcNow();

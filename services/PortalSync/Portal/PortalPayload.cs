@@ -36,9 +36,8 @@ public static class PortalPayload
             ["TrangThaiHoSo"] = latest.Status,
             ["NgayTiepNhan"] = facts?.ReceivedAt?.ToPortalTimestamp(),
             ["NgayHenTra"] = facts?.AppointmentAt?.ToPortalTimestamp(),
-            // End of processing: status 9, else 10, else 8, 3 or 7 (DOMAIN.md, "Deadlines").
-            ["NgayKetThucXuLy"] = FirstAt(DossierStatus.Decided, DossierStatus.Returned, DossierStatus.Stopped, DossierStatus.Refused,
-                DossierStatus.Withdrawn)?.ToPortalTimestamp(),
+            ["NgayKetThucXuLy"] = DossierStatusRules.EndOfProcessing(steps, e => (DossierStatus)e.Status, e => e.Sequence)?.OccurredAt
+                .ToPortalTimestamp(),
             ["NgayTra"] = FirstAt(DossierStatus.Returned)?.ToPortalTimestamp(),
             ["NgayTuChoi"] = FirstAt(DossierStatus.Refused)?.ToPortalTimestamp(),
             ["HinhThuc"] = facts?.ReturnChannel is { } channel ? (int)channel : null,

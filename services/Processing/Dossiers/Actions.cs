@@ -13,8 +13,8 @@ namespace Procedures.Processing.Dossiers;
 
 /// <summary>
 /// POST /api/v1/dossiers/{code}/actions/{action}: every status change, by an officer of an agency that received or
-/// decides the dossier. Load, decide (pure), save with an optimistic check on the sequence, append history, audit
-/// and DossierStatusChanged — one transaction.
+/// decides the dossier. Load, decide (pure: <see cref="DossierDecisions"/> gives the new state and DossierStatusChanged),
+/// save with an optimistic check on the row version and append the event, audit — one transaction.
 /// </summary>
 public static class Actions
 {
@@ -94,16 +94,16 @@ public static class Actions
         }
 
         var clock = record.Clock;
-        var decision = action switch
+        var decision = DossierDecisions.Take(record, action switch
         {
             "request-completion" => Lifecycle.RequestCompletion(clock, now, calendar, settings.Value.CompletionWorkingDays),
             "completion-received" => Lifecycle.CompletionReceived(clock, now),
             WaiveFee => Lifecycle.WaiveFee(clock),
             _ => Lifecycle.Decide(clock, Names[action], now, calendar, details),
-        };
+        }, step, now, calendar, settings.Value);
         if (!decision.Accepted) return Conflict(clock, decision);
         var after = decision.After!;
-        if (!await DossierRecords.SaveAsync(tx, record, after, step, now, calendar, settings.Value, ct))
+        if (!await DossierRecords.SaveAsync(tx, decision.Change!, now, ct))
             return ConcurrentChange();
         // A waiver's reason is part of the audited act (who waived how much, and why).
         object detail = action == WaiveFee

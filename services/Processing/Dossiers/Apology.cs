@@ -1,10 +1,8 @@
-using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Procedures.Contracts;
 using Procedures.Messaging.Audit;
-using Procedures.Messaging.Outbox;
 using Procedures.Processing.Calendar;
 using Procedures.ServiceDefaults;
 using Procedures.ServiceDefaults.OpenApi;
@@ -55,7 +53,6 @@ public static class Apology
             errors.Add(new("newAppointmentAt", "required", "Ngày hẹn trả mới là bắt buộc", "The new appointment date is required"));
         if (errors.Count > 0) return (ProblemHttpResult)Problems.Validation(errors);
         // The form states the reason for the delay: it is the step's content.
-        var reason = step.Content!;
 
         var now = time.GetUtcNow();
         var calendar = await calendars.GetAsync(ct);
@@ -69,24 +66,17 @@ public static class Apology
             return TypedResults.NotFound();
         }
         var newDate = request.NewAppointmentAt!.Value.ToUniversalTime();
-        var (decision, onTime) = Lifecycle.Apologize(record.Clock, now, newDate, calendar);
+        var decision = DossierDecisions.Apologize(record, step, signedBy!, newDate, now, calendar, settings.Value);
         if (decision.Invalid.Count > 0) return Problems.Validation(decision.Invalid);
         if (!decision.Accepted) return Actions.Conflict(record.Clock, decision);
-        var after = decision.After!;
-        var dueAt = record.Clock.DueAtAsOf(now)!.Value.ToUniversalTime();
-        var apology = new DossierApology(reason, signedBy!, newDate, onTime);
-        if (!await DossierRecords.SaveAsync(tx, record, after, step with { Apology = apology }, now, calendar, settings.Value, ct))
+        if (!await DossierRecords.SaveAsync(tx, decision.Change!, now, ct))
             return Actions.ConcurrentChange();
-
-        await connection.ExecuteAsync(new CommandDefinition("""
-            INSERT INTO apologies (dossier_code, sequence, issued_at, due_at, new_appointment_at, reason, signed_by, on_time)
-            VALUES (@code, @Sequence, @now, @dueAt, @newDate, @reason, @signedBy, @onTime)
-            """, new { code, after.Sequence, now, dueAt, newDate, reason, signedBy, onTime }, tx, cancellationToken: ct));
-        await Outbox.PublishAsync(tx, new ApologyIssued(code, after.Sequence, now, dueAt, newDate, reason, signedBy!, onTime,
-            record.ReceivingUnit, record.DecidingAgency), ct);
+        var after = decision.After!;
+        var issued = decision.Change!.Events.OfType<ApologyIssued>().Single();
         await AuditLog.AppendAsync(tx, AuditActor.FromRequest(http, caller.ClientId, caller.Agency),
-            new AuditEntry("dossier.apology", code, PersonalData: false, Detail: new { after.Sequence, onTime }), now, ct);
+            new AuditEntry("dossier.apology", code, PersonalData: false, Detail: new { after.Sequence, onTime = issued.OnTime }), now, ct);
         await tx.CommitAsync(ct);
-        return TypedResults.Ok(new Response(code, (int)after.Status, after.Sequence, newDate, after.OriginalAppointmentAt, dueAt, onTime));
+        return TypedResults.Ok(new Response(code, (int)after.Status, after.Sequence, newDate, after.OriginalAppointmentAt, issued.DueAt,
+            issued.OnTime));
     }
 }

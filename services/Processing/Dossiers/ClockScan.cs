@@ -2,9 +2,7 @@ using System.Diagnostics.Metrics;
 using Dapper;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using Procedures.Contracts;
 using Procedures.Messaging;
-using Procedures.Messaging.Outbox;
 using Procedures.Processing.Calendar;
 
 namespace Procedures.Processing.Dossiers;
@@ -14,6 +12,7 @@ namespace Procedures.Processing.Dossiers;
 /// warnings (DossierAtRisk), deadlines (DossierOverdue), completions not delivered in time (refused, form 02), online
 /// dossiers not received within a working day (late reception) — so its cost follows what it finds, not the number of
 /// open dossiers. Rows are claimed with SKIP LOCKED: several instances can scan at once without raising anything twice.
+/// What a claimed dossier raises is decided by <see cref="DossierDecisions"/> (Warn, RefuseUncompleted); <see cref="DossierRecords"/> stores it.
 /// </summary>
 public sealed class ClockScan(NpgsqlDataSource db, CalendarProvider calendars, IOptions<ClockSettings> settings, TimeProvider time,
     ILogger<ClockScan> logger) : PeriodicScan(logger)
@@ -54,10 +53,8 @@ public sealed class ClockScan(NpgsqlDataSource db, CalendarProvider calendars, I
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
 
-        var atRisk = await ClaimAsync(tx, "at_risk_raised_at", "at_risk_at", now, batch, ct);
-        await Outbox.PublishManyAsync(tx, [.. atRisk.Select(d => new DossierAtRisk(d.Code, d.DueAt, d.ReceivingUnit, d.DecidingAgency, d.ProcedureCode, now))], ct);
-        var overdue = await ClaimAsync(tx, "overdue_raised_at", "due_at", now, batch, ct);
-        await Outbox.PublishManyAsync(tx, [.. overdue.Select(d => new DossierOverdue(d.Code, d.DueAt, d.ReceivingUnit, d.DecidingAgency, d.ProcedureCode, now))], ct);
+        var atRisk = await WarnAsync(tx, ClockWarning.AtRisk, now, batch, ct);
+        var overdue = await WarnAsync(tx, ClockWarning.Overdue, now, batch, ct);
 
         var late = await connection.ExecuteAsync(new CommandDefinition("""
             UPDATE dossiers SET late_reception = true WHERE code IN (
@@ -68,24 +65,20 @@ public sealed class ClockScan(NpgsqlDataSource db, CalendarProvider calendars, I
         var expired = await RefuseUncompletedAsync(tx, now, batch, ct);
         await tx.CommitAsync(ct);
 
-        AtRisk.Add(atRisk.Count);
-        Overdue.Add(overdue.Count);
+        AtRisk.Add(atRisk);
+        Overdue.Add(overdue);
         LateReception.Add(late);
         CompletionExpired.Add(expired);
-        return new Pass(atRisk.Count, overdue.Count, late, expired);
+        return new Pass(atRisk, overdue, late, expired);
     }
 
-    private static async Task<List<Due>> ClaimAsync(NpgsqlTransaction tx, string flag, string moment, DateTimeOffset now, int batch,
-        CancellationToken ct)
-        => [.. await tx.Connection!.QueryAsync<Due>(new CommandDefinition($"""
-            WITH due AS (
-                SELECT code FROM dossiers
-                WHERE {flag} IS NULL AND {Deadlines.ClockRuns} AND {moment} <= @now
-                ORDER BY {moment} LIMIT @batch FOR UPDATE SKIP LOCKED)
-            UPDATE dossiers d SET {flag} = @now FROM due WHERE d.code = due.code
-            RETURNING d.code, d.due_at AS DueAt, d.receiving_unit AS ReceivingUnit, d.deciding_agency AS DecidingAgency,
-                      d.procedure_code AS ProcedureCode
-            """, new { now, batch }, tx, cancellationToken: ct))];
+    /// <summary>Claims the dossiers whose <paramref name="warning"/> came, raises it for each, and says how many.</summary>
+    private static async Task<int> WarnAsync(NpgsqlTransaction tx, ClockWarning warning, DateTimeOffset now, int batch, CancellationToken ct)
+    {
+        var due = await DossierRecords.ClaimDueAsync(tx, warning, now, batch, ct);
+        await DossierRecords.RaiseAsync(tx, warning, [.. due.Select(d => DossierDecisions.Warn(d, warning, now))], ct);
+        return due.Count;
+    }
 
     /// <summary>Form 02's consequence: a dossier whose applicant did not complete it by the date given is refused (→3).</summary>
     private async Task<int> RefuseUncompletedAsync(NpgsqlTransaction tx, DateTimeOffset now, int batch, CancellationToken ct)
@@ -100,14 +93,9 @@ public sealed class ClockScan(NpgsqlDataSource db, CalendarProvider calendars, I
         foreach (var code in codes)
         {
             var record = (await DossierRecords.LoadAsync(tx, code, null, all: true, ct))!;
-            if (!Lifecycle.CompletionExpired(record.Clock, now)) continue;
-            var after = Lifecycle.Decide(record.Clock, DossierAction.Refuse, now, calendar).After!;
-            var step = new Step("Hệ thống / System", null, null,
-                "Từ chối tiếp nhận: hồ sơ không được bổ sung, hoàn thiện trong thời hạn / Refused: not completed by the date given (form 02)");
-            if (await DossierRecords.SaveAsync(tx, record, after, step, now, calendar, settings.Value, ct)) refused++;
+            if (DossierDecisions.RefuseUncompleted(record, now, calendar, settings.Value) is { } change
+                && await DossierRecords.SaveAsync(tx, change, now, ct)) refused++;
         }
         return refused;
     }
-
-    private sealed record Due(string Code, DateTimeOffset DueAt, string ReceivingUnit, string? DecidingAgency, string? ProcedureCode);
 }

@@ -1,4 +1,5 @@
 using Procedures.Calendar;
+using Procedures.Contracts;
 
 namespace Procedures.Processing.Dossiers;
 
@@ -12,7 +13,7 @@ public static class Deadlines
     /// <summary>The legal clock runs: received, in processing, awaiting payment. A supplementation request (5) pauses it.</summary>
     public const string ClockRuns = "status IN (2, 4, 6)";
 
-    /// <summary>Not finished: every ending status (3, 7, 8, 9, 10) sets <c>ended_at</c>.</summary>
+    /// <summary>Not finished: reaching an ending status (<see cref="DossierStatusRules.Ends"/>) sets <c>ended_at</c> (<see cref="DossierDecisions"/>).</summary>
     public const string Open = "ended_at IS NULL";
 
     /// <summary>The warning has come (<see cref="AtRiskAt"/>) and the due moment has not: the clock still runs.</summary>

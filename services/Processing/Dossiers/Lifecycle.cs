@@ -49,10 +49,17 @@ public sealed record DossierClock(
 /// <summary>What some actions carry besides the officer's text: results of a decision, the channel a result is returned by.</summary>
 public sealed record ActionDetails(IReadOnlyList<ResultDocument>? Results = null, SubmissionChannel? ReturnChannel = null);
 
-/// <summary>The outcome of a legal action: the clock after it, or why it is refused.</summary>
+/// <summary>
+/// The outcome of a legal action: the clock after it, or why it is refused. Taken on a stored dossier
+/// (<see cref="DossierDecisions"/>), an accepted decision also carries its <see cref="Change"/>: the dossier after it, with
+/// the moments the store keeps, and the events it raises.
+/// </summary>
 public sealed record Decision(DossierClock? After, string? ProblemType, string? Detail, IReadOnlyList<DossierStatus> Allowed)
 {
     public bool Accepted => After is not null;
+
+    /// <summary>What the store writes; null for a refusal, and for the clock rules alone (<see cref="Lifecycle"/>).</summary>
+    public DossierChange? Change { get; init; }
 
     /// <summary>When the refusal is bad input rather than the dossier's state: each field and the rule it broke (a 400).</summary>
     public IReadOnlyList<FieldError> Invalid { get; init; } = [];

@@ -39,10 +39,8 @@ public sealed class FeePayments(CalendarProvider calendars, IOptions<ClockSettin
             ?? throw new InvalidOperationException($"Dossier {code} is not recorded yet; the payment is retried");
         var calendar = await calendars.GetAsync(ct);
         var now = time.GetUtcNow();
-        var clock = record.Clock with { PaidOnline = paidOnline ?? record.Clock.PaidOnline, FeePaid = true };
-        if (clock.Status == DossierStatus.AwaitingPayment)
-            clock = Lifecycle.Decide(clock, DossierAction.PaymentConfirmed, now, calendar).After!;
-        if (!await DossierRecords.SaveAsync(tx, record, clock, new Step("Hệ thống / System", null, null, content), now, calendar, settings.Value, ct))
+        var change = DossierDecisions.Paid(record, paidOnline, content, now, calendar, settings.Value);
+        if (!await DossierRecords.SaveAsync(tx, change, now, ct))
             throw new InvalidOperationException($"Dossier {code} changed meanwhile; the payment is retried");
     }
 }

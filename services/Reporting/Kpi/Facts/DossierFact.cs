@@ -21,7 +21,7 @@ public sealed record DossierFact
     public DateTimeOffset? OriginalDueAt { get; init; }
     /// <summary>The citizen-facing appointment date now (extended by pauses, moved by an apology).</summary>
     public DateTimeOffset? DueAt { get; init; }
-    /// <summary>NgayKetThucXuLy: time of status 9, else 10, else 8/3/7 (only once received).</summary>
+    /// <summary>NgayKetThucXuLy: time of the step <see cref="Procedures.Contracts.DossierStatusRules.EndOfProcessing"/> names (only once received).</summary>
     public DateTimeOffset? EndedAt { get; init; }
     public int? EndStatus { get; init; }
     /// <summary>Status of the highest sequence seen.</summary>

@@ -18,9 +18,6 @@ public sealed record DossierEvents(
 /// </summary>
 public static class DossierFold
 {
-    private static readonly DossierStatus[] EndPriority = [DossierStatus.Decided, DossierStatus.Returned];
-    private static readonly DossierStatus[] OtherEnds = [DossierStatus.Stopped, DossierStatus.Refused, DossierStatus.Withdrawn];
-
     public static DossierFact Fold(DossierEvents e)
     {
         var statuses = e.Statuses.GroupBy(s => s.Sequence).Select(g => g.First()).OrderBy(s => s.Sequence).ToList();
@@ -70,13 +67,9 @@ public static class DossierFold
         };
     }
 
-    /// <summary>The status that ends processing: 9, else 10, else the first of 8/3/7.</summary>
+    /// <summary>The status that ends processing, by the rule every service shares.</summary>
     private static DossierStatusChanged? End(List<DossierStatusChanged> statuses)
-    {
-        foreach (var status in EndPriority)
-            if (statuses.FirstOrDefault(s => s.Status == status) is { } found) return found;
-        return statuses.FirstOrDefault(s => OtherEnds.Contains(s.Status));
-    }
+        => DossierStatusRules.EndOfProcessing(statuses, s => s.Status, s => s.Sequence);
 
     /// <summary>
     /// Completed pauses, the request time of an unanswered round, and the number of rounds. Processing's rounds
