@@ -146,7 +146,9 @@ public static class DossierRecords
             FROM unnest(@codes, @raisedAt) AS r(code, raised_at) WHERE d.code = r.code
             """, new { codes = raised.Select(r => r.Code).ToArray(), raisedAt = raised.Select(r => r.RaisedAt.ToUniversalTime()).ToArray() },
             tx, cancellationToken: ct));
-        await AppendAsync(tx, [.. raised.Select(r => r.Event)], ct);
+        // A batch's events go to the outbox in one statement per type, not a round trip each.
+        await Outbox.PublishManyAsync(tx, [.. raised.Select(r => r.Event).OfType<DossierAtRisk>()], ct);
+        await Outbox.PublishManyAsync(tx, [.. raised.Select(r => r.Event).OfType<DossierOverdue>()], ct);
     }
 
     private static (string Flag, string Moment) Flag(ClockWarning warning) => warning == ClockWarning.AtRisk
@@ -154,7 +156,7 @@ public static class DossierRecords
 
     /// <summary>
     /// Appends a decision's events in order: a status event is a history step (<see cref="DossierHistory"/>); an apology
-    /// is kept in <c>apologies</c> as well; every event goes out through the outbox.
+    /// is kept in <c>apologies</c> as well; both go out through the outbox.
     /// </summary>
     private static async Task AppendAsync(NpgsqlTransaction tx, IReadOnlyList<object> events, CancellationToken ct)
     {
@@ -174,12 +176,6 @@ public static class DossierRecords
                             newDate = apology.NewAppointmentAt.ToUniversalTime(), apology.Reason, apology.SignedBy, apology.OnTime,
                         }, tx, cancellationToken: ct));
                     await Outbox.PublishAsync(tx, apology, ct);
-                    break;
-                case DossierAtRisk atRisk:
-                    await Outbox.PublishAsync(tx, atRisk, ct);
-                    break;
-                case DossierOverdue overdue:
-                    await Outbox.PublishAsync(tx, overdue, ct);
                     break;
                 default:
                     throw new InvalidOperationException($"Processing does not announce {e.GetType().Name}");
