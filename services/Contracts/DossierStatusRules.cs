@@ -20,7 +20,7 @@ public static class DossierStatusRules
     public static bool Ends(DossierStatus status) => Ending.Contains(status);
 
     /// <summary>
-    /// The step that ends processing (NgayKetThucXuLy): the first decided (9), else the first returned (10), else the first
+    /// The step that ends processing (NgayKetThucXuLy, docs/domain.md#end-of-processing): the first decided (9), else the first returned (10), else the first
     /// stopped, refused or withdrawn (8, 3, 7, whichever came first); null while processing goes on. The steps may come
     /// in any order and with gaps (Reporting folds what it has); "first" is by <paramref name="sequenceOf"/>.
     /// </summary>

@@ -2,7 +2,7 @@ using Procedures.Contracts;
 
 namespace Procedures.PortalSync.Portal;
 
-/// <summary>Builds the portal's HoSoDongBoDVC record and QuaTrinhXuLy rows (field names as in DOMAIN.md).</summary>
+/// <summary>Builds the portal's HoSoDongBoDVC record and QuaTrinhXuLy rows (field names: docs/domain.md#national-portal-sync).</summary>
 public static class PortalPayload
 {
     public sealed record DossierFacts(string Code, string ProcedureCode, string ReceivingUnit, short Channel,
