@@ -20,9 +20,10 @@ public static class DossierStatusRules
     public static bool Ends(DossierStatus status) => Ending.Contains(status);
 
     /// <summary>
-    /// The step that ends processing (NgayKetThucXuLy, docs/domain.md#end-of-processing): the first decided (9), else the first returned (10), else the first
-    /// stopped, refused or withdrawn (8, 3, 7, whichever came first); null while processing goes on. The steps may come
-    /// in any order and with gaps (Reporting folds what it has); "first" is by <paramref name="sequenceOf"/>.
+    /// The step that ends processing (NgayKetThucXuLy, docs/domain.md#end-of-processing): the first decided (9), else the
+    /// first returned (10), else the first stopped, refused or withdrawn (8, 3, 7, whichever came first); null while
+    /// processing goes on. The steps may come in any order and with gaps (Reporting folds what it has); "first" is by
+    /// <paramref name="sequenceOf"/>.
     /// </summary>
     public static T? EndOfProcessing<T>(IEnumerable<T> steps, Func<T, DossierStatus> statusOf, Func<T, long> sequenceOf) where T : class
     {
