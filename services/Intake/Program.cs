@@ -1,11 +1,13 @@
 using Procedures.Contracts;
 using Procedures.Intake.Agencies;
 using Procedures.Intake.Catalogue;
+using Procedures.Intake.CatchUp;
 using Procedures.Intake.Certification;
 using Procedures.Intake.Documents;
 using Procedures.Intake.Dossiers;
 using Procedures.Messaging;
 using Procedures.Messaging.Audit;
+using Procedures.Messaging.CatchUp;
 using Procedures.Messaging.Idempotency;
 using Procedures.ServiceDefaults.Security;
 

@@ -4,6 +4,7 @@ using Procedures.Messaging.Audit;
 using Procedures.Messaging.Idempotency;
 using Procedures.Payment;
 using Procedures.Payment.Api;
+using Procedures.Payment.CatchUp;
 using Procedures.Payment.Ledger;
 using Procedures.Payment.Platform;
 using Procedures.Payment.Work;
@@ -16,7 +17,7 @@ builder.AddProceduresMessaging(ResourceNames.Payment, ResourceNames.Database(Res
     {
         bus.AddConsumer<RecordFees>();
         bus.AddConsumer<FollowStatus>();
-        bus.AddConsumer<CompareSubmissions>();
+        bus.AddConsumer<CompareSubmittedWithFees>().Endpoint(e => e.Name = CompareSubmittedWithFees.QueueName);
     });
 builder.Services.Configure<PaymentOptions>(builder.Configuration.GetSection(PaymentOptions.Section));
 builder.Services.AddPaymentPlatformClient(builder.Configuration);

@@ -2,6 +2,8 @@ using Procedures.Contracts;
 using Procedures.Messaging;
 using Procedures.Messaging.Audit;
 using Procedures.ServiceDefaults.Security;
+using Procedures.Messaging.CatchUp;
+using Procedures.Processing.CatchUp;
 using Procedures.Processing.Calendar;
 using Procedures.Processing.Dossiers;
 using Procedures.Processing.Feedback;
@@ -15,7 +17,7 @@ builder.AddProceduresMessaging(ResourceNames.Processing, ResourceNames.Database(
         bus.AddConsumer<PaymentConfirmation>();
         bus.AddConsumer<DeskPaymentConfirmation>();
         bus.AddConsumer<ReplayHistory>();
-        bus.AddConsumer<CompareSubmissions>();
+        bus.AddConsumer<CompareSubmittedWithDossiers>().Endpoint(e => e.Name = CompareSubmittedWithDossiers.QueueName);
     });
 builder.Services.AddSingleton<CalendarProvider>();
 builder.Services.AddSingleton<FeePayments>();
