@@ -1,7 +1,6 @@
 using Procedures.Contracts;
-using Procedures.Messaging;
-using Procedures.Messaging.Audit;
-using Procedures.Messaging.Idempotency;
+using Procedures.ServiceDefaults.Audit;
+using Procedures.ServiceDefaults.Idempotency;
 using Procedures.Payment;
 using Procedures.Payment.Api;
 using Procedures.Payment.CatchUp;
@@ -12,7 +11,7 @@ using Procedures.ServiceDefaults.Security;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
-builder.AddProceduresMessaging(ResourceNames.Payment, ResourceNames.Database(ResourceNames.Payment), typeof(Program).Assembly,
+builder.AddServiceMessaging(ResourceNames.Payment, typeof(Program).Assembly,
     bus =>
     {
         bus.AddConsumer<RecordFees>();

@@ -1,6 +1,5 @@
 using Procedures.Contracts;
-using Procedures.Messaging;
-using Procedures.Messaging.Audit;
+using Procedures.ServiceDefaults.Audit;
 using Procedures.ServiceDefaults.Security;
 using Procedures.Messaging.CatchUp;
 using Procedures.Processing.CatchUp;
@@ -10,7 +9,7 @@ using Procedures.Processing.Feedback;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
-builder.AddProceduresMessaging(ResourceNames.Processing, ResourceNames.Database(ResourceNames.Processing), typeof(Program).Assembly,
+builder.AddServiceMessaging(ResourceNames.Processing, typeof(Program).Assembly,
     bus =>
     {
         bus.AddConsumer<RecordSubmission>();
