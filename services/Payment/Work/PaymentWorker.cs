@@ -23,16 +23,10 @@ public sealed partial class PaymentWorker(
     private sealed record Due(string Reference, string DossierCode, long AmountVnd, string State, DateTimeOffset RequestedAt, int Attempts,
         string ProcedureCode, string ReceivingUnit, string ApplicantName, string Fees, bool HasReceipt);
 
-    /// <summary>
-    /// The channel that wakes the workers: triggers <c>payments_new</c> and <c>payments_due</c> on <c>payments</c> call
-    /// <c>notify_payment_work_due()</c> (Sql/0003_work_due_notify.sql) when a payment needs the platform now; the notification
-    /// arrives at commit.
-    /// </summary>
-    public const string WakeUpChannel = "payment_work_due";
-
-    // Woken when work commits (WakeUpChannel), one worker per notification; the poll finds work that comes due by time.
+    // Woken when work commits (see the table's notify trigger), one worker per notification; the poll finds work that
+    // comes due by time.
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
-        => Procedures.Messaging.ChannelListener.RunWorkersAsync(db, WakeUpChannel, _options.Workers, _options.PollInterval, NextAsync,
+        => Procedures.Messaging.ChannelListener.RunWorkersAsync(db, "payment_work_due", _options.Workers, _options.PollInterval, NextAsync,
             LogPassFailed, stoppingToken);
 
     /// <summary>Handles one due payment (whatever it is due for); false when none is due.</summary>
