@@ -2,7 +2,7 @@ using System.ComponentModel;
 
 namespace Procedures.Contracts;
 
-/// <summary>TrangThaiHoSo: the dossier status codes as synced to the national portal (DOMAIN.md).</summary>
+/// <summary>TrangThaiHoSo: the dossier status codes as synced to the national portal (docs/domain.md#dossier-statuses).</summary>
 public enum DossierStatus
 {
     [Description("Mới đăng ký")] Submitted = 1,

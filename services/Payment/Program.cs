@@ -31,6 +31,7 @@ app.MapCallback();
 app.MapDossierPayments();
 app.MapNewPaymentRequest();
 app.MapDeskPayment();
+app.MapDeskRefund();
 app.MapReconciliation();
 app.Run();
 

@@ -9,7 +9,7 @@ namespace Procedures.EndToEnd.Tests;
 /// <summary>
 /// Issue 21 through the whole running system: no dead ends around fees. A procedure without fees never waits for payment;
 /// a fee-bearing dossier is not decided while its fee is unpaid, is paid in cash at the desk (a receipt; the portal sees
-/// the payment step but not an online payment), then decided and returned; a dossier waiting for payment is withdrawn.
+/// the payment step but not an online payment), then decided and returned; a dossier waiting for payment is withdrawn; a fee paid at the desk is paid back at the desk.
 /// </summary>
 [Collection(SystemCollection.Name)]
 public sealed class FeeLifecycleTests(SystemFixture system)
@@ -130,5 +130,55 @@ public sealed class FeeLifecycleTests(SystemFixture system)
         await ExpectAsync(withdrawn, "request-payment", clerk, 6);
         await ExpectAsync(withdrawn, "withdraw", clerk, 7);
         await PortalAtAsync(withdrawn, 7, "the portal to hold the withdrawn dossier");
+    }
+
+    private HttpRequestMessage AtDesk(string code, string what, object body, string token)
+        => new HttpRequestMessage(HttpMethod.Post, $"/api/v1/dossiers/{code}/payments/{what}")
+        {
+            Content = JsonContent.Create(body), Headers = { { "Idempotency-Key", Guid.NewGuid().ToString() } },
+        }.WithToken(token);
+
+    [Fact]
+    public async Task A_fee_paid_at_the_desk_is_paid_back_at_the_desk_when_the_dossier_is_withdrawn()
+    {
+        var clerk = await Tokens.ForClientAsync(system.Client(ResourceNames.Sandbox), "phuong-sai-gon");
+        var code = await InProcessingAsync(clerk, feeBearing: true);
+        await ExpectAsync(code, "request-payment", clerk, 6);
+        using (var paid = await Payment.SendAsync(AtDesk(code, "desk", new { method = "cash", amountVnd = 20000, receivedBy = "Nguyễn Thị Hoa" }, clerk)))
+            Assert.True(paid.StatusCode == HttpStatusCode.Created, await paid.Content.ReadAsStringAsync());
+        await Eventually.Until(() => PublicStatusAsync(code), s => s == 4, TimeSpan.FromSeconds(60), "Processing to take the desk payment (6 → 4)");
+
+        // Nothing to pay back yet: the dossier goes on.
+        using (var early = await Payment.SendAsync(AtDesk(code, "desk-refund", new { method = "cash", amountVnd = 20000, paidBy = "Lê Văn Tâm" }, clerk)))
+            Assert.Contains("no-refund-due", await early.Content.ReadAsStringAsync());
+
+        // The citizen withdraws: the ledger owes the fee back, and only the desk can pay it (the platform never held it).
+        await ExpectAsync(code, "withdraw", clerk, 7);
+        await Eventually.Until(() => PaymentsAsync(code, clerk),
+            p => p.ValueKind == JsonValueKind.Object && p.GetProperty("payments").EnumerateArray().Any(x => x.GetProperty("state").GetString() == "refunding"),
+            TimeSpan.FromSeconds(60), "Payment to owe the desk-paid fee back after the withdrawal");
+        using (var partial = await Payment.SendAsync(AtDesk(code, "desk-refund", new { method = "bank-transfer", amountVnd = 5000, paidBy = "Lê Văn Tâm" }, clerk)))
+        {
+            var text = await partial.Content.ReadAsStringAsync();
+            Assert.Equal(HttpStatusCode.BadRequest, partial.StatusCode);
+            Assert.Contains("amountVnd", text);
+            Assert.Contains("transferReference", text);
+        }
+        using var refunded = await Payment.SendAsync(AtDesk(code, "desk-refund",
+            new { method = "bank-transfer", amountVnd = 20000, paidBy = "Lê Văn Tâm", transferReference = "VCB-2612-0042" }, clerk));
+        var receiptText = await refunded.Content.ReadAsStringAsync();
+        Assert.True(refunded.StatusCode == HttpStatusCode.Created, receiptText);
+        var receipt = JsonDocument.Parse(receiptText).RootElement;
+        Assert.Equal(("bank-transfer", 20000L, "Lê Văn Tâm", "Công dân rút hồ sơ / Dossier withdrawn"),
+            (receipt.GetProperty("method").GetString(), receipt.GetProperty("amountVnd").GetInt64(), receipt.GetProperty("paidBy").GetString(),
+             receipt.GetProperty("reason").GetString()));
+
+        var desk = (await PaymentsAsync(code, clerk)).GetProperty("payments").EnumerateArray().Single(p => p.GetProperty("trigger").GetString() == "desk");
+        Assert.Equal(("refunded", receipt.GetProperty("paymentReference").GetString(), "VCB-2612-0042"),
+            (desk.GetProperty("state").GetString(), desk.GetProperty("reference").GetString(),
+             desk.GetProperty("refundReceipt").GetProperty("transferReference").GetString()));
+        using (var twice = await Payment.SendAsync(AtDesk(code, "desk-refund",
+                   new { method = "cash", amountVnd = 20000, paidBy = "Lê Văn Tâm" }, clerk)))
+            Assert.Equal(HttpStatusCode.Conflict, twice.StatusCode); // paid back once only
     }
 }

@@ -5,7 +5,7 @@ namespace Procedures.Services.Tests;
 
 public sealed class PortalPayloadTests
 {
-    // DOMAIN.md: HoSoDongBoDVC and QuaTrinhXuLy field names.
+    // docs/domain.md#national-portal-sync: HoSoDongBoDVC and QuaTrinhXuLy field names.
     private static readonly HashSet<string> RecordFields =
     [
         "MaHoSo", "MaTTHC", "TenTTHC", "MaLinhVuc", "TenLinhVuc", "KenhThucHien", "ChuHoSo", "SoGiayToChuHoSo", "LoaiDoiTuong",

@@ -6,7 +6,7 @@ using Procedures.Messaging.Audit;
 namespace Procedures.Intake.Catalogue;
 
 /// <summary>
-/// The seed texts: hcmc-procedures.csv and hcmc-communes.csv (byte copies of /work/shared/data, in Data/), and the
+/// The seed texts: hcmc-procedures.csv and hcmc-communes.csv (in Data/; sources: docs/data-sources.md), and the
 /// city-level agencies of hcmc-agencies.csv (the register of agencies; null: the communes and the city only).
 /// </summary>
 public sealed record CatalogueSeedData(string ProceduresCsv, string CommunesCsv, string? AgenciesCsv = null)

@@ -5,7 +5,7 @@ namespace Procedures.Intake.Catalogue;
 
 /// <summary>
 /// Mã thủ tục: a national code <c>1.000948</c> (one digit, a dot, six digits) or HCMC's local variant of it with
-/// the city's portal suffix, <c>1.000948.H29</c> (DOMAIN.md, "Procedure codes").
+/// the city's portal suffix, <c>1.000948.H29</c> (docs/domain.md#procedure-codes).
 /// </summary>
 public readonly partial record struct ProcedureCode
 {

@@ -13,7 +13,7 @@ namespace Procedures.Intake.Catalogue;
 public sealed record ReceivingUnit(string Id, string Name, string Type, ProcedureLevel Level, string AdminCode, bool LocalScheme);
 
 /// <summary>
-/// The receiving units. Identifiers follow a local scheme (DOMAIN.md: where the official identifier is not known, derive
+/// The receiving units. Identifiers follow a local scheme (docs/domain.md#agency-identifiers: where the official identifier is not known, derive
 /// it from the unit's code and mark it local): a commune is <c>{its 5-digit code (QĐ 19/2025/QĐ-TTg)}.H29</c>, e.g.
 /// <c>26734.H29</c>; the city level is <c>000.00.00.H29</c>, the shape the national scheme gives provincial People's
 /// Committees (corroborated for <c>000.00.00.H56</c>, Thanh Hóa; not confirmed for HCMC, hence also marked local).

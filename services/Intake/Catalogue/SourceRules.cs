@@ -5,7 +5,7 @@ using Procedures.Contracts;
 namespace Procedures.Intake.Catalogue;
 
 /// <summary>
-/// How a row of the seed format (hcmc-procedures.csv, SOURCES.md §3) becomes a procedure, and how an import merges a
+/// How a row of the seed format (hcmc-procedures.csv, docs/data-sources.md#procedures) becomes a procedure, and how an import merges a
 /// row into the current version. An empty cell is "not stated by the source" and stays null; nothing is invented.
 /// </summary>
 public static partial class SourceRules

@@ -4,7 +4,7 @@ using Procedures.Contracts;
 
 namespace Procedures.Intake.Dossiers;
 
-/// <summary>Issues dossier codes: receiving unit, Vietnam date, daily sequence (DOMAIN.md).</summary>
+/// <summary>Issues dossier codes: receiving unit, Vietnam date, daily sequence (docs/domain.md#dossier-codes).</summary>
 public static class DossierCodes
 {
     private const string Next = """

@@ -52,8 +52,9 @@ public static class DeskPayment
         await using var tx = await connection.BeginTransactionAsync(ct);
         var dossier = await PayableDossiers.LockAsync(tx, http, caller, code, ct);
         if (dossier is null) return TypedResults.NotFound();
-        var (errors, receivedBy, transfer) = Validate(request, dossier.TotalVnd);
-        if (errors.Count > 0) return Problems.Validation(errors);
+        var (errors, money) = DeskMoneyRules.Validate(request.Method, request.AmountVnd, request.ReceivedBy, "receivedBy",
+            request.TransferReference, dossier.TotalVnd);
+        if (money is null) return Problems.Validation(errors);
         if (dossier.TotalVnd == 0)
             return Conflict("no-fees-due", "Thủ tục của hồ sơ không có phí, lệ phí", "The dossier's procedure has no fees: there is nothing to pay");
         if (dossier.LastStatus is { } status && Closed.Contains(status))
@@ -64,45 +65,19 @@ public static class DeskPayment
         if (await PaymentLedger.LiveAsync(tx, code, ct) is { State: PaymentStates.New or PaymentStates.Pending } live)
             await PaymentLedger.ApplyAsync(tx, live.Reference, Outcome.Failed, new OutcomeFacts(Reason: Superseded), now,
                 options.Value.PaidOnlineChannel, ct);
-        var method = request.Method!;
         Receipt? receipt = null;
         var reference = await PaymentLedger.RecordAtDeskAsync(tx, code, dossier.TotalVnd,
-            r => receipt = new Receipt(r, code, method, dossier.TotalVnd, now, receivedBy!, transfer), now, ct);
+            r => receipt = new Receipt(r, code, money.Method, dossier.TotalVnd, now, money.Officer, money.TransferReference), now, ct);
         if (reference is null)
             return Conflict("already-paid", "Phí, lệ phí của hồ sơ đã được thanh toán", "The dossier's fee is already paid");
 
-        await Outbox.PublishAsync(tx, new PaymentRecordedAtDesk(code, reference, reference, method, dossier.TotalVnd, now, receivedBy!), ct);
+        await Outbox.PublishAsync(tx, new PaymentRecordedAtDesk(code, reference, reference, money.Method, dossier.TotalVnd, now, money.Officer), ct);
         await AuditLog.AppendAsync(tx, AuditActor.FromRequest(http, caller.ClientId, caller.Agency),
-            new AuditEntry("payments.desk", code, PersonalData: false, Detail: new { reference, method, amountVnd = dossier.TotalVnd }), now, ct);
+            new AuditEntry("payments.desk", code, PersonalData: false, Detail: new { reference, method = money.Method, amountVnd = dossier.TotalVnd }), now, ct);
         var location = $"/api/v1/dossiers/{code}/payments";
         await idempotency.CompleteAsync(tx, StatusCodes.Status201Created, receipt!, location, ct);
         await tx.CommitAsync(ct);
         return TypedResults.Created(location, receipt!);
-    }
-
-    /// <summary>Each field and the rule it broke: the method, the whole fee due, who took it, a transfer's bank reference.</summary>
-    private static (List<FieldError> Errors, string? ReceivedBy, string? Transfer) Validate(Request request, long feeVnd)
-    {
-        var errors = new List<FieldError>();
-        if (request.Method is null || !DeskPaymentMethod.All.Contains(request.Method))
-            errors.Add(new("method", "one-of", "Hình thức nộp phải là tiền mặt (cash) hoặc chuyển khoản (bank-transfer)",
-                $"method is one of {string.Join(", ", DeskPaymentMethod.All)}"));
-        if (request.AmountVnd is null)
-            errors.Add(new("amountVnd", "required", "Số tiền là bắt buộc", "amountVnd is required"));
-        else if (feeVnd > 0 && request.AmountVnd != feeVnd)
-            errors.Add(new("amountVnd", "equals-fee-due", $"Số tiền phải bằng phí, lệ phí của hồ sơ ({feeVnd} VND)",
-                $"amountVnd must be the dossier's whole fee ({feeVnd} VND)"));
-        var receivedBy = TextInput.Clean(request.ReceivedBy, "receivedBy", errors);
-        if (string.IsNullOrEmpty(receivedBy))
-            errors.Add(new("receivedBy", "required", "Tên cán bộ thu tiền là bắt buộc", "receivedBy (the officer who took the payment) is required"));
-        var transfer = TextInput.Clean(request.TransferReference, "transferReference", errors);
-        if (request.Method == DeskPaymentMethod.BankTransfer && string.IsNullOrEmpty(transfer))
-            errors.Add(new("transferReference", "required-for-bank-transfer", "Chuyển khoản cần mã giao dịch ngân hàng",
-                "A bank transfer needs the bank's transfer reference"));
-        if (receivedBy is { Length: > 200 } || transfer is { Length: > 100 })
-            errors.Add(new(receivedBy is { Length: > 200 } ? "receivedBy" : "transferReference", "max-length", "Quá dài",
-                "receivedBy is at most 200 characters, transferReference 100"));
-        return (errors, receivedBy, transfer);
     }
 
     private static ProblemHttpResult Conflict(string slug, string vi, string en) => PayableDossiers.Conflict(slug, vi, en);

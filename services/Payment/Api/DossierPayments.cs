@@ -21,7 +21,7 @@ public static class DossierPayments
 
     public sealed record PaymentView(string Reference, long AmountVnd, string State, string Trigger, DateTimeOffset RequestedAt, string? PaymentUrl,
         string? TransactionId, DateTimeOffset? PaidAt, int? PaidOnline, string? FailureReason, JsonElement? Receipt, string? RefundReason,
-        DateTimeOffset? RefundedAt);
+        DateTimeOffset? RefundedAt, JsonElement? RefundReceipt);
 
     public sealed record Response(string DossierCode, long TotalVnd, IReadOnlyList<Fee> Fees, IReadOnlyList<PaymentView> Payments);
 
@@ -32,7 +32,7 @@ public static class DossierPayments
             .RequireScope(Scopes.Payments, Scopes.Processing, Scopes.Reception)
             .WithExamples(null, new Response("26740.H29-261129-0001", 20000, [new Fee("LP01", "Lệ phí đăng ký thường trú", 20000)],
                 [new PaymentView("26740H292611290001" + "20261129093000", 20000, "pending", "status-6", DateTimeOffset.Parse("2026-11-29T09:30:00+07:00"),
-                    "https://thanhtoan.example/pay/3f2a", null, null, null, null, null, null, null)]));
+                    "https://thanhtoan.example/pay/3f2a", null, null, null, null, null, null, null, null)]));
         return app;
     }
 
@@ -40,7 +40,7 @@ public static class DossierPayments
 
     private sealed record PaymentRow(string Reference, long AmountVnd, string State, string Trigger, DateTimeOffset RequestedAt, string? PaymentUrl,
         string? TransactionId, DateTimeOffset? PaidAt, short? PaidOnline, string? FailureReason, string? Receipt, string? RefundReason,
-        DateTimeOffset? RefundedAt);
+        DateTimeOffset? RefundedAt, string? RefundReceipt);
 
     private static async Task<Results<Ok<Response>, NotFound>> HandleAsync(string code, Caller caller, HttpContext http, NpgsqlDataSource db,
         TimeProvider time, CancellationToken ct)
@@ -59,7 +59,8 @@ public static class DossierPayments
         var payments = await connection.QueryAsync<PaymentRow>(new CommandDefinition("""
             SELECT reference, amount_vnd AS AmountVnd, state, trigger, requested_at AS RequestedAt, payment_url AS PaymentUrl,
                    transaction_id AS TransactionId, paid_at AS PaidAt, paid_online AS PaidOnline, failure_reason AS FailureReason,
-                   receipt::text AS Receipt, refund_reason AS RefundReason, refunded_at AS RefundedAt
+                   receipt::text AS Receipt, refund_reason AS RefundReason, refunded_at AS RefundedAt,
+                   refund_receipt::text AS RefundReceipt
             FROM payments WHERE dossier_code = @code ORDER BY requested_at, reference
             """, new { code }, tx, cancellationToken: ct));
         // Receipts name the payer: the read is personal data, audited like the other services' reads of it.
@@ -69,7 +70,9 @@ public static class DossierPayments
         var fees = JsonSerializer.Deserialize<List<DossierFee>>(dossier.Fees, JsonSerializerOptions.Web) ?? [];
         return TypedResults.Ok(new Response(code, dossier.TotalVnd, fees.Select(f => new Fee(f.Code, f.Name, f.AmountVnd)).ToList(),
             payments.Select(p => new PaymentView(p.Reference, p.AmountVnd, p.State, p.Trigger, p.RequestedAt, p.PaymentUrl, p.TransactionId,
-                p.PaidAt, p.PaidOnline, p.FailureReason, p.Receipt is null ? null : JsonDocument.Parse(p.Receipt).RootElement.Clone(),
-                p.RefundReason, p.RefundedAt)).ToList()));
+                p.PaidAt, p.PaidOnline, p.FailureReason, Json(p.Receipt),
+                p.RefundReason, p.RefundedAt, Json(p.RefundReceipt))).ToList()));
     }
+
+    private static JsonElement? Json(string? text) => text is null ? null : JsonDocument.Parse(text).RootElement.Clone();
 }

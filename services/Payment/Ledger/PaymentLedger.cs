@@ -71,6 +71,26 @@ public static class PaymentLedger
         throw new InvalidOperationException($"No free payment reference for {dossierCode}.");
     }
 
+    /// <summary>
+    /// The desk pays back a fee paid at the desk (the platform never held it): the dossier's desk payment awaiting its refund
+    /// becomes refunded (PaymentRefunded), with the desk's refund receipt. Null if the dossier has no desk payment to refund.
+    /// </summary>
+    public static async Task<Applied?> RefundAtDeskAsync(NpgsqlTransaction tx, string dossierCode, Func<string, long, object> receipt,
+        DateTimeOffset now, CancellationToken ct)
+    {
+        var due = await tx.Connection!.QuerySingleOrDefaultAsync<(string Reference, long AmountVnd)?>(new CommandDefinition("""
+            SELECT reference, amount_vnd FROM payments WHERE dossier_code = @dossierCode AND state = 'refunding' AND trigger = @desk
+            FOR UPDATE
+            """, new { dossierCode, desk = DeskTrigger }, tx, cancellationToken: ct));
+        if (due is not { } payment) return null;
+        var applied = await ApplyAsync(tx, payment.Reference, Outcome.Refunded, new OutcomeFacts(), now, paidOnlineChannel: 0, ct);
+        await tx.Connection!.ExecuteAsync(new CommandDefinition(
+            "UPDATE payments SET refund_receipt = @receipt::jsonb WHERE reference = @reference",
+            new { payment.Reference, receipt = System.Text.Json.JsonSerializer.Serialize(receipt(payment.Reference, payment.AmountVnd),
+                System.Text.Json.JsonSerializerOptions.Web) }, tx, cancellationToken: ct));
+        return applied;
+    }
+
     /// <summary>The dossier's live or paid payment, if any: (reference, state).</summary>
     public static Task<LivePayment?> LiveAsync(NpgsqlTransaction tx, string dossierCode, CancellationToken ct)
         => tx.Connection!.QuerySingleOrDefaultAsync<LivePayment?>(new CommandDefinition("""

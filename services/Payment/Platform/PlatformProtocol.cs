@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 
-// The one definition of the national payment platform's wire format (DOMAIN.md, "National payment platform"):
+// The one definition of the national payment platform's wire format (docs/domain.md#national-payment-platform):
 // compiled into Payment and linked into the sandbox, which plays the platform. The namespace follows the project
 // so a test referencing both sees two distinct types.
 #if PAYMENT_PLATFORM_SANDBOX

@@ -25,8 +25,8 @@ public sealed record PortalAnswer(
     public const string Unreachable = "unreachable";
 
     /// <summary>
-    /// "The dossier already exists", the answer to a create of a record the portal holds (the sandbox's code: DOMAIN.md
-    /// confirms only "0"). Not a refusal of the content: an earlier create was applied and its acknowledgement lost.
+    /// "The dossier already exists", the answer to a create of a record the portal holds (the sandbox's code:
+    /// docs/domain.md#national-portal-sync confirms only "0"). Not a refusal of the content: an earlier create was applied and its acknowledgement lost.
     /// </summary>
     public const string RecordExists = "2";
 }

@@ -2,7 +2,7 @@ using Procedures.Contracts;
 
 namespace Procedures.PortalSync.Portal;
 
-/// <summary>Builds the portal's HoSoDongBoDVC record and QuaTrinhXuLy rows (field names as in DOMAIN.md).</summary>
+/// <summary>Builds the portal's HoSoDongBoDVC record and QuaTrinhXuLy rows (field names: docs/domain.md#national-portal-sync).</summary>
 public static class PortalPayload
 {
     public sealed record DossierFacts(string Code, string ProcedureCode, string ReceivingUnit, short Channel,
@@ -36,7 +36,7 @@ public static class PortalPayload
             ["TrangThaiHoSo"] = latest.Status,
             ["NgayTiepNhan"] = facts?.ReceivedAt?.ToPortalTimestamp(),
             ["NgayHenTra"] = facts?.AppointmentAt?.ToPortalTimestamp(),
-            // End of processing: status 9, else 10, else 8, 3 or 7 (DOMAIN.md, "Deadlines").
+            // End of processing: status 9, else 10, else 8, 3 or 7 (docs/domain.md#end-of-processing).
             ["NgayKetThucXuLy"] = FirstAt(DossierStatus.Decided, DossierStatus.Returned, DossierStatus.Stopped, DossierStatus.Refused,
                 DossierStatus.Withdrawn)?.ToPortalTimestamp(),
             ["NgayTra"] = FirstAt(DossierStatus.Returned)?.ToPortalTimestamp(),

@@ -38,7 +38,7 @@ public sealed record DossierClock(
 
     /// <summary>
     /// The legal due moment the national index judges by: the original appointment date plus the completed
-    /// supplementation pauses (DOMAIN.md, "two dates"). An apology's new date never moves it.
+    /// supplementation pauses (docs/domain.md#two-dates). An apology's new date never moves it.
     /// </summary>
     public DateTimeOffset? DueAt => OriginalAppointmentAt?.AddSeconds(PausedSeconds);
 
@@ -59,7 +59,7 @@ public sealed record Decision(DossierClock? After, string? ProblemType, string? 
 }
 
 /// <summary>
-/// The dossier state machine: DOMAIN.md's 1→2|3; 2→4|7; 4→5|6|8|9|7; 5→4|8|3; 6→4; 9→10, with no dead ends (issue 21):
+/// The dossier state machine: docs/domain.md#transitions, 1→2|3; 2→4|7; 4→5|6|8|9|7; 5→4|8|3; 6→4; 9→10, with no dead ends (issue 21):
 /// 1→7 (the applicant withdraws before reception) and 6→7|8 (withdrawn or stopped while the fee is awaited). Beside the
 /// table, two fee rules: payment is asked for (→6) only while a fee is due, and a fee-bearing dossier is decided (→9)
 /// only once its fee is paid or waived. docs/lifecycle.md documents the table; a test checks the two agree. Pure: time
@@ -134,7 +134,7 @@ public static class Lifecycle
                 };
                 break;
             case DossierAction.SupplementReceived:
-                // Two measures of one pause (DOMAIN.md, "two dates"): the citizen-facing date moves by the working time
+                // Two measures of one pause (docs/domain.md#two-dates): the citizen-facing date moves by the working time
                 // paused, on the working calendar, so it stays inside office hours (a pause over a weekend or Tết gives back
                 // only the office hours it took); PausedSeconds keeps the elapsed time, which the national index subtracts.
                 var elapsed = now - clock.PausedAt!.Value;

@@ -107,7 +107,7 @@ public static class StepView
     }
 }
 
-/// <summary>Status names as the citizen reads them, Vietnamese / English (DOMAIN.md).</summary>
+/// <summary>Status names as the citizen reads them, Vietnamese / English (docs/domain.md#dossier-statuses).</summary>
 public static class StatusNames
 {
     public static string Of(DossierStatus status) => status switch

@@ -317,5 +317,24 @@ public sealed class PaymentFlowTests(InfrastructureFixture infra) : IAsyncLifeti
         Assert.Empty(_h.Spans(desk.Reference)); // no INIT, GET_BILL or REFUND for it
         var report = await Procedures.Payment.Api.ReconciliationReport.BuildAsync(DateTimeOffset.UtcNow.VietnamDate(), _h.Db, _h.Client, CancellationToken.None);
         Assert.DoesNotContain(report.Differences, d => d.Reference == desk.Reference);
+
+        // The desk pays it back: refunded with the desk's refund receipt, PaymentRefunded as for an online refund; once only.
+        await using (var c = await _h.Db.OpenConnectionAsync())
+        await using (var tx = await c.BeginTransactionAsync())
+        {
+            var applied = await PaymentLedger.RefundAtDeskAsync(tx, code, (r, amount) => new { paymentReference = r, amountVnd = amount, paidBy = "Nguyễn Thị Hoa" },
+                DateTimeOffset.UtcNow, CancellationToken.None);
+            Assert.Equal((Effect.Apply, PaymentStates.Refunded), (applied!.Transition.Effect, applied.Transition.To));
+            Assert.Null(await PaymentLedger.RefundAtDeskAsync(tx, code, (r, a) => new { r }, DateTimeOffset.UtcNow, CancellationToken.None));
+            await tx.CommitAsync();
+        }
+        var after = await read.QuerySingleAsync<(string State, string? RefundReceipt)>(
+            "SELECT state, refund_receipt::text FROM payments WHERE reference = @reference", new { desk.Reference });
+        Assert.Equal(PaymentStates.Refunded, after.State);
+        Assert.Contains("Nguyễn Thị Hoa", after.RefundReceipt);
+        var refundedEvent = Assert.Single(await _h.EventsAsync<PaymentRefunded>(), e => e.Reference == desk.Reference);
+        Assert.Equal((20000L, "Công dân rút hồ sơ / Dossier withdrawn"), (refundedEvent.AmountVnd, refundedEvent.Reason));
+        await _h.DrainAsync();
+        Assert.Empty(_h.Spans(desk.Reference)); // still nothing sent to the platform
     }
 }

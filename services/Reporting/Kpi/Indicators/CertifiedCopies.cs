@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 namespace Procedures.Reporting.Kpi.Indicators;
 
 /// <summary>
-/// ELECTRONIC_CERTIFIED_COPY (KPI766.md §4): communes offering electronic certified copies ÷ communes under management.
+/// ELECTRONIC_CERTIFIED_COPY (docs/kpi766.md#digitisation): communes offering electronic certified copies ÷ communes under management.
 /// A commune "offers" the service in a period when it issued at least one certified copy in it (CopyCertified); the
 /// city-wide denominator is the city's 168 commune-level units, a unit's own index has itself (1) as denominator.
 /// </summary>

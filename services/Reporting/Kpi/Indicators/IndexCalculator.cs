@@ -14,7 +14,7 @@ public sealed record IndexInput(
     (long Offering, long Communes)? CertifiedCopyCommunes = null);
 
 /// <summary>
-/// The Decision 766 index as a pure function of tallies and catalogue facts (KPI766.md; choices in docs/kpi766-choices.md).
+/// The Decision 766 index as a pure function of tallies and catalogue facts (docs/kpi766.md; choices in docs/kpi766-choices.md).
 /// The live index, the evaluation of posted facts and the metrics all end here.
 /// </summary>
 public static class IndexCalculator

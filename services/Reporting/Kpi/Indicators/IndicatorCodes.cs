@@ -1,6 +1,6 @@
 namespace Procedures.Reporting.Kpi.Indicators;
 
-/// <summary>Metric codes as the national portal's API names them (KPI766.md); ours where the portal has none.</summary>
+/// <summary>Metric codes as the national portal's API names them (docs/kpi766.md#indicators); ours where the portal has none.</summary>
 public static class IndicatorCodes
 {
     public const string PublishOnTime = "PUBLISH_ON_TIME";

@@ -3,7 +3,7 @@ using Procedures.Reporting.Kpi.Rules;
 
 namespace Procedures.Reporting.Kpi.Indicators;
 
-/// <summary>How a dossier stands in the progress indicator (KPI766.md §2.1).</summary>
+/// <summary>How a dossier stands in the progress indicator (docs/kpi766.md#progress-on-time).</summary>
 public enum Verdict
 {
     /// <summary>Not in the denominator: never received, or no appointment date to judge against.</summary>

@@ -1,6 +1,6 @@
 namespace Procedures.Reporting.Kpi.Rules;
 
-/// <summary>What an indicator scores when its denominator is 0 (KPI766.md leaves this open per indicator).</summary>
+/// <summary>What an indicator scores when its denominator is 0 (docs/kpi766.md#zero-denominators: open per indicator).</summary>
 public enum ZeroDenominator
 {
     /// <summary>0 points (observed for the payment and dossier-satisfaction indicators).</summary>
@@ -11,10 +11,10 @@ public enum ZeroDenominator
     Excluded,
 }
 
-/// <summary>KPI766.md §2.1 note 4: does a second supplementation request make a dossier overdue only while it is still pending, or always?</summary>
+/// <summary>docs/kpi766.md#unsettled-points (4): does a second supplementation request make a dossier overdue only while it is still pending, or always?</summary>
 public enum RepeatedSupplement
 {
-    /// <summary>Any dossier with ≥ 2 requests counts overdue (DOMAIN.md: "a second request counts the dossier as overdue").</summary>
+    /// <summary>Any dossier with ≥ 2 requests counts overdue (docs/domain.md#supplementation: "a second request counts the dossier as overdue").</summary>
     Always,
     /// <summary>Only a dossier still waiting on its supplementation with ≥ 2 requests; finished ones are judged by the clock.</summary>
     OnlyWhilePending,
@@ -52,9 +52,9 @@ public sealed class KpiRuleSet
     public string Name { get; set; } = "";
     public Dictionary<string, IndicatorRule> Indicators { get; set; } = new(StringComparer.Ordinal);
     public RepeatedSupplement RepeatedSupplement { get; set; } = RepeatedSupplement.Always;
-    /// <summary>KPI766.md §3.3: the online-dossier share is multiplied by the sync rate.</summary>
+    /// <summary>docs/kpi766.md#online-services: the online-dossier share is multiplied by the sync rate.</summary>
     public bool OnlineShareTimesSyncRate { get; set; } = true;
-    /// <summary>KPI766.md §4.1 note 5: e-result denominator = decided dossiers (MET) when true, all received (DOC) when false.</summary>
+    /// <summary>docs/kpi766.md#digitisation (unsettled point 5): e-result denominator = decided dossiers (MET) when true, all received (DOC) when false.</summary>
     public bool ElectronicResultOverDecided { get; set; } = true;
     /// <summary>A target is amber (not red) while its ratio is within this many points of the minimum.</summary>
     public decimal AmberMargin { get; set; } = 0.05m;
