@@ -1,17 +1,18 @@
 using Procedures.Contracts;
 using Procedures.Intake.Agencies;
 using Procedures.Intake.Catalogue;
+using Procedures.Intake.CatchUp;
 using Procedures.Intake.Certification;
 using Procedures.Intake.Documents;
 using Procedures.Intake.Dossiers;
-using Procedures.Messaging;
-using Procedures.Messaging.Audit;
-using Procedures.Messaging.Idempotency;
+using Procedures.ServiceDefaults.Audit;
+using Procedures.Messaging.CatchUp;
+using Procedures.ServiceDefaults.Idempotency;
 using Procedures.ServiceDefaults.Security;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
-builder.AddProceduresMessaging(ResourceNames.Intake, ResourceNames.Database(ResourceNames.Intake), typeof(Program).Assembly,
+builder.AddServiceMessaging(ResourceNames.Intake, typeof(Program).Assembly,
     bus =>
     {
         bus.AddConsumer<RegisterResults>();

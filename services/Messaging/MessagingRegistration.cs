@@ -15,17 +15,22 @@ public static class MessagingRegistration
 {
     /// <summary>
     /// The service's own database (migrated at start-up), MassTransit on RabbitMQ with quorum queues,
-    /// the outbox relay and the inbox consumer services.
+    /// the outbox relay and the inbox consumer services, the audit chainer and retention. A service calls it through
+    /// ServiceDefaults' <c>AddServiceMessaging</c>, which names the connections and adds the HTTP pieces kept in this
+    /// database (request audit, Idempotency-Key).
     /// </summary>
     /// <param name="service">Short service name: prefixes its queue names so services never share a queue.</param>
     /// <param name="databaseName">Connection-string name of the service's database (AppHost resource name).</param>
     /// <param name="scripts">Assembly whose embedded Sql/*.sql files are the service's migrations.</param>
+    /// <param name="migrationsConnectionName">Connection-string name of the owner role that migrates (see <see cref="MigrationSettings"/>);
+    /// none: the service's own connection migrates (test fixtures).</param>
     public static IHostApplicationBuilder AddProceduresMessaging(
         this IHostApplicationBuilder builder, string service, string databaseName, System.Reflection.Assembly scripts,
-        Action<IBusRegistrationConfigurator>? consumers = null)
+        Action<IBusRegistrationConfigurator>? consumers = null, string? migrationsConnectionName = null)
     {
+        var migration = MigrationSettings.From(builder.Configuration, databaseName, migrationsConnectionName);
         if (builder.Configuration.GetValue<bool>("Database:MigrateOnly"))
-            MigrationSettings.MigrateAndExit(MigrationSettings.From(builder.Configuration, databaseName), scripts); // k8s init container
+            MigrationSettings.MigrateAndExit(migration, scripts); // k8s init container
         var connectionString = builder.Configuration.GetConnectionString(databaseName)
             ?? throw new InvalidOperationException($"Connection string '{databaseName}' is missing.");
         var rabbit = builder.Configuration.GetConnectionString("rabbitmq")
@@ -46,14 +51,12 @@ public static class MessagingRegistration
         });
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ConsumerServices>();
-        builder.Services.AddScoped<Idempotency.IdempotencyContext>();
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
 
         // Registered before the bus so tables exist before any consumer or the relay runs.
         // Database:MigrateOnStart=false where an init container has migrated (k8s): the service's login may not migrate.
         if (builder.Configuration.GetValue("Database:MigrateOnStart", true))
-            builder.Services.AddHostedService(sp => new MigrationHostedService(
-                MigrationSettings.From(builder.Configuration, databaseName), scripts,
+            builder.Services.AddHostedService(sp => new MigrationHostedService(migration, scripts,
                 sp.GetRequiredService<ILogger<MigrationHostedService>>()));
 
         builder.Services.AddMassTransit(x =>
@@ -89,7 +92,6 @@ public static class MessagingRegistration
         });
         builder.Services.AddHostedService<OutboxRelay>();
         builder.Services.AddHostedService<Audit.AuditChainer>();
-        builder.AddRequestAudit();
         builder.Services.AddHostedService<MessagingRetention>();
         return builder;
     }

@@ -1,7 +1,6 @@
 using Procedures.Contracts;
-using Procedures.Messaging;
-using Procedures.Messaging.Audit;
-using Procedures.Messaging.Idempotency;
+using Procedures.ServiceDefaults.Audit;
+using Procedures.ServiceDefaults.Idempotency;
 using Procedures.Notifications;
 using Procedures.Notifications.Events;
 using Procedures.Notifications.Stream;
@@ -10,7 +9,7 @@ using Procedures.ServiceDefaults.Security;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
-builder.AddProceduresMessaging(ResourceNames.Notifications, ResourceNames.Database(ResourceNames.Notifications), typeof(Program).Assembly,
+builder.AddServiceMessaging(ResourceNames.Notifications, typeof(Program).Assembly,
     bus =>
     {
         bus.AddConsumer<RecordEvent>();

@@ -1,9 +1,9 @@
 using Procedures.Contracts;
-using Procedures.Messaging;
-using Procedures.Messaging.Audit;
-using Procedures.Messaging.Idempotency;
+using Procedures.ServiceDefaults.Audit;
+using Procedures.ServiceDefaults.Idempotency;
 using Procedures.Payment;
 using Procedures.Payment.Api;
+using Procedures.Payment.CatchUp;
 using Procedures.Payment.Ledger;
 using Procedures.Payment.Platform;
 using Procedures.Payment.Work;
@@ -11,12 +11,12 @@ using Procedures.ServiceDefaults.Security;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
-builder.AddProceduresMessaging(ResourceNames.Payment, ResourceNames.Database(ResourceNames.Payment), typeof(Program).Assembly,
+builder.AddServiceMessaging(ResourceNames.Payment, typeof(Program).Assembly,
     bus =>
     {
         bus.AddConsumer<RecordFees>();
         bus.AddConsumer<FollowStatus>();
-        bus.AddConsumer<CompareSubmissions>();
+        bus.AddConsumer<CompareSubmittedWithFees>().Endpoint(e => e.Name = CompareSubmittedWithFees.QueueName);
     });
 builder.Services.Configure<PaymentOptions>(builder.Configuration.GetSection(PaymentOptions.Section));
 builder.Services.AddPaymentPlatformClient(builder.Configuration);

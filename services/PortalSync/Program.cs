@@ -1,13 +1,12 @@
 using Procedures.Contracts;
-using Procedures.Messaging;
-using Procedures.Messaging.Audit;
+using Procedures.ServiceDefaults.Audit;
 using Procedures.ServiceDefaults.Security;
 using Procedures.PortalSync.Ledger;
 using Procedures.PortalSync.Portal;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
-builder.AddProceduresMessaging(ResourceNames.PortalSync, ResourceNames.Database(ResourceNames.PortalSync), typeof(Program).Assembly,
+builder.AddServiceMessaging(ResourceNames.PortalSync, typeof(Program).Assembly,
     bus =>
     {
         bus.AddConsumer<ProjectDossier>();

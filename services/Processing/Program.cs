@@ -1,21 +1,22 @@
 using Procedures.Contracts;
-using Procedures.Messaging;
-using Procedures.Messaging.Audit;
+using Procedures.ServiceDefaults.Audit;
 using Procedures.ServiceDefaults.Security;
+using Procedures.Messaging.CatchUp;
+using Procedures.Processing.CatchUp;
 using Procedures.Processing.Calendar;
 using Procedures.Processing.Dossiers;
 using Procedures.Processing.Feedback;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
-builder.AddProceduresMessaging(ResourceNames.Processing, ResourceNames.Database(ResourceNames.Processing), typeof(Program).Assembly,
+builder.AddServiceMessaging(ResourceNames.Processing, typeof(Program).Assembly,
     bus =>
     {
         bus.AddConsumer<RecordSubmission>();
         bus.AddConsumer<PaymentConfirmation>();
         bus.AddConsumer<DeskPaymentConfirmation>();
         bus.AddConsumer<ReplayHistory>();
-        bus.AddConsumer<CompareSubmissions>();
+        bus.AddConsumer<CompareSubmittedWithDossiers>().Endpoint(e => e.Name = CompareSubmittedWithDossiers.QueueName);
     });
 builder.Services.AddSingleton<CalendarProvider>();
 builder.Services.AddSingleton<FeePayments>();

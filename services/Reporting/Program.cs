@@ -1,6 +1,5 @@
 using Procedures.Contracts;
-using Procedures.Messaging;
-using Procedures.Messaging.Audit;
+using Procedures.ServiceDefaults.Audit;
 using Procedures.Reporting.Kpi;
 using Procedures.Reporting.Kpi.Api;
 using Procedures.Reporting.Kpi.Rules;
@@ -9,7 +8,7 @@ using Procedures.ServiceDefaults.Security;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
-builder.AddProceduresMessaging(ResourceNames.Reporting, ResourceNames.Database(ResourceNames.Reporting), typeof(Program).Assembly,
+builder.AddServiceMessaging(ResourceNames.Reporting, typeof(Program).Assembly,
     Projection.AddConsumers);
 builder.Services.Configure<KpiOptions>(builder.Configuration.GetSection("Kpi"));
 builder.Services.AddSingleton<KpiRules>();

@@ -92,7 +92,7 @@ public sealed class RuntimeGrantsTests(InfrastructureFixture infra)
             ["Database:RuntimeLogin"] = namedLogin,
         }).Build();
 
-        var settings = MigrationSettings.From(configuration, "svcdb");
+        var settings = MigrationSettings.From(configuration, "svcdb", "svcdb-migrations");
 
         Assert.Equal((expectedConnection, expectedLogin), (settings.ConnectionString, settings.RuntimeLogin));
     }

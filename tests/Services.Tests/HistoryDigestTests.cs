@@ -5,6 +5,8 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using Procedures.Contracts;
 using Procedures.Messaging;
+using Procedures.Messaging.CatchUp;
+using Procedures.Processing.CatchUp;
 using Procedures.Processing.Dossiers;
 using Procedures.TestInfrastructure;
 

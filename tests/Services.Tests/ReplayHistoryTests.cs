@@ -7,6 +7,7 @@ using Npgsql;
 using Procedures.Contracts;
 using Procedures.Messaging;
 using Procedures.Messaging.Inbox;
+using Procedures.Processing.CatchUp;
 using Procedures.Processing.Dossiers;
 using Procedures.TestInfrastructure;
 

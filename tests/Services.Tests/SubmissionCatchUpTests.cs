@@ -5,8 +5,10 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Procedures.Contracts;
+using Procedures.Intake.CatchUp;
 using Procedures.Intake.Dossiers;
 using Procedures.Messaging;
+using Procedures.Messaging.CatchUp;
 using Procedures.PortalSync.Ledger;
 using Procedures.TestInfrastructure;
 
@@ -107,26 +109,27 @@ public sealed class SubmissionCatchUpTests(InfrastructureFixture infra)
     public async Task Processing_and_Payment_ask_Intake_for_each_submitted_code_they_do_not_hold(string service)
     {
         var (assembly, requester, known) = service == "processing"
-            ? (typeof(Procedures.Processing.Dossiers.CompareSubmissions).Assembly, ResourceNames.Processing, """
+            ? (typeof(Procedures.Processing.CatchUp.CompareSubmittedWithDossiers).Assembly, ResourceNames.Processing, """
                 INSERT INTO dossiers (code, procedure_code, receiving_unit, channel, status, sequence, submitted_at, updated_at)
                 VALUES ('26740.H29-261129-0041', '1.000948.H29', '26740.H29', 2, 1, 1, now(), now())
                 """)
-            : (typeof(Procedures.Payment.Ledger.CompareSubmissions).Assembly, ResourceNames.Payment, """
+            : (typeof(Procedures.Payment.CatchUp.CompareSubmittedWithFees).Assembly, ResourceNames.Payment, """
                 INSERT INTO payment_dossiers (code, procedure_code, receiving_unit, deciding_agency, applicant_name, fees, total_vnd, submitted_at)
                 VALUES ('26740.H29-261129-0041', '1.000948.H29', '26740.H29', '26740.H29', 'Trần Thị Mai', '[]', 0, now())
                 """);
         await using var host = await ConsumerHarness.StartAsync(infra, service, assembly, x =>
         {
-            if (service == "processing") x.AddConsumer<Procedures.Processing.Dossiers.CompareSubmissions>();
-            else x.AddConsumer<Procedures.Payment.Ledger.CompareSubmissions>();
+            if (service == "processing") x.AddConsumer<Procedures.Processing.CatchUp.CompareSubmittedWithDossiers>();
+            else x.AddConsumer<Procedures.Payment.CatchUp.CompareSubmittedWithFees>();
         });
         await using (var c = await host.Db.OpenConnectionAsync())
             await c.ExecuteAsync(known);
 
         await host.Harness.Bus.Publish(new DossiersSubmittedDigest(["26740.H29-261129-0041", Submitted.DossierCode],
             DateTimeOffset.UtcNow.AddMinutes(-7), DateTimeOffset.UtcNow.AddMinutes(-2)));
-        await Eventually.Until(async () => await CountAsync(host.Db, "SELECT count(*) FROM messaging.inbox") == 1, TimeSpan.FromSeconds(20),
-            "the digest consumed");
+        // Applied under the name the consumer had before its rename, so digests applied earlier stay applied.
+        await Eventually.Until(async () => await CountAsync(host.Db, "SELECT count(*) FROM messaging.inbox WHERE consumer = 'CompareSubmissions'") == 1,
+            TimeSpan.FromSeconds(20), "the digest consumed");
 
         var request = Assert.Single(await OutboxMessages.ReadAsync<DossierSubmissionRequested>(host.Db));
         Assert.Equal((Submitted.DossierCode, requester), (request.DossierCode, request.RequestedBy));

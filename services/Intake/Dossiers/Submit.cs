@@ -6,7 +6,7 @@ using Procedures.Intake.Catalogue;
 using Procedures.Contracts;
 using Procedures.Messaging;
 using Procedures.Messaging.Audit;
-using Procedures.Messaging.Idempotency;
+using Procedures.ServiceDefaults.Idempotency;
 using Procedures.Messaging.Outbox;
 using Procedures.ServiceDefaults;
 using Procedures.ServiceDefaults.OpenApi;

@@ -5,9 +5,9 @@ namespace Procedures.Messaging.Audit;
 /// <summary>
 /// Per-request feature: whether the handler appended an audit entry of its own (set by <see cref="AuditLog.AppendAsync"/>
 /// through the actor <see cref="AuditActor.FromRequest"/> made), and whether authorization refused the request for a
-/// missing scope. The request's audit recorder reads both once the answer is known.
+/// missing scope. The request's audit recorder (ServiceDefaults/Audit) reads both once the answer is known.
 /// </summary>
-internal sealed class RequestAuditMark
+public sealed class RequestAuditMark
 {
     public bool Appended { get; set; }
 

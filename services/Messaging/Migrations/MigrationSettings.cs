@@ -5,17 +5,18 @@ using Npgsql;
 namespace Procedures.Messaging.Migrations;
 
 /// <summary>
-/// Who migrates and who is granted the run-time rights. The migrations run with <c>ConnectionStrings:&lt;db&gt;-migrations</c>
-/// (the owner role) when it is set, else with the service's own connection string (test fixtures and container mode, where
-/// the service is the owner and nothing is granted). The login granted is <c>Database:RuntimeLogin</c>, else the user
+/// Who migrates and who is granted the run-time rights. The migrations run with the owner role's connection string
+/// (<c>ConnectionStrings:&lt;db&gt;-migrations</c>, named by the caller: ResourceNames.Migrations) when it is set, else with
+/// the service's own connection string (test fixtures and container mode, where the service is the owner and nothing is
+/// granted). The login granted is <c>Database:RuntimeLogin</c>, else the user
 /// of the service's connection string when it differs from the owner.
 /// </summary>
 public sealed record MigrationSettings(string ConnectionString, string? RuntimeLogin)
 {
-    public static MigrationSettings From(IConfiguration configuration, string databaseName)
+    public static MigrationSettings From(IConfiguration configuration, string databaseName, string? ownerConnectionName)
     {
         var runtime = configuration.GetConnectionString(databaseName);
-        var owner = configuration.GetConnectionString(Procedures.Contracts.ResourceNames.Migrations(databaseName)) ?? runtime
+        var owner = (ownerConnectionName is null ? null : configuration.GetConnectionString(ownerConnectionName)) ?? runtime
             ?? throw new InvalidOperationException($"Connection string '{databaseName}' is missing.");
         var ownerUser = new NpgsqlConnectionStringBuilder(owner).Username;
         var login = configuration["Database:RuntimeLogin"] is { Length: > 0 } named ? named

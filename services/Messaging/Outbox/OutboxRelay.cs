@@ -21,6 +21,12 @@ public sealed partial class OutboxRelay(
     public static readonly ActivitySource Source = new("Procedures.Messaging");
     private readonly MessagingOptions _options = options.Value;
 
+    /// <summary>
+    /// The channel that wakes the relay: trigger <c>outbox_inserted</c> on <c>messaging.outbox</c> calls
+    /// <c>messaging.notify_outbox()</c> (Sql/0001_outbox_inbox.sql), which notifies it when the inserting transaction commits.
+    /// </summary>
+    public const string DueChannel = "messaging_outbox";
+
     private const string Claim = """
         SELECT id, message_id AS MessageId, message_type AS MessageType, body::text AS Body, destination,
                headers::text AS Headers, trace_parent AS TraceParent, attempts
@@ -33,7 +39,7 @@ public sealed partial class OutboxRelay(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await using var listener = new ChannelListener(db, "messaging_outbox");
+        await using var listener = new ChannelListener(db, DueChannel);
         await listener.ListenAsync(stoppingToken);
         var failures = 0;
         while (!stoppingToken.IsCancellationRequested)

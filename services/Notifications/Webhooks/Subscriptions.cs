@@ -2,7 +2,7 @@ using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using Procedures.Messaging.Audit;
-using Procedures.Messaging.Idempotency;
+using Procedures.ServiceDefaults.Idempotency;
 using Procedures.Notifications.Events;
 using Procedures.ServiceDefaults;
 using Procedures.ServiceDefaults.OpenApi;

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using Procedures.Contracts;
 using Procedures.Messaging.Audit;
-using Procedures.Messaging.Idempotency;
+using Procedures.ServiceDefaults.Idempotency;
 using Procedures.Messaging.Outbox;
 using Procedures.Payment.Ledger;
 using Procedures.ServiceDefaults;

@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using Procedures.Contracts;
 using Procedures.Messaging.Audit;
-using Procedures.Messaging.Idempotency;
+using Procedures.ServiceDefaults.Idempotency;
 using Procedures.Payment.Ledger;
 using Procedures.ServiceDefaults;
 using Procedures.ServiceDefaults.OpenApi;

@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Procedures.Messaging.Idempotency;
+using Procedures.ServiceDefaults.Idempotency;
 using Procedures.ServiceDefaults.OpenApi;
 using Procedures.ServiceDefaults.Security;
 using Procedures.Services.Tests.Api.Features;

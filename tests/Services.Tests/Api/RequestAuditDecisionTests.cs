@@ -1,4 +1,4 @@
-using Procedures.Messaging.Audit;
+using Procedures.ServiceDefaults.Audit;
 
 namespace Procedures.Services.Tests.Api;
 

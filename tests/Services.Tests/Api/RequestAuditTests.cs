@@ -18,6 +18,7 @@ using Microsoft.IdentityModel.Tokens;
 using Npgsql;
 using Procedures.Messaging;
 using Procedures.Messaging.Audit;
+using Procedures.ServiceDefaults.Audit;
 using Procedures.ServiceDefaults.Security;
 using Procedures.TestInfrastructure;
 
@@ -69,6 +70,7 @@ public sealed class RequestAuditTests(InfrastructureFixture infra) : IAsyncLifet
         });
         builder.AddServiceDefaults();
         builder.AddProceduresMessaging("reqaudit" + Guid.NewGuid().ToString("N")[..6], "auditdb", typeof(RequestAuditTests).Assembly);
+        builder.AddRequestAudit();
         _app = builder.Build();
         _app.MapDefaultEndpoints();
         _app.MapPost("/things/{id}", (string id) => TypedResults.NoContent()).WithName("TouchThing").RequireScope(Scopes.Sync);

@@ -5,10 +5,10 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
-namespace Procedures.Messaging.Idempotency;
+namespace Procedures.ServiceDefaults.Idempotency;
 
 /// <summary>Endpoint metadata: this POST creates something and takes an Idempotency-Key.</summary>
-public sealed class RequiresIdempotencyKey : Procedures.ServiceDefaults.OpenApi.IAcceptsIdempotencyKey;
+public sealed class RequiresIdempotencyKey : OpenApi.IAcceptsIdempotencyKey;
 
 /// <summary>
 /// Endpoint metadata: the answer was stored in a protected form (e.g. a secret sealed, <see cref="IdempotencyContext.CompleteAsync"/>)
@@ -22,7 +22,9 @@ public sealed class ReplayedAnswer(Func<HttpContext, string, string> restore)
 /// <summary>
 /// Idempotency-Key for creating POSTs: same key + same body replays the first answer; same key + another body
 /// is 422; a request still in flight with that key is 409. Keys are per client. A claim whose request died
-/// before committing (lease expired) can be taken over, because nothing of it committed.
+/// before committing (lease expired) can be taken over, because nothing of it committed. The keys live in the service's own
+/// database, in <c>messaging.idempotency</c>: Messaging's migration Sql/0003_idempotency.sql creates it (a migration never
+/// moves) and MessagingRetention prunes it.
 /// </summary>
 public static class IdempotencyMiddleware
 {
@@ -147,9 +149,9 @@ public static class IdempotencyMiddleware
 
     private static Task Problem(HttpContext http, int status, string slug, string vi, string en)
     {
-        var problem = Procedures.ServiceDefaults.Problems.Create(status, slug, vi, en);
-        problem.Extensions["errors"] = new[] { new Procedures.ServiceDefaults.FieldError(Header, slug, vi, en) };
-        return Procedures.ServiceDefaults.ProblemWriter.WriteAsync(http, problem);
+        var problem = Problems.Create(status, slug, vi, en);
+        problem.Extensions["errors"] = new[] { new FieldError(Header, slug, vi, en) };
+        return ProblemWriter.WriteAsync(http, problem);
     }
 
     private sealed record Previous(byte[] RequestHash, string State, bool Locked, int? Status, string? Body, string? Location);

@@ -1,9 +1,8 @@
 using System.Text.Json;
 using Dapper;
 using Npgsql;
-using Procedures.ServiceDefaults;
 
-namespace Procedures.Messaging.Idempotency;
+namespace Procedures.ServiceDefaults.Idempotency;
 
 /// <summary>
 /// The claimed Idempotency-Key of the current request. The handler records its answer with

@@ -3,10 +3,10 @@ using Dapper;
 using Microsoft.Extensions.Logging;
 using Procedures.Contracts;
 using Procedures.Messaging;
+using Procedures.Messaging.CatchUp;
 using Procedures.Messaging.Inbox;
-using Procedures.Messaging.Outbox;
 
-namespace Procedures.Processing.Dossiers;
+namespace Procedures.Processing.CatchUp;
 
 /// <summary>
 /// Answers DossierHistoryRequested: the asked steps' DossierStatusChanged events are published again, each as it was
@@ -30,8 +30,7 @@ public sealed partial class ReplayHistory(ConsumerServices services, ILogger<Rep
             LIMIT @MaxSteps
             """, new { m.DossierCode, m.FromSequence, m.ToSequence, MaxSteps }, scope.Transaction, cancellationToken: ct))).ToList();
         foreach (var step in steps)
-            await Outbox.EnqueueAsync(scope.Transaction, step.ToEvent(m.DossierCode), typeof(DossierStatusChanged), step.EventId ?? Guid.NewGuid(),
-                destination: null, headers: null, dueAt: null, ct);
+            await Resend.AgainAsync(scope.Transaction, step.ToEvent(m.DossierCode), step.EventId ?? Guid.NewGuid(), ct);
         LogReplayed(m.DossierCode, m.FromSequence, m.ToSequence, m.RequestedBy, steps.Count);
     }
 

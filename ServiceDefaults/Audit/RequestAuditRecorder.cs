@@ -10,13 +10,14 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using Procedures.Messaging.Audit;
 using Procedures.ServiceDefaults.Security;
 
-namespace Procedures.Messaging.Audit;
+namespace Procedures.ServiceDefaults.Audit;
 
 /// <summary>
-/// The audit log's safety net and security-event recorder, wrapped around the whole pipeline of every service that uses
-/// Messaging. Once a request is answered it appends, in a transaction of its own, an entry for (see
+/// The audit log's safety net and security-event recorder, wrapped around the whole pipeline of every service with a
+/// database of its own (AddServiceMessaging). Once a request is answered it appends, in a transaction of its own, an entry for (see
 /// <see cref="RequestAuditDecision"/>): a write whose handler wrote none (action = the operation, resource = the route
 /// values, detail = method, path and answer status), and security events (401, 403 for a missing scope, a cross-agency
 /// refusal a handler marked). A failing audit write is logged and counted, never turned into an error answer. It runs

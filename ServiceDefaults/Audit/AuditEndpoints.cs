@@ -5,10 +5,10 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
-using Procedures.ServiceDefaults;
+using Procedures.Messaging.Audit;
 using Procedures.ServiceDefaults.Security;
 
-namespace Procedures.Messaging.Audit;
+namespace Procedures.ServiceDefaults.Audit;
 
 /// <summary>A page of audit entries, newest first; NextBeforeId (when set) fetches the following page.</summary>
 public sealed record AuditPage(IReadOnlyList<AuditRecord> Entries, long? NextBeforeId);

@@ -1,7 +1,7 @@
 using System.Diagnostics.Metrics;
 using System.Threading.RateLimiting;
 
-namespace Procedures.Messaging.Audit;
+namespace Procedures.ServiceDefaults.Audit;
 
 /// <summary>
 /// The security-event counter (<c>procedures.security.events</c>, tags <c>kind</c> and <c>outcome</c>: audited, suppressed

@@ -4,9 +4,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
-using Procedures.Messaging.Outbox;
 
-namespace Procedures.Messaging;
+namespace Procedures.Messaging.CatchUp;
 
 /// <summary>Settings of a periodic digest (one configuration section per digest).</summary>
 public sealed class DigestSettings

@@ -1,4 +1,4 @@
-namespace Procedures.Messaging.Audit;
+namespace Procedures.ServiceDefaults.Audit;
 
 /// <summary>What the request's audit recorder writes for one answered request.</summary>
 public enum RequestAuditKind

@@ -1,9 +1,9 @@
 using Dapper;
 using Npgsql;
 using Procedures.Contracts;
-using Procedures.Messaging;
+using Procedures.Messaging.CatchUp;
 
-namespace Procedures.Intake.Dossiers;
+namespace Procedures.Intake.CatchUp;
 
 /// <summary>
 /// Publishes the codes of the dossiers submitted since the last digest (DossiersSubmittedDigest), a few minutes behind

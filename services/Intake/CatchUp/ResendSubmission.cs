@@ -2,10 +2,10 @@ using System.Text.Json;
 using Dapper;
 using Procedures.Contracts;
 using Procedures.Messaging;
+using Procedures.Messaging.CatchUp;
 using Procedures.Messaging.Inbox;
-using Procedures.Messaging.Outbox;
 
-namespace Procedures.Intake.Dossiers;
+namespace Procedures.Intake.CatchUp;
 
 /// <summary>
 /// Answers DossierSubmissionRequested: the dossier's DossierSubmitted is published again as first sent, under its first
@@ -26,7 +26,7 @@ public sealed partial class ResendSubmission(ConsumerServices services, ILogger<
             return;
         }
         var submitted = JsonSerializer.Deserialize<DossierSubmitted>(json, MessageJson.Options)!;
-        await Outbox.EnqueueAsync(scope.Transaction, submitted, typeof(DossierSubmitted), eventId, destination: null, headers: null, dueAt: null, ct);
+        await Resend.AgainAsync(scope.Transaction, submitted, eventId, ct);
         LogResent(m.RequestedBy, m.DossierCode);
     }
 

@@ -1,9 +1,9 @@
 using Dapper;
 using Npgsql;
 using Procedures.Contracts;
-using Procedures.Messaging;
+using Procedures.Messaging.CatchUp;
 
-namespace Procedures.Processing.Dossiers;
+namespace Procedures.Processing.CatchUp;
 
 /// <summary>
 /// Publishes the newest sequence of each dossier whose history grew since the last digest (DossierHeadsDigest), a few
