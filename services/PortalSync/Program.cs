@@ -2,6 +2,7 @@ using Procedures.Contracts;
 using Procedures.Messaging;
 using Procedures.Messaging.Audit;
 using Procedures.ServiceDefaults.Security;
+using Procedures.PortalSync.CatchUp;
 using Procedures.PortalSync.Ledger;
 using Procedures.PortalSync.Portal;
 

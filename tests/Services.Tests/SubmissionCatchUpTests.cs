@@ -7,6 +7,7 @@ using Npgsql;
 using Procedures.Contracts;
 using Procedures.Intake.Dossiers;
 using Procedures.Messaging;
+using Procedures.PortalSync.CatchUp;
 using Procedures.PortalSync.Ledger;
 using Procedures.TestInfrastructure;
 
