@@ -1,6 +1,7 @@
 using Procedures.Contracts;
 using Procedures.ServiceDefaults.Audit;
 using Procedures.ServiceDefaults.Security;
+using Procedures.PortalSync.CatchUp;
 using Procedures.PortalSync.Ledger;
 using Procedures.PortalSync.Portal;
 

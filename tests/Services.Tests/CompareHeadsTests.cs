@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Procedures.Contracts;
 using Procedures.Messaging;
+using Procedures.PortalSync.CatchUp;
 using Procedures.PortalSync.Ledger;
 using Procedures.PortalSync.Portal;
 using Procedures.TestInfrastructure;

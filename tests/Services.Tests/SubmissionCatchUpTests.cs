@@ -9,6 +9,7 @@ using Procedures.Intake.CatchUp;
 using Procedures.Intake.Dossiers;
 using Procedures.Messaging;
 using Procedures.Messaging.CatchUp;
+using Procedures.PortalSync.CatchUp;
 using Procedures.PortalSync.Ledger;
 using Procedures.TestInfrastructure;
 

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using Procedures.Contracts;
 using Procedures.Messaging;
+using Procedures.PortalSync.CatchUp;
 using Procedures.PortalSync.Ledger;
 using Procedures.PortalSync.Portal;
 using Procedures.TestInfrastructure;

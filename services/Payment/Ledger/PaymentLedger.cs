@@ -15,6 +15,10 @@ public sealed record Applied(Transition Transition, string DossierCode, long Amo
 
 public sealed record LivePayment(string Reference, string State);
 
+/// <summary>A payment the platform worker claimed, with what INIT needs of its dossier.</summary>
+public sealed record DuePayment(string Reference, string DossierCode, long AmountVnd, string State, DateTimeOffset RequestedAt, int Attempts,
+    string ProcedureCode, string ReceivingUnit, string ApplicantName, IReadOnlyList<DossierFee> Fees);
+
 /// <summary>
 /// The payment ledger's writes, inside the caller's transaction: a payment request is created at most once per dossier
 /// (unique index), and every state change is a conditional UPDATE on the state it was decided from, committed with its
@@ -111,7 +115,7 @@ public static class PaymentLedger
                 WHERE p.reference = @reference
                 """, new { reference }, tx, cancellationToken: ct));
             if (row is null) return null;
-            if (outcome == Outcome.Succeeded && facts.AmountVnd is { } reported && reported != row.AmountVnd)
+            if (PaymentStates.AmountDiffers(outcome, facts.AmountVnd, row.AmountVnd))
                 return new Applied(new Transition(Effect.Conflict, row.State, null), row.DossierCode, row.AmountVnd, AmountMismatch: true);
 
             var transition = PaymentStates.Decide(row.State, outcome);
@@ -181,6 +185,50 @@ public static class PaymentLedger
                 break;
         }
     }
+
+    /// <summary>
+    /// Claims the payment due longest that needs the platform (INIT, QUERY, GET_BILL or REFUND), FOR UPDATE SKIP LOCKED so
+    /// workers and instances never send the same one at once; null when none is due. A fee paid at the desk never went
+    /// through the platform: its refund is paid back at the desk too.
+    /// </summary>
+    public static async Task<DuePayment?> ClaimDueAsync(NpgsqlTransaction tx, DateTimeOffset now, CancellationToken ct)
+    {
+        var row = await tx.Connection!.QuerySingleOrDefaultAsync<DueRow>(new CommandDefinition("""
+            SELECT p.reference, p.dossier_code AS DossierCode, p.amount_vnd AS AmountVnd, p.state, p.requested_at AS RequestedAt, p.attempts,
+                   d.procedure_code AS ProcedureCode, d.receiving_unit AS ReceivingUnit, d.applicant_name AS ApplicantName, d.fees::text AS Fees
+            FROM payments p JOIN payment_dossiers d ON d.code = p.dossier_code
+            WHERE p.next_attempt_at <= @now
+              AND (p.state IN ('new', 'pending', 'refunding') OR (p.state = 'succeeded' AND p.receipt IS NULL))
+              AND p.trigger <> @desk
+            ORDER BY p.next_attempt_at
+            LIMIT 1
+            FOR UPDATE OF p SKIP LOCKED
+            """, new { now = now.ToUniversalTime(), desk = DeskTrigger }, tx, cancellationToken: ct));
+        return row is null ? null : new DuePayment(row.Reference, row.DossierCode, row.AmountVnd, row.State, row.RequestedAt, row.Attempts,
+            row.ProcedureCode, row.ReceivingUnit, row.ApplicantName,
+            System.Text.Json.JsonSerializer.Deserialize<List<DossierFee>>(row.Fees, System.Text.Json.JsonSerializerOptions.Web) ?? []);
+    }
+
+    private sealed record DueRow(string Reference, string DossierCode, long AmountVnd, string State, DateTimeOffset RequestedAt, int Attempts,
+        string ProcedureCode, string ReceivingUnit, string ApplicantName, string Fees);
+
+    /// <summary>Stores the platform's receipt of a paid payment, as it came.</summary>
+    public static Task StoreReceiptAsync(NpgsqlTransaction tx, string reference, System.Text.Json.Nodes.JsonObject receipt, DateTimeOffset now,
+        CancellationToken ct)
+        => tx.Connection!.ExecuteAsync(new CommandDefinition("""
+            UPDATE payments SET receipt = @receipt::jsonb, receipt_at = @now, attempts = 0, last_error = NULL, updated_at = @now
+            WHERE reference = @reference
+            """, new { reference, receipt = receipt.ToJsonString(), now = now.ToUniversalTime() }, tx, cancellationToken: ct));
+
+    /// <summary>
+    /// When the worker looks at the payment again; with <paramref name="error"/> it is a failed attempt (counted, kept for the
+    /// operators), without it a planned look (a pending payment asked about again).
+    /// </summary>
+    public static Task ScheduleAsync(NpgsqlTransaction tx, string reference, DateTimeOffset next, string? error, CancellationToken ct)
+        => tx.Connection!.ExecuteAsync(new CommandDefinition("""
+            UPDATE payments SET next_attempt_at = @next, attempts = attempts + @failed, last_error = COALESCE(@error, last_error)
+            WHERE reference = @reference
+            """, new { reference, next = next.ToUniversalTime(), error, failed = error is null ? 0 : 1 }, tx, cancellationToken: ct));
 
     /// <summary>Re-announces a payment that is already paid (e.g. paid up front, then Processing asks for payment).</summary>
     public static async Task RepublishSuccessAsync(NpgsqlTransaction tx, string reference, CancellationToken ct)

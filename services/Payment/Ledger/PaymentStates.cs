@@ -48,6 +48,13 @@ public static class PaymentStates
     /// <summary>States in which the dossier's fee counts as paid.</summary>
     public static bool IsPaid(string state) => state is Succeeded or Refunding or Refunded;
 
+    /// <summary>
+    /// A success reported with another amount than requested is not applied (a callback or a QUERY answer alike): it is
+    /// answered as a conflict and kept for a person.
+    /// </summary>
+    public static bool AmountDiffers(Outcome outcome, long? reportedVnd, long requestedVnd)
+        => outcome == Outcome.Succeeded && reportedVnd is { } reported && reported != requestedVnd;
+
     public static Transition Decide(string state, Outcome outcome)
     {
         string? to = (state, outcome) switch

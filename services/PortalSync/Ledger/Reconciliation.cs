@@ -1,4 +1,3 @@
-using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -69,45 +68,23 @@ public sealed class Reconciliation(NpgsqlDataSource db, PortalClient portal, Tim
         // Ours first, locked, then the portal's list: a dossier a worker is sending is skipped, and one we compare cannot be
         // acknowledged meanwhile. Listing first let a worker acknowledge steps after the portal's answer, which then looked
         // stale and was sent again under a new generation: the portal applied those steps twice.
-        var ours = (await connection.QueryAsync<(string Code, long Acked, short? Status)>(new CommandDefinition("""
-            SELECT code, last_seq_acked, last_status_acked FROM sync_dossiers
-            WHERE has_data AND submitted_at >= @start AND submitted_at < @end
-            FOR UPDATE SKIP LOCKED
-            """, new { start, end = start.AddDays(1) }, tx, cancellationToken: ct))).ToList();
+        var (ours, known) = await LedgerStore.LockDayAsync(tx, start, start.AddDays(1), ct);
         var listed = (await portal.ListAsync(day, ct)).ToDictionary(l => l.MaHoSo, StringComparer.Ordinal);
 
         var differences = new List<Difference>();
         foreach (var (code, acked, status) in ours.Where(o => o.Acked > 0))
         {
-            if (!listed.TryGetValue(code, out var there))
-                differences.Add(new(code, "missing", status, null, acked, null));
-            else if (there.SoBuocXuLy < acked || (there.SoBuocXuLy == acked && there.TrangThaiHoSo != status))
-                differences.Add(new(code, "stale", status, there.TrangThaiHoSo, acked, there.SoBuocXuLy));
-            // More steps there than we hold acknowledged: a send was applied and its acknowledgement lost (the worker was
-            // killed, the database went away, the answer did not arrive). The worker sends those steps again under the same
-            // keys, which the portal recognises; a new generation here would have the portal apply them twice.
-            else if (there.SoBuocXuLy > acked)
-                differences.Add(new(code, "ahead", status, there.TrangThaiHoSo, acked, there.SoBuocXuLy));
+            var there = listed.GetValueOrDefault(code);
+            if (SyncPlanner.Compare(acked, status, there) is { } kind)
+                differences.Add(new(code, kind, status, there?.TrangThaiHoSo, acked, there?.SoBuocXuLy));
         }
-        // Every dossier of the day counts as known here, also those a worker held locked.
-        var known = (await connection.QueryAsync<string>(new CommandDefinition(
-            "SELECT code FROM sync_dossiers WHERE has_data AND submitted_at >= @start AND submitted_at < @end",
-            new { start, end = start.AddDays(1) }, tx, cancellationToken: ct))).ToHashSet(StringComparer.Ordinal);
         differences.AddRange(listed.Values.Where(l => !known.Contains(l.MaHoSo))
             .Select(l => new Difference(l.MaHoSo, "unknown-here", null, l.TrangThaiHoSo, null, l.SoBuocXuLy)));
 
-        // Missing: everything again (create + every step). Stale: the steps after those the portal holds (it holds a
-        // prefix: runs are sent gap-free, in order), and the record as of our newest.
+        // Missing and stale are sent again; ahead is left to the worker (see SyncPlanner.Compare).
         foreach (var d in differences.Where(d => d.Kind is "missing" or "stale"))
-            await connection.ExecuteAsync(new CommandDefinition("""
-                UPDATE sync_dossiers SET last_seq_acked = @from, resends = resends + 1, next_attempt_at = now(), attempts = 0,
-                    pending_since = COALESCE(pending_since, @now), portal_has_record = portal_has_record AND NOT @missing
-                WHERE code = @code
-                """, new
-                {
-                    d.Code, now = time.GetUtcNow(), missing = d.Kind == "missing",
-                    from = d.Kind == "missing" ? 0L : Math.Min(d.OurSteps ?? 0, d.PortalSteps ?? 0),
-                }, tx, cancellationToken: ct));
+            await LedgerStore.ResendAsync(tx, d.Code, SyncPlanner.ResendFrom(d.Kind == "missing", d.OurSteps ?? 0, d.PortalSteps ?? 0),
+                portalLost: d.Kind == "missing", time.GetUtcNow(), ct);
         await tx.CommitAsync(ct);
         if (differences.Count > 0)
             logger.LogWarning("Reconciliation of {Day}: {Count} difference(s) with the portal; missing and stale dossiers are sent again",

@@ -1,4 +1,3 @@
-using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using Procedures.Messaging.Audit;
@@ -22,8 +21,6 @@ public static class SyncStatus
 
     public sealed record Response(Totals Totals, IReadOnlyList<FailedDossier> Failures);
 
-    private sealed record RetryRow(bool Failed, bool Visible, string? Owner);
-
     public static IEndpointRouteBuilder MapSyncStatus(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/v1/sync/status", StatusAsync).WithTags("Sync").WithName("SyncStatus")
@@ -37,28 +34,11 @@ public static class SyncStatus
         return app;
     }
 
-    /// <summary>
-    /// Agency isolation, one rule for the totals, the failures and the retry: a dossier belongs to the agency that received
-    /// it or decides it (as in Processing). A row known only from status events or a digest may not know its unit yet: only
-    /// the city's control office sees it until its submission arrives.
-    /// </summary>
-    public const string VisibleToCaller = "(@all OR COALESCE(receiving_unit = @agency OR deciding_agency = @agency, false))";
-
     /// <summary>City-wide totals (the dashboard's figures), or one agency's when <paramref name="agency"/> is set.</summary>
     public static async Task<Totals> TotalsAsync(NpgsqlConnection connection, DateTimeOffset now, CancellationToken ct,
         NpgsqlTransaction? tx = null, string? agency = null)
     {
-        var t = await connection.QuerySingleAsync<(long Dossiers, long Synced, long Pending, long Failed, DateTimeOffset? OldestPending)>(
-            new CommandDefinition($"""
-                -- A dossier known here without its submission (has_data false) counts as known and not synced: it is not
-                -- at the portal, and the ratio must not hide it.
-                SELECT count(*),
-                       count(*) FILTER (WHERE has_data AND last_seq_acked >= last_seq_known AND NOT failed),
-                       count(*) FILTER (WHERE (last_seq_known > last_seq_acked OR NOT has_data) AND NOT failed),
-                       count(*) FILTER (WHERE failed),
-                       min(pending_since) FILTER (WHERE (last_seq_known > last_seq_acked OR NOT has_data) AND NOT failed)
-                FROM sync_dossiers WHERE {VisibleToCaller}
-                """, new { all = agency is null, agency }, transaction: tx, cancellationToken: ct));
+        var t = await LedgerStore.CountAsync(connection, tx, agency, ct);
         var totals = new Totals(t.Dossiers, t.Synced, t.Pending, t.Failed,
             t.OldestPending is { } p ? Math.Max(0, (now - p).TotalSeconds) : null, t.Dossiers == 0 ? 1 : (double)t.Synced / t.Dossiers);
         // The gauges are the city's figures: one agency's view must not overwrite them.
@@ -73,13 +53,9 @@ public static class SyncStatus
         // One snapshot for the totals and the list, so they always agree.
         await using var tx = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
         var totals = await TotalsAsync(connection, time.GetUtcNow(), ct, tx, agency);
-        var failures = await connection.QueryAsync<FailedDossier>(new CommandDefinition($"""
-            SELECT code, last_error AS LastError, failed_at AS FailedAt, last_seq_acked AS LastSequenceAcknowledged,
-                   last_seq_known AS LastSequenceKnown
-            FROM sync_dossiers WHERE failed AND {VisibleToCaller} ORDER BY failed_at DESC LIMIT 100
-            """, new { all = agency is null, agency }, transaction: tx, cancellationToken: ct));
+        var failures = await LedgerStore.FailuresAsync(tx, agency, ct);
         await tx.CommitAsync(ct);
-        return TypedResults.Ok(new Response(totals, [.. failures]));
+        return TypedResults.Ok(new Response(totals, failures));
     }
 
     private static async Task<Results<NoContent, NotFound, ProblemHttpResult>> RetryAsync(string code, NpgsqlDataSource db, Caller caller,
@@ -87,9 +63,7 @@ public static class SyncStatus
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        var row = await connection.QuerySingleOrDefaultAsync<RetryRow>(new CommandDefinition($"""
-            SELECT failed AS Failed, {VisibleToCaller} AS Visible, receiving_unit AS Owner FROM sync_dossiers WHERE code = @code FOR UPDATE
-            """, new { code, all = caller.SeesAllAgencies, agency = caller.Agency }, tx, cancellationToken: ct));
+        var row = await LedgerStore.LockForRetryAsync(tx, code, caller.SeesAllAgencies, caller.Agency, ct);
         if (row is null) return TypedResults.NotFound();
         if (!row.Visible)
         {
@@ -100,11 +74,7 @@ public static class SyncStatus
         if (!row.Failed)
             return TypedResults.Problem(Problems.Create(StatusCodes.Status409Conflict, "not-failed", "Hồ sơ không ở trạng thái bị từ chối",
                 "Only a dossier the portal rejected can be retried"));
-        // A new generation: the same (dossier, sequence) under a new key, since the portal refused the old content.
-        await connection.ExecuteAsync(new CommandDefinition("""
-            UPDATE sync_dossiers SET failed = false, failed_at = NULL, attempts = 0, next_attempt_at = now(), resends = resends + 1
-            WHERE code = @code
-            """, new { code }, tx, cancellationToken: ct));
+        await LedgerStore.RetryAsync(tx, code, ct);
         await AuditLog.AppendAsync(tx, AuditActor.FromRequest(http, caller.ClientId, caller.Agency),
             new AuditEntry("sync.retry", code, PersonalData: false), time.GetUtcNow(), ct);
         await tx.CommitAsync(ct);

@@ -1,8 +1,8 @@
-using Dapper;
 using Procedures.Contracts;
 using Procedures.Messaging.Inbox;
+using Procedures.PortalSync.Ledger;
 
-namespace Procedures.PortalSync.Ledger;
+namespace Procedures.PortalSync.CatchUp;
 
 /// <summary>
 /// Compares Processing's digest of newest sequences (DossierHeadsDigest) with the ledger. A dossier known here at an older
@@ -16,17 +16,7 @@ public sealed partial class CompareHeads(ConsumerServices services, TimeProvider
 {
     protected override async Task HandleAsync(DossierHeadsDigest m, ConsumeScope<DossierHeadsDigest> scope, CancellationToken ct)
     {
-        var raised = (await scope.Connection.QueryAsync<string>(new CommandDefinition("""
-            INSERT INTO sync_dossiers AS s (code, last_seq_known, pending_since)
-            SELECT code, sequence, @now FROM unnest(@codes, @sequences) AS h(code, sequence)
-            ON CONFLICT (code) DO UPDATE SET last_seq_known = excluded.last_seq_known,
-                pending_since = COALESCE(s.pending_since, excluded.pending_since)
-            WHERE s.last_seq_known < excluded.last_seq_known
-            RETURNING code
-            """, new
-            {
-                now = time.GetUtcNow(), codes = m.Heads.Select(h => h.DossierCode).ToArray(), sequences = m.Heads.Select(h => h.Sequence).ToArray(),
-            }, scope.Transaction, cancellationToken: ct))).ToList();
+        var raised = await LedgerStore.RaiseHeadsAsync(scope.Transaction, m.Heads, time.GetUtcNow(), ct);
         if (raised.Count == 0) return;
         SyncMetrics.HeadsLost(raised.Count);
         LogRaised(raised.Count, string.Join(", ", raised.Take(20)));

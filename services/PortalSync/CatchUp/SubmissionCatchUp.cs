@@ -1,12 +1,12 @@
-using Dapper;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Procedures.Contracts;
 using Procedures.Messaging;
 using Procedures.Messaging.Inbox;
 using Procedures.Messaging.Outbox;
+using Procedures.PortalSync.Ledger;
 
-namespace Procedures.PortalSync.Ledger;
+namespace Procedures.PortalSync.CatchUp;
 
 /// <summary>
 /// Compares Intake's digest of submitted codes (DossiersSubmittedDigest) with the ledger: a code unknown here lost its
@@ -18,11 +18,7 @@ public sealed partial class CompareSubmissions(ConsumerServices services, TimePr
 {
     protected override async Task HandleAsync(DossiersSubmittedDigest m, ConsumeScope<DossiersSubmittedDigest> scope, CancellationToken ct)
     {
-        var lost = (await scope.Connection.QueryAsync<string>(new CommandDefinition("""
-            INSERT INTO sync_dossiers (code, pending_since) SELECT code, @now FROM unnest(@codes) AS c(code)
-            ON CONFLICT (code) DO NOTHING
-            RETURNING code
-            """, new { now = time.GetUtcNow(), codes = m.Codes.ToArray() }, scope.Transaction, cancellationToken: ct))).ToList();
+        var lost = await LedgerStore.AddUnknownAsync(scope.Transaction, m.Codes, time.GetUtcNow(), ct);
         if (lost.Count == 0) return;
         SyncMetrics.SubmissionsLost(lost.Count);
         LogLost(lost.Count, string.Join(", ", lost.Take(20)));
@@ -58,17 +54,7 @@ public sealed class SubmissionCatchUp(NpgsqlDataSource db, TimeProvider time, IO
             await using var connection = await db.OpenConnectionAsync(ct);
             await using var tx = await connection.BeginTransactionAsync(ct);
             var now = time.GetUtcNow();
-            var codes = (await connection.QueryAsync<string>(new CommandDefinition("""
-                WITH due AS (
-                    SELECT code FROM sync_dossiers
-                    WHERE NOT has_data AND pending_since <= @now - @grace
-                      AND (submission_requested_at IS NULL OR submission_requested_at <= @now - @retry)
-                    ORDER BY pending_since LIMIT @batch FOR UPDATE SKIP LOCKED)
-                UPDATE sync_dossiers s SET submission_requested_at = @now, submission_requests = s.submission_requests + 1
-                FROM due WHERE s.code = due.code
-                RETURNING s.code
-                """, new { now, grace = options.Value.GapGrace, retry = options.Value.GapRetry, batch = Batch }, tx,
-                cancellationToken: ct))).ToList();
+            var codes = await LedgerStore.MarkSubmissionsAskedAsync(tx, now, options.Value.GapGrace, options.Value.GapRetry, Batch, ct);
             await Outbox.PublishManyAsync(tx, [.. codes.Select(code => new DossierSubmissionRequested(code, ResourceNames.PortalSync, now))], ct);
             await tx.CommitAsync(ct);
             count = codes.Count;
