@@ -89,7 +89,7 @@ public sealed class PaymentHarness : IAsyncDisposable
         builder.Services.AddPaymentPlatformClient(builder.Configuration);
         builder.Services.AddProceduresProblems();
         var payment = builder.Build();
-        payment.MapCallback();
+        payment.MapPayments();
         await payment.StartAsync();
 
         var activities = new List<Activity>();
