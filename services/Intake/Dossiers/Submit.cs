@@ -112,17 +112,12 @@ public static partial class Submit
         var fees = (procedure!.Content.Fees ?? []).Where(f => f.AmountVnd > 0).Select(f => new DossierFee(f.Code, f.Name, f.AmountVnd)).ToList();
 
         var code = await DossierCodes.NextAsync(tx, request.ReceivingUnit!, now, ct);
-        await connection.ExecuteAsync(new CommandDefinition("""
-            INSERT INTO dossiers (code, procedure_code, receiving_unit, channel, applicant_name, submitted_at, applicant_kind,
-                                  applicant_id_number, applicant_phone, applicant_email, applicant_address, vneid_level2,
-                                  deciding_agency, summary, procedure_version)
-            VALUES (@code, @procedure, @unit, @channel, @name, @now, @kind, @idNumber, @phone, @email, @address, @vneid, @deciding, @summary,
-                    @version)
-            """,
-            new { code = code.Value, procedure = request.ProcedureCode, unit = request.ReceivingUnit, channel = (short)request.Channel!.Value,
-                  name = applicant.Name, now, kind = (short)applicant.PortalKind, idNumber = applicant.IdNumber, phone = applicant.Phone,
-                  email = applicant.Email, address = applicant.Address, vneid = applicant.VneidLevel2 ?? false,
-                  deciding = decidingAgency, summary = request.Summary, version = procedure.Version }, tx, cancellationToken: ct));
+        await DossierStore.InsertAsync(tx, new NewDossier(code.Value, request.ProcedureCode!, request.ReceivingUnit!, channel, applicant.Name!, now,
+            decidingAgency)
+        {
+            ProcedureVersion = procedure.Version, ApplicantKind = applicant.PortalKind, IdNumber = applicant.IdNumber, Phone = applicant.Phone,
+            Email = applicant.Email, Address = applicant.Address, VneidLevel2 = applicant.VneidLevel2 ?? false, Summary = request.Summary,
+        }, ct);
         var documentErrors = new List<FieldError>();
         var documents = await DocumentReferences.AttachAsync(tx, request.Documents ?? [], code.Value, caller.Agency, caller.SeesAllAgencies,
             documentErrors, ct, new DocumentReferences.Reuse(applicant.IdNumber, request.ReceivingUnit!, now));
