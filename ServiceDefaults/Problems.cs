@@ -34,6 +34,14 @@ public static class Problems
         return problem;
     }
 
+    /// <summary>
+    /// The typed answer of one problem, for handlers: a <see cref="ProblemHttpResult"/> is one case of their
+    /// <c>Results&lt;…&gt;</c> union, so no handler casts or falls back to <c>IResult</c>.
+    /// </summary>
+    public static ProblemHttpResult Of(int status, string slug, string titleVi, string titleEn, string? detail = null)
+        => TypedResults.Problem(Create(status, slug, titleVi, titleEn, detail));
+
+    /// <summary>400 naming every field and the rule it broke (in <c>errors</c>), Vietnamese and English.</summary>
     public static ProblemHttpResult Validation(IReadOnlyList<FieldError> errors, string slug = "validation")
     {
         var problem = Create(StatusCodes.Status400BadRequest, slug, "Dữ liệu không hợp lệ", "Invalid input",
@@ -42,5 +50,6 @@ public static class Problems
         return TypedResults.Problem(problem);
     }
 
+    /// <summary>The typed answer of a problem built with <see cref="Create"/> and given further members.</summary>
     public static ProblemHttpResult Result(ProblemDetails problem) => TypedResults.Problem(problem);
 }

@@ -34,8 +34,8 @@ public static class AuditEndpoints
         // counts would still be shaped by the others'.
         group.AddEndpointFilter(async (context, next) =>
             context.HttpContext.RequestServices.GetService<Caller>() is { SeesAllAgencies: false }
-                ? Problems.Result(Problems.Create(StatusCodes.Status403Forbidden, "forbidden",
-                    "Chỉ cơ quan kiểm soát của thành phố được đọc nhật ký kiểm toán", "Only the city's control office reads the audit log"))
+                ? Problems.Of(StatusCodes.Status403Forbidden, "forbidden",
+                    "Chỉ cơ quan kiểm soát của thành phố được đọc nhật ký kiểm toán", "Only the city's control office reads the audit log")
                 : await next(context));
         group.MapGet("/", SearchAsync)
             .WithName("SearchAudit")
@@ -53,7 +53,7 @@ public static class AuditEndpoints
         string? traceId, NpgsqlDataSource db, CancellationToken ct)
     {
         var parsed = ParseQuery(from, to, agency, resource, action, clientId, limit, beforeId, out var errors, traceId);
-        if (parsed is null) return (ProblemHttpResult)Problems.Validation(errors);
+        if (parsed is null) return Problems.Validation(errors);
 
         var entries = await AuditLog.QueryAsync(db, parsed, ct);
         var next = entries.Count == parsed.Limit ? entries[^1].Id : (long?)null;

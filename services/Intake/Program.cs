@@ -32,10 +32,9 @@ app.UseIdempotencyKeys();
 app.MapAuditEndpoints().RequireScope(Scopes.Audit);
 app.MapCatalogue();
 app.MapAgencies();
-app.MapGroup("/api/v1/dossiers").WithTags("Dossiers").MapSubmit().MapRead();
-app.MapGroup("/api/v1/documents").WithTags("Documents").MapUpload().MapServe();
-app.MapGroup("/api/v1/certified-copies").WithTags("Certified copies").MapCertify();
-app.MapVerifyCopy();
+app.MapDossiers();
+app.MapDocuments();
+app.MapCertifiedCopies();
 app.Run();
 
 public partial class Program;

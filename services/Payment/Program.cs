@@ -27,12 +27,7 @@ var app = builder.Build();
 app.MapDefaultEndpoints();
 app.UseIdempotencyKeys();
 app.MapAuditEndpoints().RequireScope(Scopes.Audit);
-app.MapCallback();
-app.MapDossierPayments();
-app.MapNewPaymentRequest();
-app.MapDeskPayment();
-app.MapDeskRefund();
-app.MapReconciliation();
+app.MapPayments();
 app.Run();
 
 public partial class Program;

@@ -29,8 +29,7 @@ builder.Services.AddHostedService(sp => sp.GetRequiredService<Reconciliation>())
 var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapAuditEndpoints().RequireScope(Scopes.Audit);
-app.MapSyncStatus();
-app.MapReconciliation();
+app.MapSync();
 app.Run();
 
 public partial class Program;

@@ -6,6 +6,7 @@ using Procedures.Processing.CatchUp;
 using Procedures.Processing.Calendar;
 using Procedures.Processing.Dossiers;
 using Procedures.Processing.Feedback;
+using Procedures.Processing.Ratings;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
@@ -31,13 +32,8 @@ var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapAuditEndpoints().RequireScope(Scopes.Audit);
 app.MapCalendar();
-app.MapActions();
-app.MapApology();
-app.MapReceipt();
-app.MapDossierState();
-app.MapHistoryRead();
-app.MapDossierLists();
-app.MapPublicLookup();
+app.MapDossiers();
+app.MapDossierRating();
 app.MapFeedback();
 app.Run();
 

@@ -18,12 +18,7 @@ builder.Services.AddHostedService(sp => sp.GetRequiredService<KpiMetrics>());
 var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapAuditEndpoints().RequireScope(Scopes.Audit);
-app.MapSummary();
-app.MapKpiIndex();
-app.MapKpiEvaluate();
-app.MapAtRisk();
-app.MapScoreboardData();
-app.MapRebuild();
+app.MapKpi();
 app.MapScoreboardPage();
 app.Run();
 

@@ -1,5 +1,6 @@
 namespace Procedures.Calendar.Tests;
 
+[Trait("Kind", "Pure")]
 public class CalendarDaysTests
 {
     private static readonly WorkingCalendar Calendar = WorkingCalendar.Default;

@@ -1,5 +1,6 @@
 namespace Procedures.Calendar.Tests;
 
+[Trait("Kind", "Pure")]
 public class HolidayRulesTests
 {
     private static readonly HolidayRules Rules = HolidayRules.LabourCode2019;

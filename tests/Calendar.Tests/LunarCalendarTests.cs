@@ -1,5 +1,6 @@
 namespace Procedures.Calendar.Tests;
 
+[Trait("Kind", "Pure")]
 public class LunarCalendarTests
 {
     // Tết Nguyên Đán as printed in the Vietnamese calendar tables (Hồ Ngọc Đức's "Lịch Việt Nam"

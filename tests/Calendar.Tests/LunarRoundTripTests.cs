@@ -1,5 +1,6 @@
 namespace Procedures.Calendar.Tests;
 
+[Trait("Kind", "Pure")]
 public class LunarRoundTripTests
 {
     private static readonly DateOnly First = new(1900, 1, 1);

@@ -1,5 +1,6 @@
 namespace Procedures.Calendar.Tests;
 
+[Trait("Kind", "Pure")]
 public class OverrideTableTests
 {
     private static readonly WorkingCalendar Calendar = WorkingCalendar.Default;

@@ -8,6 +8,7 @@ namespace Procedures.Calendar.Tests;
 /// it almost everywhere, and at UTC+7 the differences should be exactly the years where Vietnam is known
 /// to celebrate Tết on another day.
 /// </summary>
+[Trait("Kind", "Pure")]
 public class VietnamVersusChinaTests
 {
     private static readonly ChineseLunisolarCalendar China = new();

@@ -1,5 +1,6 @@
 namespace Procedures.Calendar.Tests;
 
+[Trait("Kind", "Pure")]
 public class WorkingDaysTests
 {
     private static readonly WorkingCalendar Calendar = WorkingCalendar.Default;
@@ -68,6 +69,7 @@ public class WorkingDaysTests
         => Assert.Throws<ArgumentOutOfRangeException>(() => Calendar.DueAfterWorkingDays(Vn.At("2025-03-10 09:00"), -1));
 }
 
+[Trait("Kind", "Pure")]
 public sealed class WorkingDaysBeforeTests
 {
     [Fact]

@@ -1,6 +1,7 @@
 namespace Procedures.Calendar.Tests;
 
 /// <summary>Working time between two instants and an instant plus working time (the measure of a supplementation pause).</summary>
+[Trait("Kind", "Pure")]
 public class WorkingTimeTests
 {
     private static readonly WorkingCalendar Calendar = WorkingCalendar.Default;

@@ -13,6 +13,7 @@ namespace Procedures.Contract.Tests;
 /// and its default rule set finds nothing; every <c>$ref</c> resolves inside the document; every operation has a unique
 /// operationId and a summary; request and response schemas given by reference point at existing components.
 /// </summary>
+[Trait("Kind", "Pure")]
 public sealed class CommittedDocumentsTests(ITestOutputHelper output)
 {
     public static readonly string[] Services =

@@ -4,6 +4,7 @@ using Procedures.TestInfrastructure.Contract;
 namespace Procedures.Contract.Tests;
 
 /// <summary>How OpenApiDocumentTests compares a served document with the committed one, and how it writes one.</summary>
+[Trait("Kind", "Pure")]
 public sealed class OpenApiJsonTests
 {
     [Fact]

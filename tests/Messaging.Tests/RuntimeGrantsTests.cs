@@ -2,6 +2,7 @@ using Dapper;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
+using Procedures.Messaging.Audit;
 using Procedures.Messaging.Migrations;
 using Procedures.TestInfrastructure;
 
@@ -43,11 +44,13 @@ public sealed class RuntimeGrantsTests(InfrastructureFixture infra)
         await db.ExecuteAsync("UPDATE business_rows SET note = 'y'");
         await db.ExecuteAsync("DELETE FROM business_rows");
         await db.ExecuteAsync("INSERT INTO added_later VALUES (1)");
-        await db.ExecuteAsync("""
-            WITH entry AS (INSERT INTO audit.entries (at, client_id, agency, action, resource, personal_data)
-                           VALUES (now(), 'c', 'a', 'test', 'r', false) RETURNING id)
-            INSERT INTO audit.pending (entry_id) SELECT id FROM entry
-            """);
+        // Appended the way every service appends (the product's statement, every column filled), not a copy of it.
+        await using (var tx = await db.BeginTransactionAsync())
+        {
+            await AuditLog.AppendAsync(tx, new AuditActor("c", "a", "kiểm tra quyền / grants check", "trace-1"),
+                new AuditEntry("test", "r", PersonalData: false, Detail: new { step = 1 }), DateTimeOffset.UtcNow, CancellationToken.None);
+            await tx.CommitAsync();
+        }
         Assert.Equal(1, await db.ExecuteScalarAsync<int>("SELECT count(*) FROM audit.entries"));
         await db.ExecuteAsync("DELETE FROM audit.pending WHERE false");
 

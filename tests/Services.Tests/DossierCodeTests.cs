@@ -3,6 +3,7 @@ using Procedures.Contracts;
 
 namespace Procedures.Services.Tests;
 
+[Trait("Kind", "Pure")]
 public sealed class DossierCodeTests
 {
     private static readonly DateOnly May19th2021 = new(2021, 5, 19);

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 
 namespace Procedures.Services.Tests;
 
+[Trait("Kind", "Pure")]
 public sealed class HttpClientDefaultsTests
 {
     [Fact]

@@ -5,6 +5,7 @@ using Procedures.TestInfrastructure;
 
 namespace Procedures.Services.Tests;
 
+[Trait("Kind", "Pure")]
 public sealed class LifecycleTests
 {
     private static readonly WorkingCalendar Calendar = WorkingCalendar.Default;
@@ -224,6 +225,7 @@ public sealed class LifecycleTests
     }
 }
 
+[Trait("Kind", "Pure")]
 public sealed class ApologyAndReceptionRuleTests
 {
     private static readonly WorkingCalendar Calendar = WorkingCalendar.Default;

@@ -2,6 +2,7 @@ using Procedures.PortalSync.Portal;
 
 namespace Procedures.Services.Tests;
 
+[Trait("Kind", "Pure")]
 public sealed class PortalAnswerTests
 {
     [Theory]

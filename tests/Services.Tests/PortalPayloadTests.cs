@@ -3,6 +3,7 @@ using Procedures.PortalSync.Portal;
 
 namespace Procedures.Services.Tests;
 
+[Trait("Kind", "Pure")]
 public sealed class PortalPayloadTests
 {
     // docs/domain.md#national-portal-sync: HoSoDongBoDVC and QuaTrinhXuLy field names.

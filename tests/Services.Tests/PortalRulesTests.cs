@@ -4,6 +4,7 @@ using Procedures.Sandbox.Portal;
 namespace Procedures.Services.Tests;
 
 /// <summary>The stand-in portal's checks: what it refuses is what PortalSync must handle as a rejection.</summary>
+[Trait("Kind", "Pure")]
 public sealed class PortalRulesTests
 {
     [Theory]

@@ -3,6 +3,7 @@ using Procedures.ServiceDefaults;
 
 namespace Procedures.Services.Tests;
 
+[Trait("Kind", "Pure")]
 public sealed class SubmitValidationTests
 {
     private static readonly Applicant Citizen = new("citizen", "Nguyễn Văn An", "079203001234", null, "0912345678", "an@example.vn", null, true);

@@ -2,6 +2,7 @@ using Procedures.Reporting.Kpi;
 
 namespace Procedures.Services.Tests;
 
+[Trait("Kind", "Pure")]
 public sealed class SummaryRateTests
 {
     [Theory]

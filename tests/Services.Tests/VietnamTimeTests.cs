@@ -3,6 +3,7 @@ using Procedures.Contracts;
 
 namespace Procedures.Services.Tests;
 
+[Trait("Kind", "Pure")]
 public sealed class VietnamTimeTests
 {
     [Fact]

@@ -49,7 +49,7 @@ public static class AgencyApi
         if (kind is not null && !Agency.Kinds.Contains(kind)) errors.Add(Rules.OneOf("kind", "Loại cơ quan", "The kind", Agency.Kinds));
         if (limit is < 1 or > AgencyStore.MaxLimit) errors.Add(Rules.Range("limit", "Số kết quả mỗi trang", "The page size", 1, AgencyStore.MaxLimit));
         if (offset is < 0 or > AgencyStore.MaxOffset) errors.Add(Rules.Range("offset", "Vị trí bắt đầu", "The offset", 0, AgencyStore.MaxOffset));
-        if (errors.Count > 0) return (ProblemHttpResult)Problems.Validation(errors);
+        if (errors.Count > 0) return Problems.Validation(errors);
         return TypedResults.Ok(await AgencyStore.SearchAsync(db, q, kind, limit ?? AgencyStore.DefaultLimit, offset ?? 0, ct));
     }
 
@@ -64,15 +64,15 @@ public static class AgencyApi
         AgencyInput input, Caller caller, HttpContext http, NpgsqlDataSource db, TimeProvider time, CancellationToken ct)
     {
         var (id, content, errors) = Agency.Validate(input);
-        if (errors.Count > 0) return (ProblemHttpResult)Problems.Validation(errors);
+        if (errors.Count > 0) return Problems.Validation(errors);
         var now = time.GetUtcNow();
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         var result = await AgencyStore.CreateAsync(tx, id!, content!, Actor(http, caller), now, ct);
         if (result.Outcome == WriteOutcome.AlreadyExists)
-            return TypedResults.Problem(Problems.Create(StatusCodes.Status409Conflict, "agency-exists",
+            return Problems.Of(StatusCodes.Status409Conflict, "agency-exists",
                 "Cơ quan với mã này đã có; hãy sửa đổi bằng PUT", "An agency with this id exists; change it with PUT",
-                $"Agency {id} is at version {result.Current?.Version}."));
+                $"Agency {id} is at version {result.Current?.Version}.");
         await tx.CommitAsync(ct);
         return TypedResults.Created($"/api/v1/agencies/{id}", AgencyView.From(result.Current!));
     }
@@ -81,7 +81,7 @@ public static class AgencyApi
         string id, AgencyInput input, Caller caller, HttpContext http, NpgsqlDataSource db, TimeProvider time, CancellationToken ct)
     {
         var (_, content, errors) = Agency.Validate(input, id);
-        if (errors.Count > 0) return (ProblemHttpResult)Problems.Validation(errors);
+        if (errors.Count > 0) return Problems.Validation(errors);
         var now = time.GetUtcNow();
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
@@ -91,9 +91,9 @@ public static class AgencyApi
             case WriteOutcome.NotFound:
                 return TypedResults.NotFound();
             case WriteOutcome.StaleBaseVersion:
-                return TypedResults.Problem(Problems.Create(StatusCodes.Status409Conflict, "stale-base-version",
+                return Problems.Of(StatusCodes.Status409Conflict, "stale-base-version",
                     "Cơ quan đã được sửa đổi sau phiên bản gốc; hãy tải lại", "The agency changed after the base version; reload it",
-                    $"baseVersion is {input.BaseVersion}; the current version is {result.Current!.Version}."));
+                    $"baseVersion is {input.BaseVersion}; the current version is {result.Current!.Version}.");
         }
         await tx.CommitAsync(ct);
         return TypedResults.Ok(AgencyView.From(result.Current!));

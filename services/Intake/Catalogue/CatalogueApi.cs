@@ -45,31 +45,32 @@ public sealed record ProcedureDetail(ProcedureView Current, IReadOnlyList<Versio
 /// </summary>
 public static class CatalogueApi
 {
-    public static RouteGroupBuilder MapCatalogue(this IEndpointRouteBuilder app)
+    public static IEndpointRouteBuilder MapCatalogue(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1").WithTags("Catalogue");
-        group.MapGet("/procedures", SearchAsync).AllowAnonymous().WithName("SearchProcedures").WithExamples(response: IntakeExamples.ProcedureSearch)
+        var group = app.MapGroup("/api/v1/procedures").WithTags("Catalogue");
+        group.MapGet("/", SearchAsync).AllowAnonymous().WithName("SearchProcedures").WithExamples(response: IntakeExamples.ProcedureSearch)
             .WithSummary("Search the catalogue (diacritics-insensitive q; field, level, onlineLevel, status; limit/offset)")
             .ProducesProblems(StatusCodes.Status400BadRequest);
-        group.MapGet("/procedures/{code}", GetAsync).AllowAnonymous().WithName("GetProcedure").WithExamples(response: IntakeExamples.ProcedureDetail)
+        group.MapGet("/{code}", GetAsync).AllowAnonymous().WithName("GetProcedure").WithExamples(response: IntakeExamples.ProcedureDetail)
             .WithSummary("A procedure's current version, with all its versions listed");
-        group.MapGet("/procedures/{code}/versions/{version:int}", GetVersionAsync).AllowAnonymous().WithName("GetProcedureVersion").WithExamples(response: IntakeExamples.ProcedureVersion)
+        group.MapGet("/{code}/versions/{version:int}", GetVersionAsync).AllowAnonymous().WithName("GetProcedureVersion").WithExamples(response: IntakeExamples.ProcedureVersion)
             .WithSummary("One version of a procedure, exactly as published");
-        group.MapPost("/procedures", CreateAsync).RequireScope(Scopes.ProceduresAdmin).WithName("CreateProcedure").ProducesProblems(409, "procedure-exists").ProducesProblems(400, "unknown-agency").WithExamples(IntakeExamples.ProcedureInput)
+        group.MapPost("/", CreateAsync).RequireScope(Scopes.ProceduresAdmin).WithName("CreateProcedure").ProducesProblems(409, "procedure-exists").ProducesProblems(400, "unknown-agency").WithExamples(IntakeExamples.ProcedureInput)
             .WithSummary("Publish a new procedure (version 1)")
             .ProducesProblems(StatusCodes.Status400BadRequest).ProducesProblems(StatusCodes.Status409Conflict);
-        group.MapPut("/procedures/{code}", ChangeAsync).RequireScope(Scopes.ProceduresAdmin).WithName("ChangeProcedure").ProducesProblems(409, "stale-base-version").ProducesProblems(400, "unknown-agency").WithExamples(IntakeExamples.ProcedureInput)
+        group.MapPut("/{code}", ChangeAsync).RequireScope(Scopes.ProceduresAdmin).WithName("ChangeProcedure").ProducesProblems(409, "stale-base-version").ProducesProblems(400, "unknown-agency").WithExamples(IntakeExamples.ProcedureInput)
             .WithSummary("Change a procedure: a new version when anything differs")
             .ProducesProblems(StatusCodes.Status400BadRequest).ProducesProblems(StatusCodes.Status409Conflict);
-        group.MapPost("/procedures/import", ImportAsync).RequireScope(Scopes.ProceduresAdmin).WithName("ImportProcedures").ProducesProblems(400, "invalid-encoding").ProducesProblems(415, "unsupported-media-type").WithExamples(response: IntakeExamples.ImportReport)
+        group.MapPost("/import", ImportAsync).RequireScope(Scopes.ProceduresAdmin).WithName("ImportProcedures").ProducesProblems(400, "invalid-encoding").ProducesProblems(415, "unsupported-media-type").WithExamples(response: IntakeExamples.ImportReport)
             .WithSummary("Upsert procedures from CSV in the seed format (text/csv)")
             .Accepts<string>("text/csv")
             .ProducesProblems(StatusCodes.Status400BadRequest).ProducesProblems(StatusCodes.Status415UnsupportedMediaType);
-        group.MapGet("/receiving-units", SearchUnitsAsync).AllowAnonymous().WithName("SearchReceivingUnits").WithExamples(response: new { items = new[] { IntakeExamples.ReceivingUnit }, total = 1, limit = 50, offset = 0 })
+        var units = app.MapGroup("/api/v1/receiving-units").WithTags("Catalogue");
+        units.MapGet("/", SearchUnitsAsync).AllowAnonymous().WithName("SearchReceivingUnits").WithExamples(response: new { items = new[] { IntakeExamples.ReceivingUnit }, total = 1, limit = 50, offset = 0 })
             .WithSummary("Receiving units (communes and the city level), diacritics-insensitive q");
-        group.MapGet("/receiving-units/{id}", GetUnitAsync).AllowAnonymous().WithName("GetReceivingUnit").WithExamples(response: IntakeExamples.ReceivingUnit)
+        units.MapGet("/{id}", GetUnitAsync).AllowAnonymous().WithName("GetReceivingUnit").WithExamples(response: IntakeExamples.ReceivingUnit)
             .WithSummary("One receiving unit");
-        return group;
+        return app;
     }
 
     public static async Task<Results<Ok<SearchPage<ProcedureSummary>>, ProblemHttpResult>> SearchAsync(
@@ -77,7 +78,7 @@ public static class CatalogueApi
         CancellationToken ct)
     {
         var (query, errors) = ProcedureQuery.From(q, field, level, onlineLevel, status, limit, offset);
-        if (errors.Count > 0) return (ProblemHttpResult)Problems.Validation(errors);
+        if (errors.Count > 0) return Problems.Validation(errors);
         var page = await CatalogueSearch.SearchAsync(db, query!, ct);
         return TypedResults.Ok(new SearchPage<ProcedureSummary>(page.Items.Select(ProcedureSummary.From).ToList(), page.Total, page.Limit, page.Offset));
     }
@@ -99,18 +100,18 @@ public static class CatalogueApi
         ProcedureInput input, Caller caller, HttpContext http, NpgsqlDataSource db, TimeProvider time, CancellationToken ct)
     {
         var (code, content, errors) = ProcedureInputRules.ForCreate(input);
-        if (errors.Count > 0) return (ProblemHttpResult)Problems.Validation(errors);
+        if (errors.Count > 0) return Problems.Validation(errors);
 
         var now = time.GetUtcNow();
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         if (await Agencies.CatalogueAgencyCheck.CheckAsync(tx, content!.DecidingAgency, now.VietnamDate(), ct) is { } unknown)
-            return (ProblemHttpResult)Problems.Validation([unknown], "unknown-agency");
+            return Problems.Validation([unknown], "unknown-agency");
         var result = await CatalogueStore.CreateAsync(tx, code!.Value, content!, Actor(http, caller), "api", now, ct);
         if (result.Outcome == WriteOutcome.AlreadyExists)
-            return TypedResults.Problem(Problems.Create(StatusCodes.Status409Conflict, "procedure-exists",
+            return Problems.Of(StatusCodes.Status409Conflict, "procedure-exists",
                 "Thủ tục với mã này đã có; hãy sửa đổi bằng PUT", "A procedure with this code exists; change it with PUT",
-                $"Procedure {code} is at version {result.Current?.Version}."));
+                $"Procedure {code} is at version {result.Current?.Version}.");
         await tx.CommitAsync(ct);
         return TypedResults.Created($"/api/v1/procedures/{code}", ProcedureView.From(result.Current!));
     }
@@ -120,22 +121,22 @@ public static class CatalogueApi
     {
         if (!ProcedureCode.TryParse(code, out _)) return TypedResults.NotFound();
         var (content, errors) = ProcedureInputRules.ForChange(code, input);
-        if (errors.Count > 0) return (ProblemHttpResult)Problems.Validation(errors);
+        if (errors.Count > 0) return Problems.Validation(errors);
 
         var now = time.GetUtcNow();
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         if (await Agencies.CatalogueAgencyCheck.CheckAsync(tx, content!.DecidingAgency, now.VietnamDate(), ct) is { } unknown)
-            return (ProblemHttpResult)Problems.Validation([unknown], "unknown-agency");
+            return Problems.Validation([unknown], "unknown-agency");
         var result = await CatalogueStore.ChangeAsync(tx, code, content!, input.BaseVersion, Actor(http, caller), "api", now, ct);
         switch (result.Outcome)
         {
             case WriteOutcome.NotFound:
                 return TypedResults.NotFound();
             case WriteOutcome.StaleBaseVersion:
-                return TypedResults.Problem(Problems.Create(StatusCodes.Status409Conflict, "stale-base-version",
+                return Problems.Of(StatusCodes.Status409Conflict, "stale-base-version",
                     "Thủ tục đã được sửa đổi sau phiên bản gốc; hãy tải lại", "The procedure changed after the base version; reload it",
-                    $"baseVersion is {input.BaseVersion}; the current version is {result.Current!.Version}."));
+                    $"baseVersion is {input.BaseVersion}; the current version is {result.Current!.Version}.");
         }
         await tx.CommitAsync(ct);
         return TypedResults.Ok(ProcedureView.From(result.Current!));
@@ -146,8 +147,8 @@ public static class CatalogueApi
         HttpRequest request, Caller caller, NpgsqlDataSource db, TimeProvider time, CancellationToken ct)
     {
         if (!string.Equals(request.GetTypedHeaders().ContentType?.MediaType.Value, "text/csv", StringComparison.OrdinalIgnoreCase))
-            return TypedResults.Problem(Problems.Create(StatusCodes.Status415UnsupportedMediaType, "unsupported-media-type",
-                "Nội dung phải là CSV (text/csv)", "The body must be CSV (text/csv)"));
+            return Problems.Of(StatusCodes.Status415UnsupportedMediaType, "unsupported-media-type",
+                "Nội dung phải là CSV (text/csv)", "The body must be CSV (text/csv)");
         string csv;
         try
         {
@@ -156,8 +157,8 @@ public static class CatalogueApi
         }
         catch (DecoderFallbackException)
         {
-            return TypedResults.Problem(Problems.Create(StatusCodes.Status400BadRequest, "invalid-encoding",
-                "Nội dung CSV phải được mã hóa UTF-8", "The CSV must be encoded in UTF-8"));
+            return Problems.Of(StatusCodes.Status400BadRequest, "invalid-encoding",
+                "Nội dung CSV phải được mã hóa UTF-8", "The CSV must be encoded in UTF-8");
         }
         return await ImportCsvAsync(csv, caller, request.HttpContext, db, time, ct);
     }
@@ -167,7 +168,7 @@ public static class CatalogueApi
         string csv, Caller caller, HttpContext http, NpgsqlDataSource db, TimeProvider time, CancellationToken ct)
     {
         var (rows, errors) = ProcedureCsv.Read(csv);
-        if (errors.Count > 0) return (ProblemHttpResult)Problems.Validation(errors);
+        if (errors.Count > 0) return Problems.Validation(errors);
 
         var now = time.GetUtcNow();
         await using var connection = await db.OpenConnectionAsync(ct);
@@ -181,7 +182,7 @@ public static class CatalogueApi
         NpgsqlDataSource db, string? q, int? limit, int? offset, CancellationToken ct)
     {
         var errors = ReceivingUnits.Validate(ref q, limit, offset);
-        if (errors.Count > 0) return (ProblemHttpResult)Problems.Validation(errors);
+        if (errors.Count > 0) return Problems.Validation(errors);
         return TypedResults.Ok(await ReceivingUnits.SearchAsync(db, q, limit ?? ReceivingUnits.DefaultLimit, offset ?? 0, ct));
     }
 

@@ -57,10 +57,10 @@ public static class Certify
     {
         var now = CopySigner.Micro(time.GetUtcNow());
         var errors = Validate(request, now.VietnamDate(), out request);
-        if (errors.Count > 0) return (ProblemHttpResult)Problems.Validation(errors);
+        if (errors.Count > 0) return Problems.Validation(errors);
         if (!signer.CanSign)
-            return TypedResults.Problem(Problems.Create(StatusCodes.Status503ServiceUnavailable, "no-signing-key",
-                "Chưa cấu hình khóa ký chứng thực", "No certification signing key is configured"));
+            return Problems.Of(StatusCodes.Status503ServiceUnavailable, "no-signing-key",
+                "Chưa cấu hình khóa ký chứng thực", "No certification signing key is configured");
 
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
@@ -69,7 +69,7 @@ public static class Certify
         if (document is null)
         {
             await Security.ForeignResources.MarkDocumentAsync(connection, http, caller, request.DocumentId!.Value, ct);
-            return (ProblemHttpResult)Problems.Validation([new("documentId", "unknown-document", "Không tìm thấy giấy tờ đã tải lên", "No uploaded document with this id")]);
+            return Problems.Validation([new("documentId", "unknown-document", "Không tìm thấy giấy tờ đã tải lên", "No uploaded document with this id")]);
         }
 
         var facts = new CopyFacts(Guid.CreateVersion7(now), document.Id, document.Sha256, request.OwnerIdNumber!, request.Officer!,

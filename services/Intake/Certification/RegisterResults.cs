@@ -15,15 +15,22 @@ public sealed class RegisterResults(ConsumerServices services, TimeProvider time
     {
         if (m.Status != DossierStatus.Returned) return;
         foreach (var result in (m.Results ?? []).Where(r => !string.IsNullOrWhiteSpace(r.ElectronicResultCode)))
-            await scope.Connection.ExecuteAsync(new CommandDefinition("""
-                INSERT INTO electronic_results (code, dossier_code, owner_id_number, name, file_reference, registered_at)
-                SELECT @code, d.code, d.applicant_id_number, @name, @file, @now
-                FROM dossiers d WHERE d.code = @dossier AND d.applicant_id_number IS NOT NULL AND d.applicant_id_number <> ''
-                ON CONFLICT (code) DO NOTHING
-                """, new
-                {
-                    code = result.ElectronicResultCode!.Trim(), dossier = m.DossierCode, name = result.Name, file = result.FileReference,
-                    now = time.GetUtcNow().ToUniversalTime(),
-                }, scope.Transaction, cancellationToken: ct));
+            await RegisterAsync(scope.Transaction, m.DossierCode, result, time.GetUtcNow(), ct);
     }
+
+    /// <summary>
+    /// Registers one electronic result of a returned dossier for the dossier's applicant (none when the dossier names no
+    /// identity number); a code already registered keeps its first owner.
+    /// </summary>
+    public static Task RegisterAsync(Npgsql.NpgsqlTransaction tx, string dossierCode, ResultDocument result, DateTimeOffset now, CancellationToken ct)
+        => tx.Connection!.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO electronic_results (code, dossier_code, owner_id_number, name, file_reference, registered_at)
+            SELECT @code, d.code, d.applicant_id_number, @name, @file, @now
+            FROM dossiers d WHERE d.code = @dossier AND d.applicant_id_number IS NOT NULL AND d.applicant_id_number <> ''
+            ON CONFLICT (code) DO NOTHING
+            """, new
+            {
+                code = result.ElectronicResultCode!.Trim(), dossier = dossierCode, name = result.Name, file = result.FileReference,
+                now = now.ToUniversalTime(),
+            }, tx, cancellationToken: ct));
 }

@@ -25,7 +25,7 @@ public static class VerifyCopy
 
     public static IEndpointRouteBuilder MapVerifyCopy(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/v1/public/certified-copies/verify", HandleAsync).WithTags("Public").WithName("VerifyCertifiedCopy").ProducesProblems(413, "document-too-large")
+        app.MapPost("/verify", HandleAsync).WithName("VerifyCertifiedCopy").ProducesProblems(413, "document-too-large")
             .WithSummary("Is a certified copy authentic and unaltered? (copy id and/or the file's bytes as the body)")
             .AllowAnonymous()
             .RequireRateLimiting(Hardening.PublicLookupPolicy)
@@ -44,11 +44,11 @@ public static class VerifyCopy
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodyLimit)
             bodyLimit.MaxRequestBodySize = options.MaxBytes;
         if (http.Request.ContentLength > options.MaxBytes)
-            return TypedResults.Problem(Problems.Create(StatusCodes.Status413PayloadTooLarge, "document-too-large",
-                "Tệp vượt quá dung lượng cho phép", "The file exceeds the size limit"));
+            return Problems.Of(StatusCodes.Status413PayloadTooLarge, "document-too-large",
+                "Tệp vượt quá dung lượng cho phép", "The file exceeds the size limit");
         var fileSha256 = await HashBodyAsync(http.Request.Body, ct);
         if (id is null && fileSha256 is null)
-            return (ProblemHttpResult)Problems.Validation([new("id", "one-source", "Cần mã bản sao chứng thực hoặc tệp cần kiểm tra",
+            return Problems.Validation([new("id", "one-source", "Cần mã bản sao chứng thực hoặc tệp cần kiểm tra",
                 "Give the certified copy's id, the file's bytes, or both")]);
         await using var connection = await db.OpenConnectionAsync(ct);
         return TypedResults.Ok(await VerifyAsync(connection, signer, id, fileSha256, ct));

@@ -51,8 +51,8 @@ public static class Upload
         HttpContext http, Caller caller, NpgsqlDataSource db, [FromServices] DocumentOptions options, TimeProvider time, CancellationToken ct)
     {
         if (caller.Agency.Length == 0 || caller.ClientId.Length == 0)
-            return TypedResults.Problem(Problems.Create(StatusCodes.Status403Forbidden, "no-agency",
-                "Token không gắn với cơ quan nào", "The token names no agency", "A document belongs to the uploading agency."));
+            return Problems.Of(StatusCodes.Status403Forbidden, "no-agency",
+                "Token không gắn với cơ quan nào", "The token names no agency", "A document belongs to the uploading agency.");
 
         // The service-wide body limit (Hardening, 1 MB) is too small for documents: this endpoint sets its own.
         var limit = options.MaxBytes + EnvelopeBytes;
@@ -61,7 +61,7 @@ public static class Upload
         if (http.Request.ContentLength > limit) return TooLarge(options);
 
         var (form, problem) = await UploadForm.ReadAsync(http.Request, options, ct);
-        if (problem is not null) return TypedResults.Problem(problem);
+        if (problem is not null) return Problems.Result(problem);
         using var file = form!.File;
 
         var errors = new List<FieldError>(form.Errors);
@@ -79,11 +79,11 @@ public static class Upload
             errors.Add(new("file", "required", "Thiếu tệp tải lên (phần 'file')", "The file part is required"));
         else if (file.Size == 0)
             errors.Add(new("file", "empty", "Tệp tải lên rỗng", "The file is empty"));
-        if (errors.Count > 0) return (ProblemHttpResult)Problems.Validation(errors);
+        if (errors.Count > 0) return Problems.Validation(errors);
 
         var fileName = FileNames.Display(form.FileName);
         var verdict = FileSniffer.Check(file!.Header, form.DeclaredType, fileName, options.EffectiveAllowedTypes);
-        if (!verdict.Accepted) return TypedResults.Problem(Refusal(verdict, form.DeclaredType, options));
+        if (!verdict.Accepted) return Problems.Result(Refusal(verdict, form.DeclaredType, options));
 
         var now = time.GetUtcNow();
         var document = new NewDocument(Guid.CreateVersion7(now), verdict.MediaType!, digitised!.Value, componentCode, fileName,
@@ -106,7 +106,7 @@ public static class Upload
         var problem = Problems.Create(StatusCodes.Status413PayloadTooLarge, "document-too-large",
             "Tệp vượt quá dung lượng cho phép", "The file exceeds the size limit", $"A document has at most {options.MaxBytes} bytes.");
         problem.Extensions["maxBytes"] = options.MaxBytes;
-        return TypedResults.Problem(problem);
+        return Problems.Result(problem);
     }
 
     private static ProblemDetails Refusal(SniffResult verdict, string? declaredType, DocumentOptions options)

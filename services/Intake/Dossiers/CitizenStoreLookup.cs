@@ -72,7 +72,7 @@ public static class CitizenStoreCheck
         "The applicant's data store at the national portal holds no document with this reference");
 
     public static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult Unavailable()
-        => Problems.Result(Problems.Create(StatusCodes.Status503ServiceUnavailable, "citizen-store-unavailable",
+        => Problems.Of(StatusCodes.Status503ServiceUnavailable, "citizen-store-unavailable",
             "Không kiểm tra được kho dữ liệu của công dân trên Cổng DVC quốc gia, vui lòng gửi lại sau",
-            "The citizen's data store at the national portal could not be asked; submit again later (same Idempotency-Key)"));
+            "The citizen's data store at the national portal could not be asked; submit again later (same Idempotency-Key)");
 }

@@ -80,11 +80,11 @@ public static partial class Submit
     {
         var now = time.GetUtcNow();
         (request, var errors) = Normalize(request, now.VietnamDate());
-        if (errors.Count > 0) return (ProblemHttpResult)Problems.Validation(errors, ProcedureRules.ProblemTypeFor(errors));
+        if (errors.Count > 0) return Problems.Validation(errors, ProcedureRules.ProblemTypeFor(errors));
         if (!caller.SeesAllAgencies && caller.Agency != request.ReceivingUnit)
-            return TypedResults.Problem(Problems.Create(StatusCodes.Status403Forbidden, "receiving-unit-not-yours",
+            return Problems.Of(StatusCodes.Status403Forbidden, "receiving-unit-not-yours",
                 "Chỉ được tiếp nhận hồ sơ tại đơn vị của mình", "A client may only submit at its own receiving unit",
-                $"The token's agency is {caller.Agency}; receivingUnit is {request.ReceivingUnit}."));
+                $"The token's agency is {caller.Agency}; receivingUnit is {request.ReceivingUnit}.");
 
         var applicant = request.Applicant!;
         // Documents taken from the citizen store are checked there first, outside the transaction: no connection waits on the portal.
@@ -94,7 +94,7 @@ public static partial class Submit
                 http.Response.Headers.RetryAfter = "5";
                 return CitizenStoreCheck.Unavailable();
             case { Count: > 0 } notInStore:
-                return (ProblemHttpResult)Problems.Validation(notInStore);
+                return Problems.Validation(notInStore);
         }
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
@@ -107,29 +107,24 @@ public static partial class Submit
             && Agency.CheckDeciding("decidingAgency", named, await AgencyStore.GetCurrentAsync(tx, named, ct), now.VietnamDate()) is { } unknown)
             refusals.Add(new ProcedureRules.Refusal("unknown-agency", unknown));
         if (refusals.Count > 0)
-            return (ProblemHttpResult)Problems.Validation(refusals.Select(r => r.Error).ToList(), refusals[0].ProblemType);
+            return Problems.Validation(refusals.Select(r => r.Error).ToList(), refusals[0].ProblemType);
         var decidingAgency = request.DecidingAgency ?? DecidingAgencies.IdentifierFor(procedure!, unit!) ?? unit!.Id;
         var fees = (procedure!.Content.Fees ?? []).Where(f => f.AmountVnd > 0).Select(f => new DossierFee(f.Code, f.Name, f.AmountVnd)).ToList();
 
         var code = await DossierCodes.NextAsync(tx, request.ReceivingUnit!, now, ct);
-        await connection.ExecuteAsync(new CommandDefinition("""
-            INSERT INTO dossiers (code, procedure_code, receiving_unit, channel, applicant_name, submitted_at, applicant_kind,
-                                  applicant_id_number, applicant_phone, applicant_email, applicant_address, vneid_level2,
-                                  deciding_agency, summary, procedure_version)
-            VALUES (@code, @procedure, @unit, @channel, @name, @now, @kind, @idNumber, @phone, @email, @address, @vneid, @deciding, @summary,
-                    @version)
-            """,
-            new { code = code.Value, procedure = request.ProcedureCode, unit = request.ReceivingUnit, channel = (short)request.Channel!.Value,
-                  name = applicant.Name, now, kind = (short)applicant.PortalKind, idNumber = applicant.IdNumber, phone = applicant.Phone,
-                  email = applicant.Email, address = applicant.Address, vneid = applicant.VneidLevel2 ?? false,
-                  deciding = decidingAgency, summary = request.Summary, version = procedure.Version }, tx, cancellationToken: ct));
+        await DossierStore.InsertAsync(tx, new NewDossier(code.Value, request.ProcedureCode!, request.ReceivingUnit!, channel, applicant.Name!, now,
+            decidingAgency)
+        {
+            ProcedureVersion = procedure.Version, ApplicantKind = applicant.PortalKind, IdNumber = applicant.IdNumber, Phone = applicant.Phone,
+            Email = applicant.Email, Address = applicant.Address, VneidLevel2 = applicant.VneidLevel2 ?? false, Summary = request.Summary,
+        }, ct);
         var documentErrors = new List<FieldError>();
         var documents = await DocumentReferences.AttachAsync(tx, request.Documents ?? [], code.Value, caller.Agency, caller.SeesAllAgencies,
             documentErrors, ct, new DocumentReferences.Reuse(applicant.IdNumber, request.ReceivingUnit!, now));
         if (documentErrors.Count > 0)
         {
             await tx.RollbackAsync(ct); // nothing of the submission stays, not even its number
-            return (ProblemHttpResult)Problems.Validation(documentErrors);
+            return Problems.Validation(documentErrors);
         }
         var submitted = new DossierSubmitted(code.Value, request.ProcedureCode!, request.ReceivingUnit!,
             (SubmissionChannel)request.Channel!.Value, applicant.Name!, now,

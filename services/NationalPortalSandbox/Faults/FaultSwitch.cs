@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 namespace Procedures.Sandbox.Faults;
 
 /// <summary>Faults of the stand-in national systems, switchable at run time so tests can prove resilience.</summary>
@@ -38,7 +39,7 @@ public sealed class FaultSwitch
     {
         var group = app.MapGroup("/sandbox/faults").WithTags("Sandbox faults").AllowAnonymous();
         group.MapGet("/portal", (FaultSwitch faults) => faults.Portal).WithName("GetPortalFaults").WithSummary("The stand-in portal's current faults");
-        group.MapPut("/portal", (PortalFaults settings, FaultSwitch faults, OperatorLog log, HttpContext http) =>
+        group.MapPut("/portal", Results<Ok<PortalFaults>, ProblemHttpResult> (PortalFaults settings, FaultSwitch faults, OperatorLog log, HttpContext http) =>
         {
             const string action = "faults.portal.set";
             if (!double.IsFinite(settings.ErrorRate) || !double.IsFinite(settings.LatencyRate)
@@ -51,7 +52,7 @@ public sealed class FaultSwitch
             }
             faults.Portal = settings;
             log.Record(http, action, "applied", settings);
-            return Results.Ok(settings);
+            return TypedResults.Ok(settings);
         }).WithName("SetPortalFaults").WithSummary("Switches the stand-in portal's faults: errorRate, latencyRate, latencyMs, down, ackLossRate, rejectCodes, citizenStoreLookupDown")
             .Produces<PortalFaults>();
     }

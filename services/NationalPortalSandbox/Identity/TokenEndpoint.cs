@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Text.Json.Serialization;
 using System.Security.Cryptography;
 using Procedures.ServiceDefaults.OpenApi;
@@ -45,7 +46,7 @@ public sealed class TokenEndpoint(IOptions<IdentitySettings> options, TimeProvid
         [property: JsonPropertyName("error")] string Error,
         [property: JsonPropertyName("error_description")] string ErrorDescription);
 
-    public async Task<IResult> IssueAsync(HttpRequest request)
+    public async Task<Results<Ok<TokenAnswer>, JsonHttpResult<TokenError>>> IssueAsync(HttpRequest request)
     {
         if (!request.HasFormContentType)
             return Error("invalid_request", "Use application/x-www-form-urlencoded.");
@@ -89,8 +90,7 @@ public sealed class TokenEndpoint(IOptions<IdentitySettings> options, TimeProvid
                 ["jti"] = Guid.NewGuid().ToString("N"),
             },
         });
-        return Results.Json(new TokenAnswer(token, "Bearer", (int)_settings.TokenLifetime.TotalSeconds, string.Join(' ', granted)),
-            statusCode: StatusCodes.Status200OK);
+        return TypedResults.Ok(new TokenAnswer(token, "Bearer", (int)_settings.TokenLifetime.TotalSeconds, string.Join(' ', granted)));
     }
 
     private static (string? Id, string? Secret) ClientCredentials(HttpRequest request, IFormCollection form)
@@ -112,8 +112,8 @@ public sealed class TokenEndpoint(IOptions<IdentitySettings> options, TimeProvid
     private static bool FixedTimeEquals(string expected, string actual)
         => CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(expected), Encoding.UTF8.GetBytes(actual));
 
-    private static IResult Error(string error, string description, int status = StatusCodes.Status400BadRequest)
-        => Results.Json(new TokenError(error, description), statusCode: status);
+    private static JsonHttpResult<TokenError> Error(string error, string description, int status = StatusCodes.Status400BadRequest)
+        => TypedResults.Json(new TokenError(error, description), statusCode: status);
 
     private static SigningCredentials LoadCredentials(string pemOrPath)
     {

@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Procedures.ServiceDefaults.OpenApi;
 
 namespace Procedures.Sandbox.Payment;
@@ -16,9 +17,9 @@ public static class PayPage
     public static void Map(WebApplication app)
     {
         var group = app.MapGroup(Base).WithTags("Payment platform (sandbox)").AllowAnonymous();
-        group.MapGet("/{token}", (string token, PlatformStore store) => store.FindByToken(token) is { } t
-            ? Results.Content(Html(t), "text/html; charset=utf-8")
-            : Results.NotFound())
+        group.MapGet("/{token}", Results<ContentHttpResult, NotFound> (string token, PlatformStore store) => store.FindByToken(token) is { } t
+            ? TypedResults.Content(Html(t), "text/html; charset=utf-8")
+            : TypedResults.NotFound())
             .WithName("PaymentPage").WithSummary("The hosted payment page (UrlThanhToan) of one transaction")
             .Produces(StatusCodes.Status200OK, contentType: "text/html");
         group.MapPost("/{token}", CompleteAsync).DisableAntiforgery()
@@ -28,10 +29,10 @@ public static class PayPage
             .Produces(StatusCodes.Status409Conflict, contentType: "text/html");
     }
 
-    private static async Task<IResult> CompleteAsync(string token, HttpContext http, PlatformStore store, CallbackSender callbacks,
+    private static async Task<Results<ContentHttpResult, NotFound, ProblemHttpResult>> CompleteAsync(string token, HttpContext http, PlatformStore store, CallbackSender callbacks,
         TimeProvider time, Microsoft.Extensions.Options.IOptions<PlatformSettings> settings)
     {
-        if (store.FindByToken(token) is not { } t) return Results.NotFound();
+        if (store.FindByToken(token) is not { } t) return TypedResults.NotFound();
         var outcome = http.Request.HasFormContentType ? (await http.Request.ReadFormAsync(http.RequestAborted))["outcome"].ToString() : "";
         var code = outcome switch
         {
@@ -45,10 +46,10 @@ public static class PayPage
         var now = time.GetUtcNow();
         t.ExpireIfDue(now, settings.Value.TransactionLifetime);
         if (!t.Complete(code, now))
-            return Results.Content(Page("Giao dịch đã kết thúc / Transaction already completed", $"<p>{t.State}</p>"), "text/html; charset=utf-8",
+            return TypedResults.Content(Page("Giao dịch đã kết thúc / Transaction already completed", $"<p>{t.State}</p>"), "text/html; charset=utf-8",
                 statusCode: StatusCodes.Status409Conflict);
         callbacks.Send(t);
-        return Results.Content(Page("Kết quả / Result", $"<p id=\"state\">{t.State}</p><p>{WebUtility.HtmlEncode(t.TransactionId)}</p>"),
+        return TypedResults.Content(Page("Kết quả / Result", $"<p id=\"state\">{t.State}</p><p>{WebUtility.HtmlEncode(t.TransactionId)}</p>"),
             "text/html; charset=utf-8");
     }
 

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 namespace Procedures.Sandbox.Payment;
 
 /// <summary>Faults of the stand-in payment platform, switchable at run time (PUT /sandbox/faults/payment).</summary>
@@ -55,7 +56,7 @@ public sealed class PaymentFaultSwitch
     {
         var group = app.MapGroup("/sandbox/faults").WithTags("Sandbox faults").AllowAnonymous();
         group.MapGet("/payment", (PaymentFaultSwitch faults) => faults.Current).WithName("GetPaymentFaults").WithSummary("The stand-in payment platform's current faults");
-        group.MapPut("/payment", (PaymentFaults settings, PaymentFaultSwitch faults, Faults.OperatorLog log, HttpContext http) =>
+        group.MapPut("/payment", Results<Ok<PaymentFaults>, ProblemHttpResult> (PaymentFaults settings, PaymentFaultSwitch faults, Faults.OperatorLog log, HttpContext http) =>
         {
             const string action = "faults.payment.set";
             if (settings.Invalid() is not null)
@@ -66,7 +67,7 @@ public sealed class PaymentFaultSwitch
             }
             faults.Current = settings;
             log.Record(http, action, "applied", settings);
-            return Results.Ok(settings);
+            return TypedResults.Ok(settings);
         }).WithName("SetPaymentFaults").WithSummary("Switches the stand-in payment platform's faults")
             .Produces<PaymentFaults>();
     }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Procedures.Sandbox.Portal;
 
@@ -21,32 +22,32 @@ public static class PlatformEndpoints
             .WithName("PaymentPlatformMessage").WithSummary("The payment platform's partner API: one message (LoaiBanTin) per call, signed with the partner's checksum")
             .Produces<PortalAnswer>().Produces<PortalAnswer>(StatusCodes.Status503ServiceUnavailable);
 
-    private static async Task<IResult> HandleAsync(JsonElement element, HttpContext http, PlatformStore store, PaymentFaultSwitch faults,
+    private static async Task<Results<Ok<PortalAnswer>, JsonHttpResult<PortalAnswer>>> HandleAsync(JsonElement element, HttpContext http, PlatformStore store, PaymentFaultSwitch faults,
         IOptions<PlatformSettings> options, TimeProvider time)
     {
         var fault = faults.Current;
         if (PaymentFaultSwitch.Roll(fault.LatencyRate) && fault.LatencyMs > 0)
             await Task.Delay(fault.LatencyMs, http.RequestAborted);
         if (fault.Down || PaymentFaultSwitch.Roll(fault.ErrorRate))
-            return Results.Json(Answer("503", "Hệ thống thanh toán tạm thời không phục vụ / Platform unavailable"), statusCode: 503);
+            return TypedResults.Json(Answer("503", "Hệ thống thanh toán tạm thời không phục vụ / Platform unavailable"), statusCode: 503);
 
-        if (element.ValueKind != JsonValueKind.Object) return Results.Ok(Answer("1", "Dữ liệu phải là đối tượng JSON / A JSON object is required"));
+        if (element.ValueKind != JsonValueKind.Object) return TypedResults.Ok(Answer("1", "Dữ liệu phải là đối tượng JSON / A JSON object is required"));
         JsonObject message;
         try { message = JsonObject.Create(element)!; }
-        catch (ArgumentException) { return Results.Ok(Answer("1", "Trường bị lặp / Duplicated field")); }
+        catch (ArgumentException) { return TypedResults.Ok(Answer("1", "Trường bị lặp / Duplicated field")); }
 
         try
         {
-            return Results.Ok(Answer(message, http, store, options.Value, time.GetUtcNow()));
+            return TypedResults.Ok(Answer(message, http, store, options.Value, time.GetUtcNow()));
         }
         catch (InvalidOperationException)
         {
             // e.g. text that is not valid UTF-16 once decoded: the real platform answers with an error code, not a crash
-            return Results.Ok(Answer("1", "Dữ liệu không hợp lệ / Invalid payload"));
+            return TypedResults.Ok(Answer("1", "Dữ liệu không hợp lệ / Invalid payload"));
         }
     }
 
-    private static object Answer(JsonObject message, HttpContext http, PlatformStore store, PlatformSettings settings, DateTimeOffset now)
+    private static PortalAnswer Answer(JsonObject message, HttpContext http, PlatformStore store, PlatformSettings settings, DateTimeOffset now)
     {
         var type = PlatformProtocol.TextOf(message, "LoaiBanTin");
         if (PlatformProtocol.FieldsOf(type) is not { } fields)
@@ -63,7 +64,7 @@ public static class PlatformEndpoints
         };
     }
 
-    private static object InitAnswer(JsonObject message, HttpContext http, PlatformStore store, DateTimeOffset now, PlatformSettings settings)
+    private static PortalAnswer InitAnswer(JsonObject message, HttpContext http, PlatformStore store, DateTimeOffset now, PlatformSettings settings)
     {
         var reference = PlatformProtocol.TextOf(message, "MaThamChieu")!;
         if (reference.Length is 0 or > 64 || !reference.All(char.IsAsciiLetterOrDigit))
@@ -80,7 +81,7 @@ public static class PlatformEndpoints
         return Ok(new JsonObject { ["MaThamChieu"] = reference, ["MaGiaoDich"] = transaction.TransactionId, ["UrlThanhToan"] = url });
     }
 
-    private static object TransactionAnswer(string type, JsonObject message, PlatformStore store, DateTimeOffset now, PlatformSettings settings)
+    private static PortalAnswer TransactionAnswer(string type, JsonObject message, PlatformStore store, DateTimeOffset now, PlatformSettings settings)
     {
         var reference = PlatformProtocol.TextOf(message, "MaThamChieu")!;
         if (store.Find(reference) is not { } t) return Answer("4", "Không tìm thấy giao dịch / Unknown transaction");
@@ -107,7 +108,7 @@ public static class PlatformEndpoints
         }
     }
 
-    private static object ListAnswer(JsonObject message, PlatformStore store, DateTimeOffset now, PlatformSettings settings)
+    private static PortalAnswer ListAnswer(JsonObject message, PlatformStore store, DateTimeOffset now, PlatformSettings settings)
     {
         if (!DateOnly.TryParseExact(PlatformProtocol.TextOf(message, "NgayGD"), "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
             return Answer("1", "NgayGD phải có dạng yyyyMMdd / NgayGD must be yyyyMMdd");
@@ -127,7 +128,7 @@ public static class PlatformEndpoints
         ["ThoiGianThanhToan"] = t.CompletedAt is { } at ? PlatformProtocol.Timestamp(at) : null,
     };
 
-    private static object Ok(JsonObject payload) => Answer("0", payload.ToJsonString());
+    private static PortalAnswer Ok(JsonObject payload) => Answer("0", payload.ToJsonString());
 
     private static PortalAnswer Answer(string errorCode, string message) => new(errorCode, message);
 }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Text.Json.Nodes;
 using Procedures.Sandbox.Faults;
 
@@ -26,16 +27,16 @@ public static class CitizenStoreEndpoints
             var (status, answer) = element.ValueKind == System.Text.Json.JsonValueKind.Object && JsonObject.Create(element) is { } body
                 ? await ApplyAsync(body, http.Request.Headers["Idempotency-Key"].ToString(), store, faults.Portal, http.RequestAborted)
                 : (200, Answer("1", "Dữ liệu phải là đối tượng JSON / The payload must be a JSON object"));
-            return Results.Json(answer, statusCode: status);
+            return TypedResults.Json(answer, statusCode: status);
         }).WithName("CitizenStorePush").WithSummary("Stores a result in the citizen's data store (needs an Idempotency-Key)")
             .Produces<PortalAnswer>().Produces<PortalAnswer>(StatusCodes.Status503ServiceUnavailable);
-        group.MapGet("/", (string? owner, CitizenDataStore store) => Results.Ok(store.Entries(owner)))
+        group.MapGet("/", (string? owner, CitizenDataStore store) => TypedResults.Ok(store.Entries(owner)))
             .WithName("CitizenStoreList").WithSummary("What the citizen stores hold, optionally for one owner's identity number")
             .Produces<IReadOnlyList<JsonObject>>();
         group.MapGet("/lookup", (string? soGiayToChuHoSo, string? maGiayToKetQua, CitizenDataStore store, FaultSwitch faults) =>
             {
                 var (status, answer) = Lookup(soGiayToChuHoSo, maGiayToKetQua, store, faults.Portal);
-                return Results.Json(answer, statusCode: status);
+                return TypedResults.Json(answer, statusCode: status);
             })
             .WithName("CitizenStoreLookup").WithSummary("Whether one citizen's store holds one result (SoGiayToChuHoSo, MaGiayToKetQua)")
             .Produces<LookupAnswer>().Produces<LookupAnswer>(StatusCodes.Status503ServiceUnavailable);

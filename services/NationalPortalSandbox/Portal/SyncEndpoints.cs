@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Procedures.Sandbox.Faults;
 
 namespace Procedures.Sandbox.Portal;
@@ -23,25 +24,25 @@ public static class SyncEndpoints
                 .WithName("Portal" + char.ToUpperInvariant(operation[0]) + operation[1..] + "Dossier")
                 .WithSummary($"Receives a dossier's {(operation == "history" ? "status steps" : "record")} ({operation}) in the portal's DVC format; needs an Idempotency-Key")
                 .Produces<PortalAnswer>().Produces<PortalAnswer>(StatusCodes.Status503ServiceUnavailable);
-        group.MapGet("/{code}", (string code, PortalStore store) =>
-            store.Find(code) is { } d ? Results.Ok(d.Snapshot()) : Results.NotFound())
+        group.MapGet("/{code}", Results<Ok<object>, NotFound> (string code, PortalStore store) =>
+            store.Find(code) is { } d ? TypedResults.Ok(d.Snapshot()) : TypedResults.NotFound())
             .WithName("PortalGetDossier").WithSummary("What the portal holds for one dossier: its fields and every status step received")
             .Produces<System.Text.Json.Nodes.JsonObject>();
         // What the portal holds for dossiers submitted on a day (the reconciliation's other side).
-        group.MapGet("/", (string? date, PortalStore store) => date is { Length: 8 } && PortalRules.IsTimestamp(date + "000000")
-            ? Results.Ok(store.All.Select(d => d.Listing()).Where(l => l is not null && l.SubmittedOn == date).ToList())
-            : Results.Ok(Answer("1", "date phải có dạng yyyyMMdd / date must be yyyyMMdd")))
+        group.MapGet("/", Results<Ok<List<PortalDossier.Line?>>, Ok<PortalAnswer>> (string? date, PortalStore store) => date is { Length: 8 } && PortalRules.IsTimestamp(date + "000000")
+            ? TypedResults.Ok(store.All.Select(d => d.Listing()).Where(l => l is not null && l.SubmittedOn == date).ToList())
+            : TypedResults.Ok(Answer("1", "date phải có dạng yyyyMMdd / date must be yyyyMMdd")))
             .WithName("PortalListDossiers").WithSummary("Dossiers the portal holds that were submitted on a day (date=yyyyMMdd); a refusal in the portal's format otherwise")
             .Produces<System.Text.Json.JsonElement>();
-        app.MapDelete("/sandbox/portal/dossiers/{code}", (string code, PortalStore store) => store.Forget(code) ? Results.NoContent() : Results.NotFound())
+        app.MapDelete("/sandbox/portal/dossiers/{code}", Results<NoContent, NotFound> (string code, PortalStore store) => store.Forget(code) ? TypedResults.NoContent() : TypedResults.NotFound())
             .WithTags("Sandbox faults").AllowAnonymous().WithName("SandboxForgetDossier").Produces(StatusCodes.Status204NoContent)
             .WithSummary("Makes the stand-in portal forget one dossier (to test the reconciliation)");
     }
 
-    private static async Task<IResult> SyncAsync(string operation, System.Text.Json.JsonElement element, HttpContext http, PortalStore store, FaultSwitch faults)
+    private static async Task<Results<Ok<PortalAnswer>, JsonHttpResult<PortalAnswer>>> SyncAsync(string operation, System.Text.Json.JsonElement element, HttpContext http, PortalStore store, FaultSwitch faults)
     {
         if (element.ValueKind != System.Text.Json.JsonValueKind.Object)
-            return Results.Ok(Answer("1", "Dữ liệu phải là đối tượng JSON / The payload must be a JSON object"));
+            return TypedResults.Ok(Answer("1", "Dữ liệu phải là đối tượng JSON / The payload must be a JSON object"));
         JsonObject body;
         try
         {
@@ -49,7 +50,7 @@ public static class SyncEndpoints
         }
         catch (ArgumentException)
         {
-            return Results.Ok(Answer("1", "Trường bị lặp / Duplicated field"));
+            return TypedResults.Ok(Answer("1", "Trường bị lặp / Duplicated field"));
         }
         try
         {
@@ -58,17 +59,17 @@ public static class SyncEndpoints
         catch (InvalidOperationException)
         {
             // e.g. a string with invalid UTF-8: the real portal answers with an error code, not a crash
-            return Results.Ok(Answer("1", "Dữ liệu không hợp lệ / Invalid payload"));
+            return TypedResults.Ok(Answer("1", "Dữ liệu không hợp lệ / Invalid payload"));
         }
     }
 
-    private static async Task<IResult> ApplyAsync(string operation, JsonObject body, HttpContext http, PortalStore store, FaultSwitch faults)
+    private static async Task<Results<Ok<PortalAnswer>, JsonHttpResult<PortalAnswer>>> ApplyAsync(string operation, JsonObject body, HttpContext http, PortalStore store, FaultSwitch faults)
     {
         var fault = faults.Portal;
         if (fault.LatencyMs > 0 && Random.Shared.NextDouble() < fault.LatencyRate)
             await Task.Delay(fault.LatencyMs, http.RequestAborted);
         if (fault.Down || Random.Shared.NextDouble() < fault.ErrorRate)
-            return Results.Json(Answer("503", "Cổng tạm thời không phục vụ / Portal unavailable"), statusCode: 503);
+            return TypedResults.Json(Answer("503", "Cổng tạm thời không phục vụ / Portal unavailable"), statusCode: 503);
 
         var code = body["MaHoSo"] is JsonValue value && value.TryGetValue<string>(out var text) && text.Length is > 0 and <= 100 ? text : null;
         var error = operation switch
@@ -78,13 +79,13 @@ public static class SyncEndpoints
             _ => $"Thao tác không hỗ trợ / Unknown operation '{operation}'",
         };
         if (code is null) error ??= "MaHoSo là bắt buộc / MaHoSo is required";
-        if (error is not null) return Results.Ok(Answer("1", error));
+        if (error is not null) return TypedResults.Ok(Answer("1", error));
         if (fault.RejectCodes?.Contains(code!) == true)
-            return Results.Ok(Answer("4", "Hồ sơ bị từ chối theo cấu hình lỗi thử nghiệm / Rejected by the sandbox's reject fault"));
+            return TypedResults.Ok(Answer("4", "Hồ sơ bị từ chối theo cấu hình lỗi thử nghiệm / Rejected by the sandbox's reject fault"));
 
         var key = http.Request.Headers["Idempotency-Key"].ToString();
         if (key.Length > 0 && !store.TryMarkApplied(key))
-            return Results.Ok(Answer("0", "Đã nhận trước đó / Already applied"));
+            return TypedResults.Ok(Answer("0", "Đã nhận trước đó / Already applied"));
 
         var existing = store.Find(code!)?.Record;
         var refusal = operation switch
@@ -99,7 +100,7 @@ public static class SyncEndpoints
         if (refusal is not null)
         {
             if (key.Length > 0) store.Unmark(key); // a refused call was not applied: a corrected retry may use the key
-            return Results.Ok(refusal);
+            return TypedResults.Ok(refusal);
         }
 
         var dossier = store.GetOrAdd(code!);
@@ -115,8 +116,8 @@ public static class SyncEndpoints
         });
         // Applied, but the acknowledgement is "lost": the caller must retry, and the key makes the retry a no-op.
         if (Random.Shared.NextDouble() < fault.AckLossRate)
-            return Results.Json(Answer("503", "Mất phản hồi (lỗi thử nghiệm) / Acknowledgement lost (sandbox fault)"), statusCode: 503);
-        return Results.Ok(Answer("0", "Thành công / Accepted"));
+            return TypedResults.Json(Answer("503", "Mất phản hồi (lỗi thử nghiệm) / Acknowledgement lost (sandbox fault)"), statusCode: 503);
+        return TypedResults.Ok(Answer("0", "Thành công / Accepted"));
     }
 
     private static PortalAnswer Answer(string errorCode, string message) => new(errorCode, message);

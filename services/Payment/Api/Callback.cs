@@ -19,11 +19,12 @@ namespace Procedures.Payment.Api;
 /// </summary>
 public static partial class Callback
 {
-    public const string Path = "/api/v1/payments/callback";
+    /// <summary>The callback's route in its group, and its whole path (which the platform is configured with).</summary>
+    public const string Route = "/callback", Path = PaymentRoutes.Prefix + Route;
 
     public static IEndpointRouteBuilder MapCallback(this IEndpointRouteBuilder app)
     {
-        app.MapPost(Path, HandleAsync).AllowAnonymous().WithTags("Payments").WithName("PaymentCallback")
+        app.MapPost(Route, HandleAsync).AllowAnonymous().WithName("PaymentCallback")
             .WithSummary("The payment platform's signed outcome of a payment (MaThamChieu|MaGiaoDich|SoTien|MaLoi|ThoiGianGD|secret)")
             .WithDescription("Answers in the platform's own format (error_code \"0\" acknowledged, \"4\" unknown reference, \"6\" amount differs); a callback whose checksum does not verify is a problem.")
             .DocumentsJsonBody<System.Text.Json.Nodes.JsonObject, RouteHandlerBuilder>()
@@ -49,8 +50,8 @@ public static partial class Callback
         {
             LogRejected(logger, Shorten(reference), remote);
             await RecordAsync(connection, null, message, "rejected-signature", remote, ct);
-            return Problems.Result(Problems.Create(StatusCodes.Status400BadRequest, "callback-signature",
-                "Chữ ký (MaXacThuc) không hợp lệ hoặc thiếu trường", "Missing field or wrong checksum (MaXacThuc): the callback is refused"));
+            return Problems.Of(StatusCodes.Status400BadRequest, "callback-signature",
+                "Chữ ký (MaXacThuc) không hợp lệ hoặc thiếu trường", "Missing field or wrong checksum (MaXacThuc): the callback is refused");
         }
 
         var resultCode = PlatformProtocol.TextOf(message, "MaLoi")!;

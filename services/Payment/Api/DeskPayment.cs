@@ -31,7 +31,7 @@ public static class DeskPayment
 
     public static IEndpointRouteBuilder MapDeskPayment(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/v1/dossiers/{code}/payments/desk", HandleAsync).WithTags("Payments").WithName("DeskPayment")
+        app.MapPost("/desk", HandleAsync).WithName("DeskPayment")
             .WithSummary("Record a fee paid at the desk, in cash or by bank transfer (a receipt; not an online payment)")
             .RequireScope(Scopes.Payments, Scopes.Reception).RequireIdempotencyKey()
             .WithExamples(new Request(DeskPaymentMethod.Cash, 20000, "Nguyễn Thị Hoa", null),

@@ -27,7 +27,7 @@ public static class DeskRefund
 
     public static IEndpointRouteBuilder MapDeskRefund(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/v1/dossiers/{code}/payments/desk-refund", HandleAsync).WithTags("Payments").WithName("DeskRefund")
+        app.MapPost("/desk-refund", HandleAsync).WithName("DeskRefund")
             .WithSummary("Record a fee paid back at the desk (a fee taken at the desk, for a refused, stopped or withdrawn dossier)")
             .RequireScope(Scopes.Payments, Scopes.Reception).RequireIdempotencyKey()
             .WithExamples(new Request(DeskPaymentMethod.Cash, 20000, "Nguyễn Thị Hoa", null),

@@ -27,7 +27,7 @@ public static class DossierPayments
 
     public static IEndpointRouteBuilder MapDossierPayments(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/dossiers/{code}/payments", HandleAsync).WithTags("Payments").WithName("DossierPayments")
+        app.MapGet("/", HandleAsync).WithName("DossierPayments")
             .WithSummary("A dossier's fees and payments (pay URL, state, receipt, refund)")
             .RequireScope(Scopes.Payments, Scopes.Processing, Scopes.Reception)
             .WithExamples(null, new Response("26740.H29-261129-0001", 20000, [new Fee("LP01", "Lệ phí đăng ký thường trú", 20000)],

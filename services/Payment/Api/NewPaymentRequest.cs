@@ -23,7 +23,7 @@ public static class NewPaymentRequest
 
     public static IEndpointRouteBuilder MapNewPaymentRequest(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/v1/dossiers/{code}/payments", HandleAsync).WithTags("Payments").WithName("NewPaymentRequest")
+        app.MapPost("/", HandleAsync).WithName("NewPaymentRequest")
             .WithSummary("A new payment request after a failed, abandoned or expired one (dossier waiting for payment)")
             .RequireScope(Scopes.Payments, Scopes.Processing).RequireIdempotencyKey()
             .WithExamples(null, new Response("26740.H29-261129-0001", "26740H29261129000120261129103000", 20000, "new"))

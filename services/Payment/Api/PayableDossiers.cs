@@ -27,5 +27,5 @@ public static class PayableDossiers
         return dossier;
     }
 
-    public static ProblemHttpResult Conflict(string slug, string vi, string en) => Problems.Result(Problems.Create(StatusCodes.Status409Conflict, slug, vi, en));
+    public static ProblemHttpResult Conflict(string slug, string vi, string en) => Problems.Of(StatusCodes.Status409Conflict, slug, vi, en);
 }

@@ -24,7 +24,7 @@ public static class ReconciliationReport
 
     public static IEndpointRouteBuilder MapReconciliation(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/payments/reconciliation", HandleAsync).WithTags("Payments").WithName("PaymentReconciliation")
+        app.MapGet("/reconciliation", HandleAsync).WithName("PaymentReconciliation")
             .WithSummary("Local payment ledger against the platform's for one Vietnam-time day; every difference listed")
             .RequireScope(Scopes.Payments)
             .WithExamples(null, new Report("2026-11-29", 2, 2, 30000, 30000, []))
@@ -35,8 +35,8 @@ public static class ReconciliationReport
     private static async Task<Results<Ok<Report>, ProblemHttpResult>> HandleAsync(string? date, Caller caller, NpgsqlDataSource db, PlatformClient platform, CancellationToken ct)
     {
         if (!caller.SeesAllAgencies)
-            return Problems.Result(Problems.Create(StatusCodes.Status403Forbidden, "forbidden", "Chỉ cơ quan kiểm soát của thành phố được xem đối soát",
-                "Only the city's control office sees the reconciliation"));
+            return Problems.Of(StatusCodes.Status403Forbidden, "forbidden", "Chỉ cơ quan kiểm soát của thành phố được xem đối soát",
+                "Only the city's control office sees the reconciliation");
         if (!DateOnly.TryParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
             return Problems.Validation([new("date", "format", "Ngày phải có dạng yyyy-MM-dd", "date is required, as yyyy-MM-dd")]);
         try
@@ -45,8 +45,8 @@ public static class ReconciliationReport
         }
         catch (PlatformUnavailableException ex)
         {
-            return Problems.Result(Problems.Create(StatusCodes.Status503ServiceUnavailable, "payment-platform-unavailable",
-                "Không lấy được danh sách giao dịch từ nền tảng thanh toán", "The payment platform's list of the day could not be fetched", ex.Message));
+            return Problems.Of(StatusCodes.Status503ServiceUnavailable, "payment-platform-unavailable",
+                "Không lấy được danh sách giao dịch từ nền tảng thanh toán", "The payment platform's list of the day could not be fetched", ex.Message);
         }
     }
 

@@ -99,7 +99,7 @@ public static class ReconciliationApi
 {
     public static IEndpointRouteBuilder MapReconciliation(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/v1/sync/reconciliation", RunAsync).WithTags("Sync").WithName("SyncReconciliation")
+        app.MapPost("/reconciliation", RunAsync).WithName("SyncReconciliation")
             .WithSummary("Compare a day's dossiers with the portal and send again what is missing or stale there")
             .RequireScope(Scopes.Sync);
         return app;
@@ -110,11 +110,11 @@ public static class ReconciliationApi
     {
         // The comparison covers the whole city's day (every agency's codes and counts), like Payment's reconciliation.
         if (!caller.SeesAllAgencies)
-            return Problems.Result(Problems.Create(StatusCodes.Status403Forbidden, "forbidden", "Chỉ cơ quan kiểm soát của thành phố được đối soát với cổng",
-                "Only the city's control office reconciles with the portal"));
+            return Problems.Of(StatusCodes.Status403Forbidden, "forbidden", "Chỉ cơ quan kiểm soát của thành phố được đối soát với cổng",
+                "Only the city's control office reconciles with the portal");
         if (!DateOnly.TryParseExact(date, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture,
                 System.Globalization.DateTimeStyles.None, out var day))
-            return (ProblemHttpResult)Problems.Validation([new("date", "format", "Ngày phải có dạng yyyy-MM-dd", "date must be yyyy-MM-dd")]);
+            return Problems.Validation([new("date", "format", "Ngày phải có dạng yyyy-MM-dd", "date must be yyyy-MM-dd")]);
         return TypedResults.Ok(await reconciliation.ReconcileAsync(day, ct));
     }
 }

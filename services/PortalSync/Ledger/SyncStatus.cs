@@ -23,12 +23,12 @@ public static class SyncStatus
 
     public static IEndpointRouteBuilder MapSyncStatus(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/sync/status", StatusAsync).WithTags("Sync").WithName("SyncStatus")
+        app.MapGet("/status", StatusAsync).WithName("SyncStatus")
             .WithSummary("Sync totals, rate and the dossiers the portal rejected")
             .RequireScope(Scopes.Sync)
             .WithExamples(null, new Response(new Totals(1200, 1195, 4, 1, 2.5, 0.9958),
                 [new("26740.H29-261129-0001", "4: NgayHenTra must be yyyyMMddHHmmss", DateTimeOffset.Parse("2026-11-29T10:00:00+07:00"), 2, 3)]));
-        app.MapPost("/api/v1/sync/dossiers/{code}/retry", RetryAsync).WithTags("Sync").WithName("SyncRetry").ProducesProblems(409, "not-failed")
+        app.MapPost("/dossiers/{code}/retry", RetryAsync).WithName("SyncRetry").ProducesProblems(409, "not-failed")
             .WithSummary("Send a rejected dossier again (after the cause was fixed)")
             .RequireScope(Scopes.Sync);
         return app;
@@ -72,8 +72,8 @@ public static class SyncStatus
             return TypedResults.NotFound();
         }
         if (!row.Failed)
-            return TypedResults.Problem(Problems.Create(StatusCodes.Status409Conflict, "not-failed", "Hồ sơ không ở trạng thái bị từ chối",
-                "Only a dossier the portal rejected can be retried"));
+            return Problems.Of(StatusCodes.Status409Conflict, "not-failed", "Hồ sơ không ở trạng thái bị từ chối",
+                "Only a dossier the portal rejected can be retried");
         await LedgerStore.RetryAsync(tx, code, ct);
         await AuditLog.AppendAsync(tx, AuditActor.FromRequest(http, caller.ClientId, caller.Agency),
             new AuditEntry("sync.retry", code, PersonalData: false), time.GetUtcNow(), ct);

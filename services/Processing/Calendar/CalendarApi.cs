@@ -52,7 +52,7 @@ public static class CalendarApi
             errors.Add(new("amount", "range", "amount phải từ 0 đến 3650", "amount must be between 0 and 3650"));
         if (!DurationUnits.TryParse(unit, out var parsedUnit))
             errors.Add(new("unit", "one-of", "unit phải là working-days, calendar-days hoặc working-hours", "unit must be working-days, calendar-days or working-hours"));
-        if (errors.Count > 0) return (ProblemHttpResult)Problems.Validation(errors);
+        if (errors.Count > 0) return Problems.Validation(errors);
 
         var calendar = await calendars.GetAsync(ct);
         return TypedResults.Ok(new DueResponse(from, amount!.Value, parsedUnit.ToText(), calendar.DueAfter(from, amount.Value, parsedUnit)));
@@ -61,7 +61,7 @@ public static class CalendarApi
     private static async Task<Results<Ok<YearResponse>, ProblemHttpResult>> YearAsync(int year, CalendarProvider calendars, CancellationToken ct)
     {
         if (year is < 1901 or > 2099)
-            return (ProblemHttpResult)Problems.Validation([new("year", "range", "Năm phải từ 1901 đến 2099", "The year must be between 1901 and 2099")]);
+            return Problems.Validation([new("year", "range", "Năm phải từ 1901 đến 2099", "The year must be between 1901 and 2099")]);
         var calendar = await calendars.GetAsync(ct);
         var days = calendar.DaysOff(year).Select(d => new Day(d.Date, KindText(d.Kind), d.IsDayOff, d.Name, d.Basis, d.Sources)).ToList();
         return TypedResults.Ok(new YearResponse(year, calendar.Overrides.TryGet(year, out _), days));
@@ -72,7 +72,7 @@ public static class CalendarApi
         CancellationToken ct)
     {
         if (year is < 1901 or > 2099)
-            return (ProblemHttpResult)Problems.Validation([new("year", "range", "Năm phải từ 1901 đến 2099", "The year must be between 1901 and 2099")]);
+            return Problems.Validation([new("year", "range", "Năm phải từ 1901 đến 2099", "The year must be between 1901 and 2099")]);
         var json = table.GetRawText();
         try
         {
@@ -83,7 +83,7 @@ public static class CalendarApi
         }
         catch (Exception ex) when (ex is FormatException or InvalidOperationException) // invalid UTF-8 inside a string, too
         {
-            return (ProblemHttpResult)Problems.Validation([new("body", "days-off-table",
+            return Problems.Validation([new("body", "days-off-table",
                 "Bảng ngày nghỉ không hợp lệ: " + ex.Message, "The days-off table is invalid: " + ex.Message)], "invalid-days-off-table");
         }
 

@@ -45,7 +45,7 @@ public static class Actions
 
     public static IEndpointRouteBuilder MapActions(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/v1/dossiers/{code}/actions/{action}", HandleAsync).WithTags("Lifecycle").WithName("DossierAction")
+        app.MapPost("/{code}/actions/{action}", HandleAsync).WithName("DossierAction")
             .WithSummary("Act on a dossier: accept, refuse, request-completion, completion-received, start-processing, request-supplement, supplement-received, request-payment, payment-confirmed, waive-fee, stop, decide, return-result, withdraw")
             .RequireScope(Scopes.Reception, Scopes.Processing, Scopes.Payments)
             .ProducesProblems(StatusCodes.Status409Conflict, "illegal-transition", "no-processing-time", "completion-already-requested",
@@ -70,16 +70,16 @@ public static class Actions
     {
         var desk = DeskSteps.Contains(action);
         if (!desk && action != WaiveFee && !Names.ContainsKey(action))
-            return (ProblemHttpResult)Problems.Validation([new("action", "one-of", "Thao tác không tồn tại",
+            return Problems.Validation([new("action", "one-of", "Thao tác không tồn tại",
                 $"Unknown action; one of {string.Join(", ", Names.Keys.Concat(DeskSteps).Append(WaiveFee))}")]);
         var scope = desk ? Scopes.Reception : action == WaiveFee ? Scopes.Processing : ScopeFor(Names[action]);
         if (!caller.Has(scope))
-            return TypedResults.Problem(Problems.Create(StatusCodes.Status403Forbidden, "forbidden", "Không đủ quyền (scope) cho thao tác này",
-                $"The action {action} needs scope {scope}"));
+            return Problems.Of(StatusCodes.Status403Forbidden, "forbidden", "Không đủ quyền (scope) cho thao tác này",
+                $"The action {action} needs scope {scope}");
         var errors = new List<FieldError>();
         var step = ValidateStep(request, errors);
         var details = ValidateDetails(request, errors);
-        if (errors.Count > 0) return (ProblemHttpResult)Problems.Validation(errors);
+        if (errors.Count > 0) return Problems.Validation(errors);
 
         var now = time.GetUtcNow();
         var calendar = await calendars.GetAsync(ct);
@@ -163,9 +163,9 @@ public static class Actions
             "The action is not allowed in the dossier's current status", decision.Detail);
         problem.Extensions["currentStatus"] = (int)clock.Status;
         problem.Extensions["allowedStatuses"] = decision.Allowed.Select(s => (int)s).ToArray();
-        return TypedResults.Problem(problem);
+        return Problems.Result(problem);
     }
 
-    internal static ProblemHttpResult ConcurrentChange() => TypedResults.Problem(Problems.Create(StatusCodes.Status409Conflict,
-        "concurrent-change", "Hồ sơ vừa được thay đổi bởi thao tác khác", "The dossier was changed by another action meanwhile; reload and retry"));
+    internal static ProblemHttpResult ConcurrentChange() => Problems.Of(StatusCodes.Status409Conflict,
+        "concurrent-change", "Hồ sơ vừa được thay đổi bởi thao tác khác", "The dossier was changed by another action meanwhile; reload and retry");
 }

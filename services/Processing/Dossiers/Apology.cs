@@ -27,7 +27,7 @@ public static class Apology
 
     public static IEndpointRouteBuilder MapApology(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/v1/dossiers/{code}/apology", HandleAsync).WithTags("Lifecycle").WithName("DossierApology").ProducesProblems(StatusCodes.Status409Conflict, "illegal-transition", "concurrent-change", NotYetRecorded.ProblemType)
+        app.MapPost("/{code}/apology", HandleAsync).WithName("DossierApology").ProducesProblems(StatusCodes.Status409Conflict, "illegal-transition", "concurrent-change", NotYetRecorded.ProblemType)
             .WithSummary("Form 04: apologise for a delay and set a new appointment date (signed by the head of the agency)")
             .RequireScope(Scopes.Processing)
             .WithExamples(new Request("Trần Văn Bình", "Chuyên viên", "Phòng Tư pháp", "Cần xác minh thêm với cơ quan khác",
@@ -51,7 +51,7 @@ public static class Apology
             errors.Add(new("signedBy", "max-length", "Tối đa 200 ký tự", "At most 200 characters"));
         if (request.NewAppointmentAt is null)
             errors.Add(new("newAppointmentAt", "required", "Ngày hẹn trả mới là bắt buộc", "The new appointment date is required"));
-        if (errors.Count > 0) return (ProblemHttpResult)Problems.Validation(errors);
+        if (errors.Count > 0) return Problems.Validation(errors);
         // The form states the reason for the delay: it is the step's content.
 
         var now = time.GetUtcNow();

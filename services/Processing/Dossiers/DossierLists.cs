@@ -26,7 +26,7 @@ public static class DossierLists
 
     public static IEndpointRouteBuilder MapDossierLists(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/dossiers", HandleAsync).WithTags("Lifecycle").WithName("ListDossierStates")
+        app.MapGet("/", HandleAsync).WithName("ListDossierStates")
             .WithSummary("The agency's open, at-risk or overdue dossiers (view=open|at-risk|overdue), by code, keyset-paged (after, limit ≤ 200)")
             .RequireScope(Scopes.Reception, Scopes.Processing)
             .WithExamples(null, new Page("at-risk", DateTimeOffset.Parse("2026-12-02T09:00:00+07:00"), [DossierState.Example], null));
@@ -42,7 +42,7 @@ public static class DossierLists
             errors.Add(new("view", "one-of", "view là open, at-risk hoặc overdue", "view is open, at-risk or overdue"));
         if (limit is < 1 or > 200) errors.Add(new("limit", "range", "limit từ 1 đến 200", "limit is between 1 and 200"));
         if (after is { Length: > 64 }) errors.Add(new("after", "max-length", "after tối đa 64 ký tự", "after has at most 64 characters"));
-        if (errors.Count > 0) return (ProblemHttpResult)Problems.Validation(errors);
+        if (errors.Count > 0) return Problems.Validation(errors);
 
         var take = limit ?? 50;
         var now = time.GetUtcNow();

@@ -44,7 +44,7 @@ public static class DossierState
 
     public static IEndpointRouteBuilder MapDossierState(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/dossiers/{code}", HandleAsync).WithTags("Lifecycle").WithName("GetDossierState")
+        app.MapGet("/{code}", HandleAsync).WithName("GetDossierState")
             .WithSummary("A dossier's state: status, sequence, appointment and due moments, pauses, supplementation rounds, at risk, overdue, apology")
             .RequireScope(Scopes.Reception, Scopes.Processing)
             .WithExamples(null, Example);

@@ -20,7 +20,7 @@ public static class HistoryRead
 
     public static IEndpointRouteBuilder MapHistoryRead(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/dossiers/{code}/history", HandleAsync).WithTags("Lifecycle").WithName("GetDossierHistory")
+        app.MapGet("/{code}/history", HandleAsync).WithName("GetDossierHistory")
             .WithSummary("A dossier's history: every step in sequence (status, when, officer, role, department, content, appointment)")
             .RequireScope(Scopes.Reception, Scopes.Processing)
             .WithExamples(null, new History("26740.H29-261129-0001",

@@ -37,6 +37,6 @@ public static class NotYetRecorded
         var problem = Problems.Create(StatusCodes.Status409Conflict, ProblemType, "Hồ sơ chưa được ghi nhận tại bộ phận xử lý, vui lòng thử lại",
             "The dossier is not recorded by Processing yet (its submission is on the way); retry shortly");
         problem.Extensions["retryAfterSeconds"] = RetryAfterSeconds;
-        return TypedResults.Problem(problem);
+        return Problems.Result(problem);
     }
 }

@@ -32,7 +32,7 @@ public static class PublicLookup
 
     public static IEndpointRouteBuilder MapPublicLookup(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/public/dossiers/{code}", HandleAsync).WithTags("Public").WithName("PublicDossierLookup")
+        app.MapGet("/{code}", HandleAsync).WithName("PublicDossierLookup")
             .WithSummary("Follow a dossier: status, appointment date and steps, with the last 4 digits of the applicant's ID as second factor")
             .AllowAnonymous()
             .RequireRateLimiting(Hardening.PublicLookupPolicy)
@@ -56,8 +56,8 @@ public static class PublicLookup
         string code, string? idLast4, NpgsqlDataSource db, CancellationToken ct)
     {
         // One answer for every miss: which part was wrong must not be learnable.
-        var notFound = TypedResults.Problem(Problems.Create(StatusCodes.Status404NotFound, "not-found",
-            "Không tìm thấy hồ sơ với mã và 4 chữ số cuối giấy tờ đã nhập", "No dossier matches this code and these 4 digits"));
+        var notFound = Problems.Of(StatusCodes.Status404NotFound, "not-found",
+            "Không tìm thấy hồ sơ với mã và 4 chữ số cuối giấy tờ đã nhập", "No dossier matches this code and these 4 digits");
         if (idLast4 is not { Length: 4 } || !idLast4.All(char.IsAsciiDigit) || code.Length > 64) return notFound;
         await using var connection = await db.OpenConnectionAsync(ct);
         var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition("""

@@ -32,7 +32,7 @@ public static class Receipt
 
     public static IEndpointRouteBuilder MapReceipt(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/dossiers/{code}/receipt", JsonAsync).WithTags("Desk").WithName("DossierReceipt").ProducesProblems(409, "not-received")
+        app.MapGet("/{code}/receipt", JsonAsync).WithName("DossierReceipt").ProducesProblems(409, "not-received")
             .WithSummary("Form 01: receipt and appointment (JSON)")
             .RequireScope(Scopes.Reception, Scopes.Processing)
             .WithExamples(null, new Response("01", "26740.H29-261129-0001", "Nguyễn Văn An", "1.003677", "Đăng ký khai sinh", 1, "26740.H29", 1,
@@ -40,7 +40,7 @@ public static class Receipt
                 DateTimeOffset.Parse("2026-12-02T17:00:00+07:00"), [new("TK01", "to-khai.pdf", false, "Tờ khai đăng ký khai sinh")],
                 "Phường Sài Gòn", [new("LP01", "Lệ phí đăng ký khai sinh", 8000)], 8000,
                 "Bộ phận Một cửa Phường Sài Gòn"));
-        app.MapGet("/api/v1/dossiers/{code}/receipt.html", HtmlAsync).WithTags("Desk").WithName("DossierReceiptPrintable").Produces(StatusCodes.Status200OK, contentType: "text/html").ProducesProblems(409, "not-received")
+        app.MapGet("/{code}/receipt.html", HtmlAsync).WithName("DossierReceiptPrintable").Produces(StatusCodes.Status200OK, contentType: "text/html").ProducesProblems(409, "not-received")
             .WithSummary("Form 01: receipt and appointment (printable HTML)")
             .RequireScope(Scopes.Reception, Scopes.Processing);
         return app;
@@ -83,8 +83,8 @@ public static class Receipt
             return (null, null);
         }
         if (row.ReceivedAt is null || row.AppointmentAt is null)
-            return (null, TypedResults.Problem(Problems.Create(StatusCodes.Status409Conflict, "not-received", "Hồ sơ chưa được tiếp nhận",
-                "The receipt is issued when the dossier is accepted; this one has not been")));
+            return (null, Problems.Of(StatusCodes.Status409Conflict, "not-received", "Hồ sơ chưa được tiếp nhận",
+                "The receipt is issued when the dossier is accepted; this one has not been"));
         await AuditLog.AppendAsync(tx, AuditActor.FromRequest(http, caller.ClientId, caller.Agency),
             new AuditEntry("dossier.receipt", code, PersonalData: true), time.GetUtcNow(), ct);
         await tx.CommitAsync(ct);

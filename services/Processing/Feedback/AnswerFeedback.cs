@@ -22,7 +22,7 @@ public static class AnswerFeedback
 
     public static IEndpointRouteBuilder MapAnswerFeedback(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/v1/feedback/{id:guid}/answer", HandleAsync).WithTags("Feedback").WithName("AnswerFeedback").ProducesProblems(409, "already-answered")
+        app.MapPost("/{id:guid}/answer", HandleAsync).WithName("AnswerFeedback").ProducesProblems(409, "already-answered")
             .WithSummary("Answer feedback assigned to the caller's agency (once)")
             .RequireScope(Scopes.Feedback)
             .WithExamples(new Request("Trần Văn Bình", "Đã chấn chỉnh bộ phận một cửa; bản sao không còn bị yêu cầu"),
@@ -41,7 +41,7 @@ public static class AnswerFeedback
         if (string.IsNullOrWhiteSpace(content)) errors.Add(new("content", "required", "Nội dung trả lời là bắt buộc", "The answer is required"));
         if (officer is { Length: > 200 } || content is { Length: > 4000 })
             errors.Add(new("content", "max-length", "Nội dung quá dài", "A field is too long (officer 200, content 4000)"));
-        if (errors.Count > 0) return (ProblemHttpResult)Problems.Validation(errors);
+        if (errors.Count > 0) return Problems.Validation(errors);
 
         var now = time.GetUtcNow();
         await using var connection = await db.OpenConnectionAsync(ct);
@@ -56,8 +56,8 @@ public static class AnswerFeedback
             return TypedResults.NotFound();
         }
         if (row.AnsweredAt is not null)
-            return TypedResults.Problem(Problems.Create(StatusCodes.Status409Conflict, "already-answered", "Phản ánh, kiến nghị đã được trả lời",
-                "The feedback has already been answered"));
+            return Problems.Of(StatusCodes.Status409Conflict, "already-answered", "Phản ánh, kiến nghị đã được trả lời",
+                "The feedback has already been answered");
         await connection.ExecuteAsync(new CommandDefinition("""
             UPDATE feedback SET answer = @content, answered_by = @officer, answered_at = @now WHERE id = @id
             """, new { id, content, officer, now }, tx, cancellationToken: ct));

@@ -16,14 +16,16 @@ public static class FeedbackSetup
 
     public static IEndpointRouteBuilder MapFeedback(this IEndpointRouteBuilder app)
     {
-        app.MapDossierRating();
-        app.MapFileFeedback();
-        app.MapAnswerFeedback();
-        app.MapRateAnswer();
-        app.MapListFeedback();
-        app.MapGet("/api/v1/public/feedback/options", (Microsoft.Extensions.Options.IOptions<FeedbackSettings> o) => TypedResults.Ok(new Options(
+        // The agencies' feedback routes and the public ones (no account), each group with its prefix and tag.
+        var agency = app.MapGroup("/api/v1/feedback").WithTags("Feedback");
+        var citizen = app.MapGroup("/api/v1/public/feedback").WithTags("Public");
+        agency.MapFileFeedback(citizen);
+        agency.MapAnswerFeedback();
+        agency.MapRateAnswer(citizen);
+        agency.MapListFeedback();
+        citizen.MapGet("/options", (Microsoft.Extensions.Options.IOptions<FeedbackSettings> o) => TypedResults.Ok(new Options(
                 o.Value.Rating.EffectiveLevels, o.Value.Rating.EffectiveReasons, o.Value.EffectiveCategories)))
-            .WithTags("Public").WithName("FeedbackOptions").AllowAnonymous()
+            .WithName("FeedbackOptions").AllowAnonymous()
             .WithSummary("Rating levels, reasons (when dissatisfied) and feedback categories, Vietnamese and English");
         return app;
     }

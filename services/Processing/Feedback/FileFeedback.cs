@@ -31,15 +31,15 @@ public static class FileFeedback
     public sealed record Response(Guid Id, string Agency, string? DossierCode, string? ProcedureCode, string Category, DateTimeOffset FiledAt,
         DateTimeOffset DueAt, string? FollowUpToken = null, string? FollowUpUrl = null);
 
-    public static IEndpointRouteBuilder MapFileFeedback(this IEndpointRouteBuilder app)
+    public static IEndpointRouteBuilder MapFileFeedback(this IEndpointRouteBuilder app, IEndpointRouteBuilder citizen)
     {
         var request = new Request("procedure", "Bộ phận một cửa yêu cầu nộp thêm bản sao không có trong quy định", DossierCode: "26740.H29-261129-0001");
         var response = new Response(Guid.Parse("0f8fad5b-d9cb-469f-a165-70867728950e"), "26740.H29", "26740.H29-261129-0001", "1.003677",
             "procedure", DateTimeOffset.Parse("2026-11-27T10:00:00+07:00"), DateTimeOffset.Parse("2026-12-11T17:00:00+07:00"));
-        app.MapPost("/api/v1/feedback", AgencyAsync).WithTags("Feedback").WithName("FileFeedback").ProducesProblems(404, "dossier-not-found")
+        app.MapPost("/", AgencyAsync).WithName("FileFeedback").ProducesProblems(404, "dossier-not-found")
             .WithSummary("File feedback about a dossier or a procedure for an applicant; assigned to the responsible agency with a deadline")
             .RequireScope(Scopes.Feedback).WithExamples(request, response);
-        app.MapPost("/api/v1/public/feedback", PublicAsync).WithTags("Public").WithName("FileFeedbackPublic").ProducesProblems(404, "dossier-not-found")
+        citizen.MapPost("/", PublicAsync).WithName("FileFeedbackPublic").ProducesProblems(404, "dossier-not-found")
             .WithSummary("File feedback without an account (about a dossier: with the last 4 digits of the applicant's ID)")
             .AllowAnonymous().RequireRateLimiting(Hardening.PublicLookupPolicy)
             .WithExamples(request with { IdLast4 = "1234" }, response with { FollowUpToken = "1796000000.Zm9v" });
@@ -60,7 +60,7 @@ public static class FileFeedback
     {
         var errors = new List<FieldError>();
         var input = Validate(request, caller, settings, errors);
-        if (input is null) return (ProblemHttpResult)Problems.Validation(errors);
+        if (input is null) return Problems.Validation(errors);
 
         var now = time.GetUtcNow();
         var calendar = await calendars.GetAsync(ct);
@@ -75,8 +75,8 @@ public static class FileFeedback
                 """, new { code, all = caller is null || caller.SeesAllAgencies, agency = caller?.Agency }, tx, cancellationToken: ct));
             if (dossier is null) await Dossiers.ForeignResources.MarkDossierAsync(connection, tx, http, caller, code, ct);
             if (dossier is null || (caller is null && !SecondFactorMatches(code, request.IdLast4, dossier.LookupHash)))
-                return TypedResults.Problem(Problems.Create(StatusCodes.Status404NotFound, "dossier-not-found",
-                    "Không tìm thấy hồ sơ (mã hồ sơ hoặc 4 chữ số cuối giấy tờ không đúng)", "No such dossier (or the 4 digits do not match)"));
+                return Problems.Of(StatusCodes.Status404NotFound, "dossier-not-found",
+                    "Không tìm thấy hồ sơ (mã hồ sơ hoặc 4 chữ số cuối giấy tờ không đúng)", "No such dossier (or the 4 digits do not match)");
             (agency, procedure) = (dossier.DecidingAgency ?? dossier.ReceivingUnit, dossier.ProcedureCode);
         }
 

@@ -19,7 +19,7 @@ public static class ListFeedback
 
     public static IEndpointRouteBuilder MapListFeedback(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/feedback", HandleAsync).WithTags("Feedback").WithName("ListFeedback")
+        app.MapGet("/", HandleAsync).WithName("ListFeedback")
             .WithSummary("Feedback assigned to the caller's agency, newest first; overdue=true for the overdue only, answered=false for the open only")
             .RequireScope(Scopes.Feedback)
             .WithExamples(null, new[]
@@ -35,7 +35,7 @@ public static class ListFeedback
         NpgsqlDataSource db, TimeProvider time, CancellationToken ct)
     {
         if (limit is < 1 or > 500)
-            return (ProblemHttpResult)Problems.Validation([new("limit", "range", "limit từ 1 đến 500", "limit is between 1 and 500")]);
+            return Problems.Validation([new("limit", "range", "limit từ 1 đến 500", "limit is between 1 and 500")]);
         var now = time.GetUtcNow();
         await using var connection = await db.OpenConnectionAsync(ct);
         var rows = await connection.QueryAsync<Row>(new CommandDefinition("""

@@ -20,14 +20,14 @@ public static class RateAnswer
 {
     public sealed record Response(Guid Id, string Level, bool Satisfied, IReadOnlyList<string> Reasons, DateTimeOffset RatedAt);
 
-    public static IEndpointRouteBuilder MapRateAnswer(this IEndpointRouteBuilder app)
+    public static IEndpointRouteBuilder MapRateAnswer(this IEndpointRouteBuilder app, IEndpointRouteBuilder citizen)
     {
         var example = new RatingRequest("satisfied", null);
         var response = new Response(Guid.Parse("0f8fad5b-d9cb-469f-a165-70867728950e"), "satisfied", true, [], DateTimeOffset.Parse("2026-12-05T09:00:00+07:00"));
-        app.MapPost("/api/v1/feedback/{id:guid}/rating", AgencyAsync).WithTags("Feedback").WithName("RateFeedbackAnswer").ProducesProblems(409, "already-rated", "not-answered")
+        app.MapPost("/{id:guid}/rating", AgencyAsync).WithName("RateFeedbackAnswer").ProducesProblems(409, "already-rated", "not-answered")
             .WithSummary("Record the applicant's rating of the answer to feedback the caller's agency filed (once, after the answer)")
             .RequireScope(Scopes.Feedback).WithExamples(example, response);
-        app.MapPost("/api/v1/public/feedback/{id:guid}/rating", PublicAsync).WithTags("Public").WithName("RateFeedbackAnswerPublic").ProducesProblems(403, "link-invalid", "link-expired").ProducesProblems(409, "already-rated", "not-answered").ProducesProblems(503, "links-not-configured")
+        citizen.MapPost("/{id:guid}/rating", PublicAsync).WithName("RateFeedbackAnswerPublic").ProducesProblems(403, "link-invalid", "link-expired").ProducesProblems(409, "already-rated", "not-answered").ProducesProblems(503, "links-not-configured")
             .WithSummary("Rate the answer to feedback filed without an account, with its follow-up token")
             .AllowAnonymous().RequireRateLimiting(Hardening.PublicLookupPolicy).WithExamples(example, response);
         return app;
@@ -50,7 +50,7 @@ public static class RateAnswer
     {
         var errors = new List<FieldError>();
         var rating = RatingInput.Validate(request, settings.Rating, errors);
-        if (rating is null) return (ProblemHttpResult)Problems.Validation(errors);
+        if (rating is null) return Problems.Validation(errors);
 
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
@@ -61,11 +61,11 @@ public static class RateAnswer
             """, new { id, filedBy }, tx, cancellationToken: ct));
         if (row is null) return TypedResults.NotFound();
         if (row.AnsweredAt is null)
-            return TypedResults.Problem(Problems.Create(StatusCodes.Status409Conflict, "not-answered", "Chỉ đánh giá được khi đã có trả lời",
-                "The answer can be rated only once it is given"));
+            return Problems.Of(StatusCodes.Status409Conflict, "not-answered", "Chỉ đánh giá được khi đã có trả lời",
+                "The answer can be rated only once it is given");
         if (row.RatedAt is not null)
-            return TypedResults.Problem(Problems.Create(StatusCodes.Status409Conflict, "already-rated", "Trả lời đã được đánh giá",
-                "The answer has already been rated; a rating is given once"));
+            return Problems.Of(StatusCodes.Status409Conflict, "already-rated", "Trả lời đã được đánh giá",
+                "The answer has already been rated; a rating is given once");
         await connection.ExecuteAsync(new CommandDefinition("""
             UPDATE feedback SET rating_level = @level, rating_satisfied = @satisfied, rating_reasons = @reasons::jsonb, rated_at = @now WHERE id = @id
             """, new { id, level = rating.Level.Code, satisfied = rating.Level.Satisfied, reasons = JsonSerializer.Serialize(rating.Reasons), now },

@@ -30,16 +30,19 @@ public static class DossierRating
 
     public static IEndpointRouteBuilder MapDossierRating(this IEndpointRouteBuilder app)
     {
+        // The agency's routes and the citizen's (by the signed link), each group with its prefix and tag.
+        var agency = app.MapGroup("/api/v1/dossiers/{code}").WithTags("Satisfaction");
+        var citizen = app.MapGroup("/api/v1/public/dossiers/{code}").WithTags("Public");
         var sample = new Response("26740.H29-261129-0001", "dissatisfied", false, ["late"], "agency", DateTimeOffset.Parse("2026-12-03T10:00:00+07:00"));
-        app.MapPost("/api/v1/dossiers/{code}/rating", AgencyAsync).WithTags("Satisfaction").WithName("RateDossier").ProducesProblems(409, "already-rated", "not-returned")
+        agency.MapPost("/rating", AgencyAsync).WithName("RateDossier").ProducesProblems(409, "already-rated", "not-returned")
             .WithSummary("Record the applicant's rating of a returned dossier (once), through the agency's system")
             .RequireScope(Scopes.Feedback).WithExamples(Example, sample);
-        app.MapGet("/api/v1/dossiers/{code}/rating-link", LinkAsync).WithTags("Satisfaction").WithName("DossierRatingLink").ProducesProblems(409, "not-returned").ProducesProblems(503, "links-not-configured")
+        agency.MapGet("/rating-link", LinkAsync).WithName("DossierRatingLink").ProducesProblems(409, "not-returned").ProducesProblems(503, "links-not-configured")
             .WithSummary("The signed rating link to send with a returned dossier's result")
             .RequireScope(Scopes.Feedback, Scopes.Processing)
             .WithExamples(null, new LinkResponse("26740.H29-261129-0001", "/api/v1/public/dossiers/26740.H29-261129-0001/rating?token=1767225600.Zm9v",
                 DateTimeOffset.Parse("2027-01-02T10:00:00+07:00")));
-        app.MapPost("/api/v1/public/dossiers/{code}/rating", LinkRatingAsync).WithTags("Public").WithName("RateDossierByLink").ProducesProblems(403, "link-invalid", "link-expired").ProducesProblems(409, "already-rated", "not-returned").ProducesProblems(503, "links-not-configured")
+        citizen.MapPost("/rating", LinkRatingAsync).WithName("RateDossierByLink").ProducesProblems(403, "link-invalid", "link-expired").ProducesProblems(409, "already-rated", "not-returned").ProducesProblems(503, "links-not-configured")
             .WithSummary("Rate a returned dossier with the signed link sent with its result (no account)")
             .AllowAnonymous().RequireRateLimiting(Hardening.PublicLookupPolicy).WithExamples(Example, sample with { Channel = "link" });
         return app;
@@ -50,7 +53,7 @@ public static class DossierRating
     {
         var errors = new List<FieldError>();
         var rating = RatingInput.Validate(request, settings.Value.Rating, errors);
-        if (rating is null) return (ProblemHttpResult)Problems.Validation(errors);
+        if (rating is null) return Problems.Validation(errors);
         return await RateAsync(code, rating, "agency", caller, http, db, time.GetUtcNow(), ct);
     }
 
@@ -62,7 +65,7 @@ public static class DossierRating
         if (Refused(links.Check(RatingLinks.DossierPurpose, code, token, now)) is { } refused) return refused;
         var errors = new List<FieldError>();
         var rating = RatingInput.Validate(request, settings.Value.Rating, errors);
-        if (rating is null) return (ProblemHttpResult)Problems.Validation(errors);
+        if (rating is null) return Problems.Validation(errors);
         return await RateAsync(code, rating, "link", null, http, db, now, ct);
     }
 
@@ -70,10 +73,10 @@ public static class DossierRating
     internal static ProblemHttpResult? Refused(TokenCheck check) => check switch
     {
         TokenCheck.Valid => null,
-        TokenCheck.Expired => TypedResults.Problem(Problems.Create(StatusCodes.Status403Forbidden, "link-expired",
-            "Đường dẫn đánh giá đã hết hạn", "The rating link has expired")),
-        _ => TypedResults.Problem(Problems.Create(StatusCodes.Status403Forbidden, "link-invalid",
-            "Đường dẫn đánh giá không hợp lệ", "The rating link is not valid for this dossier (altered or unknown)")),
+        TokenCheck.Expired => Problems.Of(StatusCodes.Status403Forbidden, "link-expired",
+            "Đường dẫn đánh giá đã hết hạn", "The rating link has expired"),
+        _ => Problems.Of(StatusCodes.Status403Forbidden, "link-invalid",
+            "Đường dẫn đánh giá không hợp lệ", "The rating link is not valid for this dossier (altered or unknown)"),
     };
 
     private static async Task<Results<Ok<Response>, NotFound, ProblemHttpResult>> RateAsync(string code, Rating rating, string channel,
@@ -96,7 +99,7 @@ public static class DossierRating
             var problem = Problems.Create(StatusCodes.Status409Conflict, "not-returned", "Chỉ đánh giá được khi hồ sơ đã trả kết quả",
                 "A dossier can be rated only after its result is returned (status 10)");
             problem.Extensions["currentStatus"] = (int)dossier.Status;
-            return TypedResults.Problem(problem);
+            return Problems.Result(problem);
         }
         var inserted = await connection.ExecuteAsync(new CommandDefinition("""
             INSERT INTO dossier_ratings (dossier_code, level, satisfied, reasons, channel, rated_by, rated_at)
@@ -108,8 +111,8 @@ public static class DossierRating
                 channel, ratedBy = caller?.ClientId, now,
             }, tx, cancellationToken: ct));
         if (inserted == 0)
-            return TypedResults.Problem(Problems.Create(StatusCodes.Status409Conflict, "already-rated", "Hồ sơ đã được đánh giá",
-                "The dossier has already been rated; a rating is given once"));
+            return Problems.Of(StatusCodes.Status409Conflict, "already-rated", "Hồ sơ đã được đánh giá",
+                "The dossier has already been rated; a rating is given once");
         await Outbox.PublishAsync(tx, new DossierRated(code, dossier.ReceivingUnit, dossier.DecidingAgency, dossier.ProcedureCode,
             rating.Level.Code, rating.Level.Satisfied, rating.Reasons, channel, now), ct);
         if (caller is not null)
@@ -135,8 +138,8 @@ public static class DossierRating
             return TypedResults.NotFound();
         }
         if (links.ForDossier(code, returnedAt.Value) is not { } link)
-            return TypedResults.Problem(Problems.Create(StatusCodes.Status503ServiceUnavailable, "links-not-configured",
-                "Chưa cấu hình khóa ký đường dẫn đánh giá", "No signing key is configured for rating links (Feedback:Rating:SigningKey)"));
+            return Problems.Of(StatusCodes.Status503ServiceUnavailable, "links-not-configured",
+                "Chưa cấu hình khóa ký đường dẫn đánh giá", "No signing key is configured for rating links (Feedback:Rating:SigningKey)");
         return TypedResults.Ok(new LinkResponse(code, link.Url, link.ExpiresAt));
     }
 

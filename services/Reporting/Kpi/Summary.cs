@@ -10,7 +10,7 @@ public static class Summary
 
     public static IEndpointRouteBuilder MapSummary(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/kpi/summary", async (NpgsqlDataSource db, CancellationToken ct) =>
+        app.MapGet("/summary", async (NpgsqlDataSource db, CancellationToken ct) =>
             {
                 await using var connection = await db.OpenConnectionAsync(ct);
                 var (submitted, synced) = await connection.QuerySingleAsync<(long, long)>(new CommandDefinition("""
@@ -20,7 +20,7 @@ public static class Summary
                     """, cancellationToken: ct));
                 return TypedResults.Ok(new Response(submitted, synced, Rate(synced, submitted)));
             })
-            .WithName("KpiSummary").WithTags("KPI")
+            .WithName("KpiSummary")
             .WithSummary("Submitted and synced dossier counts, and the sync rate (aggregates only)")
             .AllowAnonymous();
         return app;

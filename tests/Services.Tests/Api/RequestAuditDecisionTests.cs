@@ -3,6 +3,7 @@ using Procedures.ServiceDefaults.Audit;
 namespace Procedures.Services.Tests.Api;
 
 /// <summary>The one rule for what a request leaves in the audit log besides its handler's own entries.</summary>
+[Trait("Kind", "Pure")]
 public sealed class RequestAuditDecisionTests
 {
     private static RequestAuditKind Decide(string method = "POST", int status = 200, bool reached = true, bool appended = false,

@@ -6,6 +6,7 @@ using static Procedures.Services.Tests.Catalogue.CatalogueTesting;
 namespace Procedures.Services.Tests.Catalogue;
 
 /// <summary>The admin input rules and the seed-format rules, without a database.</summary>
+[Trait("Kind", "Pure")]
 public sealed class CatalogueValidationTests
 {
     private static readonly ProcedureInput Valid = new(

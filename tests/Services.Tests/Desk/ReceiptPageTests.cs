@@ -5,6 +5,7 @@ using Procedures.Processing.Dossiers;
 namespace Procedures.Services.Tests.Desk;
 
 /// <summary>Form 01's printable page and its local choices, as pure functions.</summary>
+[Trait("Kind", "Pure")]
 public sealed class ReceiptPageTests
 {
     private static readonly DateTimeOffset At = DateTimeOffset.Parse("2026-12-07T09:00:00+07:00");

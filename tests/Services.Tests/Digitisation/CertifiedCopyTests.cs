@@ -10,6 +10,7 @@ using Procedures.Intake.Dossiers;
 using Procedures.ServiceDefaults;
 using Procedures.ServiceDefaults.Security;
 using Procedures.Services.Tests.Documents;
+using Procedures.Contracts;
 using Procedures.TestInfrastructure;
 
 namespace Procedures.Services.Tests.Digitisation;
@@ -161,12 +162,14 @@ public sealed class CertifiedCopyTests(InfrastructureFixture infra) : IAsyncLife
     public async Task An_electronic_result_is_reusable_by_its_owner_only()
     {
         await using var c = await _db.OpenConnectionAsync();
-        await c.ExecuteAsync("""
-            INSERT INTO dossiers (code, procedure_code, receiving_unit, channel, applicant_name, submitted_at, applicant_id_number)
-            VALUES ('D-RESULT', '1.003677', '26740.H29', 2, 'Nguyễn Văn An', now(), @Owner);
-            INSERT INTO electronic_results (code, dossier_code, owner_id_number, name, registered_at)
-            VALUES ('KQ-TEST-1', 'D-RESULT', @Owner, 'Giấy khai sinh', now());
-            """, new { Owner });
+        // The owner's returned dossier and its result, registered as Intake registers them.
+        await using (var tx = await c.BeginTransactionAsync())
+        {
+            await DossierStore.InsertAsync(tx, Dossier("D-RESULT", "26740.H29", "Nguyễn Văn An", Owner), CancellationToken.None);
+            await RegisterResults.RegisterAsync(tx, "D-RESULT", new ResultDocument("Giấy khai sinh", "KQ-TEST-1", null), DateTimeOffset.UtcNow,
+                CancellationToken.None);
+            await tx.CommitAsync();
+        }
         var (documents, errors) = await SubmitAsync(c, "D-REUSE", Owner, "KQ-TEST-1");
         Assert.Empty(errors);
         Assert.True(Assert.Single(documents).Reused);
@@ -197,16 +200,16 @@ public sealed class CertifiedCopyTests(InfrastructureFixture infra) : IAsyncLife
         NpgsqlConnection c, string code, string applicant, string reference, bool fromCitizenStore = false)
     {
         await using var tx = await c.BeginTransactionAsync();
-        await c.ExecuteAsync("""
-            INSERT INTO dossiers (code, procedure_code, receiving_unit, channel, applicant_name, submitted_at, applicant_id_number)
-            VALUES (@code, '1.003677', '26737.H29', 2, 'Người nộp', now(), @applicant)
-            """, new { code, applicant }, tx);
+        await DossierStore.InsertAsync(tx, Dossier(code, "26737.H29", "Người nộp", applicant), CancellationToken.None);
         var errors = new List<FieldError>();
         var documents = await DocumentReferences.AttachAsync(tx, [new DocumentReference("TP01", null, reference, fromCitizenStore)], code, "26737.H29", false,
             errors, CancellationToken.None, new DocumentReferences.Reuse(applicant, "26737.H29", DateTimeOffset.UtcNow));
         if (errors.Count == 0) await tx.CommitAsync();
         return (documents, errors);
     }
+
+    private static NewDossier Dossier(string code, string unit, string applicant, string idNumber)
+        => new(code, "1.003677", unit, SubmissionChannel.Online, applicant, DateTimeOffset.UtcNow, unit) { IdNumber = idNumber };
 
     private static (bool, string) Tuple(VerifyCopy.Response r) => (r.Authentic, r.Reason);
 }

@@ -12,6 +12,7 @@ namespace Procedures.Services.Tests.Digitisation;
 /// reference of the applicant; here the sandbox's own lookup answers over an in-memory handler, so both sides of the
 /// format are exercised together.
 /// </summary>
+[Trait("Kind", "Pure")]
 public sealed class CitizenStoreCheckTests
 {
     private const string Owner = "079203001234";

@@ -7,6 +7,7 @@ using Procedures.Services.Tests.Reporting;
 namespace Procedures.Services.Tests.Digitisation;
 
 /// <summary>The digitisation group's inputs from issue 10's events: certified copies per commune, results in the citizen's store.</summary>
+[Trait("Kind", "Pure")]
 public sealed class DigitisationIndexTests
 {
     [Fact]

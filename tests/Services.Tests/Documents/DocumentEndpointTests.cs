@@ -9,6 +9,8 @@ using Procedures.Intake.Documents;
 using Procedures.Messaging.Audit;
 using Procedures.ServiceDefaults;
 using Procedures.ServiceDefaults.Security;
+using Procedures.Contracts;
+using Procedures.Intake.Dossiers;
 using Procedures.TestInfrastructure;
 
 namespace Procedures.Services.Tests.Documents;
@@ -221,13 +223,15 @@ public sealed class DocumentEndpointTests(InfrastructureFixture infra) : IAsyncL
         Assert.IsType<NotFound>((await Serve.GetAsync(id, deciding, Reader(_services), _db, TimeProvider.System, CancellationToken.None)).Result);
 
         // A boundary-free dossier: received at the uploader's ward, decided by another.
+        // Submitted and attached through Intake's own store, as the submission does.
         await using (var connection = await _db.OpenConnectionAsync())
+        await using (var submission = await connection.BeginTransactionAsync())
         {
-            await connection.ExecuteAsync("""
-                INSERT INTO dossiers (code, procedure_code, receiving_unit, channel, applicant_name, submitted_at, deciding_agency)
-                VALUES ('26740.H29-261207-0001', '1.003677', @unit, 2, 'Võ Thị Em', now(), @deciding)
-                """, new { unit = Clerk.Agency, deciding = deciding.Agency });
-            await connection.ExecuteAsync("UPDATE documents SET dossier_code = '26740.H29-261207-0001' WHERE id = @id", new { id });
+            const string code = "26740.H29-261207-0001";
+            await DossierStore.InsertAsync(submission, new NewDossier(code, "1.003677", Clerk.Agency, SubmissionChannel.Online, "Võ Thị Em",
+                DateTimeOffset.UtcNow, deciding.Agency), CancellationToken.None);
+            Assert.Equal([id], (await DocumentStore.AttachAsync(submission, [id], code, CancellationToken.None)).Attached);
+            await submission.CommitAsync();
         }
 
         var metadata = Assert.IsType<Ok<DocumentInfo>>((await Serve.GetAsync(id, deciding, Reader(_services), _db, TimeProvider.System, CancellationToken.None)).Result);

@@ -2,6 +2,8 @@ using System.Security.Cryptography;
 using Dapper;
 using Npgsql;
 using Procedures.Intake.Documents;
+using Procedures.Contracts;
+using Procedures.Intake.Dossiers;
 using Procedures.TestInfrastructure;
 
 namespace Procedures.Services.Tests.Documents;
@@ -35,10 +37,10 @@ public sealed class DocumentStoreTests(InfrastructureFixture infra) : IAsyncLife
     private async Task DossierAsync(string code, string unit = Ward)
     {
         await using var connection = await _db.OpenConnectionAsync();
-        await connection.ExecuteAsync("""
-            INSERT INTO dossiers (code, procedure_code, receiving_unit, channel, applicant_name, submitted_at)
-            VALUES (@code, '1.000948.H29', @unit, 2, 'Nguyễn Văn An', @Now)
-            """, new { code, unit, Now });
+        await using var tx = await connection.BeginTransactionAsync();
+        await DossierStore.InsertAsync(tx, new NewDossier(code, "1.000948.H29", unit, SubmissionChannel.Online, "Nguyễn Văn An", Now, unit),
+            CancellationToken.None);
+        await tx.CommitAsync();
     }
 
     private async Task<T> InTransactionAsync<T>(Func<NpgsqlTransaction, Task<T>> work)

@@ -3,6 +3,7 @@ using Procedures.Intake.Documents;
 
 namespace Procedures.Services.Tests.Documents;
 
+[Trait("Kind", "Pure")]
 public sealed class FileSnifferTests
 {
     private static readonly IReadOnlyList<string> All = DocumentTypes.Known;

@@ -4,6 +4,7 @@ using Procedures.Intake.Documents;
 
 namespace Procedures.Services.Tests.Documents;
 
+[Trait("Kind", "Pure")]
 public sealed class ReceivedFileTests
 {
     private static Task<ReceivedFile?> ReceiveAsync(byte[] content, long maxBytes, int readSize = int.MaxValue)

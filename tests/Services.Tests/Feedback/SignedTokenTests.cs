@@ -4,6 +4,7 @@ using Procedures.Processing.Feedback;
 namespace Procedures.Services.Tests.Feedback;
 
 /// <summary>The rating links' tokens, pure: valid for one subject and purpose until they expire; any change breaks them.</summary>
+[Trait("Kind", "Pure")]
 public sealed class SignedTokenTests
 {
     private static readonly byte[] Key = Encoding.UTF8.GetBytes("unit-test-key-0123456789abcdefghijklmnop");

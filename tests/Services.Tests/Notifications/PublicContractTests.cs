@@ -7,6 +7,7 @@ using Procedures.Notifications.Stream;
 namespace Procedures.Services.Tests.Notifications;
 
 /// <summary>The AsyncAPI document and the schemas kept in the repository are the ones the service serves, and real events fit them.</summary>
+[Trait("Kind", "Pure")]
 public sealed class PublicContractTests
 {
     private static readonly NotificationsOptions Defaults = new();

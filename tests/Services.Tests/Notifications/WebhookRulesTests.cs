@@ -6,6 +6,7 @@ using Procedures.Notifications.Webhooks;
 namespace Procedures.Services.Tests.Notifications;
 
 /// <summary>The pure rules of webhook delivery: the retry schedule and the SSRF guard.</summary>
+[Trait("Kind", "Pure")]
 public sealed class WebhookRulesTests
 {
     private static readonly IReadOnlyList<TimeSpan> Schedule = new WebhookOptions().EffectiveRetrySchedule;

@@ -4,6 +4,7 @@ using Procedures.Notifications.Webhooks;
 
 namespace Procedures.Services.Tests.Notifications;
 
+[Trait("Kind", "Pure")]
 public sealed class WebhookSecretsTests
 {
     private static WebhookSecrets Box(string key = "test-webhook-secret-key-0123456789abcdef") => new(Options.Create(new WebhookOptions { SecretKey = key }));

@@ -89,7 +89,7 @@ public sealed class PaymentHarness : IAsyncDisposable
         builder.Services.AddPaymentPlatformClient(builder.Configuration);
         builder.Services.AddProceduresProblems();
         var payment = builder.Build();
-        payment.MapCallback();
+        payment.MapGroup(PaymentRoutes.Prefix).MapCallback(); // the callback alone, where the service maps it (the other routes need a caller)
         await payment.StartAsync();
 
         var activities = new List<Activity>();
@@ -112,15 +112,13 @@ public sealed class PaymentHarness : IAsyncDisposable
 
     public Task SetFaultsAsync(PaymentFaults faults) => Platform.PutAsJsonAsync("/sandbox/faults/payment", faults);
 
-    /// <summary>A dossier with fees, as RecordFees stores it, and its payment request in state new.</summary>
+    /// <summary>A dossier with fees, stored by RecordFees, and its payment request in state new.</summary>
     public async Task<string> RequestAsync(string dossierCode, long amount = 20000)
     {
         await using var c = await Db.OpenConnectionAsync();
-        await c.ExecuteAsync("""
-            INSERT INTO payment_dossiers (code, procedure_code, receiving_unit, deciding_agency, applicant_name, fees, total_vnd, submitted_at)
-            VALUES (@dossierCode, '1.004222', '26740.H29', '26740.H29', 'Nguyễn Văn A', @fees::jsonb, @amount, now())
-            """, new { dossierCode, amount, fees = $"[{{\"code\":\"LP01\",\"name\":\"Lệ phí\",\"amountVnd\":{amount}}}]" });
         await using var tx = await c.BeginTransactionAsync();
+        await RecordFees.StoreAsync(tx, new DossierSubmitted(dossierCode, "1.004222", "26740.H29", SubmissionChannel.Online, "Nguyễn Văn A",
+            DateTimeOffset.UtcNow, DecidingAgency: "26740.H29", Fees: [new DossierFee("LP01", "Lệ phí", amount)]), CancellationToken.None);
         var reference = await PaymentLedger.CreateAsync(tx, dossierCode, amount, "status-6", DateTimeOffset.UtcNow, CancellationToken.None);
         await tx.CommitAsync();
         return reference!;

@@ -3,6 +3,7 @@ using static Procedures.Payment.Ledger.PaymentStates;
 
 namespace Procedures.Services.Tests.Payment;
 
+[Trait("Kind", "Pure")]
 public sealed class PaymentStatesTests
 {
     [Theory]

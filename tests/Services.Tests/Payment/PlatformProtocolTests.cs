@@ -5,6 +5,7 @@ using Procedures.Payment.Platform;
 namespace Procedures.Services.Tests.Payment;
 
 /// <summary>MaXacThuc and the messages, against vectors computed by hand (printf '%s' 'fields|secret' | sha256sum).</summary>
+[Trait("Kind", "Pure")]
 public sealed class PlatformProtocolTests
 {
     private const string Secret = "s3cret";

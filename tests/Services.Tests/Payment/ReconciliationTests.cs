@@ -2,6 +2,7 @@ using Procedures.Payment.Ledger;
 
 namespace Procedures.Services.Tests.Payment;
 
+[Trait("Kind", "Pure")]
 public sealed class ReconciliationTests
 {
     [Fact]

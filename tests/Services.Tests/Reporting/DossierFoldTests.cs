@@ -7,6 +7,7 @@ using static Procedures.Services.Tests.Reporting.OnTimeTests;
 
 namespace Procedures.Services.Tests.Reporting;
 
+[Trait("Kind", "Pure")]
 public sealed class DossierFoldTests
 {
     private const string Code = "26740.H29-261105-0007";

@@ -10,6 +10,7 @@ namespace Procedures.Services.Tests.Reporting;
 /// A hand-worked month: five received dossiers of two procedures (one free, one fee-bearing), one refused at reception,
 /// one received the month before; every indicator, group and target checked against figures worked out by hand.
 /// </summary>
+[Trait("Kind", "Pure")]
 public sealed class IndexCalculatorTests
 {
     internal static readonly Period November = new(new DateOnly(2026, 11, 1), new DateOnly(2026, 11, 30));

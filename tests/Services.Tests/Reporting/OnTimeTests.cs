@@ -5,6 +5,7 @@ using Procedures.Reporting.Kpi.Rules;
 namespace Procedures.Services.Tests.Reporting;
 
 /// <summary>The on-time rule of docs/kpi766.md#progress-on-time on hand-worked dossiers (deadline 10 Nov 2026 17:00 Vietnam time).</summary>
+[Trait("Kind", "Pure")]
 public sealed class OnTimeTests
 {
     internal static readonly DateTimeOffset Received = At("2026-11-05T08:00");

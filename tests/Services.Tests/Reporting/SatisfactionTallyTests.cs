@@ -6,6 +6,7 @@ using Procedures.Reporting.Kpi.Satisfaction;
 namespace Procedures.Services.Tests.Reporting;
 
 /// <summary>The satisfaction group's formulas (KPI766 §5), pure: counts from feedback and ratings, then the rule set's scoring.</summary>
+[Trait("Kind", "Pure")]
 public sealed class SatisfactionTallyTests
 {
     private static readonly DateTimeOffset Due = DateTimeOffset.Parse("2026-11-20T17:00:00+07:00");

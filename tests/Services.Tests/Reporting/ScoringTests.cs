@@ -3,6 +3,7 @@ using Procedures.Reporting.Kpi.Rules;
 
 namespace Procedures.Services.Tests.Reporting;
 
+[Trait("Kind", "Pure")]
 public sealed class ScoringTests
 {
     private static IndicatorRule Rule(decimal max, decimal? threshold = null, ZeroDenominator zero = ZeroDenominator.Excluded)

@@ -4,6 +4,7 @@ using Procedures.Sandbox.Faults;
 
 namespace Procedures.Services.Tests.Sandbox;
 
+[Trait("Kind", "Pure")]
 public sealed class OperatorLogTests
 {
     [Fact]

@@ -7,6 +7,7 @@ namespace Procedures.Services.Tests.Text;
 /// TextInput's rules: invisible format characters (Unicode category Cf) are refused with a problem naming the field;
 /// Vietnamese in NFC passes unchanged and decomposed Vietnamese is normalised to it.
 /// </summary>
+[Trait("Kind", "Pure")]
 public sealed class TextInputTests
 {
     [Theory]

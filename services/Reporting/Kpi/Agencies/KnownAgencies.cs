@@ -43,7 +43,7 @@ public static class KnownAgencies
         => connection.ExecuteScalarAsync<bool>(new CommandDefinition("SELECT EXISTS (SELECT 1 FROM agencies)", cancellationToken: ct));
 
     private static ProblemHttpResult RegisterNotLoaded()
-        => Problems.Result(Problems.Create(StatusCodes.Status503ServiceUnavailable, NotLoaded,
+        => Problems.Of(StatusCodes.Status503ServiceUnavailable, NotLoaded,
             "Báo cáo chưa nhận được danh mục cơ quan, vui lòng thử lại sau",
-            "Reporting has not received the register of agencies yet; retry later"));
+            "Reporting has not received the register of agencies yet; retry later");
 }

@@ -23,7 +23,7 @@ public static class AtRiskEndpoint
 
     public static IEndpointRouteBuilder MapAtRisk(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/kpi/at-risk", HandleAsync).RequireScope(Scopes.Reporting).WithName("KpiAtRisk").WithTags("KPI")
+        app.MapGet("/at-risk", HandleAsync).RequireScope(Scopes.Reporting).WithName("KpiAtRisk")
             .WithSummary("Open dossiers that will turn overdue soonest (due moment, agency); agency-scoped")
             .WithExamples(response: new Response(DateTimeOffset.Parse("2026-11-30T09:00:00+07:00"),
                 [new Item("26740.H29-261127-0004", DateTimeOffset.Parse("2026-11-30T17:00:00+07:00"), "26740.H29", "26740.H29", "1.003677", 4, 8)]))
@@ -38,7 +38,7 @@ public static class AtRiskEndpoint
         var errors = new List<FieldError>();
         var wanted = PeriodInput.Code(agency, "agency", errors);
         if (limit is < 1 or > 500) errors.Add(new("limit", "range", "limit từ 1 đến 500", "limit from 1 to 500"));
-        if (errors.Count > 0) return (ProblemHttpResult)Problems.Validation(errors);
+        if (errors.Count > 0) return Problems.Validation(errors);
         if (await KnownAgencies.CheckAsync(db, [("agency", wanted)], ct) is { } unknown) return unknown;
         // Agency isolation: an agency's token only ever sees its own dossiers, whatever it asks for.
         var own = caller.SeesAllAgencies ? null : caller.Agency;

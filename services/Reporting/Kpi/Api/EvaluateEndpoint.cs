@@ -34,7 +34,7 @@ public static class EvaluateEndpoint
 
     public static IEndpointRouteBuilder MapKpiEvaluate(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/v1/kpi/evaluate", HandleAsync).RequireScope(Scopes.Reporting).WithName("KpiEvaluate").WithTags("KPI")
+        app.MapPost("/evaluate", HandleAsync).RequireScope(Scopes.Reporting).WithName("KpiEvaluate")
             .WithSummary("Compute the index from posted dossier and procedure facts (same rules as the live index; nothing stored)")
             .WithExamples(KpiExamples.EvaluateRequest, KpiExamples.Index)
             .ProducesProblems(StatusCodes.Status400BadRequest, KnownAgencies.ProblemType)
@@ -50,13 +50,13 @@ public static class EvaluateEndpoint
         var filter = PeriodInput.Read(request.From, request.To, null, null, null, now, errors);
         var dossiers = Dossiers(request.Dossiers ?? [], errors);
         var procedures = Procedures(request.Procedures ?? [], errors);
-        if (filter is null || errors.Count > 0) return (ProblemHttpResult)Problems.Validation(errors.Take(50).ToList());
+        if (filter is null || errors.Count > 0) return Problems.Validation(errors.Take(50).ToList());
         // Every unit and deciding agency of the posted facts must be in the register (the first 50 unknown are named).
         var named = dossiers.SelectMany((d, i) => new[] { ($"dossiers[{i}].receivingUnit", d.ReceivingUnit), ($"dossiers[{i}].decidingAgency", d.DecidingAgency) });
         if (await KnownAgencies.CheckAsync(db, named.ToList(), ct, limit: 50) is { } unknown) return unknown;
         var judgedAt = request.JudgedAt?.ToUniversalTime() ?? filter.JudgedAt(now);
         if (!InRange(judgedAt))
-            return (ProblemHttpResult)Problems.Validation([new("judgedAt", "range", "Thời điểm trong khoảng 2000–2100", "A moment between 2000 and 2100")]);
+            return Problems.Validation([new("judgedAt", "range", "Thời điểm trong khoảng 2000–2100", "A moment between 2000 and 2100")]);
         return TypedResults.Ok(FactsIndex.Compute(dossiers, procedures, new Period(filter.From, filter.To), judgedAt, rules.For(filter.To)));
     }
 

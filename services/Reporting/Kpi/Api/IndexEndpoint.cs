@@ -16,7 +16,7 @@ public static class IndexEndpoint
 {
     public static IEndpointRouteBuilder MapKpiIndex(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/kpi/index", HandleAsync).AllowAnonymous().WithName("KpiIndex").WithTags("KPI")
+        app.MapGet("/index", HandleAsync).AllowAnonymous().WithName("KpiIndex")
             .WithSummary("Decision 766 index: every indicator (numerator, denominator, ratio, threshold, points, max), group scores, total, the city's eight targets")
             .WithExamples(response: KpiExamples.Index)
             .ProducesProblems(StatusCodes.Status400BadRequest, KnownAgencies.ProblemType)
@@ -30,7 +30,7 @@ public static class IndexEndpoint
         var errors = new List<FieldError>();
         var now = time.GetUtcNow();
         var filter = PeriodInput.Read(from, to, agency, commune, procedure, now, errors);
-        if (filter is null) return (ProblemHttpResult)Problems.Validation(errors);
+        if (filter is null) return Problems.Validation(errors);
         if (await KnownAgencies.CheckAsync(db, [("agency", filter.Agency), ("commune", filter.Commune)], ct) is { } unknown) return unknown;
         return TypedResults.Ok(await IndexQuery.ComputeAsync(db, filter, rules.For(filter.To), now, ct));
     }

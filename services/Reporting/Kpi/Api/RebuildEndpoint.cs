@@ -12,7 +12,7 @@ public static class RebuildEndpoint
 {
     public static IEndpointRouteBuilder MapRebuild(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/v1/kpi/rebuild", async (NpgsqlDataSource db, Caller caller, HttpContext http, TimeProvider time, CancellationToken ct) =>
+        app.MapPost("/rebuild", async (NpgsqlDataSource db, Caller caller, HttpContext http, TimeProvider time, CancellationToken ct) =>
             {
                 var outcome = await Rebuild.RunAsync(db, ct);
                 await using var connection = await db.OpenConnectionAsync(ct);
@@ -22,7 +22,7 @@ public static class RebuildEndpoint
                 await tx.CommitAsync(ct);
                 return TypedResults.Ok(outcome);
             })
-            .RequireScope(Scopes.ProceduresAdmin).WithName("KpiRebuild").WithTags("KPI")
+            .RequireScope(Scopes.ProceduresAdmin).WithName("KpiRebuild")
             .WithSummary("Rebuild every dossier and procedure fact from Reporting's event log (same numbers, or corrected after a rule fix)")
             .WithExamples(response: new Rebuild.Outcome(2_510_000, 2_300));
         return app;

@@ -24,7 +24,7 @@ public static class ScoreboardData
 
     public static IEndpointRouteBuilder MapScoreboardData(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/kpi/scoreboard", HandleAsync).AllowAnonymous().WithName("KpiScoreboard").WithTags("KPI")
+        app.MapGet("/scoreboard", HandleAsync).AllowAnonymous().WithName("KpiScoreboard")
             .WithSummary("On-time trend by day and at-risk/overdue counts per agency (aggregates only; for the /scoreboard page)")
             .WithExamples(response: new Response(new Period(new DateOnly(2026, 11, 1), new DateOnly(2026, 11, 30)),
                 DateTimeOffset.Parse("2026-11-30T09:00:00+07:00"), 48,
@@ -39,7 +39,7 @@ public static class ScoreboardData
         var errors = new List<FieldError>();
         var now = time.GetUtcNow().ToUniversalTime();
         var filter = PeriodInput.Read(from, to, null, null, null, now, errors);
-        if (filter is null) return (ProblemHttpResult)Problems.Validation(errors);
+        if (filter is null) return Problems.Validation(errors);
         var trend = await IndexQuery.TrendAsync(db, filter, rules.For(filter.To), now, ct);
         var window = options.CurrentValue.AtRiskWindow;
         await using var connection = await db.OpenConnectionAsync(ct);
