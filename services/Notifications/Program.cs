@@ -32,6 +32,7 @@ app.MapBrokerCredentials();
 app.MapSubscriptions();
 app.MapReplay();
 app.MapDeliveryLog();
+app.MapSubscriptionChecks();
 app.Run();
 
 public partial class Program;
