@@ -56,12 +56,8 @@ public static class SubscriptionChecks
         DateTimeOffset? until = overlap > TimeSpan.Zero ? now + overlap : null;
         await using var c = await db.OpenConnectionAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
-        var rotated = await c.ExecuteAsync(new CommandDefinition($"""
-            UPDATE webhook_subscriptions SET previous_secret = CASE WHEN @until::timestamptz IS NULL THEN NULL ELSE secret END,
-                previous_secret_until = @until, secret = @sealedSecret, updated_at = now()
-            WHERE id = @id AND {Subscriptions.Owned}
-            """, new { id, until, sealedSecret, caller.Agency, caller.SeesAllAgencies }, tx, cancellationToken: ct));
-        if (rotated == 0)
+        var rotated = await RotateInAsync(tx, id, sealedSecret, until, caller.Agency, caller.SeesAllAgencies, ct);
+        if (!rotated)
         {
             await Subscriptions.MarkIfForeignAsync(db, http, caller, id, ct);
             return TypedResults.NotFound();
@@ -74,6 +70,18 @@ public static class SubscriptionChecks
         http.Response.Headers.CacheControl = "no-store";
         return TypedResults.Ok(answer);
     }
+
+    /// <summary>
+    /// The rotation itself, in the caller's transaction: the current secret becomes the previous one, signing beside
+    /// <paramref name="sealedSecret"/> until <paramref name="until"/> (null: it stops at once). False when not the caller's.
+    /// </summary>
+    public static async Task<bool> RotateInAsync(NpgsqlTransaction tx, Guid id, string sealedSecret, DateTimeOffset? until, string agency,
+        bool seesAllAgencies, CancellationToken ct)
+        => await tx.Connection!.ExecuteAsync(new CommandDefinition($"""
+            UPDATE webhook_subscriptions SET previous_secret = CASE WHEN @until::timestamptz IS NULL THEN NULL ELSE secret END,
+                previous_secret_until = @until, secret = @sealedSecret, updated_at = now()
+            WHERE id = @id AND {Subscriptions.Owned}
+            """, new { id, until, sealedSecret, Agency = agency, SeesAllAgencies = seesAllAgencies }, tx, cancellationToken: ct)) == 1;
 
     private sealed record Target(string Url, string Secret, string? PreviousSecret, DateTimeOffset? PreviousSecretUntil);
 

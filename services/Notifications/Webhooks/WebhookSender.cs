@@ -101,7 +101,7 @@ public sealed class WebhookSender : IDisposable
         };
         request.Headers.Add("webhook-id", id);
         request.Headers.Add("webhook-timestamp", now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture));
-        request.Headers.Add("webhook-signature", string.Join(' ', secrets.Select(secret => new StandardWebhook(secret).Sign(id, now, payload))));
+        request.Headers.Add("webhook-signature", SignatureHeader(secrets.Select(secret => new StandardWebhook(secret).Sign(id, now, payload)).ToList()));
         // The event's own trace: the delivery span when one is recorded, else the trace the event came with.
         if ((Activity.Current?.Id ?? marks.TraceParent) is { } traceparent) request.Headers.TryAddWithoutValidation("traceparent", traceparent);
         if (marks.ReplayReason is { } reason) request.Headers.Add(ReplayHeader, reason);
@@ -119,6 +119,15 @@ public sealed class WebhookSender : IDisposable
             return new AttemptResult(null, clock.Elapsed, error.Length > 500 ? error[..500] : error, null);
         }
     }
+
+    /// <summary>
+    /// The webhook-signature value: the signatures, space-separated. With more than one, the first is repeated at the
+    /// end: the StandardWebhooks .NET package (1.1.2, the current one) never checks the last entry of a list of two or
+    /// more, so without the repeat a .NET receiver still on the previous secret would reject every delivery of the
+    /// overlap. Receivers that check every entry (the TypeScript and Python packages) just see one signature twice.
+    /// </summary>
+    public static string SignatureHeader(IReadOnlyList<string> signatures)
+        => string.Join(' ', signatures.Count > 1 ? [.. signatures, signatures[0]] : signatures);
 
     public void Dispose() => _http.Dispose();
 }
