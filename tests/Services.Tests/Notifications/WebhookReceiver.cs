@@ -23,7 +23,8 @@ internal sealed class WebhookReceiver : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly ConcurrentDictionary<string, string[]> _secrets = new();
     private readonly ConcurrentDictionary<string, int> _answers = new();
-    private readonly ConcurrentDictionary<string, (double Rate, Random Random)> _flaky = new();
+    private readonly ConcurrentDictionary<string, (double Rate, Random Random, bool FirstOnly)> _flaky = new();
+    private readonly ConcurrentDictionary<(string Hook, string Id), bool> _seen = new();
 
     public ConcurrentQueue<Received> Requests { get; } = new();
     public int Port { get; } = FreePort.Next();
@@ -44,7 +45,8 @@ internal sealed class WebhookReceiver : IAsyncDisposable
             var tampered = body.Replace("\"dossierCode\"", "\"dossierCode\" ", StringComparison.Ordinal).Replace("\"subscriptionId\"", "\"subscriptionId\" ", StringComparison.Ordinal);
             var tamperedRejected = secrets.All(secret => !Verifies(new StandardWebhook(secret), tampered, request.Headers));
             var answer = _answers.GetValueOrDefault(hook, 200);
-            if (answer is >= 200 and < 300 && _flaky.TryGetValue(hook, out var flaky))
+            var first = _seen.TryAdd((hook, request.Headers["webhook-id"].ToString()), true);
+            if (answer is >= 200 and < 300 && _flaky.TryGetValue(hook, out var flaky) && (first || !flaky.FirstOnly))
                 lock (flaky.Random) answer = flaky.Random.NextDouble() < flaky.Rate ? 500 : answer;
             Requests.Enqueue(new Received(hook, request.Headers["webhook-id"].ToString(), body, verified, tamperedRejected, answer, verifiedBy,
                 request.Headers["traceparent"].FirstOrDefault(), request.Headers["procedures-replay"].FirstOrDefault(),
@@ -82,7 +84,8 @@ internal sealed class WebhookReceiver : IAsyncDisposable
     public void AddSecret(string hook, string secret) => _secrets[hook] = [.. _secrets[hook], secret];
 
     /// <summary>Answers 500 to this share of the requests it would accept (seeded, so a failing run can be repeated).</summary>
-    public void FailRandomly(string hook, double rate, int seed) => _flaky[hook] = (rate, new Random(seed));
+    /// <param name="firstAttemptOnly">Fail only an event's first attempt (the production retry schedule waits minutes after a second failure).</param>
+    public void FailRandomly(string hook, double rate, int seed, bool firstAttemptOnly = false) => _flaky[hook] = (rate, new Random(seed), firstAttemptOnly);
 
     /// <summary>Requests the hook answered with 2xx (the deliveries that counted), in arrival order.</summary>
     public List<Received> Accepted(string hook) => Requests.Where(r => r.Hook == hook && r.Answer is >= 200 and < 300).ToList();
