@@ -18,7 +18,11 @@ internal sealed class WebhookReceiver : IAsyncDisposable
 {
     /// <param name="VerifiedBy">Which of the hook's known secrets (by their index in <see cref="Secrets"/>) verify the request alone.</param>
     public sealed record Received(string Hook, string WebhookId, string Body, bool Verified, bool TamperedRejected, int Answer,
-        IReadOnlyList<int> VerifiedBy, string? TraceParent, string? Replay, int Signatures);
+        IReadOnlyList<int> VerifiedBy, string? TraceParent, string? Replay, int Signatures)
+    {
+        /// <summary>The Standard Webhooks headers as sent (for verifiers run outside this process).</summary>
+        public IReadOnlyDictionary<string, string> SignedHeaders { get; init; } = new Dictionary<string, string>();
+    }
 
     private readonly WebApplication _app;
     private readonly ConcurrentDictionary<string, string[]> _secrets = new();
@@ -50,7 +54,10 @@ internal sealed class WebhookReceiver : IAsyncDisposable
                 lock (flaky.Random) answer = flaky.Random.NextDouble() < flaky.Rate ? 500 : answer;
             Requests.Enqueue(new Received(hook, request.Headers["webhook-id"].ToString(), body, verified, tamperedRejected, answer, verifiedBy,
                 request.Headers["traceparent"].FirstOrDefault(), request.Headers["procedures-replay"].FirstOrDefault(),
-                request.Headers["webhook-signature"].ToString().Split(' ', StringSplitOptions.RemoveEmptyEntries).Distinct().Count()));
+                request.Headers["webhook-signature"].ToString().Split(' ', StringSplitOptions.RemoveEmptyEntries).Distinct().Count())
+            {
+                SignedHeaders = new[] { "webhook-id", "webhook-timestamp", "webhook-signature" }.ToDictionary(h => h, h => request.Headers[h].ToString()),
+            });
             return Results.StatusCode(answer);
         });
     }
