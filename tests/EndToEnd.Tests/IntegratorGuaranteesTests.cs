@@ -50,7 +50,7 @@ public sealed class IntegratorGuaranteesTests(SystemFixture system) : IAsyncLife
         {
             using var r = await system.Client(ResourceNames.Processing).SendAsync(new HttpRequestMessage(HttpMethod.Post, $"/api/v1/dossiers/{code}/actions/{action}")
             {
-                Content = JsonContent.Create(new { officer = "Nguyễn Thị Hoa", role = "Chuyên viên", department = "Một cửa", content = $"Thao tác {action}", reason = "Thiếu giấy tờ" }),
+                Content = JsonContent.Create(new { officer = "Nguyễn Thị Hoa", role = "Chuyên viên", department = "Một cửa", content = $"Thao tác {action}" }),
             }.WithToken(token));
             Assert.True(r.IsSuccessStatusCode || ProcessingAnswer.NotYetRecorded(r), $"{code} {action}: {(int)r.StatusCode} {await r.Content.ReadAsStringAsync()}");
             return r.IsSuccessStatusCode;
