@@ -31,6 +31,7 @@ app.MapBrokerCredentials();
 app.MapSubscriptions();
 app.MapReplay();
 app.MapDeliveryLog();
+app.MapSubscriptionChecks();
 app.Run();
 
 public partial class Program;

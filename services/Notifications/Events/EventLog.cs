@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Dapper;
 using Npgsql;
 
@@ -20,13 +21,15 @@ public static class EventLog
         var c = tx.Connection!;
         await LockAsync(tx, e.DossierCode, ct);
         var inserted = await c.ExecuteAsync(new CommandDefinition("""
-            INSERT INTO event_log (dossier_code, sequence, status, occurred_at, event_id, type, is_status, agencies, procedure_code, cloud_event)
-            VALUES (@DossierCode, @Sequence, @status, @Time, @Id, @type, @IsStatus, @agencies, @procedure, @json)
+            INSERT INTO event_log (dossier_code, sequence, status, occurred_at, event_id, type, is_status, agencies, procedure_code, cloud_event, traceparent)
+            VALUES (@DossierCode, @Sequence, @status, @Time, @Id, @type, @IsStatus, @agencies, @procedure, @json, @traceparent)
             ON CONFLICT DO NOTHING
             """, new
             {
                 e.DossierCode, e.Sequence, status = (short?)e.Type.Status, Time = e.Time.ToUniversalTime(), e.Id, type = e.Type.Type,
                 e.IsStatus, agencies = e.Route.Agencies.ToArray(), procedure = e.Route.ProcedureCode, json = e.ToCloudEventJson(links),
+                // The trace of the internal event being consumed: each webhook delivery of this event continues it.
+                traceparent = Activity.Current is { IdFormat: ActivityIdFormat.W3C } current ? current.Id : null,
             }, tx, cancellationToken: ct));
         if (inserted == 0) return false;
         await ReleaseAsync(tx, e.DossierCode, holdTimeout, ct);
@@ -58,45 +61,40 @@ public static class EventLog
         => tx.Connection!.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_xact_lock(hashtextextended(@code, 9))",
             new { code }, tx, cancellationToken: ct));
 
-    private sealed record Held(long Id, long? Sequence, bool IsStatus, bool Stale);
+    private sealed record Held(long Id, long? Sequence, bool IsStatus, string Type, bool Stale);
 
-    /// <summary>Releases, in order, every held event of the dossier that may go now.</summary>
+    private static EventOrderKind KindOf(Held h)
+        => h.IsStatus ? EventOrderKind.Status : h.Type == EventCatalogue.Synced.Type ? EventOrderKind.UpTo : EventOrderKind.Unordered;
+
+    /// <summary>Releases, in order, every held event of the dossier that may go now (the rule: <see cref="ReleaseOrder"/>).</summary>
     public static async Task ReleaseAsync(NpgsqlTransaction tx, string code, TimeSpan holdTimeout, CancellationToken ct)
     {
         var c = tx.Connection!;
         var held = (await c.QueryAsync<Held>(new CommandDefinition("""
-            SELECT id, sequence, is_status AS IsStatus, received_at < now() - @holdTimeout AS Stale
+            SELECT id, sequence, is_status AS IsStatus, type, received_at < now() - @holdTimeout AS Stale
             FROM event_log WHERE dossier_code = @code AND released_at IS NULL
             """, new { code, holdTimeout }, tx, cancellationToken: ct))).ToList();
         if (held.Count == 0) return;
-        var last = await c.ExecuteScalarAsync<long?>(new CommandDefinition(
-            "SELECT last_released FROM dossier_routes WHERE dossier_code = @code", new { code }, tx, cancellationToken: ct)) ?? 0;
+        var progress = await c.QuerySingleOrDefaultAsync<DossierProgress>(new CommandDefinition(
+            "SELECT last_released AS LastStatus, last_synced AS LastUpTo FROM dossier_routes WHERE dossier_code = @code",
+            new { code }, tx, cancellationToken: ct)) ?? new DossierProgress(0, 0);
 
-        var released = new List<long>();
-        bool progress;
-        do
-        {
-            progress = false;
-            foreach (var row in held.Where(h => !released.Contains(h.Id))
-                         .OrderBy(h => h.Sequence ?? 0).ThenByDescending(h => h.IsStatus).ThenBy(h => h.Id).ToList())
-            {
-                var inOrder = row.IsStatus ? row.Sequence <= last + 1 : row.Sequence is null || row.Sequence <= last;
-                if (!inOrder && !row.Stale) continue;
-                released.Add(row.Id);
-                if (row.IsStatus) last = Math.Max(last, row.Sequence ?? 0);
-                progress = true;
-            }
-        } while (progress && released.Count < held.Count);
-        if (released.Count == 0) return;
-
-        foreach (var id in released) await ReleaseOneAsync(tx, id, ct);
+        var decision = ReleaseOrder.Decide(held.Select(h => new HeldEvent(h.Id, KindOf(h), h.Sequence, h.Stale)).ToList(), progress);
+        if (decision.Release.Count == 0 && decision.Superseded.Count == 0) return;
+        foreach (var id in decision.Release) await ReleaseOneAsync(tx, id, ct);
         await c.ExecuteAsync(new CommandDefinition($"""
-            UPDATE dossier_routes SET last_released = GREATEST(last_released, @last) WHERE dossier_code = @code;
+            UPDATE event_log SET released_at = now(), superseded = true WHERE id = ANY(@superseded);
+            UPDATE dossier_routes SET last_released = GREATEST(last_released, @LastStatus), last_synced = GREATEST(last_synced, @LastUpTo)
+            WHERE dossier_code = @code;
             NOTIFY {Channel};
-            """, new { code, last }, tx, cancellationToken: ct));
+            """, new { code, superseded = decision.Superseded.ToArray(), decision.Progress.LastStatus, decision.Progress.LastUpTo },
+            tx, cancellationToken: ct));
     }
 
-    /// <summary>Gives the event its stream position and queues it for every subscription allowed to see it.</summary>
+    /// <summary>
+    /// Gives the event its stream position and queues it for every subscription allowed to see it, paused and disabled
+    /// ones included: they get it, in order, when they are active again (within the retention window, see WebhookRetention).
+    /// </summary>
     private static Task ReleaseOneAsync(NpgsqlTransaction tx, long id, CancellationToken ct)
         => tx.Connection!.ExecuteAsync(new CommandDefinition("""
             WITH r AS (
@@ -104,7 +102,7 @@ public static class EventLog
                 RETURNING event_id, type, agencies, procedure_code, dossier_code, stream_position)
             INSERT INTO webhook_deliveries (subscription_id, event_id, dossier_code, stream_position)
             SELECT s.id, r.event_id, r.dossier_code, r.stream_position
-            FROM r JOIN webhook_subscriptions s ON s.state <> 'disabled' AND 
+            FROM r JOIN webhook_subscriptions s ON s.state <> 'deleted' AND 
             """ + SubscriptionSees, new { id }, tx, cancellationToken: ct));
 
     /// <summary>

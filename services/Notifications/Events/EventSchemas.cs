@@ -65,7 +65,7 @@ public static class EventSchemas
         switch (type.Shape)
         {
             case DataShape.Status or DataShape.Apology or DataShape.CompletionRequest:
-                Add("sequence", new JsonObject { ["type"] = "integer", ["minimum"] = 1, ["description"] = "The dossier's event sequence: events of a dossier arrive in this order." });
+                Add("sequence", new JsonObject { ["type"] = "integer", ["minimum"] = 1, ["description"] = "The dossier's event sequence: events of a dossier arrive in this order, never lower than one already sent." });
                 Add("status", type.Status is { } s ? new JsonObject { ["const"] = (int)s } : new JsonObject { ["type"] = "integer", ["minimum"] = 1, ["maximum"] = 10 });
                 Add("statusName", type.Status is { } n ? new JsonObject { ["const"] = PublicEventMapping.StatusName(n) } : new JsonObject { ["type"] = "string" });
                 Add("occurredAt", DateTime());
@@ -82,7 +82,8 @@ public static class EventSchemas
                         ["description"] = "The dossier is refused if it is not completed by then." });
                 break;
             case DataShape.Synced:
-                Add("sequence", new JsonObject { ["type"] = "integer", ["minimum"] = 1 });
+                Add("sequence", new JsonObject { ["type"] = "integer", ["minimum"] = 1,
+                    ["description"] = "Acknowledged up to this status sequence; never lower than in an earlier dossier.synced of the same dossier." });
                 Add("acknowledgedAt", DateTime());
                 break;
             case DataShape.Deadline:

@@ -54,8 +54,14 @@ public static class AsyncApiDocument
                     named with its prefix, and bind them to the exchange only with routing keys that start with its own agency word.
                     Routing key: `{agency}.{procedure}.{event}` where codes have dots replaced by underscores (26740.H29 → 26740_H29)
                     and event is the type's name with dashes (dossier-received-v1). An event concerning two agencies (receiving desk
-                    and deciding agency) is published once under each. Delivery is at least once: deduplicate by `id`. A dossier's
-                    status events arrive in the order of data.sequence; dossier.synced comes after the status it acknowledges.
+                    and deciding agency) is published once under each. Delivery is at least once: deduplicate by `id`.
+                    Ordering, per dossier, on this exchange and to every webhook subscription alike: status events arrive in the order
+                    of data.sequence (1, 2, 3…; a status whose predecessor has not come within 2 minutes goes without it); dossier.synced
+                    ("acknowledged up to data.sequence N") comes after status N, and its N never goes down: an acknowledgement that would
+                    carry a lower N than one already sent is superseded (kept in our log, never sent: the higher one implies it). Likewise
+                    a status event arriving after a later one was sent is never sent. Deadline and payment events carry no sequence and
+                    come after the status events released before them. A replayed webhook delivery (header procedures-replay) is outside
+                    this order: it repeats an event already sent, with the same id.
                     A type never changes in place: a breaking change is a new version.
                     The same events can be received by webhook (REST subscriptions, Standard Webhooks signatures).
                     """,

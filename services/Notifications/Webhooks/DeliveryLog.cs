@@ -10,7 +10,7 @@ namespace Procedures.Notifications.Webhooks;
 public static class DeliveryLog
 {
     public sealed record Delivery(long Id, Guid EventId, string DossierCode, string State, int Attempts, int? LastStatus, string? LastError,
-        DateTimeOffset CreatedAt, DateTimeOffset DueAt, DateTimeOffset? FinishedAt, long? ReplayOf);
+        DateTimeOffset CreatedAt, DateTimeOffset DueAt, DateTimeOffset? FinishedAt, long? ReplayOf, string? ReplayReason);
 
     public sealed record Attempt(long Id, long DeliveryId, Guid EventId, int Number, DateTimeOffset AttemptedAt, int? StatusCode,
         int LatencyMs, string Outcome, string? Error);
@@ -23,7 +23,7 @@ public static class DeliveryLog
     {
         var group = app.MapGroup("/api/v1/webhooks/subscriptions/{id:guid}").WithTags("Webhooks").RequireScope(Scopes.Webhooks);
         group.MapGet("/deliveries", DeliveriesAsync).WithName("ListWebhookDeliveries")
-            .WithSummary("Deliveries, newest first; state = pending | delivered | dead; eventId narrows to one event");
+            .WithSummary("Deliveries, newest first (kept after the subscription is deleted, for the retention window); state = pending | delivered | dead | expired | cancelled; eventId narrows to one event");
         group.MapGet("/attempts", AttemptsAsync).WithName("ListWebhookAttempts")
             .WithSummary("Every delivery attempt (status, latency, outcome), newest first, optionally in a time range");
         return app;
@@ -32,8 +32,9 @@ public static class DeliveryLog
     private static async Task<Results<Ok<DeliveryList>, NotFound, ProblemHttpResult>> DeliveriesAsync(Guid id, string? state, Guid? eventId, int? limit, Caller caller, HttpContext http, NpgsqlDataSource db,
         CancellationToken ct)
     {
-        if (state is not null and not "pending" and not "delivered" and not "dead")
-            return Problems.Validation([new FieldError("state", "state", "state phải là pending, delivered hoặc dead", "state must be pending, delivered or dead")]);
+        if (state is not null and not "pending" and not "delivered" and not "dead" and not "expired" and not "cancelled")
+            return Problems.Validation([new FieldError("state", "state", "state phải là pending, delivered, dead, expired hoặc cancelled",
+                "state must be pending, delivered, dead, expired or cancelled")]);
         await using var c = await db.OpenConnectionAsync(ct);
         if (!await OwnedAsync(c, id, caller, ct))
         {
@@ -42,7 +43,8 @@ public static class DeliveryLog
         }
         var items = await c.QueryAsync<Delivery>(new CommandDefinition("""
             SELECT id, event_id AS EventId, dossier_code AS DossierCode, state, attempts, last_status AS LastStatus, last_error AS LastError,
-                   created_at AS CreatedAt, due_at AS DueAt, finished_at AS FinishedAt, replay_of AS ReplayOf
+                   created_at AS CreatedAt, due_at AS DueAt, finished_at AS FinishedAt, replay_of AS ReplayOf,
+                   replay_reason AS ReplayReason
             FROM webhook_deliveries
             WHERE subscription_id = @id AND (@state::text IS NULL OR state = @state) AND (@eventId::uuid IS NULL OR event_id = @eventId)
             ORDER BY id DESC LIMIT @limit
@@ -72,6 +74,6 @@ public static class DeliveryLog
     }
 
     private static Task<bool> OwnedAsync(NpgsqlConnection c, Guid id, Caller caller, CancellationToken ct)
-        => c.ExecuteScalarAsync<bool>(new CommandDefinition($"SELECT EXISTS (SELECT 1 FROM webhook_subscriptions WHERE id = @id AND {Subscriptions.Owned})",
+        => c.ExecuteScalarAsync<bool>(new CommandDefinition($"SELECT EXISTS (SELECT 1 FROM webhook_subscriptions WHERE id = @id AND {Subscriptions.OwnedOrDeleted})",
             new { id, caller.Agency, caller.SeesAllAgencies }, cancellationToken: ct));
 }

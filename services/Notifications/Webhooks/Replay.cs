@@ -15,7 +15,7 @@ namespace Procedures.Notifications.Webhooks;
 /// </summary>
 public static class Replay
 {
-    public sealed record Request(Guid? EventId, DateTimeOffset? From, DateTimeOffset? To, bool? DeadLetters);
+    public sealed record Request(Guid? EventId, DateTimeOffset? From, DateTimeOffset? To, bool? DeadLetters, bool? Missed = null);
 
     public sealed record Queued(Guid SubscriptionId, int Count);
 
@@ -25,7 +25,7 @@ public static class Replay
     {
         app.MapPost("/api/v1/webhooks/subscriptions/{id:guid}/replay", ReplayAsync).WithTags("Webhooks").RequireScope(Scopes.Webhooks)
             .WithName("ReplayWebhookEvents")
-            .WithSummary("Queues again one event (eventId), a time range (from, to) or the dead letters (deadLetters: true)")
+            .WithSummary("Queues again one event (eventId), a time range (from, to), the dead letters (deadLetters: true) or what the subscription missed beyond the retention window (missed: true); each delivery says what it replays (procedures-replay header)")
             .WithExamples(new Request(null, DateTimeOffset.Parse("2026-11-28T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture),
                 DateTimeOffset.Parse("2026-11-29T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture), null), new Queued(Guid.Empty, 42));
         return app;
@@ -34,11 +34,12 @@ public static class Replay
     private static async Task<Results<Accepted<Queued>, NotFound, ProblemHttpResult>> ReplayAsync(Guid id, Request request, Caller caller, HttpContext http,
         NpgsqlDataSource db, CancellationToken ct)
     {
-        var modes = (request.EventId is not null ? 1 : 0) + (request.From is not null || request.To is not null ? 1 : 0) + (request.DeadLetters == true ? 1 : 0);
+        var modes = (request.EventId is not null ? 1 : 0) + (request.From is not null || request.To is not null ? 1 : 0) + (request.DeadLetters == true ? 1 : 0)
+            + (request.Missed == true ? 1 : 0);
         var errors = new List<FieldError>();
         if (modes != 1)
-            errors.Add(new FieldError("replay", "one-mode", "Chọn đúng một cách phát lại: eventId, khoảng thời gian (from, to) hoặc deadLetters",
-                "Choose exactly one replay: eventId, a time range (from, to) or deadLetters"));
+            errors.Add(new FieldError("replay", "one-mode", "Chọn đúng một cách phát lại: eventId, khoảng thời gian (from, to), deadLetters hoặc missed",
+                "Choose exactly one replay: eventId, a time range (from, to), deadLetters or missed"));
         else if ((request.From is null) != (request.To is null) || request.From > request.To)
             errors.Add(new FieldError("from", "range", "Cần cả from và to, from không sau to", "Both from and to are needed, from not after to"));
         if (errors.Count > 0) return Problems.Validation(errors);
@@ -58,21 +59,31 @@ public static class Replay
         if (owned != true) return null;
 
         int queued;
-        if (request.DeadLetters == true)
+        if (request.DeadLetters == true || request.Missed == true)
         {
+            // Dead letters, or the deliveries expired while the subscription was paused or disabled: each queued again,
+            // pointing at the delivery it repeats; the missed range is cleared with them.
+            var (state, reason) = request.DeadLetters == true ? ("dead", "dead-letter") : ("expired", "missed");
             queued = await c.ExecuteAsync(new CommandDefinition("""
-                WITH dead AS (UPDATE webhook_deliveries SET replayed_at = now()
-                              WHERE subscription_id = @id AND state = 'dead' AND replayed_at IS NULL
-                              RETURNING id, event_id, dossier_code, stream_position)
-                INSERT INTO webhook_deliveries (subscription_id, event_id, dossier_code, stream_position, replay_of)
-                SELECT @id, event_id, dossier_code, stream_position, id FROM dead
-                """, new { id }, tx, cancellationToken: ct));
+                WITH old AS (UPDATE webhook_deliveries SET replayed_at = now()
+                             WHERE subscription_id = @id AND state = @state AND replayed_at IS NULL
+                             RETURNING id, event_id, dossier_code, stream_position)
+                INSERT INTO webhook_deliveries (subscription_id, event_id, dossier_code, stream_position, replay_of, replay_reason)
+                SELECT @id, event_id, dossier_code, stream_position, id, @reason FROM old ORDER BY stream_position
+                """, new { id, state, reason }, tx, cancellationToken: ct));
+            if (request.Missed == true)
+                await c.ExecuteAsync(new CommandDefinition(
+                    "UPDATE webhook_subscriptions SET missed_from = NULL, missed_to = NULL, missed_count = 0 WHERE id = @id",
+                    new { id }, tx, cancellationToken: ct));
         }
         else
         {
+            // One event or a time range; each points at this subscription's latest earlier delivery of the event, if any.
             queued = await c.ExecuteAsync(new CommandDefinition($"""
-                INSERT INTO webhook_deliveries (subscription_id, event_id, dossier_code, stream_position)
-                SELECT s.id, r.event_id, r.dossier_code, r.stream_position
+                INSERT INTO webhook_deliveries (subscription_id, event_id, dossier_code, stream_position, replay_of, replay_reason)
+                SELECT s.id, r.event_id, r.dossier_code, r.stream_position,
+                       (SELECT max(d.id) FROM webhook_deliveries d WHERE d.subscription_id = s.id AND d.event_id = r.event_id),
+                       CASE WHEN @eventId::uuid IS NULL THEN 'range' ELSE 'event' END
                 FROM event_log r JOIN webhook_subscriptions s ON s.id = @id
                 WHERE r.stream_position > 0
                   AND (@eventId::uuid IS NULL OR r.event_id = @eventId)

@@ -33,7 +33,16 @@ public static class Subscriptions
         public string? DisabledReason { get; init; }
         public DateTimeOffset CreatedAt { get; init; }
         public DateTimeOffset UpdatedAt { get; init; }
+
+        /// <summary>After a rotation: until when the previous secret still signs beside the new one (null: no overlap running).</summary>
+        public DateTimeOffset? PreviousSecretValidUntil { get; init; }
+
+        /// <summary>Events that waited longer than the retention window while paused or disabled (null: none); one replay with missed: true sends them.</summary>
+        public MissedRange? Missed { get; init; }
     }
+
+    /// <summary>What a subscription missed: the release times of the first and last missed event, and how many.</summary>
+    public sealed record MissedRange(DateTimeOffset From, DateTimeOffset To, int Count);
 
     /// <summary>The caller's subscriptions, oldest first.</summary>
     public sealed record List(IReadOnlyList<View> Items);
@@ -43,11 +52,43 @@ public static class Subscriptions
 
     private const string Columns = """
         id, agency, url, event_types AS EventTypes, agencies, procedures, description, state, disabled_reason AS DisabledReason,
-        created_at AS CreatedAt, updated_at AS UpdatedAt
+        created_at AS CreatedAt, updated_at AS UpdatedAt,
+        CASE WHEN previous_secret_until > now() THEN previous_secret_until END AS PreviousSecretValidUntil,
+        missed_from AS MissedFrom, missed_to AS MissedTo, missed_count AS MissedCount
         """;
 
-    /// <summary>SQL condition: the subscription is the caller's (or the caller sees every agency).</summary>
-    public const string Owned = "(agency = @Agency OR @SeesAllAgencies)";
+    /// <summary>A row as read (Dapper fills the flat columns; the view nests the missed range).</summary>
+    private sealed class Row
+    {
+        public Guid Id { get; init; }
+        public string Agency { get; init; } = "";
+        public string Url { get; init; } = "";
+        public string[] EventTypes { get; init; } = [];
+        public string[] Agencies { get; init; } = [];
+        public string[] Procedures { get; init; } = [];
+        public string? Description { get; init; }
+        public string State { get; init; } = "";
+        public string? DisabledReason { get; init; }
+        public DateTimeOffset CreatedAt { get; init; }
+        public DateTimeOffset UpdatedAt { get; init; }
+        public DateTimeOffset? PreviousSecretValidUntil { get; init; }
+        public DateTimeOffset? MissedFrom { get; init; }
+        public DateTimeOffset? MissedTo { get; init; }
+        public int MissedCount { get; init; }
+
+        public View ToView() => new()
+        {
+            Id = Id, Agency = Agency, Url = Url, EventTypes = EventTypes, Agencies = Agencies, Procedures = Procedures, Description = Description,
+            State = State, DisabledReason = DisabledReason, CreatedAt = CreatedAt, UpdatedAt = UpdatedAt, PreviousSecretValidUntil = PreviousSecretValidUntil,
+            Missed = MissedCount > 0 && MissedFrom is { } from && MissedTo is { } to ? new MissedRange(from, to, MissedCount) : null,
+        };
+    }
+
+    /// <summary>SQL condition: the subscription is the caller's (or the caller sees every agency), and not deleted.</summary>
+    public const string Owned = "((agency = @Agency OR @SeesAllAgencies) AND state <> 'deleted')";
+
+    /// <summary>SQL condition: as <see cref="Owned"/>, deleted ones included (their delivery logs are kept for the retention window).</summary>
+    public const string OwnedOrDeleted = "(agency = @Agency OR @SeesAllAgencies)";
 
     /// <summary>
     /// After a look-up under <see cref="Owned"/> missed (the answer stays the 404 of an unknown id): when the subscription
@@ -79,7 +120,8 @@ public static class Subscriptions
         group.MapPost("/{id:guid}/resume", (Guid id, Caller caller, NpgsqlDataSource db, CallbackUrlGuard guard, HttpContext http, TimeProvider time, CancellationToken ct)
             => UpdateAsync(id, new Request(null, null, null, null, null, "active"), caller, db, guard, http, time, ct)).WithName("ResumeWebhookSubscription")
             .WithSummary("Resumes deliveries to a paused or disabled subscription");
-        group.MapDelete("/{id:guid}", DeleteAsync).WithName("DeleteWebhookSubscription").WithSummary("Deletes a subscription");
+        group.MapDelete("/{id:guid}", DeleteAsync).WithName("DeleteWebhookSubscription")
+            .WithSummary("Deletes a subscription; its delivery log stays readable for the retention window");
         return app;
     }
 
@@ -119,7 +161,7 @@ public static class Subscriptions
         return TypedResults.Created(location, created);
     }
 
-    private static string OpenStoredAnswer(HttpContext http, string stored)
+    internal static string OpenStoredAnswer(HttpContext http, string stored)
     {
         var answer = System.Text.Json.Nodes.JsonNode.Parse(stored)!.AsObject();
         answer["secret"] = http.RequestServices.GetRequiredService<WebhookSecrets>().Open(answer["secret"]!.GetValue<string>());
@@ -156,9 +198,9 @@ public static class Subscriptions
     private static async Task<Ok<List>> ListAsync(Caller caller, NpgsqlDataSource db, CancellationToken ct)
     {
         await using var c = await db.OpenConnectionAsync(ct);
-        var items = await c.QueryAsync<View>(new CommandDefinition($"SELECT {Columns} FROM webhook_subscriptions WHERE {Owned} ORDER BY created_at",
+        var items = await c.QueryAsync<Row>(new CommandDefinition($"SELECT {Columns} FROM webhook_subscriptions WHERE {Owned} ORDER BY created_at",
             new { caller.Agency, caller.SeesAllAgencies }, cancellationToken: ct));
-        return TypedResults.Ok(new List(items.AsList()));
+        return TypedResults.Ok(new List(items.Select(r => r.ToView()).ToList()));
     }
 
     private static async Task<Results<Ok<View>, NotFound>> GetAsync(Guid id, Caller caller, HttpContext http, NpgsqlDataSource db, CancellationToken ct)
@@ -169,9 +211,9 @@ public static class Subscriptions
         return view is null ? TypedResults.NotFound() : TypedResults.Ok(view);
     }
 
-    private static Task<View?> FindAsync(NpgsqlConnection c, Guid id, Caller caller, CancellationToken ct, NpgsqlTransaction? tx = null)
-        => c.QuerySingleOrDefaultAsync<View>(new CommandDefinition($"SELECT {Columns} FROM webhook_subscriptions WHERE id = @id AND {Owned}",
-            new { id, caller.Agency, caller.SeesAllAgencies }, tx, cancellationToken: ct));
+    internal static async Task<View?> FindAsync(NpgsqlConnection c, Guid id, Caller caller, CancellationToken ct, NpgsqlTransaction? tx = null)
+        => (await c.QuerySingleOrDefaultAsync<Row>(new CommandDefinition($"SELECT {Columns} FROM webhook_subscriptions WHERE id = @id AND {Owned}",
+            new { id, caller.Agency, caller.SeesAllAgencies }, tx, cancellationToken: ct)))?.ToView();
 
     private static async Task<Results<Ok<View>, NotFound, ProblemHttpResult>> UpdateAsync(Guid id, Request request, Caller caller, NpgsqlDataSource db, CallbackUrlGuard guard,
         HttpContext http, TimeProvider time, CancellationToken ct)
@@ -221,13 +263,20 @@ public static class Subscriptions
     {
         await using var c = await db.OpenConnectionAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
-        var deleted = await c.ExecuteAsync(new CommandDefinition($"DELETE FROM webhook_subscriptions WHERE id = @id AND {Owned}",
-            new { id, caller.Agency, caller.SeesAllAgencies }, tx, cancellationToken: ct));
+        // Kept, secrets cleared, for the retention window: its delivery log stays readable (WebhookRetention purges it later).
+        var deleted = await c.ExecuteAsync(new CommandDefinition($"""
+            UPDATE webhook_subscriptions SET state = 'deleted', deleted_at = now(), updated_at = now(), secret = '', previous_secret = NULL,
+                previous_secret_until = NULL
+            WHERE id = @id AND {Owned}
+            """, new { id, caller.Agency, caller.SeesAllAgencies }, tx, cancellationToken: ct));
         if (deleted == 0)
         {
             await MarkIfForeignAsync(db, http, caller, id, ct);
             return TypedResults.NotFound();
         }
+        await c.ExecuteAsync(new CommandDefinition(
+            "UPDATE webhook_deliveries SET state = 'cancelled', finished_at = now() WHERE subscription_id = @id AND state = 'pending'",
+            new { id }, tx, cancellationToken: ct));
         await AuditLog.AppendAsync(tx, AuditActor.FromRequest(http, caller.ClientId, caller.Agency),
             new AuditEntry("webhook.subscription.delete", id.ToString(), PersonalData: false), time.GetUtcNow(), ct);
         await tx.CommitAsync(ct);

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Dapper;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -35,7 +36,11 @@ public sealed partial class WebhookDispatcher(NpgsqlDataSource db, WebhookSender
             try
             {
                 await StartDueWorkersAsync(stoppingToken);
-                if (pass++ % 20 == 0) await ObserveAsync(stoppingToken);
+                if (pass++ % 20 == 0)
+                {
+                    await WebhookRetention.SweepAsync(db, _options.Retention, stoppingToken);
+                    await ObserveAsync(stoppingToken);
+                }
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
@@ -84,9 +89,13 @@ public sealed partial class WebhookDispatcher(NpgsqlDataSource db, WebhookSender
         await c.ExecuteAsync("UPDATE webhook_subscriptions SET lease_until = NULL WHERE id = @id AND lease_owner = @_owner", new { id, _owner });
     }
 
-    private sealed record Subscription(Guid Id, string Agency, string Url, string Secret);
+    private sealed record Subscription(Guid Id, string Agency, string Url, string Secret, string? PreviousSecret, DateTimeOffset? PreviousSecretUntil);
 
-    private sealed record Head(long Id, Guid EventId, int Attempts, DateTimeOffset? FirstFailedAt, string CloudEvent);
+    private sealed record Head(long Id, Guid EventId, int Attempts, DateTimeOffset? FirstFailedAt, string CloudEvent, string? TraceParent,
+        string? ReplayReason, long? ReplayOf);
+
+    /// <summary>Delivery spans: children of the event's original trace (its traceparent), so the dashboard shows a dossier's webhooks in its trace.</summary>
+    public static readonly ActivitySource Source = new("Procedures.Notifications.Webhooks");
 
     /// <summary>Delivers a subscription's due deliveries until none is left, the lease is lost or the subscription stops.</summary>
     public async Task RunSubscriptionAsync(Guid id, CancellationToken ct)
@@ -97,12 +106,13 @@ public sealed partial class WebhookDispatcher(NpgsqlDataSource db, WebhookSender
             var subscription = await c.QuerySingleOrDefaultAsync<Subscription>(new CommandDefinition("""
                 UPDATE webhook_subscriptions SET lease_until = now() + @lease
                 WHERE id = @id AND lease_owner = @_owner AND state = 'active'
-                RETURNING id, agency, url, secret
+                RETURNING id, agency, url, secret, previous_secret AS PreviousSecret, previous_secret_until AS PreviousSecretUntil
                 """, new { id, _owner, lease = _options.LeaseDuration }, cancellationToken: ct));
             if (subscription is null) return;
             // The head of each dossier's queue for this subscription: nothing earlier of the same dossier is still pending.
             var heads = (await c.QueryAsync<Head>(new CommandDefinition("""
-                SELECT d.id, d.event_id AS EventId, d.attempts, d.first_failed_at AS FirstFailedAt, e.cloud_event AS CloudEvent
+                SELECT d.id, d.event_id AS EventId, d.attempts, d.first_failed_at AS FirstFailedAt, e.cloud_event AS CloudEvent,
+                       e.traceparent AS TraceParent, d.replay_reason AS ReplayReason, d.replay_of AS ReplayOf
                 FROM webhook_deliveries d JOIN event_log e ON e.event_id = d.event_id
                 WHERE d.subscription_id = @id AND d.state = 'pending' AND d.due_at <= now()
                   AND NOT EXISTS (SELECT 1 FROM webhook_deliveries p
@@ -125,7 +135,16 @@ public sealed partial class WebhookDispatcher(NpgsqlDataSource db, WebhookSender
     /// <summary>One attempt and its bookkeeping; true when the receiver answered 410 (the subscription is now disabled).</summary>
     private async Task<bool> DeliverAsync(Subscription s, Head head, CancellationToken ct)
     {
-        var result = await sender.SendAsync(s.Url, secrets.Open(s.Secret), head.EventId, head.CloudEvent, ct);
+        ActivityContext.TryParse(head.TraceParent, null, out var parent);
+        using var span = Source.StartActivity("webhook deliver", ActivityKind.Producer, parent);
+        span?.SetTag("webhook.subscription_id", s.Id);
+        span?.SetTag("webhook.event_id", head.EventId);
+        span?.SetTag("webhook.replay", head.ReplayReason);
+        var signing = SecretRotation.SigningSecrets(secrets.Open(s.Secret), s.PreviousSecret is { } previous ? secrets.Open(previous) : null,
+            s.PreviousSecretUntil, time.GetUtcNow());
+        var result = await sender.SendAsync(s.Url, signing, head.EventId, head.CloudEvent,
+            new DeliveryMarks(head.TraceParent, head.ReplayReason, head.ReplayOf), ct);
+        span?.SetTag("http.response.status_code", result.Status);
         var attempt = head.Attempts + 1;
         var now = time.GetUtcNow();
         var next = result.Delivered || result.Gone ? null

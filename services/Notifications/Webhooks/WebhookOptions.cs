@@ -23,6 +23,12 @@ public sealed class WebhookOptions
     /// <summary>A Retry-After longer than this is capped (a receiver cannot park its deliveries for ever).</summary>
     public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromHours(24);
 
+    /// <summary>
+    /// How long a paused or disabled subscription's undelivered events wait for it (then they are expired and shown as
+    /// missed), and how long a deleted subscription's delivery log is kept.
+    /// </summary>
+    public TimeSpan Retention { get; set; } = TimeSpan.FromDays(7);
+
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
 
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(500);

@@ -15,6 +15,9 @@ public sealed record AttemptResult(int? Status, TimeSpan Latency, string? Error,
     public bool Gone => Status == 410;
 }
 
+/// <summary>What a delivery carries besides the signed event: the event's trace, and for a replay what it replays.</summary>
+public sealed record DeliveryMarks(string? TraceParent, string? ReplayReason = null, long? ReplayOf = null);
+
 /// <summary>
 /// Sends one event to one callback, signed per Standard Webhooks (webhook-id = the event id, the receiver's idempotency key;
 /// webhook-timestamp; webhook-signature) with the official StandardWebhooks library. Its own HTTP client: no automatic
@@ -23,6 +26,12 @@ public sealed record AttemptResult(int? Status, TimeSpan Latency, string? Error,
 public sealed class WebhookSender : IDisposable
 {
     public const string ContentType = "application/cloudevents+json";
+
+    /// <summary>On a replayed delivery: why it was queued again (event | range | dead-letter | missed).</summary>
+    public const string ReplayHeader = "procedures-replay";
+
+    /// <summary>On a replayed delivery that repeats an earlier delivery of the same event: that delivery's id (the delivery log's).</summary>
+    public const string ReplayOfHeader = "procedures-replay-of";
     private readonly HttpClient _http;
     private readonly TimeProvider _time;
 
@@ -77,7 +86,12 @@ public sealed class WebhookSender : IDisposable
 
     public static string NewSecret() => "whsec_" + Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
 
-    public async Task<AttemptResult> SendAsync(string url, string secret, Guid eventId, string payload, CancellationToken ct)
+    /// <summary>
+    /// One signed POST. Every secret in <paramref name="secrets"/> signs (the new one first, then during a rotation's
+    /// overlap the previous one): Standard Webhooks receivers accept the request when any <c>v1,</c> signature verifies.
+    /// </summary>
+    public async Task<AttemptResult> SendAsync(string url, IReadOnlyList<string> secrets, Guid eventId, string payload, DeliveryMarks marks,
+        CancellationToken ct)
     {
         var now = _time.GetUtcNow();
         var id = eventId.ToString();
@@ -87,7 +101,11 @@ public sealed class WebhookSender : IDisposable
         };
         request.Headers.Add("webhook-id", id);
         request.Headers.Add("webhook-timestamp", now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture));
-        request.Headers.Add("webhook-signature", new StandardWebhook(secret).Sign(id, now, payload));
+        request.Headers.Add("webhook-signature", SignatureHeader(secrets.Select(secret => new StandardWebhook(secret).Sign(id, now, payload)).ToList()));
+        // The event's own trace: the delivery span when one is recorded, else the trace the event came with.
+        if ((Activity.Current?.Id ?? marks.TraceParent) is { } traceparent) request.Headers.TryAddWithoutValidation("traceparent", traceparent);
+        if (marks.ReplayReason is { } reason) request.Headers.Add(ReplayHeader, reason);
+        if (marks.ReplayOf is { } of) request.Headers.Add(ReplayOfHeader, of.ToString(CultureInfo.InvariantCulture));
         var clock = Stopwatch.StartNew();
         try
         {
@@ -101,6 +119,15 @@ public sealed class WebhookSender : IDisposable
             return new AttemptResult(null, clock.Elapsed, error.Length > 500 ? error[..500] : error, null);
         }
     }
+
+    /// <summary>
+    /// The webhook-signature value: the signatures, space-separated. With more than one, the first is repeated at the
+    /// end: the StandardWebhooks .NET package (1.1.2, the current one) never checks the last entry of a list of two or
+    /// more, so without the repeat a .NET receiver still on the previous secret would reject every delivery of the
+    /// overlap. Receivers that check every entry (the TypeScript and Python packages) just see one signature twice.
+    /// </summary>
+    public static string SignatureHeader(IReadOnlyList<string> signatures)
+        => string.Join(' ', signatures.Count > 1 ? [.. signatures, signatures[0]] : signatures);
 
     public void Dispose() => _http.Dispose();
 }

@@ -36,7 +36,7 @@ public sealed class WebhookRebindingTests : IAsyncLifetime
         var url = _receiver.Url("rebound", WebhookSender.NewSecret()).Replace("localhost", "rebind.test", StringComparison.Ordinal);
 
         Assert.Null(await guard.CheckAsync(url, CancellationToken.None)); // the subscription passes: the name resolved public
-        var result = await sender.SendAsync(url, WebhookSender.NewSecret(), Guid.NewGuid(), "{}", CancellationToken.None);
+        var result = await sender.SendAsync(url, [WebhookSender.NewSecret()], Guid.NewGuid(), "{}", new DeliveryMarks(null), CancellationToken.None);
 
         Assert.Null(result.Status);
         Assert.Contains("refused address", result.Error);
@@ -55,7 +55,7 @@ public sealed class WebhookRebindingTests : IAsyncLifetime
         var url = _receiver.Url("checked", secret).Replace("localhost", "receiver.test", StringComparison.Ordinal);
 
         Assert.Null(await guard.CheckAsync(url, CancellationToken.None));
-        var result = await sender.SendAsync(url, secret, Guid.NewGuid(), """{"specversion":"1.0","dossierCode":"x"}""", CancellationToken.None);
+        var result = await sender.SendAsync(url, [secret], Guid.NewGuid(), """{"specversion":"1.0","dossierCode":"x"}""", new DeliveryMarks(null), CancellationToken.None);
 
         Assert.Equal(200, result.Status);
         var received = Assert.Single(_receiver.Requests);
@@ -70,7 +70,7 @@ public sealed class WebhookRebindingTests : IAsyncLifetime
         using var s = sender;
         var url = _receiver.Url("direct", WebhookSender.NewSecret()).Replace("localhost", "elsewhere.test", StringComparison.Ordinal);
 
-        var result = await sender.SendAsync(url, WebhookSender.NewSecret(), Guid.NewGuid(), "{}", CancellationToken.None);
+        var result = await sender.SendAsync(url, [WebhookSender.NewSecret()], Guid.NewGuid(), "{}", new DeliveryMarks(null), CancellationToken.None);
 
         Assert.Null(result.Status);
         Assert.Empty(_receiver.Requests);
