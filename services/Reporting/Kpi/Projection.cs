@@ -115,9 +115,12 @@ public sealed class ProjectCopyCertified(ConsumerServices services) : Idempotent
     static ProjectCopyCertified() => RegisterTypes();
 
     protected override Task HandleAsync(CopyCertified m, ConsumeScope<CopyCertified> scope, CancellationToken ct)
-        => scope.Connection.ExecuteAsync(new CommandDefinition("""
+        => SideFacts.RecordAsync(scope.Transaction, Kinds.CertifiedCopy, m.CopyId.ToString(), "", m, ApplyAsync, ct);
+
+    public static Task ApplyAsync(System.Data.IDbTransaction tx, CopyCertified m, CancellationToken ct)
+        => tx.Connection!.ExecuteAsync(new CommandDefinition("""
             INSERT INTO certified_copies (copy_id, agency, certified_day, certified_at) VALUES (@CopyId, @Agency, @day, @at)
             ON CONFLICT DO NOTHING
             """, new { m.CopyId, m.Agency, day = VietnamTime.VietnamDate(m.CertifiedAt), at = m.CertifiedAt.ToUniversalTime() },
-            scope.Transaction, cancellationToken: ct));
+            tx, cancellationToken: ct));
 }

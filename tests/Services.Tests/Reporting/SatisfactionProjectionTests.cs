@@ -1,3 +1,4 @@
+using Dapper;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -7,6 +8,7 @@ using Procedures.Contracts;
 using Procedures.Messaging;
 using Procedures.Reporting.Kpi;
 using Procedures.Reporting.Kpi.Api;
+using Procedures.Reporting.Kpi.Facts;
 using Procedures.Reporting.Kpi.Indicators;
 using Procedures.Reporting.Kpi.Rules;
 using Procedures.TestInfrastructure;
@@ -88,5 +90,64 @@ public sealed class SatisfactionProjectionTests(InfrastructureFixture infra) : I
         Assert.Equal((1L, 2L), (Get(one, IndicatorCodes.PetitionsOnTime).Numerator, Get(one, IndicatorCodes.PetitionsOnTime).Denominator));
         Assert.Equal((1L, 1L), (Get(one, IndicatorCodes.PetitionSatisfaction).Numerator, Get(one, IndicatorCodes.PetitionSatisfaction).Denominator));
         Assert.Equal((3L, 3L), (Get(one, IndicatorCodes.DossierSatisfaction).Numerator, Get(one, IndicatorCodes.DossierSatisfaction).Denominator));
+    }
+
+    /// <summary>
+    /// The rebuild covers every table Reporting derives from events: each table of its schema but the log itself is
+    /// filled by the projections, then emptied by hand, and the rebuild must bring every row back as it was.
+    /// </summary>
+    [Fact]
+    public async Task The_rebuild_recomputes_every_derived_table_from_the_log_ratings_feedback_copies_and_agencies_included()
+    {
+        var bus = _host.Services.GetRequiredService<IBus>();
+        var db = _host.Services.GetRequiredService<NpgsqlDataSource>();
+        var (done, open, feedback) = ("26740.H29-261105-0001", "26740.H29-261105-0002", Guid.NewGuid());
+        var agency = _agency;
+        List<object> events =
+        [
+            .. LifecycleEvents.PausedButOnTime(done),
+            LifecycleEvents.Submitted(open), LifecycleEvents.Status(open, 1, DossierStatus.Submitted, Due.AddDays(-3)),
+            LifecycleEvents.Status(open, 2, DossierStatus.Received, Due.AddDays(-2)),
+            new ProcedurePublished("1.000948", 1, "Cấp phép", "Xây dựng", ProcedureLevel.Province, OnlineServiceLevel.Full, true,
+                new DateOnly(2026, 1, 5), new DateOnly(2026, 1, 10), true),
+            new DossierRated(done, "26740.H29", agency, "1.000948", "satisfied", true, [], "link", Due),
+            new FeedbackFiled(feedback, agency, null, "1.000948", "procedure", "public", Due.AddDays(-14), Due),
+            new FeedbackAnswered(feedback, agency, "1.000948", Due.AddDays(-14), Due, Due.AddDays(-1), true),
+            new FeedbackRated(feedback, agency, "1.000948", "satisfied", true, [], "link", Due),
+            new CopyCertified(Guid.NewGuid(), agency, Due, "key-1"),
+            new AgencyRegisterPublished([new RegisteredAgency(agency, 2, "Phường Thử", "ward", null, null)], Due),
+            new AgencyRegisterPublished([new RegisteredAgency(agency, 1, "Phường Cũ", "ward", null, null)], Due.AddDays(1)), // older, later: logged, never applied
+        ];
+        foreach (var e in events) await bus.Publish(e, e.GetType());
+
+        await using var c = await db.OpenConnectionAsync();
+        var tables = (await c.QueryAsync<string>("""
+            SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'
+              AND table_name NOT IN ('event_log', 'schemaversions') ORDER BY 1
+            """)).ToList();
+        Assert.Equal(tables, Rebuild.Derived.Order(StringComparer.Ordinal)); // a new derived table must be rebuilt too
+        async Task<Dictionary<string, List<string>>> SnapshotAsync()
+        {
+            var snapshot = new Dictionary<string, List<string>>();
+            foreach (var table in tables)
+                snapshot[table] = (await c.QueryAsync<string>($"SELECT to_jsonb(t)::text FROM {table} t ORDER BY 1")).ToList();
+            return snapshot;
+        }
+        // Each consumer logs and applies in one transaction: once every event is logged (the older agency version too), all are applied.
+        await Eventually.Until(() => c.QuerySingleAsync<long>("SELECT count(*) FROM event_log"), n => n == events.Count, TimeSpan.FromSeconds(30),
+            "every event to be projected");
+        var before = await SnapshotAsync();
+        Assert.All(tables, t => Assert.NotEmpty(before[t]));
+        Assert.Contains(before["agencies"], r => r.Contains("Phường Thử", StringComparison.Ordinal));
+        Console.WriteLine($"Rebuild compared {tables.Count} derived tables: {string.Join(", ", tables)}");
+
+        foreach (var table in tables) await c.ExecuteAsync($"DELETE FROM {table}");
+        var outcome = await Rebuild.RunAsync(db, CancellationToken.None);
+
+        Assert.Equal((2L, 1L, 7L), (outcome.Dossiers, outcome.ProcedureVersions, outcome.SideEvents));
+        var after = await SnapshotAsync();
+        foreach (var table in tables)
+            Assert.True(before[table].SequenceEqual(after[table]),
+                $"{table} before the rebuild:\n{string.Join("\n", before[table])}\nafter:\n{string.Join("\n", after[table])}");
     }
 }

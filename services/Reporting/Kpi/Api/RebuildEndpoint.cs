@@ -7,7 +7,7 @@ using Procedures.ServiceDefaults.Security;
 
 namespace Procedures.Reporting.Kpi.Api;
 
-/// <summary>POST /api/v1/kpi/rebuild (scope procedures.admin): recompute every fact from Reporting's event log; audited.</summary>
+/// <summary>POST /api/v1/kpi/rebuild (scope procedures.admin): recompute every derived table from Reporting's event log; audited.</summary>
 public static class RebuildEndpoint
 {
     public static IEndpointRouteBuilder MapRebuild(this IEndpointRouteBuilder app)
@@ -23,8 +23,8 @@ public static class RebuildEndpoint
                 return TypedResults.Ok(outcome);
             })
             .RequireScope(Scopes.ProceduresAdmin).WithName("KpiRebuild")
-            .WithSummary("Rebuild every dossier and procedure fact from Reporting's event log (same numbers, or corrected after a rule fix)")
-            .WithExamples(response: new Rebuild.Outcome(2_510_000, 2_300));
+            .WithSummary("Rebuild every derived table (dossier and procedure facts, ratings, feedback, certified copies, agencies) from Reporting's event log")
+            .WithExamples(response: new Rebuild.Outcome(2_510_000, 2_300, 41_000));
         return app;
     }
 }

@@ -51,6 +51,9 @@ public sealed record DossierFact
     /// <summary>Highest sequence the national portal acknowledged; 0 = never synced.</summary>
     public long SyncedSequence { get; init; }
 
+    /// <summary>When the portal acknowledged step <see cref="SyncedSequence"/>; null while nothing is synced.</summary>
+    public DateTimeOffset? SyncedAt { get; init; }
+
     /// <summary>The unit the dossier is ranked under.</summary>
     public string Agency => DecidingAgency ?? ReceivingUnit ?? "";
 

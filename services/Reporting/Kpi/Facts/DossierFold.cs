@@ -64,6 +64,8 @@ public static class DossierFold
             LateReception = statuses.Any(s => s.LateReception),
             ApologyOnTime = apologyOnTime,
             SyncedSequence = e.Syncs.Count == 0 ? 0 : e.Syncs.Max(s => s.Sequence),
+            // When the portal acknowledged the furthest step (from the event, not the clock, so a rebuild gives the same).
+            SyncedAt = e.Syncs.Count == 0 ? null : e.Syncs.MaxBy(s => s.Sequence)!.AcknowledgedAt,
         };
     }
 

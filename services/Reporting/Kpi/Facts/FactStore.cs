@@ -24,6 +24,17 @@ public static class FactStore
         public const string Apology = "apology";
         public const string Procedure = "procedure";
         public const string CitizenStore = "citizen-store";
+
+        /// <summary>The kinds folded into a dossier's facts (<see cref="DossierFold"/>); the subject is the dossier code.</summary>
+        public static readonly string[] Dossier = [Submitted, Status, Synced, Payment, Apology, CitizenStore];
+
+        // Facts kept beside the dossier fold, logged so the rebuild can recompute them too (SideFacts).
+        public const string Rating = "rating";
+        public const string FeedbackFiled = "feedback-filed";
+        public const string FeedbackAnswered = "feedback-answered";
+        public const string FeedbackRated = "feedback-rated";
+        public const string CertifiedCopy = "certified-copy";
+        public const string Agency = "agency";
     }
 
     static FactStore() => RegisterTypes();
@@ -85,8 +96,8 @@ public static class FactStore
     public static async Task<List<DossierEvents>> LoadEventsAsync(IDbTransaction tx, IReadOnlyList<string> codes, CancellationToken ct)
     {
         var rows = await tx.Connection!.QueryAsync<(string Subject, string Kind, string Payload)>(new CommandDefinition("""
-            SELECT subject, kind, payload::text FROM event_log WHERE subject = ANY(@codes) AND kind <> 'procedure' ORDER BY id
-            """, new { codes = codes.ToArray() }, tx, cancellationToken: ct));
+            SELECT subject, kind, payload::text FROM event_log WHERE subject = ANY(@codes) AND kind = ANY(@kinds) ORDER BY id
+            """, new { codes = codes.ToArray(), kinds = Kinds.Dossier }, tx, cancellationToken: ct));
         return rows.GroupBy(r => r.Subject).Select(g => Events(g.Key, g.Select(r => (r.Kind, r.Payload)).ToList())).ToList();
     }
 
@@ -107,7 +118,7 @@ public static class FactStore
                paused_seconds AS PausedSeconds, pending_supplement_since AS PendingSupplementSince, fee_total AS FeeTotal,
                paid_online AS PaidOnline, digitised, reused, from_citizen_store AS FromCitizenStore, population_data AS PopulationData,
                citizen, electronic_result AS ElectronicResult, late_reception AS LateReception, apology_on_time AS ApologyOnTime,
-               synced_seq AS SyncedSequence, result_in_citizen_store AS ResultInCitizenStore
+               synced_seq AS SyncedSequence, synced_at AS SyncedAt, result_in_citizen_store AS ResultInCitizenStore
         FROM dossier_facts
         """;
 
@@ -122,6 +133,7 @@ public static class FactStore
                 f.ReceivedDay, f.OriginalDueAt, f.DueAt, f.LegalDueAt, f.EndedAt, EndStatus = (short?)f.EndStatus, Status = (short)f.Status,
                 f.LastSequence, f.SupplementRequests, f.PausedSeconds, f.PendingSupplementSince, f.FeeTotal, f.PaidOnline, f.Digitised,
                 f.Reused, f.FromCitizenStore, f.PopulationData, f.Citizen, f.ElectronicResult, f.LateReception, f.ApologyOnTime, f.SyncedSequence,
+                SyncedAt = f.SyncedAt?.ToUniversalTime(),
                 f.ResultInCitizenStore,
             }, tx, cancellationToken: ct));
 
@@ -142,11 +154,11 @@ public static class FactStore
         INSERT INTO dossier_facts (code, procedure_code, receiving_unit, deciding_agency, agency, channel, submitted_at, received_at,
             received_day, original_due_at, due_at, legal_due_at, ended_at, end_status, status, last_seq, supplement_requests,
             paused_seconds, pending_supplement_since, fee_total, paid_online, digitised, reused, from_citizen_store, population_data,
-            citizen, electronic_result, late_reception, apology_on_time, synced_seq, result_in_citizen_store)
+            citizen, electronic_result, late_reception, apology_on_time, synced_seq, synced_at, result_in_citizen_store)
         VALUES (@Code, @ProcedureCode, @ReceivingUnit, @DecidingAgency, @Agency, @Channel, @SubmittedAt, @ReceivedAt,
             @ReceivedDay, @OriginalDueAt, @DueAt, @LegalDueAt, @EndedAt, @EndStatus, @Status, @LastSequence, @SupplementRequests,
             @PausedSeconds, @PendingSupplementSince, @FeeTotal, @PaidOnline, @Digitised, @Reused, @FromCitizenStore, @PopulationData,
-            @Citizen, @ElectronicResult, @LateReception, @ApologyOnTime, @SyncedSequence, @ResultInCitizenStore)
+            @Citizen, @ElectronicResult, @LateReception, @ApologyOnTime, @SyncedSequence, @SyncedAt, @ResultInCitizenStore)
         ON CONFLICT (code) DO UPDATE SET procedure_code = excluded.procedure_code, receiving_unit = excluded.receiving_unit,
             deciding_agency = excluded.deciding_agency, agency = excluded.agency, channel = excluded.channel,
             submitted_at = excluded.submitted_at, received_at = excluded.received_at, received_day = excluded.received_day,
@@ -159,7 +171,7 @@ public static class FactStore
             electronic_result = excluded.electronic_result, late_reception = excluded.late_reception,
             apology_on_time = excluded.apology_on_time, synced_seq = excluded.synced_seq,
             result_in_citizen_store = excluded.result_in_citizen_store,
-            synced_at = CASE WHEN excluded.synced_seq > dossier_facts.synced_seq THEN now() ELSE dossier_facts.synced_at END
+            synced_at = excluded.synced_at
         """;
 
     public static (DateOnly Day, string Agency, string Unit, string Procedure) Key(DossierFact f)

@@ -15,7 +15,12 @@ namespace Procedures.Reporting.Kpi.Facts;
 /// </summary>
 public static class Rebuild
 {
-    public sealed record Outcome(long Dossiers, long ProcedureVersions);
+    /// <param name="SideEvents">Logged rating, feedback, certified-copy and agency events applied again.</param>
+    public sealed record Outcome(long Dossiers, long ProcedureVersions, long SideEvents);
+
+    /// <summary>Every table derived from the event log; a test checks that no other table of Reporting's is left out.</summary>
+    public static readonly string[] Derived =
+        ["dossier_facts", "open_facts", "daily_facts", "monthly_facts", "procedure_versions", .. SideFacts.Tables];
 
     private const int BatchSize = 1_000;
 
@@ -24,14 +29,15 @@ public static class Rebuild
         FactStore.RegisterTypes();
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition("""
-            LOCK TABLE dossier_facts, open_facts, daily_facts, monthly_facts, procedure_versions IN EXCLUSIVE MODE;
-            DELETE FROM dossier_facts; DELETE FROM open_facts; DELETE FROM daily_facts; DELETE FROM monthly_facts;
-            DELETE FROM procedure_versions;
-            """, transaction: tx, cancellationToken: ct));
+        // Every derived table (the dossier fold's, the procedures', and the side facts'): emptied, then recomputed below.
+        var tables = string.Join(", ", Derived);
+        await connection.ExecuteAsync(new CommandDefinition(
+            $"LOCK TABLE {tables} IN EXCLUSIVE MODE; " + string.Concat(Derived.Select(t => $"DELETE FROM {t}; ")),
+            transaction: tx, cancellationToken: ct));
 
         var codes = (await connection.QueryAsync<string>(new CommandDefinition(
-            "SELECT DISTINCT subject FROM event_log WHERE kind <> 'procedure'", transaction: tx, cancellationToken: ct))).ToList();
+            "SELECT DISTINCT subject FROM event_log WHERE kind = ANY(@kinds)", new { kinds = FactStore.Kinds.Dossier }, tx,
+            cancellationToken: ct))).ToList();
         // The tables start empty, so the daily aggregate (and its monthly roll-up, written with it) is simply the sum of
         // every fact's contribution, written once; UpsertAsync writes open_facts with each fact.
         var daily = new Dictionary<(DateOnly, string, string, string), Indicators.Tally>();
@@ -54,7 +60,18 @@ public static class Rebuild
             var e = JsonSerializer.Deserialize<ProcedurePublished>(payload, MessageJson.Options)!;
             await FactStore.UpsertProcedureAsync(tx, ProcedureVersionFact.From(e), ct);
         }
+
+        // Ratings, feedback, certified copies, agencies: applied again in the order they were logged, by their own projections.
+        var side = await connection.QueryAsync<(string Kind, string Payload)>(new CommandDefinition(
+            "SELECT kind, payload::text FROM event_log WHERE kind = ANY(@kinds) ORDER BY id", new { kinds = SideFacts.Replays.Keys.ToArray() }, tx,
+            cancellationToken: ct));
+        long sideFacts = 0;
+        foreach (var (kind, payload) in side)
+        {
+            await SideFacts.Replays[kind](tx, payload, ct);
+            sideFacts++;
+        }
         await tx.CommitAsync(ct);
-        return new Outcome(codes.Count, procedures.Count);
+        return new Outcome(codes.Count, procedures.Count, sideFacts);
     }
 }
