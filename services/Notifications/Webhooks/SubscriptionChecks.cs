@@ -5,7 +5,7 @@ using Procedures.Contracts;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using Procedures.Messaging.Audit;
-using Procedures.Messaging.Idempotency;
+using Procedures.ServiceDefaults.Idempotency;
 using Procedures.ServiceDefaults;
 using Procedures.ServiceDefaults.OpenApi;
 using Procedures.ServiceDefaults.Security;
