@@ -86,8 +86,8 @@ internal static class IntakeExamples
         },
         fees = new[]
         {
-            new { code = "LP01", name = "Lệ phí đăng ký cư trú", amountVnd = 20000, payableWhen = "on-submission", channels = new[] { 1, 3 } },
-            new { code = "LP02", name = "Lệ phí đăng ký cư trú (trực tuyến)", amountVnd = 10000, payableWhen = "on-submission", channels = new[] { 2 } },
+            new { code = "LP01", name = "Lệ phí đăng ký cư trú", amountVnd = 20000, payableWhen = "on-submission", channels = new[] { "in-person", "postal" } },
+            new { code = "LP02", name = "Lệ phí đăng ký cư trú (trực tuyến)", amountVnd = 10000, payableWhen = "on-submission", channels = new[] { "online" } },
         },
         processingTime = new { amount = 7, unit = "working-days" }, onlineLevel = "partial", resultForm = "electronic",
         boundaryFree = true, effectiveFrom = "2026-01-01", publishedOn = "2025-12-20",
@@ -109,8 +109,8 @@ internal static class IntakeExamples
         },
         fees = new[]
         {
-            new { code = "PL01", name = "Phí, lệ phí", amountVnd = 20000, payableWhen = (string?)null, channels = new[] { 1, 3 } },
-            new { code = "PL02", name = "Phí, lệ phí", amountVnd = 10000, payableWhen = (string?)null, channels = new[] { 2 } },
+            new { code = "PL01", name = "Phí, lệ phí", amountVnd = 20000, payableWhen = (string?)null, channels = new[] { "in-person", "postal" } },
+            new { code = "PL02", name = "Phí, lệ phí", amountVnd = 10000, payableWhen = (string?)null, channels = new[] { "online" } },
         },
         feeBearing = true, processingTime = new { amount = 7, unit = "working-days" }, onlineLevel = "unknown", resultForm = "unknown",
         boundaryFree = (bool?)null, effectiveFrom = (string?)null, publishedOn = (string?)null, publishedOnTime = (bool?)null,

@@ -75,13 +75,22 @@ public sealed record RequiredDocument(
         : Required ? ComponentKind.Required : ComponentKind.Optional;
 }
 
+/// <summary>A channel a fee applies to (the catalogue's words for the portal's channel codes 1, 2, 3).</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<FeeChannel>))]
+public enum FeeChannel
+{
+    [JsonStringEnumMemberName("in-person")] InPerson = SubmissionChannel.InPerson,
+    [JsonStringEnumMemberName("online")] Online = SubmissionChannel.Online,
+    [JsonStringEnumMemberName("postal")] Postal = SubmissionChannel.PublicPostal,
+}
+
 /// <summary>
 /// Phí, lệ phí (MaPhiLePhi, TenPhiLePhi, Gia in whole VND); PayableWhen null: not published. <see cref="Channels"/>
 /// null: charged on every channel; else only on a dossier submitted on one of them (e.g. a lower online rate).
 /// </summary>
-public sealed record Fee(string Code, string Name, long AmountVnd, FeePayable? PayableWhen, IReadOnlyList<SubmissionChannel>? Channels = null)
+public sealed record Fee(string Code, string Name, long AmountVnd, FeePayable? PayableWhen, IReadOnlyList<FeeChannel>? Channels = null)
 {
-    public bool AppliesTo(SubmissionChannel channel) => Channels is null || Channels.Contains(channel);
+    public bool AppliesTo(SubmissionChannel channel) => Channels is null || Channels.Contains((FeeChannel)channel);
 }
 
 /// <summary>

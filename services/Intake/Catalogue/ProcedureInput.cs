@@ -39,9 +39,9 @@ public sealed record DocumentInput(
     string? Code = null, string? Name = null, bool? Required = null, bool? ReusableFromPreviousResult = null, bool? AvailableFromCitizenStore = null,
     string? Kind = null, string? Case = null, string? CaseEn = null, string? Alternatives = null);
 
-/// <summary>A fee; <see cref="Channels"/> (1 in person, 2 online, 3 postal) limits it to those channels, absent = every channel.</summary>
+/// <summary>A fee; <see cref="Channels"/> (in-person, online, postal) limits it to those channels, absent = every channel.</summary>
 public sealed record FeeInput(string? Code = null, string? Name = null, long? AmountVnd = null, string? PayableWhen = null,
-    IReadOnlyList<int>? Channels = null);
+    IReadOnlyList<string>? Channels = null);
 
 public sealed record DurationInput(int? Amount = null, string? Unit = null);
 
@@ -77,6 +77,11 @@ public static partial class ProcedureInputRules
     {
         ["required"] = ComponentKind.Required, ["conditional"] = ComponentKind.Conditional,
         ["alternatives"] = ComponentKind.Alternatives, ["optional"] = ComponentKind.Optional,
+    };
+
+    public static readonly IReadOnlyDictionary<string, FeeChannel> FeeChannels = new Dictionary<string, FeeChannel>(StringComparer.Ordinal)
+    {
+        ["in-person"] = FeeChannel.InPerson, ["online"] = FeeChannel.Online, ["postal"] = FeeChannel.Postal,
     };
 
     public static readonly IReadOnlyDictionary<string, FeePayable> Payables = new Dictionary<string, FeePayable>(StringComparer.Ordinal)
@@ -257,7 +262,7 @@ public static partial class ProcedureInputRules
             errors.Add(Rules.MaxItems("fees", "Phí, lệ phí", "The fees", MaxFees));
             return null;
         }
-        var cleaned = new List<(string? Code, string? Name, long Amount, FeePayable? When, IReadOnlyList<SubmissionChannel>? Channels)>();
+        var cleaned = new List<(string? Code, string? Name, long Amount, FeePayable? When, IReadOnlyList<FeeChannel>? Channels)>();
         for (var i = 0; i < input.Count; i++)
         {
             var at = $"fees[{i}]";
@@ -277,16 +282,16 @@ public static partial class ProcedureInputRules
         return cleaned.Select((c, i) => new Fee(codes[i], c.Name ?? "", c.Amount, c.When, c.Channels)).ToList();
     }
 
-    private static IReadOnlyList<SubmissionChannel>? CheckChannels(IReadOnlyList<int>? channels, string field, List<FieldError> errors)
+    private static IReadOnlyList<FeeChannel>? CheckChannels(IReadOnlyList<string>? channels, string field, List<FieldError> errors)
     {
         if (channels is null) return null;
-        if (channels.Count == 0 || channels.Any(c => !Enum.IsDefined((SubmissionChannel)c)) || channels.Distinct().Count() != channels.Count)
+        if (channels.Count == 0 || channels.Any(c => c is null || !FeeChannels.ContainsKey(c)) || channels.Distinct().Count() != channels.Count)
         {
-            errors.Add(new(field, "channels", "Kênh áp dụng phí là danh sách không trùng của 1 (trực tiếp), 2 (trực tuyến), 3 (bưu chính)",
-                "The fee's channels are a non-empty list without repeats of 1 (in person), 2 (online), 3 (postal)"));
+            errors.Add(new(field, "channels", "Kênh áp dụng phí là danh sách không trùng của in-person (trực tiếp), online (trực tuyến), postal (bưu chính)",
+                "The fee's channels are a non-empty list without repeats of in-person, online, postal"));
             return null;
         }
-        return [.. channels.Order().Select(c => (SubmissionChannel)c)];
+        return [.. channels.Select(c => FeeChannels[c]).Order()];
     }
 
     private static string? CheckItemCode(string? text, string field, string vi, string en, List<FieldError> errors)

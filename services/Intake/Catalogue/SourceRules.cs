@@ -74,8 +74,8 @@ public static partial class SourceRules
         0 => [],
         var amount when OnlineFee(notes, amount.Value) is { } online =>
         [
-            new Fee(ItemCode(FeeCodePrefix, 1), CsvFeeName, amount.Value, PayableWhen: null, [SubmissionChannel.InPerson, SubmissionChannel.PublicPostal]),
-            new Fee(ItemCode(FeeCodePrefix, 2), CsvFeeName, online, PayableWhen: null, [SubmissionChannel.Online]),
+            new Fee(ItemCode(FeeCodePrefix, 1), CsvFeeName, amount.Value, PayableWhen: null, [FeeChannel.InPerson, FeeChannel.Postal]),
+            new Fee(ItemCode(FeeCodePrefix, 2), CsvFeeName, online, PayableWhen: null, [FeeChannel.Online]),
         ],
         var amount => [new Fee(ItemCode(FeeCodePrefix, 1), CsvFeeName, amount.Value, PayableWhen: null)],
     };
@@ -90,7 +90,7 @@ public static partial class SourceRules
 
     /// <summary>The online-only fee of a fee table, as <see cref="OnlineFee"/> would have derived it.</summary>
     private static long? OnlineFeeOf(IReadOnlyList<Fee>? fees)
-        => fees?.Where(f => f.Channels is { Count: 1 } c && c[0] == SubmissionChannel.Online).Select(f => (long?)f.AmountVnd).FirstOrDefault();
+        => fees?.Where(f => f.Channels is [FeeChannel.Online]).Select(f => (long?)f.AmountVnd).FirstOrDefault();
 
     /// <summary>
     /// The online term, where the row's notes quote one for the online channel that differs from the in-person term

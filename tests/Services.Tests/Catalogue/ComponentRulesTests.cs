@@ -182,14 +182,14 @@ public sealed class ComponentRulesTests
     public void A_fee_without_channels_is_charged_on_every_channel_and_the_api_checks_channels()
     {
         var (_, content, errors) = ProcedureInputRules.ForCreate(new ProcedureInput(Code: "1.000948", Name: "Thủ tục", Field: "Lĩnh vực",
-            Fees: [new(Name: "Lệ phí", AmountVnd: 20000), new(Name: "Lệ phí trực tuyến", AmountVnd: 10000, Channels: [2])]));
+            Fees: [new(Name: "Lệ phí", AmountVnd: 20000), new(Name: "Lệ phí trực tuyến", AmountVnd: 10000, Channels: ["online"])]));
         Assert.Empty(errors);
         var version = new ProcedureVersion("1.000948", 1, content!, Now);
         Assert.Equal([20000L, 10000L], version.FeesFor(SubmissionChannel.Online).Select(f => f.AmountVnd));
         Assert.Equal([20000L], version.FeesFor(SubmissionChannel.InPerson).Select(f => f.AmountVnd));
 
         var (_, _, broken) = ProcedureInputRules.ForCreate(new ProcedureInput(Code: "1.000948", Name: "Thủ tục", Field: "Lĩnh vực",
-            Fees: [new(Name: "Lệ phí", AmountVnd: 1, Channels: [2, 2]), new(Name: "Lệ phí", AmountVnd: 1, Channels: [4]), new(Name: "x", AmountVnd: 1, Channels: [])]));
+            Fees: [new(Name: "Lệ phí", AmountVnd: 1, Channels: ["online", "online"]), new(Name: "Lệ phí", AmountVnd: 1, Channels: ["2"]), new(Name: "x", AmountVnd: 1, Channels: [])]));
         Assert.Equal(["fees[0].channels", "fees[1].channels", "fees[2].channels"], broken.Select(e => e.Field));
     }
 
