@@ -7,15 +7,18 @@ internal static class IntakeExamples
 
     public static readonly object SubmitRequest = new
     {
-        procedureCode = "1.003677",
+        procedureCode = "1.004222",
         receivingUnit = "26740.H29",
         channel = 2,
         applicant = new { kind = "citizen", name = "Nguyễn Văn An", citizenId = "079203001234", phone = "0912345678", email = "an@example.vn", vneidLevel2 = true },
-        summary = "Khai báo tạm vắng",
+        summary = "Đăng ký thường trú tại chỗ ở thuê",
+        // A renter declares the case of the rental contract (TP03); an owner declares none and leaves TP03 out.
+        cases = new[] { "cho-o-thue-muon-o-nho" },
         documents = new object[]
         {
             new { componentCode = "TP01", documentId = "3f2b1c9e-6a51-4f0e-9d7b-2c4e8a1f0b6d" },
             new { componentCode = "TP02", reusedFrom = "KQ-2025-000123", fromCitizenStore = true },
+            new { componentCode = "TP03", documentId = "7c1d2e3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f" },
         },
     };
 
@@ -75,8 +78,17 @@ internal static class IntakeExamples
     {
         code = "1.004222.H29", name = "Đăng ký thường trú", field = "Đăng ký, quản lý cư trú", level = "commune",
         decidingAgency = "commune-police",
-        documents = new[] { new { code = "TP01", name = "Tờ khai thay đổi thông tin cư trú (Mẫu CT01)", required = true } },
-        fees = new[] { new { code = "LP01", name = "Lệ phí đăng ký cư trú", amountVnd = 20000, payableWhen = "on-submission" } },
+        documents = new object[]
+        {
+            new { code = "TP01", name = "Tờ khai thay đổi thông tin cư trú (Mẫu CT01)", kind = "required" },
+            new { code = "TP03", name = "Hợp đồng, văn bản cho thuê, cho mượn, cho ở nhờ", kind = "conditional", @case = "chỗ ở thuê, mượn, ở nhờ",
+                  caseEn = "the residence is rented, borrowed or lodged in" },
+        },
+        fees = new[]
+        {
+            new { code = "LP01", name = "Lệ phí đăng ký cư trú", amountVnd = 20000, payableWhen = "on-submission", channels = new[] { "in-person", "postal" } },
+            new { code = "LP02", name = "Lệ phí đăng ký cư trú (trực tuyến)", amountVnd = 10000, payableWhen = "on-submission", channels = new[] { "online" } },
+        },
         processingTime = new { amount = 7, unit = "working-days" }, onlineLevel = "partial", resultForm = "electronic",
         boundaryFree = true, effectiveFrom = "2026-01-01", publishedOn = "2025-12-20",
     };
@@ -85,8 +97,21 @@ internal static class IntakeExamples
     {
         code = "1.004222", version = 1, status = "published", openForSubmission = true, name = "Đăng ký thường trú",
         field = "Đăng ký, quản lý cư trú", level = "commune", decidingAgency = "commune-police",
-        documents = new[] { new { code = "TP01", name = "Tờ khai thay đổi thông tin cư trú (Mẫu CT01, Thông tư 53/2025/TT-BCA)", required = true } },
-        fees = new[] { new { code = "LP01", name = "Phí, lệ phí", amountVnd = 20000, payableWhen = (string?)null } },
+        documents = new object[]
+        {
+            new { code = "TP01", name = "Tờ khai thay đổi thông tin cư trú (Mẫu CT01, Thông tư 53/2025/TT-BCA)", required = true, kind = "required" },
+            new
+            {
+                code = "TP03", name = "Hợp đồng, văn bản cho thuê, cho mượn, cho ở nhờ được công chứng hoặc chứng thực (chỗ ở thuê, mượn, ở nhờ)",
+                required = false, kind = "conditional",
+                @case = new { key = "cho-o-thue-muon-o-nho", vi = "chỗ ở thuê, mượn, ở nhờ", en = "the residence is rented, borrowed or lodged in" },
+            },
+        },
+        fees = new[]
+        {
+            new { code = "PL01", name = "Phí, lệ phí", amountVnd = 20000, payableWhen = (string?)null, channels = new[] { "in-person", "postal" } },
+            new { code = "PL02", name = "Phí, lệ phí", amountVnd = 10000, payableWhen = (string?)null, channels = new[] { "online" } },
+        },
         feeBearing = true, processingTime = new { amount = 7, unit = "working-days" }, onlineLevel = "unknown", resultForm = "unknown",
         boundaryFree = (bool?)null, effectiveFrom = (string?)null, publishedOn = (string?)null, publishedOnTime = (bool?)null,
         createdAt = "2026-11-28T18:20:00Z",

@@ -53,7 +53,7 @@ public sealed partial class GeneratedClientTests(SystemFixture system) : IAsyncL
         // The catalogue is public.
         var procedure = (await _clients.Intake(null).Api.V1.Procedures[FeeBearingProcedure].GetAsync())!.Current!;
         Assert.True(procedure is { OpenForSubmission: true, FeeBearing: true }, $"{procedure.Code} open and fee-bearing");
-        Assert.Equal(20000, procedure.Fees!.Sum(f => f.AmountVnd));
+        Assert.Equal(30000, procedure.Fees!.Sum(f => f.AmountVnd)); // 20,000 in person or by post, 10,000 online
         var required = procedure.Documents!.Where(d => d.Required == true).Select(d => d.Code!).ToList();
         Assert.NotEmpty(required);
 
@@ -99,12 +99,12 @@ public sealed partial class GeneratedClientTests(SystemFixture system) : IAsyncL
             try { return await payments.Api.V1.Dossiers[code].Payments.GetAsync(); }
             catch (ApiException e) when (e.ResponseStatusCode == 404) { return null; }
         }, p => p?.Payments is [{ State: "pending", PaymentUrl: not null }], TimeSpan.FromSeconds(60), "the payment request with its pay URL");
-        Assert.Equal((code, 20000L), (pending!.DossierCode, pending.TotalVnd));
+        Assert.Equal((code, 10000L), (pending!.DossierCode, pending.TotalVnd)); // submitted online
         var payUrl = new Uri(pending.Payments![0].PaymentUrl!);
         Assert.Matches("^/payment-platform/pay/[^/]+$", payUrl.AbsolutePath);
         var pay = platform.PaymentPlatform.Pay[payUrl.Segments[^1]];
         using (var page = new StreamReader((await pay.GetAsync())!))
-            Assert.Contains("20,000 VND", await page.ReadToEndAsync());
+            Assert.Contains("10,000 VND", await page.ReadToEndAsync());
         var paid = new ExchangeOption();
         using (var result = new StreamReader((await pay.PostAsync(new PaymentChoice { Outcome = "pay" }, c => c.Options.Add(paid)))!))
             Assert.Contains("succeeded", await result.ReadToEndAsync());

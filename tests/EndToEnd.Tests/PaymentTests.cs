@@ -55,7 +55,7 @@ public sealed class PaymentTests(SystemFixture system)
             p => p.ValueKind == JsonValueKind.Object && p.GetProperty("payments").GetArrayLength() == 1
                  && p.GetProperty("payments")[0].GetProperty("state").GetString() == "pending",
             TimeSpan.FromSeconds(30), "the payment request at the platform, with its pay URL");
-        Assert.Equal(20000, pending.GetProperty("totalVnd").GetInt64());
+        Assert.Equal(10000, pending.GetProperty("totalVnd").GetInt64()); // the online rate of 1.004222
         Assert.Equal(HttpStatusCode.NotFound, (await payment.SendAsync(
             new HttpRequestMessage(HttpMethod.Get, $"/api/v1/dossiers/{code}/payments").WithToken(stranger))).StatusCode);
         var first = new Uri(pending.GetProperty("payments")[0].GetProperty("paymentUrl").GetString()!);
@@ -79,7 +79,7 @@ public sealed class PaymentTests(SystemFixture system)
         var url = new Uri(second.GetProperty("payments")[1].GetProperty("paymentUrl").GetString()!);
 
         // The citizen pays on the platform's hosted page; the platform calls Payment back.
-        Assert.Contains("20,000 VND", await sandbox.GetStringAsync(url.PathAndQuery));
+        Assert.Contains("10,000 VND", await sandbox.GetStringAsync(url.PathAndQuery));
         using (var paid = await sandbox.PostAsync(url.PathAndQuery, new FormUrlEncodedContent([new("outcome", "pay")])))
             Assert.Equal(HttpStatusCode.OK, paid.StatusCode);
 

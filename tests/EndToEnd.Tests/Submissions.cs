@@ -52,7 +52,7 @@ public static class Submissions
         documents = CompleteDocuments(),
     };
 
-    /// <summary>Đăng ký thường trú: 20,000 VND in the seeded catalogue, 7 working days.</summary>
+    /// <summary>Đăng ký thường trú: 20,000 VND in person, 10,000 VND online in the seeded catalogue, 7 working days.</summary>
     public const string FeeBearingProcedure = "1.004222";
 
     /// <summary>A submission of the fee-bearing procedure, its required components (read from the live catalogue) reused by reference.</summary>

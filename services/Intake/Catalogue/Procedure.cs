@@ -45,14 +45,53 @@ public enum ProcedureStatus
 }
 
 /// <summary>
+/// How the law lists a component: always <c>required</c>; <c>conditional</c>, required only in a stated case the
+/// submission declares; one of an <c>alternatives</c> group, of which a dossier carries at least one; or <c>optional</c>.
+/// </summary>
+[JsonConverter(typeof(JsonStringEnumConverter<ComponentKind>))]
+public enum ComponentKind
+{
+    [JsonStringEnumMemberName("required")] Required = 1,
+    [JsonStringEnumMemberName("conditional")] Conditional = 2,
+    [JsonStringEnumMemberName("alternatives")] Alternatives = 3,
+    [JsonStringEnumMemberName("optional")] Optional = 4,
+}
+
+/// <summary>The case a conditional component applies to: a key a submission declares, and its text in Vietnamese and English.</summary>
+public sealed record DocumentCase(string Key, string Vi, string En);
+
+/// <summary>
 /// Thành phần hồ sơ (MaThanhPhanHoSo = <see cref="Code"/>). The two flags say whether the applicant may instead
 /// point to an earlier result (DuocTaiSuDung) or to the citizen's digital store (DuocLayTuKhoDMQG).
+/// <see cref="Required"/> is true only for a component every dossier carries; a <see cref="Case"/> makes it
+/// conditional, an <see cref="Alternatives"/> group key one of a group (<see cref="Kind"/>, docs/domain.md#components).
 /// </summary>
 public sealed record RequiredDocument(
-    string Code, string Name, bool Required, bool ReusableFromPreviousResult = false, bool AvailableFromCitizenStore = false);
+    string Code, string Name, bool Required, bool ReusableFromPreviousResult = false, bool AvailableFromCitizenStore = false,
+    DocumentCase? Case = null, string? Alternatives = null)
+{
+    public ComponentKind Kind => Case is not null ? ComponentKind.Conditional
+        : Alternatives is not null ? ComponentKind.Alternatives
+        : Required ? ComponentKind.Required : ComponentKind.Optional;
+}
 
-/// <summary>Phí, lệ phí (MaPhiLePhi, TenPhiLePhi, Gia in whole VND); PayableWhen null: not published.</summary>
-public sealed record Fee(string Code, string Name, long AmountVnd, FeePayable? PayableWhen);
+/// <summary>A channel a fee applies to (the catalogue's words for the portal's channel codes 1, 2, 3).</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<FeeChannel>))]
+public enum FeeChannel
+{
+    [JsonStringEnumMemberName("in-person")] InPerson = SubmissionChannel.InPerson,
+    [JsonStringEnumMemberName("online")] Online = SubmissionChannel.Online,
+    [JsonStringEnumMemberName("postal")] Postal = SubmissionChannel.PublicPostal,
+}
+
+/// <summary>
+/// Phí, lệ phí (MaPhiLePhi, TenPhiLePhi, Gia in whole VND); PayableWhen null: not published. <see cref="Channels"/>
+/// null: charged on every channel; else only on a dossier submitted on one of them (e.g. a lower online rate).
+/// </summary>
+public sealed record Fee(string Code, string Name, long AmountVnd, FeePayable? PayableWhen, IReadOnlyList<FeeChannel>? Channels = null)
+{
+    public bool AppliesTo(SubmissionChannel channel) => Channels is null || Channels.Contains((FeeChannel)channel);
+}
 
 /// <summary>
 /// Everything a version of a procedure states. Null means "not published", never "none": Fees null = the fee is
@@ -98,6 +137,10 @@ public sealed record ProcedureVersion(string Code, int Version, ProcedureContent
     /// <summary>The processing time that applies to a dossier on <paramref name="channel"/> (the online term where one is published).</summary>
     public ProcessingTime? ProcessingTimeFor(SubmissionChannel channel)
         => channel == SubmissionChannel.Online && Content.OnlineProcessingTime is { } online ? online : Content.ProcessingTime;
+
+    /// <summary>What a dossier on <paramref name="channel"/> is charged: the fees above zero that apply to its channel.</summary>
+    public IReadOnlyList<Fee> FeesFor(SubmissionChannel channel)
+        => [.. (Content.Fees ?? []).Where(f => f.AmountVnd > 0 && f.AppliesTo(channel))];
 
     public ProcedurePublished ToPublished() => new(Code, Version, Content.Name, Content.Field, Content.Level, Content.OnlineLevel,
         FeeBearing, Content.PublishedOn, Content.EffectiveFrom, PublishedOnTime);

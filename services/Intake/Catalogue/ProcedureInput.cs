@@ -30,10 +30,18 @@ public sealed record ProcedureInput(
     string? Notes = null,
     int? BaseVersion = null);
 
+/// <summary>
+/// A component: <see cref="Kind"/> (required, conditional, alternatives, optional) or, as before kinds existed,
+/// <see cref="Required"/>; a conditional one names its <see cref="Case"/> (Vietnamese; <see cref="CaseEn"/> English),
+/// one of an alternatives group its <see cref="Alternatives"/> group key.
+/// </summary>
 public sealed record DocumentInput(
-    string? Code = null, string? Name = null, bool? Required = null, bool? ReusableFromPreviousResult = null, bool? AvailableFromCitizenStore = null);
+    string? Code = null, string? Name = null, bool? Required = null, bool? ReusableFromPreviousResult = null, bool? AvailableFromCitizenStore = null,
+    string? Kind = null, string? Case = null, string? CaseEn = null, string? Alternatives = null);
 
-public sealed record FeeInput(string? Code = null, string? Name = null, long? AmountVnd = null, string? PayableWhen = null);
+/// <summary>A fee; <see cref="Channels"/> (in-person, online, postal) limits it to those channels, absent = every channel.</summary>
+public sealed record FeeInput(string? Code = null, string? Name = null, long? AmountVnd = null, string? PayableWhen = null,
+    IReadOnlyList<string>? Channels = null);
 
 public sealed record DurationInput(int? Amount = null, string? Unit = null);
 
@@ -63,6 +71,17 @@ public static partial class ProcedureInputRules
     {
         ["unknown"] = Catalogue.ResultForm.Unknown, ["paper"] = Catalogue.ResultForm.Paper,
         ["electronic"] = Catalogue.ResultForm.Electronic, ["both"] = Catalogue.ResultForm.Both,
+    };
+
+    public static readonly IReadOnlyDictionary<string, ComponentKind> Kinds = new Dictionary<string, ComponentKind>(StringComparer.Ordinal)
+    {
+        ["required"] = ComponentKind.Required, ["conditional"] = ComponentKind.Conditional,
+        ["alternatives"] = ComponentKind.Alternatives, ["optional"] = ComponentKind.Optional,
+    };
+
+    public static readonly IReadOnlyDictionary<string, FeeChannel> FeeChannels = new Dictionary<string, FeeChannel>(StringComparer.Ordinal)
+    {
+        ["in-person"] = FeeChannel.InPerson, ["online"] = FeeChannel.Online, ["postal"] = FeeChannel.Postal,
     };
 
     public static readonly IReadOnlyDictionary<string, FeePayable> Payables = new Dictionary<string, FeePayable>(StringComparer.Ordinal)
@@ -173,7 +192,7 @@ public static partial class ProcedureInputRules
             errors.Add(Rules.MaxItems("documents", "Thành phần hồ sơ", "The documents", MaxDocuments));
             return null;
         }
-        var cleaned = new List<(string? Code, string? Name, bool Required, bool Reusable, bool Store)>();
+        var cleaned = new List<(string? Code, string? Name, bool Required, bool Reusable, bool Store, DocumentCase? Case, string? Group)>();
         for (var i = 0; i < input.Count; i++)
         {
             var at = $"documents[{i}]";
@@ -183,14 +202,56 @@ public static partial class ProcedureInputRules
             var name = Rules.Text(d.Name, $"{at}.name", errors);
             if (name is null && !errors.Any(e => e.Field == $"{at}.name")) errors.Add(Rules.Required($"{at}.name", "Tên thành phần hồ sơ", "The document name"));
             else if (name is { Length: > MaxName }) errors.Add(Rules.MaxLength($"{at}.name", "Tên thành phần hồ sơ", "The document name", MaxName));
-            if (d.Required is null)
-                errors.Add(new($"{at}.required", "required", "Phải nêu thành phần hồ sơ là bắt buộc hay không",
-                    "Say whether the document is required (true) or optional (false)"));
-            cleaned.Add((code, name, d.Required ?? true, d.ReusableFromPreviousResult ?? false, d.AvailableFromCitizenStore ?? false));
+            var (kind, @case, group) = CheckKind(d, at, errors);
+            cleaned.Add((code, name, kind == ComponentKind.Required, d.ReusableFromPreviousResult ?? false, d.AvailableFromCitizenStore ?? false,
+                @case, group));
         }
         CheckUnique(cleaned.Select(c => c.Code).ToList(), "documents", "Mã thành phần hồ sơ", "The document code", errors);
+        foreach (var lone in cleaned.Select((c, i) => (c.Group, i)).Where(g => g.Group is not null).GroupBy(g => g.Group).Where(g => g.Count() == 1))
+            errors.Add(new($"documents[{lone.Single().i}].alternatives", "alternatives-group",
+                $"Nhóm thay thế {lone.Key} phải có ít nhất hai thành phần", $"The alternatives group {lone.Key} needs at least two components"));
         var codes = ItemCodes(cleaned.Select(c => c.Code).ToList(), SourceRules.DocumentCodePrefix);
-        return cleaned.Select((c, i) => new RequiredDocument(codes[i], c.Name ?? "", c.Required, c.Reusable, c.Store)).ToList();
+        return cleaned.Select((c, i) => new RequiredDocument(codes[i], c.Name ?? "", c.Required, c.Reusable, c.Store, c.Case, c.Group)).ToList();
+    }
+
+    /// <summary>
+    /// The component's kind, from <c>kind</c> or (as before kinds) <c>required</c>, with the case a conditional one
+    /// applies to and the group an alternative belongs to; a member that does not fit the kind is refused.
+    /// </summary>
+    private static (ComponentKind Kind, DocumentCase? Case, string? Group) CheckKind(DocumentInput d, string at, List<FieldError> errors)
+    {
+        var caseVi = Rules.Text(d.Case, $"{at}.case", errors);
+        var caseEn = Rules.Text(d.CaseEn, $"{at}.caseEn", errors);
+        var group = CheckItemCode(d.Alternatives, $"{at}.alternatives", "Nhóm thay thế", "The alternatives group", errors);
+        var kind = OneOf(d.Kind, $"{at}.kind", "Loại thành phần hồ sơ", "The component kind", Kinds, errors);
+        if (kind is null && errors.Any(e => e.Field == $"{at}.kind")) return (ComponentKind.Required, null, null);
+        kind ??= caseVi is not null ? ComponentKind.Conditional : group is not null ? ComponentKind.Alternatives
+            : d.Required is { } r ? (r ? ComponentKind.Required : ComponentKind.Optional) : null;
+        if (kind is null)
+        {
+            errors.Add(new($"{at}.required", "required", "Phải nêu loại thành phần hồ sơ (kind) hoặc thành phần có bắt buộc hay không (required)",
+                "Say the component's kind (required, conditional, alternatives, optional) or whether it is required (true) or optional (false)"));
+            return (ComponentKind.Required, null, null);
+        }
+        if (d.Required is { } stated && stated != (kind == ComponentKind.Required))
+            errors.Add(new($"{at}.required", "matches-kind", "Trường required phải khớp với loại thành phần (chỉ loại required là true)",
+                "required must agree with kind (true only for kind required)"));
+        if (kind == ComponentKind.Conditional && caseVi is null && !errors.Any(e => e.Field == $"{at}.case"))
+            errors.Add(Rules.Required($"{at}.case", "Trường hợp áp dụng của thành phần có điều kiện", "The case of a conditional component"));
+        if (kind != ComponentKind.Conditional && (caseVi ?? caseEn) is not null)
+            errors.Add(new($"{at}.case", "not-allowed", "Chỉ thành phần có điều kiện (conditional) mới nêu trường hợp",
+                "Only a conditional component states a case"));
+        if (kind == ComponentKind.Alternatives && group is null && !errors.Any(e => e.Field == $"{at}.alternatives"))
+            errors.Add(Rules.Required($"{at}.alternatives", "Nhóm thay thế", "The alternatives group"));
+        if (kind != ComponentKind.Alternatives && group is not null)
+            errors.Add(new($"{at}.alternatives", "not-allowed", "Chỉ thành phần thay thế (alternatives) mới thuộc nhóm",
+                "Only a component of kind alternatives belongs to a group"));
+        if (new[] { caseVi, caseEn }.Any(t => t is { Length: > MaxName }))
+            errors.Add(Rules.MaxLength($"{at}.case", "Trường hợp áp dụng", "The case", MaxName));
+        var documentCase = kind == ComponentKind.Conditional && caseVi is not null
+            ? ComponentCases.Case(caseVi) is var derived && caseEn is not null ? derived with { En = caseEn } : derived
+            : null;
+        return (kind.Value, documentCase, kind == ComponentKind.Alternatives ? group : null);
     }
 
     private static List<Fee>? CheckFees(IReadOnlyList<FeeInput>? input, List<FieldError> errors)
@@ -201,7 +262,7 @@ public static partial class ProcedureInputRules
             errors.Add(Rules.MaxItems("fees", "Phí, lệ phí", "The fees", MaxFees));
             return null;
         }
-        var cleaned = new List<(string? Code, string? Name, long Amount, FeePayable? When)>();
+        var cleaned = new List<(string? Code, string? Name, long Amount, FeePayable? When, IReadOnlyList<FeeChannel>? Channels)>();
         for (var i = 0; i < input.Count; i++)
         {
             var at = $"fees[{i}]";
@@ -214,11 +275,23 @@ public static partial class ProcedureInputRules
             if (f.AmountVnd is null) errors.Add(Rules.Required($"{at}.amountVnd", "Mức phí (VNĐ)", "The amount in VND"));
             else if (f.AmountVnd is < 0 or > MaxFeeVnd) errors.Add(Rules.Range($"{at}.amountVnd", "Mức phí (VNĐ)", "The amount in VND", 0, MaxFeeVnd));
             var when = OneOf(f.PayableWhen, $"{at}.payableWhen", "Thời điểm nộp phí", "When the fee is payable", Payables, errors);
-            cleaned.Add((code, name, f.AmountVnd ?? 0, when));
+            cleaned.Add((code, name, f.AmountVnd ?? 0, when, CheckChannels(f.Channels, $"{at}.channels", errors)));
         }
         CheckUnique(cleaned.Select(c => c.Code).ToList(), "fees", "Mã phí, lệ phí", "The fee code", errors);
         var codes = ItemCodes(cleaned.Select(c => c.Code).ToList(), SourceRules.FeeCodePrefix);
-        return cleaned.Select((c, i) => new Fee(codes[i], c.Name ?? "", c.Amount, c.When)).ToList();
+        return cleaned.Select((c, i) => new Fee(codes[i], c.Name ?? "", c.Amount, c.When, c.Channels)).ToList();
+    }
+
+    private static IReadOnlyList<FeeChannel>? CheckChannels(IReadOnlyList<string>? channels, string field, List<FieldError> errors)
+    {
+        if (channels is null) return null;
+        if (channels.Count == 0 || channels.Any(c => c is null || !FeeChannels.ContainsKey(c)) || channels.Distinct().Count() != channels.Count)
+        {
+            errors.Add(new(field, "channels", "Kênh áp dụng phí là danh sách không trùng của in-person (trực tiếp), online (trực tuyến), postal (bưu chính)",
+                "The fee's channels are a non-empty list without repeats of in-person, online, postal"));
+            return null;
+        }
+        return [.. channels.Select(c => FeeChannels[c]).Order()];
     }
 
     private static string? CheckItemCode(string? text, string field, string vi, string en, List<FieldError> errors)

@@ -21,7 +21,7 @@ public static partial class SourceRules
     /// <summary>The procedure a row describes on its own (a new code, or the seed).</summary>
     public static ProcedureContent ToContent(ProcedureCsvRow row) => new(
         row.Name, row.Field, row.Level, DecidingAgencies.FromSource(row.Level, row.Field),
-        Documents(row.RequiredDocuments), Fees(row.FeeVnd), row.ProcessingTime, OnlineProcessingTime(row.Notes, row.ProcessingTime),
+        Documents(row.RequiredDocuments), Fees(row.FeeVnd, row.Notes), row.ProcessingTime, OnlineProcessingTime(row.Notes, row.ProcessingTime),
         row.OnlineLevel, row.ResultText, ResultFormOf(row.ResultText), BoundaryFree: null, EffectiveFrom: null, PublishedOn: null,
         row.Source, row.Notes);
 
@@ -37,7 +37,8 @@ public static partial class SourceRules
         var next = current with { Name = row.Name, Field = row.Field };
         if (row.Level is not null) next = next with { Level = row.Level };
         if (row.ProcessingTime is not null && row.ProcessingTime != current.ProcessingTime) next = next with { ProcessingTime = row.ProcessingTime };
-        if (row.FeeVnd is { } fee && FeeCell(current.Fees) != fee) next = next with { Fees = Fees(fee) };
+        if (row.FeeVnd is { } fee && (FeeCell(current.Fees) != fee || OnlineFeeOf(current.Fees) != OnlineFee(row.Notes ?? current.Notes, fee)))
+            next = next with { Fees = Fees(fee, row.Notes ?? current.Notes) };
         if (row.OnlineLevel != OnlineServiceLevel.Unknown) next = next with { OnlineLevel = row.OnlineLevel };
         if (row.RequiredDocuments is { } documents && DocumentsCell(current.Documents) != documents) next = next with { Documents = Documents(documents) };
         if (row.ResultText is { } result && result != current.ResultText) next = next with { ResultText = result, ResultForm = ResultFormOf(result) };
@@ -54,29 +55,42 @@ public static partial class SourceRules
     }
 
     /// <summary>
-    /// Splits required_documents on "; " into components TP01, TP02… A component is optional when it carries a case
-    /// condition, "(trường hợp …)", "(nếu …)" or "(khi …)", except "(nếu không có: …)", which names a substitute for a
-    /// required document (e.g. "Giấy chứng sinh (nếu không có: văn bản của người làm chứng …)"). Known limit: a
-    /// condition on one part of a combined item marks the whole item optional (1.013978 TP02 "… và sơ đồ nhà ở (nếu có)").
+    /// Splits required_documents on "; " into components TP01, TP02…, each classified from its text by
+    /// <see cref="ComponentCases.Classify"/> (required, conditional with its case, or optional).
     /// </summary>
     public static IReadOnlyList<RequiredDocument> Documents(string? cell)
         => (cell ?? "").Split(DocumentSeparator, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select((name, i) => new RequiredDocument(ItemCode(DocumentCodePrefix, i + 1), name, Required: !IsConditional(name)))
+            .Select((name, i) => ComponentCases.Classify(ItemCode(DocumentCodePrefix, i + 1), name))
             .ToList();
 
-    public static bool IsConditional(string component)
-        => (component.Contains("(trường hợp", StringComparison.Ordinal)
-            || component.Contains("(nếu", StringComparison.Ordinal)
-            || component.Contains("(khi", StringComparison.Ordinal))
-           && !component.Contains("(nếu không có", StringComparison.Ordinal);
-
-    /// <summary>fee_vnd: empty = not published (null); 0 = free (no fee); an amount = one fee of that amount, payable-when unknown.</summary>
-    public static IReadOnlyList<Fee>? Fees(long? feeVnd) => feeVnd switch
+    /// <summary>
+    /// fee_vnd: empty = not published (null); 0 = free (no fee); an amount = one fee of that amount, payable-when unknown.
+    /// Where the notes quote a different online rate ("direct 20,000 đ, online 10,000 đ"), fee_vnd is the in-person and
+    /// postal fee and the online rate a second fee charged online only (docs/domain.md#fees-per-channel).
+    /// </summary>
+    public static IReadOnlyList<Fee>? Fees(long? feeVnd, string? notes = null) => feeVnd switch
     {
         null => null,
         0 => [],
+        var amount when OnlineFee(notes, amount.Value) is { } online =>
+        [
+            new Fee(ItemCode(FeeCodePrefix, 1), CsvFeeName, amount.Value, PayableWhen: null, [FeeChannel.InPerson, FeeChannel.Postal]),
+            new Fee(ItemCode(FeeCodePrefix, 2), CsvFeeName, online, PayableWhen: null, [FeeChannel.Online]),
+        ],
         var amount => [new Fee(ItemCode(FeeCodePrefix, 1), CsvFeeName, amount.Value, PayableWhen: null)],
     };
+
+    /// <summary>The online rate the notes quote ("online 10,000 đ"), where it differs from the in-person fee.</summary>
+    public static long? OnlineFee(string? notes, long inPerson)
+    {
+        if (notes is null || OnlineRate().Match(notes) is not { Success: true } m) return null;
+        var amount = long.Parse(m.Groups["n"].Value.Replace(",", "", StringComparison.Ordinal), NumberStyles.None, CultureInfo.InvariantCulture);
+        return amount == inPerson ? null : amount;
+    }
+
+    /// <summary>The online-only fee of a fee table, as <see cref="OnlineFee"/> would have derived it.</summary>
+    private static long? OnlineFeeOf(IReadOnlyList<Fee>? fees)
+        => fees?.Where(f => f.Channels is [FeeChannel.Online]).Select(f => (long?)f.AmountVnd).FirstOrDefault();
 
     /// <summary>
     /// The online term, where the row's notes quote one for the online channel that differs from the in-person term
@@ -121,12 +135,15 @@ public static partial class SourceRules
         };
     }
 
-    /// <summary>The fee as the CSV would write it: null unknown, 0 free, else the total.</summary>
-    public static long? FeeCell(IReadOnlyList<Fee>? fees) => fees?.Sum(f => f.AmountVnd);
+    /// <summary>The fee as the CSV would write it: null unknown, 0 free, else the in-person total.</summary>
+    public static long? FeeCell(IReadOnlyList<Fee>? fees) => fees?.Where(f => f.AppliesTo(SubmissionChannel.InPerson)).Sum(f => f.AmountVnd);
 
     /// <summary>The documents as the CSV would write them.</summary>
     public static string? DocumentsCell(IReadOnlyList<RequiredDocument> documents)
         => documents.Count == 0 ? null : string.Join(DocumentSeparator, documents.Select(d => d.Name));
+
+    [GeneratedRegex(@"\bonline (?<n>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+) đ")]
+    private static partial Regex OnlineRate();
 
     [GeneratedRegex(@"\bonline(?: and postal)? (?<n>[0-9]{1,4})(?![0-9]|[,.][0-9])", RegexOptions.IgnoreCase)]
     private static partial Regex OnlineTerm();

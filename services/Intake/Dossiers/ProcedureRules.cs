@@ -6,7 +6,7 @@ namespace Procedures.Intake.Dossiers;
 
 /// <summary>
 /// What the law lets a dossier be submitted under: a published, effective procedure version, a channel it offers,
-/// a receiving unit of the city allowed to receive it, and every required component present (pure rules).
+/// a receiving unit of the city allowed to receive it, and the components the law asks for in the declared cases (pure rules).
 /// Each refusal has its own problem type, so an agency system can tell them apart without parsing text.
 /// </summary>
 public static class ProcedureRules
@@ -14,7 +14,7 @@ public static class ProcedureRules
     public sealed record Refusal(string ProblemType, FieldError Error);
 
     public static IReadOnlyList<Refusal> Check(ProcedureVersion? procedure, ReceivingUnit? unit, SubmissionChannel channel,
-        IReadOnlyList<DocumentReference> documents, DateOnly today)
+        IReadOnlyList<DocumentReference> documents, DateOnly today, IReadOnlyList<string>? cases = null)
     {
         var refusals = new List<Refusal>();
         if (unit is null)
@@ -43,11 +43,8 @@ public static class ProcedureRules
             refusals.Add(new("not-boundary-free", new("receivingUnit", "not-boundary-free",
                 "Thủ tục chỉ được tiếp nhận tại cơ quan cấp tỉnh", "This procedure is received only at the province level")));
 
-        var present = documents.Select(d => d.ComponentCode).ToHashSet(StringComparer.Ordinal);
-        foreach (var required in content.Documents.Where(d => d.Required && !present.Contains(d.Code)))
-            refusals.Add(new("incomplete-dossier", new("documents", "missing-document",
-                $"Thiếu thành phần hồ sơ bắt buộc {required.Code}: {required.Name}",
-                $"Missing required component {required.Code}: {required.Name}")));
+        refusals.AddRange(Components.Missing(content.Documents, documents, cases ?? [])
+            .Select(error => new Refusal("incomplete-dossier", error)));
         var known = content.Documents.Select(d => d.Code).ToHashSet(StringComparer.Ordinal);
         for (var i = 0; i < documents.Count; i++)
             if (documents[i].ComponentCode is { } code && !known.Contains(code))

@@ -19,7 +19,8 @@ public static partial class Submit
 {
     public sealed record Request(
         string? ProcedureCode, string? ReceivingUnit, [property: CodeList(typeof(SubmissionChannel))] int? Channel, Applicant? Applicant,
-        string? DecidingAgency = null, string? Summary = null, IReadOnlyList<DocumentReference>? Documents = null);
+        string? DecidingAgency = null, string? Summary = null, IReadOnlyList<DocumentReference>? Documents = null,
+        IReadOnlyList<string>? Cases = null);
 
     public sealed record Response(string DossierCode, [property: CodeList(typeof(DossierStatus))] int Status, DateTimeOffset SubmittedAt);
 
@@ -49,7 +50,8 @@ public static partial class Submit
             Applicant.Normalize(r.Applicant, "applicant", errors, today),
             TextInput.Clean(r.DecidingAgency, "decidingAgency", errors),
             TextInput.Clean(r.Summary, "summary", errors),
-            DocumentReferences.Normalize(r.Documents, errors));
+            DocumentReferences.Normalize(r.Documents, errors),
+            DeclaredCases.Normalize(r.Cases, errors));
         errors.AddRange(Validate(clean).Where(e => errors.All(x => x.Field != e.Field)));
         return (clean, errors);
     }
@@ -101,7 +103,7 @@ public static partial class Submit
         var procedure = await CatalogueStore.GetCurrentAsync(tx, request.ProcedureCode!, ct);
         var unit = await ReceivingUnits.GetAsync(tx, request.ReceivingUnit!, ct);
         var channel = (SubmissionChannel)request.Channel!.Value;
-        var refusals = ProcedureRules.Check(procedure, unit, channel, request.Documents ?? [], now.VietnamDate()).ToList();
+        var refusals = ProcedureRules.Check(procedure, unit, channel, request.Documents ?? [], now.VietnamDate(), request.Cases ?? []).ToList();
         // A deciding agency named by the client must be one of the register's, deciding today: it receives the dossier.
         if (request.DecidingAgency is { } named
             && Agency.CheckDeciding("decidingAgency", named, await AgencyStore.GetCurrentAsync(tx, named, ct), now.VietnamDate()) is { } unknown)
@@ -109,7 +111,8 @@ public static partial class Submit
         if (refusals.Count > 0)
             return Problems.Validation(refusals.Select(r => r.Error).ToList(), refusals[0].ProblemType);
         var decidingAgency = request.DecidingAgency ?? DecidingAgencies.IdentifierFor(procedure!, unit!) ?? unit!.Id;
-        var fees = (procedure!.Content.Fees ?? []).Where(f => f.AmountVnd > 0).Select(f => new DossierFee(f.Code, f.Name, f.AmountVnd)).ToList();
+        // What this dossier's channel costs: Payment charges it and the portal receives it from DossierSubmitted.
+        var fees = procedure!.FeesFor(channel).Select(f => new DossierFee(f.Code, f.Name, f.AmountVnd)).ToList();
 
         var code = await DossierCodes.NextAsync(tx, request.ReceivingUnit!, now, ct);
         await DossierStore.InsertAsync(tx, new NewDossier(code.Value, request.ProcedureCode!, request.ReceivingUnit!, channel, applicant.Name!, now,
@@ -155,7 +158,7 @@ public static partial class Submit
         var location = $"/api/v1/dossiers/{code}";
         await idempotency.CompleteAsync(tx, StatusCodes.Status201Created, response, location, ct);
         await AuditLog.AppendAsync(tx, AuditActor.FromRequest(http, caller.ClientId, caller.Agency),
-            new AuditEntry("dossier.submit", code.Value, PersonalData: true), now, ct);
+            new AuditEntry("dossier.submit", code.Value, PersonalData: true, Detail: new { cases = request.Cases ?? [] }), now, ct);
         await tx.CommitAsync(ct);
 
         return TypedResults.Created(location, response);

@@ -19,7 +19,8 @@ namespace Procedures.Processing.Dossiers;
 public static class Actions
 {
     public sealed record Request(string? Officer, string? Role, string? Department, string? Content,
-        IReadOnlyList<ResultInput>? Results = null, [property: CodeList(typeof(SubmissionChannel))] int? ReturnChannel = null);
+        IReadOnlyList<ResultInput>? Results = null, [property: CodeList(typeof(SubmissionChannel))] int? ReturnChannel = null,
+        IReadOnlyList<string>? Completeness = null);
 
     /// <summary>A result document of a decision; an electronic result carries its code and file reference.</summary>
     public sealed record ResultInput(string? Name, string? ElectronicResultCode, string? FileReference);
@@ -50,7 +51,8 @@ public static class Actions
             .RequireScope(Scopes.Reception, Scopes.Processing, Scopes.Payments)
             .ProducesProblems(StatusCodes.Status409Conflict, "illegal-transition", "no-processing-time", "completion-already-requested",
                 "no-completion-pending", "completion-too-late", "no-fees-due", "fee-unpaid", "concurrent-change", NotYetRecorded.ProblemType)
-            .WithExamples(new Request("Nguyễn Thị Hoa", "Chuyên viên", "Bộ phận Một cửa", "Tiếp nhận hồ sơ đầy đủ"),
+            .WithExamples(new Request("Nguyễn Thị Hoa", "Chuyên viên", "Bộ phận Một cửa", "Tiếp nhận hồ sơ đầy đủ",
+                    Completeness: ["TP01", "TP02"]),
                 new Response("26740.H29-261129-0001", 2, 2, DateTimeOffset.Parse("2026-12-02T17:00:00+07:00"),
                     DateTimeOffset.Parse("2026-12-02T17:00:00+07:00"), 0, false));
         return app;
@@ -79,6 +81,7 @@ public static class Actions
         var errors = new List<FieldError>();
         var step = ValidateStep(request, errors);
         var details = ValidateDetails(request, errors);
+        var completeness = ValidateCompleteness(action, request.Completeness, errors);
         if (errors.Count > 0) return Problems.Validation(errors);
 
         var now = time.GetUtcNow();
@@ -108,6 +111,7 @@ public static class Actions
         // A waiver's reason is part of the audited act (who waived how much, and why).
         object detail = action == WaiveFee
             ? new { status = (int)after.Status, after.Sequence, feesVnd = after.FeesVnd, reason = step.Content }
+            : completeness is not null ? new { status = (int)after.Status, after.Sequence, completeness }
             : new { status = (int)after.Status, after.Sequence };
         await AuditLog.AppendAsync(tx, AuditActor.FromRequest(http, caller.ClientId, caller.Agency),
             new AuditEntry("dossier." + action, code, PersonalData: false, Detail: detail), now, ct);
@@ -130,6 +134,33 @@ public static class Actions
         if (new[] { officer, role, department }.Any(t => t is { Length: > 200 }) || content is { Length: > 2000 })
             errors.Add(new("content", "max-length", "Nội dung quá dài", "A field is too long (200; content 2000)"));
         return new Step(officer, role, department, content);
+    }
+
+    /// <summary>
+    /// Reception's completeness check: the component codes the officer checked at the desk, kept in the audited act of
+    /// acceptance (only <c>accept</c> takes it).
+    /// </summary>
+    public static IReadOnlyList<string>? ValidateCompleteness(string action, IReadOnlyList<string>? completeness, List<FieldError> errors)
+    {
+        if (completeness is null) return null;
+        if (action != "accept")
+        {
+            errors.Add(new("completeness", "not-allowed", "Chỉ thao tác tiếp nhận (accept) ghi kết quả kiểm tra thành phần hồ sơ",
+                "Only accept records the completeness check"));
+            return null;
+        }
+        if (completeness.Count > 100)
+            errors.Add(new("completeness", "max-items", "Tối đa 100 thành phần hồ sơ", "At most 100 components"));
+        var clean = new List<string>();
+        for (var i = 0; i < completeness.Count && i < 100; i++)
+        {
+            var code = TextInput.Clean(completeness[i], $"completeness[{i}]", errors);
+            if (string.IsNullOrEmpty(code) || code.Length > 50)
+                errors.Add(new($"completeness[{i}]", "required", "Mã thành phần hồ sơ đã kiểm tra là bắt buộc (tối đa 50 ký tự)",
+                    "A checked component code is required (at most 50 characters)"));
+            else clean.Add(code);
+        }
+        return clean;
     }
 
     private static ActionDetails ValidateDetails(Request request, List<FieldError> errors)

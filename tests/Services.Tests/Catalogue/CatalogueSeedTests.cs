@@ -170,7 +170,7 @@ public sealed class CatalogueSeedTests(InfrastructureFixture infra) : IAsyncLife
     }
 
     [Fact]
-    public async Task Required_documents_become_numbered_components_with_conditional_ones_optional()
+    public async Task Required_documents_become_numbered_components_with_conditional_ones_kept_with_their_case()
     {
         var birth = await CurrentAsync("1.001193");
 
@@ -179,8 +179,15 @@ public sealed class CatalogueSeedTests(InfrastructureFixture infra) : IAsyncLife
         Assert.StartsWith("Giấy chứng sinh (nếu không có:", birth.Content.Documents[1].Name); // a substitute, not optional
         Assert.All(birth.Content.Documents, d => Assert.False(d.ReusableFromPreviousResult || d.AvailableFromCitizenStore));
 
-        var rebirth = await CurrentAsync("1.004884"); // "(nếu có), hoặc …": still a condition on the item
-        Assert.False(rebirth.Content.Documents[1].Required);
+        var rebirth = await CurrentAsync("1.004884"); // "(nếu có), hoặc …": the "if any" qualifies one alternative, the item stays
+        Assert.True(rebirth.Content.Documents[1].Required);
+
+        // Issue 24: the seeded residence registration lists the rental contract for its case only.
+        var residence = await CurrentAsync("1.004222");
+        Assert.Equal([ComponentKind.Required, ComponentKind.Required, ComponentKind.Conditional, ComponentKind.Conditional, ComponentKind.Conditional],
+            residence.Content.Documents.Select(d => d.Kind));
+        Assert.Equal("cho-o-thue-muon-o-nho", residence.Content.Documents[2].Case!.Key);
+        Assert.Equal([20000L, 10000L], residence.Content.Fees!.Select(f => f.AmountVnd));
     }
 
     [Fact]

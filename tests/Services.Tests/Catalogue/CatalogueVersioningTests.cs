@@ -49,8 +49,10 @@ public sealed class CatalogueVersioningTests(InfrastructureFixture infra) : IAsy
     internal static ProcedureInput AsInput(ProcedureVersion v) => new(
         Name: v.Content.Name, Field: v.Content.Field, Level: v.Content.Level is { } l ? CatalogueStoreNames.Of(l) : null,
         DecidingAgency: v.Content.DecidingAgency,
-        Documents: v.Content.Documents.Select(d => new DocumentInput(d.Code, d.Name, d.Required, d.ReusableFromPreviousResult, d.AvailableFromCitizenStore)).ToList(),
-        Fees: v.Content.Fees?.Select(f => new FeeInput(f.Code, f.Name, f.AmountVnd, f.PayableWhen is { } w ? CatalogueStoreNames.Of(w) : null)).ToList(),
+        Documents: v.Content.Documents.Select(d => new DocumentInput(d.Code, d.Name, d.Required, d.ReusableFromPreviousResult, d.AvailableFromCitizenStore,
+            d.Kind.ToString().ToLowerInvariant(), d.Case?.Vi, d.Case?.En, d.Alternatives)).ToList(),
+        Fees: v.Content.Fees?.Select(f => new FeeInput(f.Code, f.Name, f.AmountVnd, f.PayableWhen is { } w ? CatalogueStoreNames.Of(w) : null,
+            f.Channels?.Select(c => CatalogueStoreNames.Of(c)).ToList())).ToList(),
         ProcessingTime: v.Content.ProcessingTime is { } t ? new(t.Amount, CatalogueStoreNames.Of(t.Unit)) : null,
         OnlineProcessingTime: v.Content.OnlineProcessingTime is { } o ? new(o.Amount, CatalogueStoreNames.Of(o.Unit)) : null,
         OnlineLevel: CatalogueStoreNames.Of(v.Content.OnlineLevel), ResultText: v.Content.ResultText, ResultForm: CatalogueStoreNames.Of(v.Content.ResultForm),
