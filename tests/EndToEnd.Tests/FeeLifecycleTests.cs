@@ -144,12 +144,16 @@ public sealed class FeeLifecycleTests(SystemFixture system)
         var clerk = await Tokens.ForClientAsync(system.Client(ResourceNames.Sandbox), "phuong-sai-gon");
         var code = await InProcessingAsync(clerk, feeBearing: true);
         await ExpectAsync(code, "request-payment", clerk, 6);
-        using (var paid = await Payment.SendAsync(AtDesk(code, "desk", new { method = "cash", amountVnd = 20000, receivedBy = "Nguyễn Thị Hoa" }, clerk)))
+        // What the dossier's channel costs (fees are per channel): the desk takes, and pays back, the whole of it.
+        var fee = (await Eventually.Until(() => PaymentsAsync(code, clerk), p => p.ValueKind == JsonValueKind.Object, TimeSpan.FromSeconds(60),
+            "Payment to know the dossier's fees")).GetProperty("totalVnd").GetInt64();
+        Assert.True(fee > 0);
+        using (var paid = await Payment.SendAsync(AtDesk(code, "desk", new { method = "cash", amountVnd = fee, receivedBy = "Nguyễn Thị Hoa" }, clerk)))
             Assert.True(paid.StatusCode == HttpStatusCode.Created, await paid.Content.ReadAsStringAsync());
         await Eventually.Until(() => PublicStatusAsync(code), s => s == 4, TimeSpan.FromSeconds(60), "Processing to take the desk payment (6 → 4)");
 
         // Nothing to pay back yet: the dossier goes on.
-        using (var early = await Payment.SendAsync(AtDesk(code, "desk-refund", new { method = "cash", amountVnd = 20000, paidBy = "Lê Văn Tâm" }, clerk)))
+        using (var early = await Payment.SendAsync(AtDesk(code, "desk-refund", new { method = "cash", amountVnd = fee, paidBy = "Lê Văn Tâm" }, clerk)))
             Assert.Contains("no-refund-due", await early.Content.ReadAsStringAsync());
 
         // The citizen withdraws: the ledger owes the fee back, and only the desk can pay it (the platform never held it).
@@ -157,7 +161,7 @@ public sealed class FeeLifecycleTests(SystemFixture system)
         await Eventually.Until(() => PaymentsAsync(code, clerk),
             p => p.ValueKind == JsonValueKind.Object && p.GetProperty("payments").EnumerateArray().Any(x => x.GetProperty("state").GetString() == "refunding"),
             TimeSpan.FromSeconds(60), "Payment to owe the desk-paid fee back after the withdrawal");
-        using (var partial = await Payment.SendAsync(AtDesk(code, "desk-refund", new { method = "bank-transfer", amountVnd = 5000, paidBy = "Lê Văn Tâm" }, clerk)))
+        using (var partial = await Payment.SendAsync(AtDesk(code, "desk-refund", new { method = "bank-transfer", amountVnd = fee / 2, paidBy = "Lê Văn Tâm" }, clerk)))
         {
             var text = await partial.Content.ReadAsStringAsync();
             Assert.Equal(HttpStatusCode.BadRequest, partial.StatusCode);
@@ -165,11 +169,11 @@ public sealed class FeeLifecycleTests(SystemFixture system)
             Assert.Contains("transferReference", text);
         }
         using var refunded = await Payment.SendAsync(AtDesk(code, "desk-refund",
-            new { method = "bank-transfer", amountVnd = 20000, paidBy = "Lê Văn Tâm", transferReference = "VCB-2612-0042" }, clerk));
+            new { method = "bank-transfer", amountVnd = fee, paidBy = "Lê Văn Tâm", transferReference = "VCB-2612-0042" }, clerk));
         var receiptText = await refunded.Content.ReadAsStringAsync();
         Assert.True(refunded.StatusCode == HttpStatusCode.Created, receiptText);
         var receipt = JsonDocument.Parse(receiptText).RootElement;
-        Assert.Equal(("bank-transfer", 20000L, "Lê Văn Tâm", "Công dân rút hồ sơ / Dossier withdrawn"),
+        Assert.Equal(("bank-transfer", fee, "Lê Văn Tâm", "Công dân rút hồ sơ / Dossier withdrawn"),
             (receipt.GetProperty("method").GetString(), receipt.GetProperty("amountVnd").GetInt64(), receipt.GetProperty("paidBy").GetString(),
              receipt.GetProperty("reason").GetString()));
 
@@ -178,7 +182,7 @@ public sealed class FeeLifecycleTests(SystemFixture system)
             (desk.GetProperty("state").GetString(), desk.GetProperty("reference").GetString(),
              desk.GetProperty("refundReceipt").GetProperty("transferReference").GetString()));
         using (var twice = await Payment.SendAsync(AtDesk(code, "desk-refund",
-                   new { method = "cash", amountVnd = 20000, paidBy = "Lê Văn Tâm" }, clerk)))
+                   new { method = "cash", amountVnd = fee, paidBy = "Lê Văn Tâm" }, clerk)))
             Assert.Equal(HttpStatusCode.Conflict, twice.StatusCode); // paid back once only
     }
 }
