@@ -85,23 +85,24 @@ public static class BrokerCredentialsEndpoint
 {
     public static IEndpointRouteBuilder MapBrokerCredentials(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/v1/stream/credentials", async Task<Microsoft.AspNetCore.Http.HttpResults.Results<Microsoft.AspNetCore.Http.HttpResults.Ok<BrokerCredentials>, Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult>> (Caller caller, BrokerAccounts accounts, CancellationToken ct) =>
+        var group = app.MapGroup("/api/v1/stream").WithTags("Public stream");
+        group.MapPost("/credentials", async Task<Microsoft.AspNetCore.Http.HttpResults.Results<Microsoft.AspNetCore.Http.HttpResults.Ok<BrokerCredentials>, Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult>> (Caller caller, BrokerAccounts accounts, CancellationToken ct) =>
             {
                 if (caller.Agency.Length == 0)
-                    return Problems.Result(Problems.Create(StatusCodes.Status403Forbidden, "no-agency",
-                        "Token không gắn với cơ quan nào", "The token names no agency"));
+                    return Problems.Of(StatusCodes.Status403Forbidden, "no-agency",
+                        "Token không gắn với cơ quan nào", "The token names no agency");
                 try
                 {
                     return TypedResults.Ok(await accounts.IssueAsync(caller.Agency, caller.SeesAllAgencies, ct));
                 }
                 catch (Exception ex) when (ex is HttpRequestException or InvalidOperationException or Polly.ExecutionRejectedException && !ct.IsCancellationRequested)
                 {
-                    return Problems.Result(Problems.Create(StatusCodes.Status503ServiceUnavailable, "broker-unavailable",
+                    return Problems.Of(StatusCodes.Status503ServiceUnavailable, "broker-unavailable",
                         "Không tạo được tài khoản trên máy chủ sự kiện, vui lòng thử lại sau",
-                        "The broker account could not be created; retry later", ex.Message));
+                        "The broker account could not be created; retry later", ex.Message);
                 }
             })
-            .RequireScope(Scopes.Webhooks).WithTags("Public stream").WithName("IssueBrokerCredentials")
+            .RequireScope(Scopes.Webhooks).WithName("IssueBrokerCredentials")
             .WithSummary("Creates (or rotates) the caller's agency broker user for the public stream; the password is shown once")
             .ProducesProblems(StatusCodes.Status403Forbidden, "no-agency")
             .ProducesProblems(StatusCodes.Status503ServiceUnavailable, "broker-unavailable");

@@ -23,8 +23,8 @@ public static class Replay
 
     public static IEndpointRouteBuilder MapReplay(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/v1/webhooks/subscriptions/{id:guid}/replay", ReplayAsync).WithTags("Webhooks").RequireScope(Scopes.Webhooks)
-            .WithName("ReplayWebhookEvents")
+        var group = app.MapGroup("/api/v1/webhooks/subscriptions/{id:guid}").WithTags("Webhooks").RequireScope(Scopes.Webhooks);
+        group.MapPost("/replay", ReplayAsync).WithName("ReplayWebhookEvents")
             .WithSummary("Queues again one event (eventId), a time range (from, to), the dead letters (deadLetters: true) or what the subscription missed beyond the retention window (missed: true); each delivery says what it replays (procedures-replay header)")
             .WithExamples(new Request(null, DateTimeOffset.Parse("2026-11-28T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture),
                 DateTimeOffset.Parse("2026-11-29T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture), null), new Queued(Guid.Empty, 42));
