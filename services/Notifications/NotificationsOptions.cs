@@ -17,6 +17,12 @@ public sealed class NotificationsOptions
     /// <summary>The broker address integrators connect to (AsyncAPI server host), e.g. <c>events.procedures.hcmc.gov.vn:5672</c>.</summary>
     public string BrokerHost { get; set; } = "events.procedures.hcmc.gov.vn:5672";
 
+    /// <summary>
+    /// How integrators speak to <see cref="BrokerHost"/>: <c>amqp</c>, or <c>amqps</c> where the broker's public door is TLS
+    /// (deploy/k8s: port 5671). Only the AsyncAPI server entry says it; the service itself connects over its own connection string.
+    /// </summary>
+    public string BrokerProtocol { get; set; } = "amqp";
+
     /// <summary>RabbitMQ management API (creates the agencies' broker users).</summary>
     public string? ManagementUrl { get; set; }
 

@@ -72,7 +72,7 @@ public static class AsyncApiDocument
                 ["public"] = new JsonObject
                 {
                     ["host"] = options.BrokerHost,
-                    ["protocol"] = "amqp",
+                    ["protocol"] = options.BrokerProtocol,
                     ["protocolVersion"] = "0-9-1",
                     ["description"] = "RabbitMQ, virtual host '/'",
                     ["security"] = new JsonArray(new JsonObject { ["$ref"] = "#/components/securitySchemes/agencyUser" }),

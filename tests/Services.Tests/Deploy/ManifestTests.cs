@@ -10,8 +10,11 @@ namespace Procedures.Services.Tests.Deploy;
 /// Service per service, every referenced Secret/ConfigMap key present, a 3-node broker, a replicated Postgres with a
 /// pooler, an OpenTelemetry collector. Every rendered document is also validated without a cluster by
 /// deploy/k8s/validate (built-in kinds against Kubernetes' OpenAPI schemas, operator kinds against the schemas there).
+/// What a platform engineer looks for (issue 26) is checked in the other parts: ManifestTests.Database (backups, WAL
+/// archive, synchronous replication, managed roles), .Broker (users, permissions, TLS for agencies), .Network (gateway with
+/// TLS, NetworkPolicies), .Pods (hardening, startup probes, spread, the collector).
 /// </summary>
-public sealed class ManifestTests
+public sealed partial class ManifestTests
 {
     private static readonly string[] Services = ["intake", "processing", "payment", "portalsync", "reporting", "notifications"];
 
@@ -21,6 +24,8 @@ public sealed class ManifestTests
         ["ConfigMap"] = "v1", ["Secret"] = "v1", ["Namespace"] = "v1", ["RabbitmqCluster"] = "rabbitmq.com/v1beta1",
         ["Cluster"] = "postgresql.cnpg.io/v1", ["Pooler"] = "postgresql.cnpg.io/v1",
         ["User"] = "rabbitmq.com/v1beta1", ["Permission"] = "rabbitmq.com/v1beta1",
+        ["ScheduledBackup"] = "postgresql.cnpg.io/v1", ["Certificate"] = "cert-manager.io/v1", ["NetworkPolicy"] = "networking.k8s.io/v1",
+        ["Gateway"] = "gateway.networking.k8s.io/v1", ["HTTPRoute"] = "gateway.networking.k8s.io/v1",
     };
 
     private static readonly Lazy<List<YamlMappingNode>> Production = new(() => Render("deploy/k8s/overlays/production"));
@@ -78,6 +83,19 @@ public sealed class ManifestTests
         return node;
     }
 
+    private static IEnumerable<YamlMappingNode> Items(YamlNode node, params string[] path)
+        => (Node(node, path) as YamlSequenceNode)?.Cast<YamlMappingNode>() ?? [];
+
+    private static IEnumerable<string> Scalars(YamlNode node, params string[] path)
+        => (Node(node, path) as YamlSequenceNode)?.Cast<YamlScalarNode>().Select(s => s.Value!) ?? [];
+
+    /// <summary>Every container of a Deployment's pod, init containers included.</summary>
+    private static IEnumerable<YamlMappingNode> Containers(YamlMappingNode deployment)
+        => Items(deployment, "spec", "template", "spec", "initContainers").Concat(Items(deployment, "spec", "template", "spec", "containers"));
+
+    private static string Env(YamlMappingNode container, string name)
+        => Text(Items(container, "env").Single(e => Text(e, "name") == name), "value")!;
+
     private static IEnumerable<YamlMappingNode> OfKind(string kind) => Production.Value.Where(d => Text(d, "kind") == kind);
 
     private static YamlMappingNode Named(string kind, string name) => OfKind(kind).Single(d => Text(d, "metadata", "name") == name);
@@ -125,14 +143,18 @@ public sealed class ManifestTests
     public void Every_referenced_secret_and_config_key_exists()
     {
         foreach (var deployment in OfKind("Deployment"))
-        foreach (var container in ((YamlSequenceNode)Node(deployment, "spec", "template", "spec", "containers")!).Cast<YamlMappingNode>())
+        foreach (var container in Containers(deployment))
         {
-            foreach (var env in (Node(container, "env") as YamlSequenceNode)?.Cast<YamlMappingNode>() ?? [])
+            foreach (var env in Items(container, "env"))
+            {
                 if (Node(env, "valueFrom", "secretKeyRef") is YamlMappingNode reference)
                 {
                     var secret = Named("Secret", Text(reference, "name")!);
                     Assert.NotNull(Text(secret, "stringData", Text(reference, "key")!));
                 }
+                if (Node(env, "valueFrom", "configMapKeyRef") is YamlMappingNode configReference)
+                    Assert.NotNull(Text(Named("ConfigMap", Text(configReference, "name")!), "data", Text(configReference, "key")!));
+            }
             foreach (var from in (Node(container, "envFrom") as YamlSequenceNode)?.Cast<YamlMappingNode>() ?? [])
             {
                 if (Text(from, "configMapRef", "name") is { } map) Assert.NotNull(Named("ConfigMap", map));
@@ -181,6 +203,10 @@ public sealed class ManifestTests
     [InlineData("poolMode: session", "poolMode: statement", "poolMode must be equal to one of the allowed values")]
     [InlineData("instances: 3", "instancs: 3", "must NOT have additional properties")]
     [InlineData("kind: Namespace", "kind: Ingress", "v1/Ingress procedures: no schema for this kind")]
+    [InlineData("method: any", "method: all", "synchronous/method must be equal to one of the allowed values")]
+    [InlineData("mode: Terminate", "mode: Terminal", "tls/mode must be equal to one of the allowed values")]
+    [InlineData("schedule: 0 0 2 * * *", "schedul: 0 0 2 * * *", "must have required property 'schedule'")]
+    [InlineData("podSelector: {}", "podSelector: []", "spec/podSelector must be object")]
     public void A_broken_manifest_is_refused_naming_the_document_and_the_rule(string field, string broken, string rule)
     {
         var manifests = RenderText("deploy/k8s/overlays/production");

@@ -30,6 +30,14 @@ public sealed class PublicContractTests
     }
 
     [Fact]
+    public void The_server_entry_names_the_configured_broker_address_and_protocol()
+    {
+        var server = AsyncApiDocument.Build(new NotificationsOptions { BrokerHost = "events.example.invalid:5671", BrokerProtocol = "amqps" })["servers"]!["public"]!;
+        Assert.Equal("events.example.invalid:5671", (string?)server["host"]);
+        Assert.Equal("amqps", (string?)server["protocol"]);
+    }
+
+    [Fact]
     public void Document_announces_every_type_once_and_types_are_versioned()
     {
         var docs = new PublicDocs();
