@@ -84,6 +84,16 @@ public sealed partial class ManifestTests
         }
     }
 
+    /// <summary>The policies open HTTPS (443) to the outside: the external systems the services are configured to call are HTTPS addresses.</summary>
+    [Fact]
+    public void The_external_systems_the_services_call_are_configured_as_https_addresses()
+    {
+        var config = Named("ConfigMap", "procedures-config");
+        foreach (var key in new[] { "Portal__BaseAddress", "PaymentPlatform__BaseAddress" })
+            Assert.Equal("https", new Uri(Text(config, "data", key)!).Scheme);
+        Assert.NotNull(Text(Named("Secret", "procedures-auth"), "stringData", "PaymentPlatform__Secret"));
+    }
+
     [Fact]
     public void Postgres_instances_are_reached_only_by_the_pooler_each_other_and_the_operator()
     {
