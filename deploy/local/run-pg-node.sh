@@ -13,14 +13,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 bin=$("$here/pg-bin.sh")
 as_pg() { if [ "$(id -un)" = postgres ]; then "$@"; else runuser -u postgres -- "$@"; fi; }
 
-mkdir -p "$data"
-if ! as_pg test -x "$data" 2>/dev/null; then
-  alt="/var/tmp/procedures-pg-$(echo -n "$(readlink -f "$data")" | cksum | cut -d' ' -f1)"
-  echo "note: the postgres user cannot reach $data; using $alt" >&2
-  data=$alt; mkdir -p "$data"
-fi
-chown postgres:postgres "$data" 2>/dev/null || true
-chmod 700 "$data"
+. "$(dirname "$0")/pg-data-dir.sh"
 # pg_autoctl keeps its configuration and state under XDG folders: keep them with the data, not in the user's home.
 autoctl() {
   as_pg env PATH="$bin:$PATH" XDG_CONFIG_HOME="$data/xdg/config" XDG_DATA_HOME="$data/xdg/data" \

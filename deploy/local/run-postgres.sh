@@ -13,14 +13,7 @@ bin=$("$(dirname "$0")/pg-bin.sh")
 
 as_pg() { if [ "$(id -un)" = postgres ]; then "$@"; else runuser -u postgres -- "$@"; fi; }
 
-mkdir -p "$data"
-if ! as_pg test -x "$data" 2>/dev/null; then
-  alt="/var/tmp/procedures-pg-$(echo -n "$(readlink -f "$data")" | cksum | cut -d' ' -f1)"
-  echo "note: the postgres user cannot reach $data; using $alt" >&2
-  data=$alt; mkdir -p "$data"
-fi
-chown postgres:postgres "$data" 2>/dev/null || true
-chmod 700 "$data"
+. "$(dirname "$0")/pg-data-dir.sh"
 sock="$data/socket"; mkdir -p "$sock"; chown postgres:postgres "$sock" 2>/dev/null || true
 
 if [ ! -f "$data/db/PG_VERSION" ]; then
