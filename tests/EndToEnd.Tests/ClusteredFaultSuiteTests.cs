@@ -13,6 +13,9 @@ namespace Procedures.EndToEnd.Tests;
 public sealed class ClusterFaultSystemFixture : FaultSystemFixture
 {
     protected override IEnumerable<string> ExtraArguments => ["Infrastructure:Topology=cluster"];
+
+    /// <summary>The standby is built from the primary (and the broker nodes cluster) before any service starts.</summary>
+    protected override TimeSpan StartBudget => TimeSpan.FromMinutes(6);
 }
 
 [CollectionDefinition(Name)]
