@@ -11,14 +11,18 @@ namespace Procedures.AppHost;
 /// resources; without one (these machines, many agency servers) the locally installed servers run as
 /// executables under DCP, started by deploy/local scripts, with data in a git-ignored folder.
 /// </summary>
+/// <param name="DatabaseServers">Every Postgres member a service waits for (one; or the failover pair and its monitor).</param>
+/// <param name="Brokers">Every RabbitMQ node a service waits for; the first serves the management API.</param>
+/// <param name="BrokerNodes">The cluster's AMQP endpoints ("host:port,…") for the services; null with one node.</param>
 /// <param name="BrokerConnection">The operator's broker connection (tests read the host and port from it); no service gets it.</param>
 /// <param name="Database">A service's runtime connection string (its own login, local mode; the superuser with containers).</param>
 /// <param name="DatabaseOwner">The owner role's, for migrations only (null with containers: the service migrates as itself).</param>
 /// <param name="BrokerUser">A service's own broker user.</param>
 /// <param name="BrokerManagement">User and password of the broker-management account (null with containers: the shared user).</param>
 public sealed record Infrastructure(
-    IResourceBuilder<IResource> DatabaseServer,
-    IResourceBuilder<IResource> Broker,
+    IReadOnlyList<IResourceBuilder<IResource>> DatabaseServers,
+    IReadOnlyList<IResourceBuilder<IResource>> Brokers,
+    string? BrokerNodes,
     IResourceBuilder<IResourceWithConnectionString> BrokerConnection,
     Func<string, IResourceBuilder<IResourceWithConnectionString>> Database,
     Func<string, IResourceBuilder<IResourceWithConnectionString>?> DatabaseOwner,
@@ -37,7 +41,7 @@ public sealed record Infrastructure(
         var postgres = builder.AddPostgres(ResourceNames.Postgres).WithDataVolume();
         var rabbit = builder.AddRabbitMQ(ResourceNames.RabbitMq).WithManagementPlugin();
         // Aspire's containers keep one superuser and one broker user for all: least privilege is a local-mode and k8s setup.
-        return new Infrastructure(postgres, rabbit, rabbit,
+        return new Infrastructure([postgres], [rabbit], null, rabbit,
             service => postgres.AddDatabase(ResourceNames.Database(service), service), _ => null, _ => rabbit, null);
     }
 
@@ -51,33 +55,25 @@ public sealed record Infrastructure(
         var mgmtPort = config.GetValue("RabbitMqManagementPort", 55673);
         var distPort = config.GetValue("RabbitMqDistributionPort", 55674);
         var password = builder.Configuration["PROCEDURES_PG_PASSWORD"] ?? "procedures-dev";
-        var scripts = Path.Combine(root, "deploy", "local");
 
         // Ready once the last account exists: both scripts create the accounts before (or as) the server answers.
         var last = LocalAccounts.Services[^1];
+        // One server, or the failover pair: the client tries each host and keeps the one that takes writes.
+        var pgHosts = config["Topology"] == "cluster"
+            ? $"Host={ClusterTopology.PostgresHosts(config)};Target Session Attributes=primary"
+            : $"Host=127.0.0.1;Port={pgPort}";
         string PgLogin(string service, string role) =>
-            $"Host=127.0.0.1;Port={pgPort};Username={role};Password={LocalAccounts.Password(role, password)};Database={service}";
+            $"{pgHosts};Username={role};Password={LocalAccounts.Password(role, password)};Database={service}";
         builder.Services.AddHealthChecks()
-            .AddAsyncCheck("postgres-ready", ct => Readiness.PostgresAsync(PgLogin(last, LocalAccounts.Login(last)), ct))
-            .AddAsyncCheck("rabbitmq-ready", ct => Readiness.RabbitMqAsync(
-                new Uri($"amqp://{last}:{LocalAccounts.Password(last, password)}@127.0.0.1:{amqpPort}/"), ct));
+            .AddAsyncCheck("postgres-ready", ct => Readiness.PostgresAsync(PgLogin(last, LocalAccounts.Login(last)), ct));
 
-        var postgres = builder.AddExecutable(ResourceNames.Postgres, "bash", root,
-                Path.Combine(scripts, "run-postgres.sh"), Path.Combine(data, "postgres"), pgPort.ToString())
-            .WithEnvironment("PROCEDURES_PG_PASSWORD", password)
-            .WithEnvironment("PROCEDURES_PG_ROLES", LocalAccounts.PostgresRoles(password))
-            .WithEndpoint(port: pgPort, targetPort: pgPort, scheme: "tcp", name: "tcp", isProxied: false)
-            .WithHealthCheck("postgres-ready");
-        var rabbit = builder.AddExecutable(ResourceNames.RabbitMq, "bash", root,
-                Path.Combine(scripts, "run-rabbitmq.sh"), Path.Combine(data, "rabbitmq"), amqpPort.ToString(), mgmtPort.ToString(), distPort.ToString())
-            .WithEnvironment("PROCEDURES_MQ_DEFINITIONS", LocalAccounts.BrokerDefinitions(password))
-            .WithEndpoint(port: amqpPort, targetPort: amqpPort, scheme: "tcp", name: "amqp", isProxied: false)
-            .WithHttpEndpoint(port: mgmtPort, targetPort: mgmtPort, name: "management", isProxied: false)
-            .WithHealthCheck("rabbitmq-ready");
+        var (servers, brokers, brokerNodes) = config["Topology"] == "cluster"
+            ? ClusterTopology.Add(builder, config, root, data, password)
+            : SingleNodes(builder, root, data, password, pgPort, amqpPort, mgmtPort, distPort);
 
         var brokerConnection = builder.AddConnectionString(ResourceNames.RabbitMq + "-connection",
             ReferenceExpression.Create($"amqp://{LocalAccounts.Operator}:{LocalAccounts.Operator}@127.0.0.1:{amqpPort.ToString()}/"));
-        return new Infrastructure(postgres, rabbit, brokerConnection,
+        return new Infrastructure(servers, brokers, brokerNodes, brokerConnection,
             service => builder.AddConnectionString(ResourceNames.Database(service),
                 ReferenceExpression.Create($"{PgLogin(service, LocalAccounts.Login(service))}")),
             service => builder.AddConnectionString(ResourceNames.Migrations(ResourceNames.Database(service)),
@@ -85,6 +81,21 @@ public sealed record Infrastructure(
             service => builder.AddConnectionString(LocalAccounts.BrokerConnectionName(service), ReferenceExpression.Create(
                 $"amqp://{service}:{LocalAccounts.Password(service, password)}@127.0.0.1:{amqpPort.ToString()}/")),
             (LocalAccounts.StreamAdmin, LocalAccounts.Password(LocalAccounts.StreamAdmin, password)));
+    }
+
+    private static (IReadOnlyList<IResourceBuilder<IResource>>, IReadOnlyList<IResourceBuilder<IResource>>, string?) SingleNodes(
+        IDistributedApplicationBuilder builder, string root, string data, string password, int pgPort, int amqpPort, int mgmtPort, int distPort)
+    {
+        var scripts = Path.Combine(root, "deploy", "local");
+        var postgres = builder.AddExecutable(ResourceNames.Postgres, "bash", root,
+                Path.Combine(scripts, "run-postgres.sh"), Path.Combine(data, "postgres"), pgPort.ToString())
+            .WithEnvironment("PROCEDURES_PG_PASSWORD", password)
+            .WithEnvironment("PROCEDURES_PG_ROLES", LocalAccounts.PostgresRoles(password))
+            .WithEndpoint(port: pgPort, targetPort: pgPort, scheme: "tcp", name: "tcp", isProxied: false)
+            .WithHealthCheck("postgres-ready");
+        var rabbit = ClusterTopology.RabbitMqNode(builder, ResourceNames.RabbitMq, root, Path.Combine(data, "rabbitmq"),
+            amqpPort, mgmtPort, distPort, password);
+        return ([postgres], [rabbit], null);
     }
 
     /// <summary>A docker client on PATH is not enough (these machines have one and no engine): ask the engine.</summary>
@@ -142,15 +153,17 @@ public static class InfrastructureExtensions
             .WithHardening()
             .WithReference(infra.Database(name))
             .WithReference(infra.BrokerUser(name), ResourceNames.RabbitMq)
-            .WaitFor(infra.DatabaseServer)
-            .WaitFor(infra.Broker);
+            ;
+        foreach (var server in infra.DatabaseServers) service = service.WaitFor(server);
+        foreach (var broker in infra.Brokers) service = service.WaitFor(broker);
+        if (infra.BrokerNodes is { } nodes) service = service.WithEnvironment("Messaging__BrokerNodes", nodes);
         return infra.DatabaseOwner(name) is { } owner ? service.WithReference(owner) : service;
     }
 
     /// <summary>The broker's management API and the account allowed to create users: Notifications' alone.</summary>
     public static IResourceBuilder<ProjectResource> WithBrokerManagement(this IResourceBuilder<ProjectResource> service, Infrastructure infra)
     {
-        service = service.WithEnvironment("Notifications__ManagementUrl", ((IResourceWithEndpoints)infra.Broker.Resource).GetEndpoint("management"));
+        service = service.WithEnvironment("Notifications__ManagementUrl", ((IResourceWithEndpoints)infra.Brokers[0].Resource).GetEndpoint("management"));
         return infra.BrokerManagement is var (user, password)
             ? service.WithEnvironment("Notifications__ManagementUser", user).WithEnvironment("Notifications__ManagementPassword", password)
             : service;

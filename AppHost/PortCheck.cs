@@ -21,6 +21,7 @@ internal static class PortCheck
             (infra.GetValue("RabbitMqPort", 55672), "RabbitMQ"),
             (infra.GetValue("RabbitMqManagementPort", 55673), "RabbitMQ management"),
         };
+        if (infra["Topology"] == "cluster") ports.AddRange(ClusterTopology.Ports(infra));
         if (!randomized)
         {
             ports.AddRange([(18888, "Aspire dashboard"), (5101, "Intake"), (5102, "Processing"), (5103, "Payment"),

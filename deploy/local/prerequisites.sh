@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Idempotent: checks what the local (container-free) run needs and installs what is missing.
-#   .NET SDK 10 (checked), PostgreSQL 15+ (checked; installed from OS packages if absent), RabbitMQ (installed),
+#   .NET SDK 10 (checked), PostgreSQL 15+ (checked; installed from OS packages if absent) with pg_auto_failover
+#   (installed), RabbitMQ (installed),
 #   the pinned dotnet local tools (dotnet tool restore: Kiota),
 #   Chromium (installed from OS packages: the scoreboard's browser test drives /usr/bin/chromium with Playwright; no browser download).
 set -euo pipefail
@@ -31,6 +32,11 @@ pg_major=$("$pg_bin/postgres" --version | sed -E 's/[^0-9]*([0-9]+).*/\1/')
 if [ "$pg_major" -lt 15 ]; then
   echo "error: PostgreSQL 15+ is required, found $pg_major at $pg_bin." >&2
   exit 1
+fi
+# pg_auto_failover runs the cluster topology's failover pair (Infrastructure:Topology=cluster; the clustered fault suite).
+if ! command -v pg_autoctl >/dev/null 2>&1; then
+  echo "pg_auto_failover not found: installing from OS packages…"
+  apt_install "postgresql-$pg_major-auto-failover" pg-auto-failover-cli
 fi
 id postgres >/dev/null 2>&1 || { echo "error: the 'postgres' OS user is missing." >&2; exit 1; }
 

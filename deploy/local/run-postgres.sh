@@ -13,14 +13,7 @@ bin=$("$(dirname "$0")/pg-bin.sh")
 
 as_pg() { if [ "$(id -un)" = postgres ]; then "$@"; else runuser -u postgres -- "$@"; fi; }
 
-mkdir -p "$data"
-if ! as_pg test -x "$data" 2>/dev/null; then
-  alt="/var/tmp/procedures-pg-$(echo -n "$(readlink -f "$data")" | cksum | cut -d' ' -f1)"
-  echo "note: the postgres user cannot reach $data; using $alt" >&2
-  data=$alt; mkdir -p "$data"
-fi
-chown postgres:postgres "$data" 2>/dev/null || true
-chmod 700 "$data"
+. "$(dirname "$0")/pg-data-dir.sh"
 sock="$data/socket"; mkdir -p "$sock"; chown postgres:postgres "$sock" 2>/dev/null || true
 
 if [ ! -f "$data/db/PG_VERSION" ]; then
@@ -55,15 +48,7 @@ trap fast_stop TERM INT
 
 if [ -n "${PROCEDURES_PG_ROLES:-}" ]; then
   for _ in $(seq 1 600); do as_pg "$bin/pg_isready" -q -h "$sock" -p "$port" && break; sleep 0.1; done
-  for entry in $PROCEDURES_PG_ROLES; do
-    IFS=: read -r db owner owner_pw login login_pw <<< "$entry"
-    if ! as_pg "$bin/psql" -X -q -h "$sock" -p "$port" -U postgres -d postgres -v db="$db" -v owner="$owner" \
-        -v owner_password="$owner_pw" -v login="$login" -v login_password="$login_pw" \
-        < "$(dirname "$0")/provision-postgres.sql" >/dev/null; then # stdin: the postgres user may not reach this folder
-      echo "error: provisioning the roles of database $db failed" >&2
-      fast_stop
-    fi
-  done
+  "$(dirname "$0")/provision-roles.sh" "$sock" "$port" || fast_stop
 fi
 wait "$server" || true
 wait "$server"

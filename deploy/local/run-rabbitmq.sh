@@ -4,6 +4,9 @@
 # Everything (config, mnesia, logs, Erlang cookie) lives under DATA_DIR; the node listens on 127.0.0.1 only.
 # PROCEDURES_MQ_DEFINITIONS (optional): RabbitMQ definitions JSON (users, permissions) loaded at every boot, so the
 # per-service users exist before the node accepts a connection (the AppHost sets it; without it only 'guest' exists).
+# PROCEDURES_MQ_CLUSTER (optional, Infrastructure:Topology=cluster): the AMQP ports of every node of the cluster, this one
+# included ("55672 55682 55692"); the nodes find each other at boot (classic peer discovery) and share an Erlang cookie
+# (PROCEDURES_MQ_COOKIE), so a node that restarts rejoins by itself.
 set -euo pipefail
 dir=${1:?data dir}; port=${2:?amqp port}; mgmt=${3:-$((port + 1))}; dist=${4:-$((port + 2))}
 dir=$(mkdir -p "$dir" && cd "$dir" && pwd)
@@ -17,6 +20,15 @@ CONF
 if [ -n "${PROCEDURES_MQ_DEFINITIONS:-}" ]; then
   ( umask 077; printf '%s' "$PROCEDURES_MQ_DEFINITIONS" > "$dir/definitions.json" )
   echo "load_definitions = $dir/definitions.json" >> "$dir/rabbitmq.conf"
+fi
+if [ -n "${PROCEDURES_MQ_CLUSTER:-}" ]; then
+  echo "cluster_formation.peer_discovery_backend = classic_config" >> "$dir/rabbitmq.conf"
+  i=0; for peer in $PROCEDURES_MQ_CLUSTER; do
+    i=$((i + 1)); echo "cluster_formation.classic_config.nodes.$i = procedures-$peer@localhost" >> "$dir/rabbitmq.conf"
+  done
+  # Quorum queues get a member on every node (MassTransit declares them; see docs/operations.md).
+  echo "cluster_partition_handling = pause_minority" >> "$dir/rabbitmq.conf"
+  ( umask 077; rm -f "$dir/.erlang.cookie"; printf '%s' "${PROCEDURES_MQ_COOKIE:?Erlang cookie of the cluster}" > "$dir/.erlang.cookie"; chmod 400 "$dir/.erlang.cookie" )
 fi
 echo '[rabbitmq_management].' > "$dir/enabled_plugins"
 : > "$dir/rabbitmq-env.conf"

@@ -9,6 +9,14 @@ public static class ResourceNames
     public const string Postgres = "postgres";
     public const string RabbitMq = "rabbitmq";
 
+    /// <summary>The cluster topology's members (Infrastructure:Topology=cluster): the failover pair's monitor and nodes.</summary>
+    public const string PostgresMonitor = "postgres-monitor";
+
+    public static string PostgresNode(int i) => $"postgres-{i}";
+
+    /// <summary>Broker node i of the cluster; the first keeps the single node's name (its management API, its connection).</summary>
+    public static string RabbitMqNode(int i) => i == 1 ? RabbitMq : $"{RabbitMq}-{i}";
+
     public const string Intake = "intake";
     public const string Processing = "processing";
     public const string Payment = "payment";

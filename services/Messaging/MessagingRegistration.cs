@@ -75,7 +75,11 @@ public static class MessagingRegistration
             });
             x.UsingRabbitMq((context, cfg) =>
             {
-                cfg.Host(new Uri(rabbit));
+                var nodes = BrokerNodes.From(builder.Configuration);
+                cfg.Host(new Uri(rabbit), h =>
+                {
+                    if (nodes.Count > 0) h.UseCluster(c => { foreach (var (host, port) in nodes) c.Node($"{host}:{port}"); });
+                });
                 // The bus's own temporary queue carries the service prefix too: the service's broker user may only touch
                 // queues and exchanges named with it (issue 20).
                 cfg.OverrideDefaultBusEndpointQueueName($"{service}-bus-{NewId.NextGuid():N}");

@@ -62,6 +62,8 @@ public sealed class ReplicatedFaultSuiteTests(ReplicatedFaultSystemFixture syste
 /// </summary>
 public abstract class FaultSuite(FaultSystemFixture system, int instances)
 {
+    protected FaultSystemFixture Fixture => system;
+
     private static readonly int OutageSeconds = int.TryParse(Environment.GetEnvironmentVariable("FAULT_SECONDS"), out var s) ? s : 15;
     private static readonly string[] Killed =
         [ResourceNames.Intake, ResourceNames.Processing, ResourceNames.Payment, ResourceNames.PortalSync, ResourceNames.Reporting, ResourceNames.Notifications];
@@ -93,11 +95,7 @@ public abstract class FaultSuite(FaultSystemFixture system, int instances)
         (await Sandbox.PutAsJsonAsync("/sandbox/faults/portal", new { errorRate = 0.1, ackLossRate = 0.05 })).EnsureSuccessStatusCode();
         faults.Add("portal: 10% errors, 5% acknowledgements lost");
         await WaitForTrafficAsync(accepted, 3);
-        await RestartAsync(ResourceNames.RabbitMq); faults.Add("rabbitmq restarted");
-        await WaitForTrafficAsync(accepted, accepted.Count + 2);
-        // A crash, not a clean stop: whatever was in flight is cut off mid-transaction and the database replays its WAL.
-        await KillAndStartAsync(ResourceNames.Postgres); faults.Add("postgres killed -9 and started");
-        await WaitForTrafficAsync(accepted, accepted.Count + 2);
+        await BreakInfrastructureAsync(faults, accepted);
         foreach (var service in Killed)
         {
             await KillAndStartAsync(service);
@@ -190,6 +188,16 @@ public abstract class FaultSuite(FaultSystemFixture system, int instances)
         if (succeeded == 0) return ("no successful payment", duplicated);
         if (succeeded > 1) duplicated.Add($"{succeeded} successful payments"); // however many callbacks came, one success
         return (null, duplicated);
+    }
+
+    /// <summary>The broker and the database fail under traffic; each step waits until lifecycles complete again.</summary>
+    protected virtual async Task BreakInfrastructureAsync(List<string> faults, System.Collections.Concurrent.ConcurrentBag<string> accepted)
+    {
+        await RestartAsync(ResourceNames.RabbitMq); faults.Add("rabbitmq restarted");
+        await WaitForTrafficAsync(accepted, accepted.Count + 2);
+        // A crash, not a clean stop: whatever was in flight is cut off mid-transaction and the database replays its WAL.
+        await KillAndStartAsync(ResourceNames.Postgres); faults.Add("postgres killed -9 and started");
+        await WaitForTrafficAsync(accepted, accepted.Count + 2);
     }
 
     private const string FeeBearingProcedure = "1.004222"; // 20,000 VND
@@ -285,7 +293,7 @@ public abstract class FaultSuite(FaultSystemFixture system, int instances)
         if (!stop.IsCancellationRequested) throw new TimeoutException($"{what?.Invoke() ?? "a lifecycle step"} did not get through in 4 minutes (last error: {last?.Message})");
     }
 
-    private static Task WaitForTrafficAsync(System.Collections.Concurrent.ConcurrentBag<string> accepted, int count)
+    protected static Task WaitForTrafficAsync(System.Collections.Concurrent.ConcurrentBag<string> accepted, int count)
         => Eventually.Until(() => Task.FromResult(accepted.Count >= count), TimeSpan.FromMinutes(3), $"{count} lifecycles completed");
 
     /// <summary>The AppHost's own restart (stop, then start), for the broker.</summary>
@@ -302,7 +310,10 @@ public abstract class FaultSuite(FaultSystemFixture system, int instances)
     /// then start that instance again and wait until it is healthy. With two replicas the other instance carries on.
     /// Postgres goes the same way: its script and every server process die at once, as in a power cut.
     /// </summary>
-    private async Task KillAndStartAsync(string service)
+    protected async Task KillAndStartAsync(string service) => await StartAgainAsync(service, await KillAsync(service));
+
+    /// <summary>SIGKILL to one healthy instance of the resource and every process under it; returns the instance's id.</summary>
+    protected async Task<string> KillAsync(string service)
     {
         // A healthy instance of the service, by its own id (with replicas, the resource name stands for all of them).
         var state = await system.App.ResourceNotifications.WaitForResourceHealthyAsync(service).WaitAsync(TimeSpan.FromMinutes(2));
@@ -310,6 +321,12 @@ public abstract class FaultSuite(FaultSystemFixture system, int instances)
         var pid = Convert.ToInt32(state.Snapshot.Properties.Single(p => p.Name == "executable.pid").Value, System.Globalization.CultureInfo.InvariantCulture);
         // The pid is `dotnet run`'s; the service is its child, so the whole tree goes (SIGKILL on Linux).
         Process.GetProcessById(pid).Kill(entireProcessTree: true);
+        return instance;
+    }
+
+    /// <summary>Starts a killed instance again and waits until it is healthy.</summary>
+    protected async Task StartAgainAsync(string service, string instance)
+    {
         var commands = system.App.Services.GetRequiredService<ResourceCommandService>();
         await Eventually.Until(async () => (await commands.ExecuteCommandAsync(instance, KnownResourceCommands.StartCommand)).Success,
             TimeSpan.FromSeconds(60), $"{instance} to start again");
@@ -319,7 +336,7 @@ public abstract class FaultSuite(FaultSystemFixture system, int instances)
             .WaitAsync(TimeSpan.FromMinutes(2));
     }
 
-    private Task<long> UnsentAsync(string service)
+    protected Task<long> UnsentAsync(string service)
         => ScalarAsync<long>(service, "SELECT count(*) FROM messaging.outbox WHERE sent_at IS NULL");
 
     /// <summary>PortalSync's ledger row and the sequences it holds for one dossier: where a sync that did not finish stands.</summary>
@@ -335,7 +352,7 @@ public abstract class FaultSuite(FaultSystemFixture system, int instances)
         => ScalarAsync<long>(ResourceNames.PortalSync, "SELECT coalesce(sum(gap_requests), 0)::bigint FROM sync_dossiers");
 
     /// <summary>One value read from a service's own database.</summary>
-    private async Task<T> ScalarAsync<T>(string service, string sql, params (string Name, object Value)[] parameters)
+    protected async Task<T> ScalarAsync<T>(string service, string sql, params (string Name, object Value)[] parameters)
     {
         await using var connection = new NpgsqlConnection(await system.App.GetConnectionStringAsync(ResourceNames.Database(service)));
         await connection.OpenAsync();

@@ -34,6 +34,9 @@ public class SystemFixture : IAsyncLifetime
     /// <summary>Changes to single resources for a variant of the system (e.g. faster payment reconciliation).</summary>
     protected virtual void Customize(IDistributedApplicationTestingBuilder builder) { }
 
+    /// <summary>How long a start may take before it is described and tried again.</summary>
+    protected virtual TimeSpan StartBudget => TimeSpan.FromMinutes(4);
+
     /// <summary>More AppHost settings for a variant of the system (e.g. every service as two replicas).</summary>
     protected virtual IEnumerable<string> ExtraArguments => [];
 
@@ -100,7 +103,7 @@ public class SystemFixture : IAsyncLifetime
         var states = new System.Collections.Concurrent.ConcurrentDictionary<string, CustomResourceSnapshot>();
         using var watching = new CancellationTokenSource();
         var watcher = Watch(App.ResourceNotifications, states, watching.Token);
-        var budget = TimeSpan.FromMinutes(4);
+        var budget = StartBudget;
         using var startup = new CancellationTokenSource(budget);
         var phase = "the AppHost to start its resources (Postgres and RabbitMQ ready, the sandbox running)";
         try

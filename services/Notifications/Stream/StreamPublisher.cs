@@ -4,6 +4,7 @@ using Dapper;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Procedures.Notifications.Events;
+using Procedures.Messaging;
 using RabbitMQ.Client;
 
 namespace Procedures.Notifications.Stream;
@@ -129,7 +130,11 @@ public sealed class BrokerConnection(IConfiguration configuration) : IAsyncDispo
         {
             if (_connection is { IsOpen: true }) return _connection;
             if (_connection is not null) await _connection.DisposeAsync();
-            _connection = await new ConnectionFactory { Uri = Uri, ClientProvidedName = "notifications-public-stream" }.CreateConnectionAsync(ct);
+            var factory = new ConnectionFactory { Uri = Uri, ClientProvidedName = "notifications-public-stream" };
+            var nodes = BrokerNodes.From(configuration);
+            _connection = nodes.Count == 0
+                ? await factory.CreateConnectionAsync(ct)
+                : await factory.CreateConnectionAsync(nodes.Select(n => new AmqpTcpEndpoint(n.Host, n.Port)).ToList(), ct);
             return _connection;
         }
         finally

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# One member of the failover topology (Infrastructure:Topology=cluster), in the foreground under pg_auto_failover:
+#   run-pg-node.sh monitor DATA_DIR PORT                 the monitor: a small Postgres holding the formation's state,
+#                                                        which decides which node is primary
+#   run-pg-node.sh node DATA_DIR PORT MONITOR_PORT NAME  a data node: the first to register becomes the primary, the
+#                                                        next a streaming standby (synchronous: see docs/operations.md)
+# A node keeps its role across restarts; a killed primary comes back as the standby (pg_rewind), never as a second
+# primary. Whichever node is primary provisions the services' roles and databases (provision-roles.sh, idempotent);
+# the standby receives them by replication. Data lives under DATA_DIR (or /var/tmp, as run-postgres.sh explains).
+set -euo pipefail
+kind=${1:?monitor|node}; data=${2:?data dir}; port=${3:?port}
+here=$(cd "$(dirname "$0")" && pwd)
+bin=$("$here/pg-bin.sh")
+as_pg() { if [ "$(id -un)" = postgres ]; then "$@"; else runuser -u postgres -- "$@"; fi; }
+
+. "$(dirname "$0")/pg-data-dir.sh"
+# pg_autoctl keeps its configuration and state under XDG folders: keep them with the data, not in the user's home.
+autoctl() {
+  as_pg env PATH="$bin:$PATH" XDG_CONFIG_HOME="$data/xdg/config" XDG_DATA_HOME="$data/xdg/data" \
+    XDG_RUNTIME_DIR="$data/xdg/run" pg_autoctl "$@"
+}
+as_pg mkdir -p "$data/xdg/config" "$data/xdg/data" "$data/xdg/run"
+
+if [ "$kind" = monitor ]; then
+  if [ ! -f "$data/db/PG_VERSION" ]; then
+    autoctl create monitor --pgdata "$data/db" --pgport "$port" --hostname 127.0.0.1 --listen 127.0.0.1 \
+      --auth trust --no-ssl --pgctl "$bin/pg_ctl" >/dev/null
+  fi
+else
+  monitor_port=${4:?monitor port}; name=${5:?node name}
+  monitor="postgres://autoctl_node@127.0.0.1:$monitor_port/pg_auto_failover?sslmode=disable"
+  if [ ! -f "$data/db/PG_VERSION" ]; then
+    # --skip-pg-hba: the rules are ours (below): trust only for pg_auto_failover's own roles on loopback, passwords
+    # (scram) for every service login. A standby copies them with the rest of the primary's data folder.
+    for _ in $(seq 1 300); do
+      autoctl create postgres --pgdata "$data/db" --pgport "$port" --hostname 127.0.0.1 --listen 127.0.0.1 \
+        --name "$name" --skip-pg-hba --no-ssl --monitor "$monitor" --pgctl "$bin/pg_ctl" >"$data/create.log" 2>&1 \
+        && break
+      sleep 1 # the monitor is not up yet, or the primary is still being created
+    done
+    [ -f "$data/db/PG_VERSION" ] || { cat "$data/create.log" >&2; exit 1; }
+    as_pg tee "$data/db/pg_hba.conf" >/dev/null <<'HBA'
+local all all trust
+host replication pgautofailover_replicator 127.0.0.1/32 trust
+host all pgautofailover_replicator 127.0.0.1/32 trust
+host all pgautofailover_monitor 127.0.0.1/32 trust
+host all all 127.0.0.1/32 scram-sha-256
+HBA
+    as_pg tee -a "$data/db/postgresql.conf" >/dev/null <<'CONF'
+# Procedures: the same server settings as the single-node topology (run-postgres.sh).
+max_connections = 600
+shared_buffers = 256MB
+fsync = on
+password_encryption = scram-sha-256
+CONF
+  fi
+fi
+
+# The keeper reaches its own server through the default socket folder.
+mkdir -p /var/run/postgresql && chown postgres:postgres /var/run/postgresql 2>/dev/null || true
+autoctl run --pgdata "$data/db" &
+keeper=$!
+stop() { kill -TERM "$keeper" 2>/dev/null || true; }
+trap stop TERM INT
+
+sql() { as_pg "$bin/psql" -X -Atq -p "$port" -h /var/run/postgresql -U postgres -d postgres -c "$1" 2>/dev/null; }
+provisioned=""
+while [ "$kind" = node ] && kill -0 "$keeper" 2>/dev/null; do
+  if [ "$(sql 'select not pg_is_in_recovery()')" = t ]; then
+    # The primary provisions the services' roles and databases once per start (the standby gets them by replication).
+    if [ -z "$provisioned" ]; then "$here/provision-roles.sh" /var/run/postgresql "$port" && provisioned=1; fi
+    # A standby being (re)built by pg_basebackup waits for a checkpoint, by default a spread one lasting minutes:
+    # ask for an immediate one.
+    if [ "$(sql "select count(*) from pg_stat_progress_basebackup where phase = 'waiting for checkpoint to finish'")" != 0 ]; then
+      sql 'checkpoint' >/dev/null
+    fi
+  fi
+  sleep 1
+done
+wait "$keeper" || true
