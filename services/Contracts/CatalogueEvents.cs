@@ -28,6 +28,9 @@ public enum OnlineServiceLevel
 /// <summary>
 /// A procedure entered the catalogue (its version 1). Level null: the source lists both levels.
 /// FeeBearing null: the fee is not published. PublishedOnTime null: a date is missing, so it cannot be judged.
+/// PaperResult: the result must be issued as a paper original (true), need not be (false), or not recorded (null) — the
+/// fact the 766 index's 3.3, 4.1 and 4.2 depend on. OnlineLevelSince: when <see cref="OnlineLevel"/> took effect (null:
+/// not recorded).
 /// </summary>
 public sealed record ProcedurePublished(
     string ProcedureCode,
@@ -39,7 +42,9 @@ public sealed record ProcedurePublished(
     bool? FeeBearing,
     DateOnly? PublishedOn,
     DateOnly? EffectiveFrom,
-    bool? PublishedOnTime);
+    bool? PublishedOnTime,
+    bool? PaperResult = null,
+    DateOnly? OnlineLevelSince = null);
 
 /// <summary>A procedure got a new version (its earlier versions stay as they were). Fields as in <see cref="ProcedurePublished"/>.</summary>
 public sealed record ProcedureChanged(
@@ -52,4 +57,6 @@ public sealed record ProcedureChanged(
     bool? FeeBearing,
     DateOnly? PublishedOn,
     DateOnly? EffectiveFrom,
-    bool? PublishedOnTime);
+    bool? PublishedOnTime,
+    bool? PaperResult = null,
+    DateOnly? OnlineLevelSince = null);

@@ -89,8 +89,8 @@ internal static class IntakeExamples
             new { code = "LP01", name = "Lệ phí đăng ký cư trú", amountVnd = 20000, payableWhen = "on-submission", channels = new[] { "in-person", "postal" } },
             new { code = "LP02", name = "Lệ phí đăng ký cư trú (trực tuyến)", amountVnd = 10000, payableWhen = "on-submission", channels = new[] { "online" } },
         },
-        processingTime = new { amount = 7, unit = "working-days" }, onlineLevel = "partial", resultForm = "electronic",
-        boundaryFree = true, effectiveFrom = "2026-01-01", publishedOn = "2025-12-20",
+        processingTime = new { amount = 7, unit = "working-days" }, onlineLevel = "partial", onlineLevelSince = "2026-01-01",
+        resultForm = "electronic", paperResult = "false", boundaryFree = true, effectiveFrom = "2026-01-01", publishedOn = "2025-12-20",
     };
 
     public static readonly object ProcedureVersion = new
@@ -112,8 +112,8 @@ internal static class IntakeExamples
             new { code = "PL01", name = "Phí, lệ phí", amountVnd = 20000, payableWhen = (string?)null, channels = new[] { "in-person", "postal" } },
             new { code = "PL02", name = "Phí, lệ phí", amountVnd = 10000, payableWhen = (string?)null, channels = new[] { "online" } },
         },
-        feeBearing = true, processingTime = new { amount = 7, unit = "working-days" }, onlineLevel = "unknown", resultForm = "unknown",
-        boundaryFree = (bool?)null, effectiveFrom = (string?)null, publishedOn = (string?)null, publishedOnTime = (bool?)null,
+        feeBearing = true, processingTime = new { amount = 7, unit = "working-days" }, onlineLevel = "unknown", onlineLevelSince = (string?)null,
+        resultForm = "unknown", paperResult = "unknown", boundaryFree = (bool?)null, effectiveFrom = (string?)null, publishedOn = (string?)null, publishedOnTime = (bool?)null,
         createdAt = "2026-11-28T18:20:00Z",
     };
 

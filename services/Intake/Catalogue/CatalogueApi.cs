@@ -9,19 +9,23 @@ using Procedures.ServiceDefaults.Security;
 
 namespace Procedures.Intake.Catalogue;
 
-/// <summary>A procedure version as the API shows it (flat, with the derived status and flags).</summary>
+/// <summary>
+/// A procedure version as the API shows it (flat, with the derived status and flags). <see cref="PaperResult"/> is
+/// <c>unknown</c> until recorded, never shown as false.
+/// </summary>
 public sealed record ProcedureView(
     string Code, int Version, ProcedureStatus Status, bool OpenForSubmission, string Name, string Field, ProcedureLevel? Level,
     string? DecidingAgency, IReadOnlyList<RequiredDocument> Documents, IReadOnlyList<Fee>? Fees, bool? FeeBearing,
-    ProcessingTime? ProcessingTime, ProcessingTime? OnlineProcessingTime, OnlineServiceLevel OnlineLevel, string? ResultText,
-    ResultForm ResultForm, bool? BoundaryFree, DateOnly? EffectiveFrom, DateOnly? PublishedOn, bool? PublishedOnTime,
+    ProcessingTime? ProcessingTime, ProcessingTime? OnlineProcessingTime, OnlineServiceLevel OnlineLevel, DateOnly? OnlineLevelSince,
+    string? ResultText, ResultForm ResultForm, PaperResult PaperResult, bool? BoundaryFree, DateOnly? EffectiveFrom, DateOnly? PublishedOn, bool? PublishedOnTime,
     string? Source, string? Notes, DateTimeOffset CreatedAt)
 {
     public static ProcedureView From(ProcedureVersion v)
     {
         var c = v.Content;
         return new(v.Code, v.Version, v.Status, v.IsOpenForSubmission, c.Name, c.Field, c.Level, c.DecidingAgency, c.Documents, c.Fees,
-            v.FeeBearing, c.ProcessingTime, c.OnlineProcessingTime, c.OnlineLevel, c.ResultText, c.ResultForm, c.BoundaryFree,
+            v.FeeBearing, c.ProcessingTime, c.OnlineProcessingTime, c.OnlineLevel, c.OnlineLevelSince, c.ResultText, c.ResultForm,
+            PaperResults.Of(c.PaperResult), c.BoundaryFree,
             c.EffectiveFrom, c.PublishedOn, v.PublishedOnTime, c.Source, c.Notes, v.CreatedAt);
     }
 }

@@ -28,6 +28,26 @@ public enum ResultForm
     [JsonStringEnumMemberName("both")] Both = 3,
 }
 
+/// <summary>
+/// Whether the result must be issued as a paper original (the national database's "yêu cầu kết quả bản giấy"), as the
+/// API and the CSV write it: <c>true</c>, <c>false</c>, or <c>unknown</c> (not recorded; never taken for false).
+/// </summary>
+[JsonConverter(typeof(JsonStringEnumConverter<PaperResult>))]
+public enum PaperResult
+{
+    [JsonStringEnumMemberName("unknown")] Unknown = 0,
+    [JsonStringEnumMemberName("true")] True = 1,
+    [JsonStringEnumMemberName("false")] False = 2,
+}
+
+/// <summary>Between the stored fact (null = unknown) and its written form.</summary>
+public static class PaperResults
+{
+    public static PaperResult Of(bool? fact) => fact switch { true => PaperResult.True, false => PaperResult.False, null => PaperResult.Unknown };
+
+    public static bool? Fact(PaperResult written) => written switch { PaperResult.True => true, PaperResult.False => false, _ => null };
+}
+
 /// <summary>When a fee is paid: with the submission, or when the result is returned.</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<FeePayable>))]
 public enum FeePayable
@@ -96,7 +116,8 @@ public sealed record Fee(string Code, string Name, long AmountVnd, FeePayable? P
 /// <summary>
 /// Everything a version of a procedure states. Null means "not published", never "none": Fees null = the fee is
 /// unknown (an empty list = no fee), ProcessingTime null = no published term, Level null = the source lists both
-/// levels, OnlineProcessingTime null = no separate online term.
+/// levels, OnlineProcessingTime null = no separate online term, PaperResult null = not recorded whether the result must
+/// be a paper original, OnlineLevelSince null = not recorded when <see cref="OnlineLevel"/> took effect.
 /// </summary>
 public sealed record ProcedureContent(
     string Name,
@@ -114,7 +135,9 @@ public sealed record ProcedureContent(
     DateOnly? EffectiveFrom,
     DateOnly? PublishedOn,
     string? Source,
-    string? Notes);
+    string? Notes,
+    bool? PaperResult = null,
+    DateOnly? OnlineLevelSince = null);
 
 /// <summary>One immutable version of a procedure. A dossier records the version it was submitted under.</summary>
 public sealed record ProcedureVersion(string Code, int Version, ProcedureContent Content, DateTimeOffset CreatedAt)
@@ -143,8 +166,8 @@ public sealed record ProcedureVersion(string Code, int Version, ProcedureContent
         => [.. (Content.Fees ?? []).Where(f => f.AmountVnd > 0 && f.AppliesTo(channel))];
 
     public ProcedurePublished ToPublished() => new(Code, Version, Content.Name, Content.Field, Content.Level, Content.OnlineLevel,
-        FeeBearing, Content.PublishedOn, Content.EffectiveFrom, PublishedOnTime);
+        FeeBearing, Content.PublishedOn, Content.EffectiveFrom, PublishedOnTime, Content.PaperResult, Content.OnlineLevelSince);
 
     public ProcedureChanged ToChanged() => new(Code, Version, Content.Name, Content.Field, Content.Level, Content.OnlineLevel,
-        FeeBearing, Content.PublishedOn, Content.EffectiveFrom, PublishedOnTime);
+        FeeBearing, Content.PublishedOn, Content.EffectiveFrom, PublishedOnTime, Content.PaperResult, Content.OnlineLevelSince);
 }

@@ -18,19 +18,26 @@ public sealed record ProcedureCsvRow(
     string? ResultText,
     string? RequiredDocuments,
     string? Source,
-    string? Notes);
+    string? Notes,
+    bool? PaperResult = null,
+    DateOnly? OnlineLevelSince = null);
 
 /// <summary>
 /// Reads the seed format (RFC 4180 CSV, UTF-8, header
-/// <c>code,name,field,level,processing_time,processing_unit,fee_vnd,online_level,result_form,required_documents,source,notes</c>).
-/// Every broken rule is reported as a field error named <c>rows[LINE].column</c> (LINE = the record's first line in the
+/// <c>code,name,field,level,processing_time,processing_unit,fee_vnd,online_level,result_form,required_documents,source,notes,paper_result,online_level_since</c>;
+/// the header without the last two columns, as written before they existed, is read as if they were empty).
+/// <c>paper_result</c> is true, false, unknown or empty (unknown); <c>online_level_since</c> a yyyy-MM-dd date, only with a
+/// known online level. Every broken rule is reported as a field error named <c>rows[LINE].column</c> (LINE = the record's first line in the
 /// text, the header being line 1); a text with any error yields no rows.
 /// </summary>
 public static class ProcedureCsv
 {
     public static readonly string[] Header =
         ["code", "name", "field", "level", "processing_time", "processing_unit", "fee_vnd", "online_level", "result_form",
-         "required_documents", "source", "notes"];
+         "required_documents", "source", "notes", "paper_result", "online_level_since"];
+
+    /// <summary>The header before paper_result and online_level_since (issue 24): still read, the two cells empty.</summary>
+    private static readonly string[] ShortHeader = Header[..12];
 
     public const int MaxRows = 5000;
     public const int MaxDocumentsCell = 20_000;
@@ -46,7 +53,10 @@ public static class ProcedureCsv
         var errors = new List<FieldError>();
         var records = Split(text, errors);
         if (errors.Count > 0) return ([], errors);
-        if (records.Count == 0 || !records[0].Fields.Select(f => f.Trim()).SequenceEqual(Header, StringComparer.Ordinal))
+        List<string> header = records.Count == 0 ? [] : records[0].Fields.Select(f => f.Trim()).ToList();
+        var columns = header.SequenceEqual(Header, StringComparer.Ordinal) ? Header.Length
+            : header.SequenceEqual(ShortHeader, StringComparer.Ordinal) ? ShortHeader.Length : 0;
+        if (columns == 0)
         {
             errors.Add(new("header", "header", $"Dòng tiêu đề phải là: {string.Join(",", Header)}", $"The header line must be: {string.Join(",", Header)}"));
             return ([], errors);
@@ -63,12 +73,13 @@ public static class ProcedureCsv
         {
             if (fields.Count == 1 && fields[0].Length == 0) continue; // a blank line
             var at = $"rows[{line}]";
-            if (fields.Count != Header.Length)
+            if (fields.Count != columns)
             {
-                errors.Add(new(at, "columns", $"Dòng phải có đúng {Header.Length} cột (có {fields.Count})",
-                    $"A row has exactly {Header.Length} columns (this one has {fields.Count})"));
+                errors.Add(new(at, "columns", $"Dòng phải có đúng {columns} cột (có {fields.Count})",
+                    $"A row has exactly {columns} columns (this one has {fields.Count})"));
                 continue;
             }
+            while (fields.Count < Header.Length) fields.Add("");
             var before = errors.Count;
             string? Cell(int i) => Rules.Text(fields[i], $"{at}.{Header[i]}", errors);
             bool Blank(int i) => errors.Skip(before).All(e => e.Field != $"{at}.{Header[i]}");
@@ -128,8 +139,27 @@ public static class ProcedureCsv
             if (notes is { Length: > ProcedureInputRules.MaxNotes })
                 errors.Add(Rules.MaxLength($"{at}.notes", "Ghi chú", "The notes", ProcedureInputRules.MaxNotes));
 
+            bool? paper = null;
+            if (Cell(12) is { } paperText)
+            {
+                if (ProcedureInputRules.PaperResultValues.TryGetValue(paperText, out var written)) paper = PaperResults.Fact(written);
+                else errors.Add(Rules.OneOf($"{at}.paper_result", "Kết quả phải là bản giấy (bản chính)", "Whether the result must be a paper original",
+                    ProcedureInputRules.PaperResultValues.Keys));
+            }
+            DateOnly? since = null;
+            if (Cell(13) is { } sinceText)
+            {
+                if (!Rules.TryParseDate(sinceText, out var date))
+                    errors.Add(Rules.Date($"{at}.online_level_since", "Ngày áp dụng mức độ dịch vụ công trực tuyến", "The date the online level took effect"));
+                else
+                {
+                    since = date;
+                    ProcedureInputRules.CheckLevelSince(online, $"{at}.online_level_since", errors);
+                }
+            }
+
             if (errors.Count == before)
-                rows.Add(new ProcedureCsvRow(line, code!.Value, name!, field!, level, time, fee, online, result, documents, source, notes));
+                rows.Add(new ProcedureCsvRow(line, code!.Value, name!, field!, level, time, fee, online, result, documents, source, notes, paper, since));
         }
         return errors.Count > 0 ? ([], errors) : (rows, errors);
     }

@@ -8,7 +8,8 @@ namespace Procedures.Intake.Catalogue;
 /// The body of POST /api/v1/procedures and PUT /api/v1/procedures/{code}: every field of a procedure as text, so that
 /// each wrong value is answered with a field error naming the field and the rule (not an unreadable-JSON error).
 /// <see cref="BaseVersion"/> (PUT only, optional) is the version the change was made from: a newer current version
-/// answers 409 instead of silently overwriting someone else's change.
+/// answers 409 instead of silently overwriting someone else's change. <see cref="PaperResult"/> (true, false, unknown)
+/// and <see cref="OnlineLevelSince"/> (yyyy-MM-dd, only with a known online level) are the facts the 766 index needs.
 /// </summary>
 public sealed record ProcedureInput(
     string? Code = null,
@@ -28,7 +29,9 @@ public sealed record ProcedureInput(
     string? PublishedOn = null,
     string? Source = null,
     string? Notes = null,
-    int? BaseVersion = null);
+    int? BaseVersion = null,
+    string? PaperResult = null,
+    string? OnlineLevelSince = null);
 
 /// <summary>
 /// A component: <see cref="Kind"/> (required, conditional, alternatives, optional) or, as before kinds existed,
@@ -71,6 +74,11 @@ public static partial class ProcedureInputRules
     {
         ["unknown"] = Catalogue.ResultForm.Unknown, ["paper"] = Catalogue.ResultForm.Paper,
         ["electronic"] = Catalogue.ResultForm.Electronic, ["both"] = Catalogue.ResultForm.Both,
+    };
+
+    public static readonly IReadOnlyDictionary<string, PaperResult> PaperResultValues = new Dictionary<string, PaperResult>(StringComparer.Ordinal)
+    {
+        ["unknown"] = Catalogue.PaperResult.Unknown, ["true"] = Catalogue.PaperResult.True, ["false"] = Catalogue.PaperResult.False,
     };
 
     public static readonly IReadOnlyDictionary<string, ComponentKind> Kinds = new Dictionary<string, ComponentKind>(StringComparer.Ordinal)
@@ -149,6 +157,12 @@ public static partial class ProcedureInputRules
         var resultForm = OneOf(r.ResultForm, "resultForm", "Hình thức kết quả", "The result form", ResultForms, errors)
             ?? SourceRules.ResultFormOf(resultText);
 
+        var paperResult = OneOf(r.PaperResult, "paperResult", "Kết quả phải là bản giấy (bản chính)", "Whether the result must be a paper original",
+            PaperResultValues, errors) ?? Catalogue.PaperResult.Unknown;
+        var levelSince = CheckDate(r.OnlineLevelSince, "onlineLevelSince", "Ngày áp dụng mức độ dịch vụ công trực tuyến",
+            "The date the online level took effect", errors);
+        if (levelSince is not null) CheckLevelSince(onlineLevel, "onlineLevelSince", errors);
+
         var effective = CheckDate(r.EffectiveFrom, "effectiveFrom", "Ngày có hiệu lực", "The effective date", errors);
         var published = CheckDate(r.PublishedOn, "publishedOn", "Ngày công bố", "The publication date", errors);
 
@@ -159,7 +173,15 @@ public static partial class ProcedureInputRules
 
         if (errors.Count > before) return null;
         return new ProcedureContent(name!, field!, level, agency, documents!, fees, time, online, onlineLevel, resultText, resultForm,
-            r.BoundaryFree, effective, published, source, notes);
+            r.BoundaryFree, effective, published, source, notes, Catalogue.PaperResults.Fact(paperResult), levelSince);
+    }
+
+    /// <summary>A date says when a level took effect: an unknown level has none (the CSV reader applies the same rule).</summary>
+    internal static void CheckLevelSince(OnlineServiceLevel level, string field, List<FieldError> errors)
+    {
+        if (level == OnlineServiceLevel.Unknown)
+            errors.Add(new(field, "needs-online-level", "Chỉ ghi ngày áp dụng khi đã biết mức độ dịch vụ công trực tuyến (không phải unknown)",
+                "A date the online level took effect needs a known online level (not unknown)"));
     }
 
     private static T? OneOf<T>(string? text, string field, string vi, string en, IReadOnlyDictionary<string, T> allowed, List<FieldError> errors)

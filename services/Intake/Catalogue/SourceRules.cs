@@ -23,13 +23,13 @@ public static partial class SourceRules
         row.Name, row.Field, row.Level, DecidingAgencies.FromSource(row.Level, row.Field),
         Documents(row.RequiredDocuments), Fees(row.FeeVnd, row.Notes), row.ProcessingTime, OnlineProcessingTime(row.Notes, row.ProcessingTime),
         row.OnlineLevel, row.ResultText, ResultFormOf(row.ResultText), BoundaryFree: null, EffectiveFrom: null, PublishedOn: null,
-        row.Source, row.Notes);
+        row.Source, row.Notes, row.PaperResult, row.OnlineLevelSince);
 
     /// <summary>
     /// The next content of a procedure that exists, from a row of an import. A row says only what the seed format can
     /// say, so: what the format cannot express (deciding agency set by an administrator, dates, boundary-free reception,
     /// fee and document details) is kept; an empty cell (or online level "unknown") never erases a stated value; a
-    /// stated value that differs from the current one's form in the CSV replaces it. Unchanged input gives back
+    /// stated value that differs from the current one's form in the CSV replaces it (paper_result "unknown" is an empty cell). Unchanged input gives back
     /// <paramref name="current"/>'s content unchanged, so a re-import creates no version.
     /// </summary>
     public static ProcedureContent Merge(ProcedureContent current, ProcedureCsvRow row)
@@ -39,7 +39,11 @@ public static partial class SourceRules
         if (row.ProcessingTime is not null && row.ProcessingTime != current.ProcessingTime) next = next with { ProcessingTime = row.ProcessingTime };
         if (row.FeeVnd is { } fee && (FeeCell(current.Fees) != fee || OnlineFeeOf(current.Fees) != OnlineFee(row.Notes ?? current.Notes, fee)))
             next = next with { Fees = Fees(fee, row.Notes ?? current.Notes) };
-        if (row.OnlineLevel != OnlineServiceLevel.Unknown) next = next with { OnlineLevel = row.OnlineLevel };
+        // A date belongs to the level it is given with: a new level takes the row's date (none: not recorded).
+        if (row.OnlineLevel != OnlineServiceLevel.Unknown && row.OnlineLevel != current.OnlineLevel)
+            next = next with { OnlineLevel = row.OnlineLevel, OnlineLevelSince = row.OnlineLevelSince };
+        else if (row.OnlineLevelSince is { } since) next = next with { OnlineLevelSince = since };
+        if (row.PaperResult is { } paper) next = next with { PaperResult = paper };
         if (row.RequiredDocuments is { } documents && DocumentsCell(current.Documents) != documents) next = next with { Documents = Documents(documents) };
         if (row.ResultText is { } result && result != current.ResultText) next = next with { ResultText = result, ResultForm = ResultFormOf(result) };
         if (row.Source is { } source) next = next with { Source = source };

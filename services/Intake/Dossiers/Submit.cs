@@ -141,7 +141,9 @@ public static partial class Submit
                 ProcessingUnit.WorkingDays => "working-days",
                 ProcessingUnit.CalendarDays => "calendar-days",
                 _ => "working-hours",
-            }) : null, ProcedureName: procedure.Content.Name, ReceivingUnitName: unit!.Name);
+            }) : null, ProcedureName: procedure.Content.Name, ReceivingUnitName: unit!.Name,
+            // The version's fact travels with the dossier, so the index judges it by the version it was submitted under.
+            PaperResult: procedure.Content.PaperResult);
         // Kept with its message id, so a consumer that lost it can have it again (ResendSubmission).
         var eventId = Guid.NewGuid();
         await connection.ExecuteAsync(new CommandDefinition("""

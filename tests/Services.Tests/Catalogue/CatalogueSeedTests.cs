@@ -211,7 +211,8 @@ public sealed class CatalogueSeedTests(InfrastructureFixture infra) : IAsyncLife
         Assert.Equal(await CodesAsync(), published.Select(e => e.GetProperty("procedureCode").GetString()!).Order(StringComparer.Ordinal));
         var birth = published.Single(e => e.GetProperty("procedureCode").GetString() == "1.001193");
         Assert.Equal(
-            ["effectiveFrom", "feeBearing", "field", "level", "name", "onlineLevel", "procedureCode", "publishedOn", "publishedOnTime", "version"],
+            ["effectiveFrom", "feeBearing", "field", "level", "name", "onlineLevel", "onlineLevelSince", "paperResult", "procedureCode", "publishedOn",
+             "publishedOnTime", "version"],
             birth.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
         Assert.Equal("commune", birth.GetProperty("level").GetString());
         Assert.Equal("unknown", birth.GetProperty("onlineLevel").GetString());

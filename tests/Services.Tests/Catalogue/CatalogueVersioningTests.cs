@@ -57,7 +57,8 @@ public sealed class CatalogueVersioningTests(InfrastructureFixture infra) : IAsy
         OnlineProcessingTime: v.Content.OnlineProcessingTime is { } o ? new(o.Amount, CatalogueStoreNames.Of(o.Unit)) : null,
         OnlineLevel: CatalogueStoreNames.Of(v.Content.OnlineLevel), ResultText: v.Content.ResultText, ResultForm: CatalogueStoreNames.Of(v.Content.ResultForm),
         BoundaryFree: v.Content.BoundaryFree, EffectiveFrom: v.Content.EffectiveFrom?.ToString("yyyy-MM-dd"),
-        PublishedOn: v.Content.PublishedOn?.ToString("yyyy-MM-dd"), Source: v.Content.Source, Notes: v.Content.Notes);
+        PublishedOn: v.Content.PublishedOn?.ToString("yyyy-MM-dd"), Source: v.Content.Source, Notes: v.Content.Notes,
+        PaperResult: CatalogueStoreNames.Of(PaperResults.Of(v.Content.PaperResult)), OnlineLevelSince: v.Content.OnlineLevelSince?.ToString("yyyy-MM-dd"));
 
     [Fact]
     public async Task Create_publishes_version_1_with_the_event_and_an_audit_entry()

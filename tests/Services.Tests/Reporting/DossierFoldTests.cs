@@ -94,6 +94,16 @@ public sealed class DossierFoldTests
     }
 
     [Fact]
+    public void The_paper_result_fact_comes_from_the_submission_and_stays_unknown_without_it()
+    {
+        List<object> Events(bool? paper) => [Submitted(Code) with { PaperResult = paper }, Status(Code, 2, DossierStatus.Received, Received)];
+        Assert.Equal(true, Fold(Events(true)).PaperResult);
+        Assert.Equal(false, Fold(Events(false)).PaperResult);
+        Assert.Null(Fold(Events(null)).PaperResult);
+        Assert.Null(Fold([Status(Code, 2, DossierStatus.Received, Received)]).PaperResult); // the submission not seen yet
+    }
+
+    [Fact]
     public void A_zero_fee_dossier_paid_online_is_not_fee_bearing()
     {
         var f = Fold([Submitted(Code, fee: 0), Status(Code, 2, DossierStatus.Received, Received),

@@ -12,7 +12,9 @@ namespace Procedures.Reporting.Kpi.Api;
 
 /// <summary>
 /// POST /api/v1/kpi/evaluate: the index of posted dossier and procedure facts (an agency auditing its own export),
-/// through the same tally and calculator as the live index. Nothing is stored.
+/// through the same tally and calculator as the live index. Nothing is stored. A dossier's <c>paperResult</c> (must its
+/// result be a paper original) is that of the version it was submitted under; when not posted, the newest posted version
+/// of its procedure gives it; neither: unknown.
 /// </summary>
 public static class EvaluateEndpoint
 {
@@ -24,10 +26,10 @@ public static class EvaluateEndpoint
         DateTimeOffset? ReceivedAt, DateTimeOffset? OriginalDueAt, DateTimeOffset? EndedAt, [property: CodeList(typeof(DossierStatus))] int? EndStatus,
         int SupplementRequests, long PausedSeconds, DateTimeOffset? PendingSupplementSince, long FeeTotal, bool PaidOnline,
         bool Digitised, bool Reused, bool FromCitizenStore, bool PopulationData, bool Citizen, bool ElectronicResult,
-        bool LateReception, bool? ApologyOnTime, bool Synced, bool SyncedCurrent);
+        bool LateReception, bool? ApologyOnTime, bool Synced, bool SyncedCurrent, bool? PaperResult = null);
 
     public sealed record Procedure(string? Code, int Version, string? Name, string? Field, ProcedureLevel? Level, OnlineServiceLevel OnlineLevel,
-        bool? FeeBearing, DateOnly? PublishedOn, bool? PublishedOnTime);
+        bool? FeeBearing, DateOnly? PublishedOn, bool? PublishedOnTime, bool? PaperResult = null, DateOnly? OnlineLevelSince = null);
 
     public sealed record Request(string? From, string? To, DateTimeOffset? JudgedAt, IReadOnlyList<Dossier>? Dossiers,
         IReadOnlyList<Procedure>? Procedures);
@@ -48,8 +50,8 @@ public static class EvaluateEndpoint
         var errors = new List<FieldError>();
         var now = time.GetUtcNow();
         var filter = PeriodInput.Read(request.From, request.To, null, null, null, now, errors);
-        var dossiers = Dossiers(request.Dossiers ?? [], errors);
         var procedures = Procedures(request.Procedures ?? [], errors);
+        var dossiers = Dossiers(request.Dossiers ?? [], PaperResults(procedures), errors);
         if (filter is null || errors.Count > 0) return Problems.Validation(errors.Take(50).ToList());
         // Every unit and deciding agency of the posted facts must be in the register (the first 50 unknown are named).
         var named = dossiers.SelectMany((d, i) => new[] { ($"dossiers[{i}].receivingUnit", d.ReceivingUnit), ($"dossiers[{i}].decidingAgency", d.DecidingAgency) });
@@ -60,7 +62,11 @@ public static class EvaluateEndpoint
         return TypedResults.Ok(FactsIndex.Compute(dossiers, procedures, new Period(filter.From, filter.To), judgedAt, rules.For(filter.To)));
     }
 
-    private static List<DossierFact> Dossiers(IReadOnlyList<Dossier> posted, List<FieldError> errors)
+    /// <summary>The paper-result fact of each posted procedure's newest version.</summary>
+    private static Dictionary<string, bool?> PaperResults(List<ProcedureVersionFact> versions)
+        => versions.GroupBy(v => v.Code, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.MaxBy(v => v.Version)!.PaperResult, StringComparer.Ordinal);
+
+    private static List<DossierFact> Dossiers(IReadOnlyList<Dossier> posted, Dictionary<string, bool?> paperResults, List<FieldError> errors)
     {
         if (posted.Count > MaxDossiers)
         {
@@ -102,6 +108,7 @@ public static class EvaluateEndpoint
                 FeeTotal = d.FeeTotal, PaidOnline = d.PaidOnline, Digitised = d.Digitised, Reused = d.Reused, FromCitizenStore = d.FromCitizenStore,
                 PopulationData = d.PopulationData, Citizen = d.Citizen, ElectronicResult = d.ElectronicResult, LateReception = d.LateReception,
                 ApologyOnTime = d.ApologyOnTime,
+                PaperResult = d.PaperResult ?? (procedure is null ? null : paperResults.GetValueOrDefault(procedure)),
                 // Synced only / synced up to the latest change, in the terms of sequences the projection keeps.
                 LastSequence = 2, SyncedSequence = d.SyncedCurrent ? 2 : d.Synced ? 1 : 0,
             });
@@ -132,9 +139,12 @@ public static class EvaluateEndpoint
             if (p.Version < 1) errors.Add(new(at + ".version", "min", "Phiên bản từ 1", "Version from 1"));
             var name = TextInput.Clean(p.Name, at + ".name", errors);
             var field = TextInput.Clean(p.Field, at + ".field", errors);
+            if (p.OnlineLevelSince is not null && p.OnlineLevel == OnlineServiceLevel.Unknown)
+                errors.Add(new(at + ".onlineLevelSince", "needs-online-level", "Chỉ ghi ngày áp dụng khi đã biết mức độ dịch vụ công trực tuyến",
+                    "A date the online level took effect needs a known online level"));
             if (errors.Count > 50) break;
             versions.Add(new ProcedureVersionFact(code ?? "", Math.Max(1, p.Version), name, field, p.Level, p.OnlineLevel, p.FeeBearing,
-                p.PublishedOn, p.PublishedOnTime));
+                p.PublishedOn, p.PublishedOnTime, p.PaperResult, p.OnlineLevelSince));
         }
         return versions;
     }

@@ -70,7 +70,8 @@ public static class IndexQuery
             byProcedure[key] = byProcedure.GetValueOrDefault(key, Tally.Empty).AddOpenCounts(within, overdue);
         var versions = (await connection.QueryAsync<VersionRow>(new CommandDefinition("""
             SELECT code, version, name, field, level, online_level AS OnlineLevel, fee_bearing AS FeeBearing,
-                   published_on AS PublishedOn, published_on_time AS PublishedOnTime
+                   published_on AS PublishedOn, published_on_time AS PublishedOnTime, paper_result AS PaperResult,
+                   online_level_since AS OnlineLevelSince
             FROM procedure_versions WHERE (@Procedure::text IS NULL OR code = @Procedure)
             """, filter, cancellationToken: ct))).Select(v => v.ToFact()).ToList();
         var satisfaction = await Satisfaction.SatisfactionQuery.TallyAsync(connection, filter, judgedAt, ct);
@@ -149,8 +150,10 @@ public static class IndexQuery
         public bool? FeeBearing { get; init; }
         public DateOnly? PublishedOn { get; init; }
         public bool? PublishedOnTime { get; init; }
+        public bool? PaperResult { get; init; }
+        public DateOnly? OnlineLevelSince { get; init; }
 
         public ProcedureVersionFact ToFact() => new(Code, Version, Name, Field, (ProcedureLevel?)Level, (OnlineServiceLevel)OnlineLevel,
-            FeeBearing, PublishedOn, PublishedOnTime);
+            FeeBearing, PublishedOn, PublishedOnTime, PaperResult, OnlineLevelSince);
     }
 }

@@ -54,6 +54,22 @@ public sealed record DossierFact
     /// <summary>When the portal acknowledged step <see cref="SyncedSequence"/>; null while nothing is synced.</summary>
     public DateTimeOffset? SyncedAt { get; init; }
 
+    /// <summary>
+    /// Whether the result of the procedure version the dossier was submitted under must be a paper original; null: not
+    /// recorded. A recorded fact changes what 3.3, 4.1 and 4.2 count; an unrecorded one changes nothing (the dossier is
+    /// counted as before the fact existed) and is shown as unknown (docs/kpi766-choices.md).
+    /// </summary>
+    public bool? PaperResult { get; init; }
+
+    /// <summary>
+    /// The e-result condition of 3.3 and 4.2: a dossier of a procedure that requires a paper original counts only with
+    /// an electronic result; any other dossier (no paper original required, or not recorded) meets it.
+    /// </summary>
+    public bool MeetsPaperResultCondition => PaperResult != true || ElectronicResult;
+
+    /// <summary>4.1's cohort: dossiers of procedures that require a paper original; only a recorded "not required" leaves it.</summary>
+    public bool InPaperResultCohort => PaperResult != false;
+
     /// <summary>The unit the dossier is ranked under.</summary>
     public string Agency => DecidingAgency ?? ReceivingUnit ?? "";
 

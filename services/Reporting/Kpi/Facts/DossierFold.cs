@@ -66,6 +66,7 @@ public static class DossierFold
             SyncedSequence = e.Syncs.Count == 0 ? 0 : e.Syncs.Max(s => s.Sequence),
             // When the portal acknowledged the furthest step (from the event, not the clock, so a rebuild gives the same).
             SyncedAt = e.Syncs.Count == 0 ? null : e.Syncs.MaxBy(s => s.Sequence)!.AcknowledgedAt,
+            PaperResult = e.Submitted?.PaperResult,
         };
     }
 

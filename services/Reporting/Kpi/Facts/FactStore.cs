@@ -78,15 +78,17 @@ public static class FactStore
     /// <summary>Records a procedure version (procedure facts are per version; the newest is the current one).</summary>
     public static Task UpsertProcedureAsync(IDbTransaction tx, ProcedureVersionFact p, CancellationToken ct)
         => tx.Connection!.ExecuteAsync(new CommandDefinition("""
-            INSERT INTO procedure_versions (code, version, name, field, level, online_level, fee_bearing, published_on, published_on_time)
-            VALUES (@Code, @Version, @Name, @Field, @Level, @OnlineLevel, @FeeBearing, @PublishedOn, @PublishedOnTime)
+            INSERT INTO procedure_versions (code, version, name, field, level, online_level, fee_bearing, published_on, published_on_time,
+                paper_result, online_level_since)
+            VALUES (@Code, @Version, @Name, @Field, @Level, @OnlineLevel, @FeeBearing, @PublishedOn, @PublishedOnTime, @PaperResult, @OnlineLevelSince)
             ON CONFLICT (code, version) DO UPDATE SET name = excluded.name, field = excluded.field, level = excluded.level,
                 online_level = excluded.online_level, fee_bearing = excluded.fee_bearing, published_on = excluded.published_on,
-                published_on_time = excluded.published_on_time
+                published_on_time = excluded.published_on_time, paper_result = excluded.paper_result,
+                online_level_since = excluded.online_level_since
             """, new
             {
                 p.Code, p.Version, p.Name, p.Field, Level = (short?)p.Level, OnlineLevel = (short)p.OnlineLevel, p.FeeBearing, p.PublishedOn,
-                p.PublishedOnTime,
+                p.PublishedOnTime, p.PaperResult, p.OnlineLevelSince,
             }, tx, cancellationToken: ct));
 
     public static async Task<DossierEvents> LoadEventsAsync(IDbTransaction tx, string code, CancellationToken ct)
@@ -118,7 +120,8 @@ public static class FactStore
                paused_seconds AS PausedSeconds, pending_supplement_since AS PendingSupplementSince, fee_total AS FeeTotal,
                paid_online AS PaidOnline, digitised, reused, from_citizen_store AS FromCitizenStore, population_data AS PopulationData,
                citizen, electronic_result AS ElectronicResult, late_reception AS LateReception, apology_on_time AS ApologyOnTime,
-               synced_seq AS SyncedSequence, synced_at AS SyncedAt, result_in_citizen_store AS ResultInCitizenStore
+               synced_seq AS SyncedSequence, synced_at AS SyncedAt, result_in_citizen_store AS ResultInCitizenStore,
+               paper_result AS PaperResult
         FROM dossier_facts
         """;
 
@@ -134,7 +137,7 @@ public static class FactStore
                 f.LastSequence, f.SupplementRequests, f.PausedSeconds, f.PendingSupplementSince, f.FeeTotal, f.PaidOnline, f.Digitised,
                 f.Reused, f.FromCitizenStore, f.PopulationData, f.Citizen, f.ElectronicResult, f.LateReception, f.ApologyOnTime, f.SyncedSequence,
                 SyncedAt = f.SyncedAt?.ToUniversalTime(),
-                f.ResultInCitizenStore,
+                f.ResultInCitizenStore, f.PaperResult,
             }, tx, cancellationToken: ct));
 
     private const string UpsertOpenSql = """
@@ -154,11 +157,11 @@ public static class FactStore
         INSERT INTO dossier_facts (code, procedure_code, receiving_unit, deciding_agency, agency, channel, submitted_at, received_at,
             received_day, original_due_at, due_at, legal_due_at, ended_at, end_status, status, last_seq, supplement_requests,
             paused_seconds, pending_supplement_since, fee_total, paid_online, digitised, reused, from_citizen_store, population_data,
-            citizen, electronic_result, late_reception, apology_on_time, synced_seq, synced_at, result_in_citizen_store)
+            citizen, electronic_result, late_reception, apology_on_time, synced_seq, synced_at, result_in_citizen_store, paper_result)
         VALUES (@Code, @ProcedureCode, @ReceivingUnit, @DecidingAgency, @Agency, @Channel, @SubmittedAt, @ReceivedAt,
             @ReceivedDay, @OriginalDueAt, @DueAt, @LegalDueAt, @EndedAt, @EndStatus, @Status, @LastSequence, @SupplementRequests,
             @PausedSeconds, @PendingSupplementSince, @FeeTotal, @PaidOnline, @Digitised, @Reused, @FromCitizenStore, @PopulationData,
-            @Citizen, @ElectronicResult, @LateReception, @ApologyOnTime, @SyncedSequence, @SyncedAt, @ResultInCitizenStore)
+            @Citizen, @ElectronicResult, @LateReception, @ApologyOnTime, @SyncedSequence, @SyncedAt, @ResultInCitizenStore, @PaperResult)
         ON CONFLICT (code) DO UPDATE SET procedure_code = excluded.procedure_code, receiving_unit = excluded.receiving_unit,
             deciding_agency = excluded.deciding_agency, agency = excluded.agency, channel = excluded.channel,
             submitted_at = excluded.submitted_at, received_at = excluded.received_at, received_day = excluded.received_day,
@@ -171,7 +174,7 @@ public static class FactStore
             electronic_result = excluded.electronic_result, late_reception = excluded.late_reception,
             apology_on_time = excluded.apology_on_time, synced_seq = excluded.synced_seq,
             result_in_citizen_store = excluded.result_in_citizen_store,
-            synced_at = excluded.synced_at
+            synced_at = excluded.synced_at, paper_result = excluded.paper_result
         """;
 
     public static (DateOnly Day, string Agency, string Unit, string Procedure) Key(DossierFact f)

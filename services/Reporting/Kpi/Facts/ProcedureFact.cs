@@ -2,7 +2,10 @@ using Procedures.Contracts;
 
 namespace Procedures.Reporting.Kpi.Facts;
 
-/// <summary>One published version of a procedure (from ProcedurePublished / ProcedureChanged).</summary>
+/// <summary>
+/// One published version of a procedure (from ProcedurePublished / ProcedureChanged). PaperResult null: not recorded
+/// whether the result must be a paper original; OnlineLevelSince null: not recorded when the online level took effect.
+/// </summary>
 public sealed record ProcedureVersionFact(
     string Code,
     int Version,
@@ -12,15 +15,20 @@ public sealed record ProcedureVersionFact(
     OnlineServiceLevel OnlineLevel,
     bool? FeeBearing,
     DateOnly? PublishedOn,
-    bool? PublishedOnTime)
+    bool? PublishedOnTime,
+    bool? PaperResult = null,
+    DateOnly? OnlineLevelSince = null)
 {
     public static ProcedureVersionFact From(ProcedurePublished e)
-        => new(e.ProcedureCode, e.Version, e.Name, e.Field, e.Level, e.OnlineLevel, e.FeeBearing, e.PublishedOn, e.PublishedOnTime);
+        => new(e.ProcedureCode, e.Version, e.Name, e.Field, e.Level, e.OnlineLevel, e.FeeBearing, e.PublishedOn, e.PublishedOnTime, e.PaperResult, e.OnlineLevelSince);
 
     public static ProcedureVersionFact From(ProcedureChanged e)
-        => new(e.ProcedureCode, e.Version, e.Name, e.Field, e.Level, e.OnlineLevel, e.FeeBearing, e.PublishedOn, e.PublishedOnTime);
+        => new(e.ProcedureCode, e.Version, e.Name, e.Field, e.Level, e.OnlineLevel, e.FeeBearing, e.PublishedOn, e.PublishedOnTime, e.PaperResult, e.OnlineLevelSince);
 
-    public bool OfferedOnline => OnlineLevel is OnlineServiceLevel.Partial or OnlineServiceLevel.Full;
+    public bool OfferedOnline => Offers(OnlineLevel);
+
+    /// <summary>Offered online: a partial or full-process online service (3.1's numerator).</summary>
+    public static bool Offers(OnlineServiceLevel level) => level is OnlineServiceLevel.Partial or OnlineServiceLevel.Full;
 
     /// <summary>
     /// The parts the catalogue events carry of art. 8(2) ND 63/2010's mandatory content: name, field, the online level and

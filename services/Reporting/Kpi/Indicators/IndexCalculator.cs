@@ -48,7 +48,12 @@ public static class IndexCalculator
         var settledOnTime = t.SettledOnTime + (rule == RepeatedSupplement.OnlyWhilePending ? t.SettledOnTimeRepeated : 0);
         var (publishedOnTime, published) = OnTimeProcedures(inPeriod);
         var (updatedOnTime, updated) = OnTimeProcedures(inPeriod.Where(v => v.Version >= 2));
-        var online = scope.Where(p => p.OfferedOnline).Select(p => p.Code).ToList();
+        // The online level each procedure had at the end of the period (a level recorded to take effect later does not count yet).
+        var levels = OnlineLevels.InForce(input.Versions, input.Period.To);
+        var online = scope.Where(p => ProcedureVersionFact.Offers(levels[p.Code])).Select(p => p.Code).ToList();
+        var (fullProcess, knownLevel) = (current.Count(p => levels[p.Code] == Contracts.OnlineServiceLevel.Full),
+            current.Count(p => levels[p.Code] != Contracts.OnlineServiceLevel.Unknown));
+        var paperUnknown = new Dictionary<string, long> { ["paperResultUnknown"] = t.PaperResultUnknown };
         var feeProcedures = scope.Where(p => p.FeeBearing == true).Select(p => p.Code).ToList();
         var syncRatio = t.Received == 0 ? 0m : (decimal)t.Synced / t.Received;
         var sat = input.Satisfaction;
@@ -64,20 +69,23 @@ public static class IndexCalculator
             Make(rules, IndicatorCodes.ProgressOnTime, "progress", "Tỷ lệ hồ sơ xử lý trước hạn, đúng hạn", "Dossiers processed early or on time", onTime, judged,
                 sub: new Dictionary<string, decimal?> { ["finished"] = Ratio(settledOnTime, settledJudged), ["pending"] = Ratio(t.OpenWithinTime, t.OpenWithinTime + t.OpenOverdue) }),
             Make(rules, IndicatorCodes.OnlineProcedures, "online", "Tỷ lệ TTHC cung cấp dịch vụ công trực tuyến", "Procedures offered online",
-                current.Count(p => p.OfferedOnline), current.Count,
-                sub: new Dictionary<string, decimal?> { ["full"] = Ratio(current.Count(p => p.OnlineLevel == Contracts.OnlineServiceLevel.Full), current.Count) }),
+                current.Count(p => ProcedureVersionFact.Offers(levels[p.Code])), current.Count,
+                // The city's full-process target counts over the procedures whose level is recorded, and shows the others.
+                sub: new Dictionary<string, decimal?> { ["full"] = Ratio(fullProcess, knownLevel) },
+                counts: new Dictionary<string, long> { ["fullProcess"] = fullProcess, ["knownLevel"] = knownLevel, ["unknownLevel"] = current.Count - knownLevel }),
             Make(rules, IndicatorCodes.OnlineServicesWithDossiers, "online", "Tỷ lệ DVCTT có phát sinh hồ sơ", "Online services that received dossiers",
                 Procedures(pt => pt.Online > 0, online), online.Count),
-            Make(rules, IndicatorCodes.OnlineDossiers, "online", "Tỷ lệ hồ sơ nộp trực tuyến", "Dossiers submitted online", t.Online, t.Received,
-                multiplier: rules.OnlineShareTimesSyncRate ? syncRatio : 1m),
+            Make(rules, IndicatorCodes.OnlineDossiers, "online", "Tỷ lệ hồ sơ nộp trực tuyến", "Dossiers submitted online", t.OnlineCounted, t.Received,
+                multiplier: rules.OnlineShareTimesSyncRate ? syncRatio : 1m, counts: paperUnknown),
             Make(rules, IndicatorCodes.FeeProceduresIntegrated, "payment", "Tỷ lệ TTHC có phí tích hợp thanh toán trực tuyến", "Fee-bearing procedures integrated for online payment",
                 Procedures(pt => pt.FeeBearingSynced > 0, feeProcedures), feeProcedures.Count),
             Make(rules, IndicatorCodes.ProceduresPaidOnline, "payment", "Tỷ lệ TTHC có giao dịch thanh toán trực tuyến", "Procedures with online payment transactions",
                 Procedures(pt => pt.PaidOnline > 0), Procedures(pt => pt.FeeBearing > 0)),
             Make(rules, IndicatorCodes.DossiersPaidOnline, "payment", "Tỷ lệ hồ sơ thanh toán trực tuyến", "Fee-bearing dossiers paid online", t.PaidOnline, t.FeeBearing),
             Make(rules, IndicatorCodes.ElectronicResults, "digitisation", "Tỷ lệ hồ sơ có kết quả điện tử", "Dossiers with an electronic result",
-                t.ElectronicResult, rules.ElectronicResultOverDecided ? t.Decided : t.Received),
-            Make(rules, IndicatorCodes.DigitisedDossiers, "digitisation", "Tỷ lệ hồ sơ được số hóa", "Digitised dossiers", t.Digitised, t.Received),
+                t.PaperResultElectronic, rules.ElectronicResultOverDecided ? t.PaperResultDecided : t.PaperResult, counts: paperUnknown),
+            Make(rules, IndicatorCodes.DigitisedDossiers, "digitisation", "Tỷ lệ hồ sơ được số hóa", "Digitised dossiers", t.DigitisedCounted, t.Received,
+                counts: paperUnknown),
             Make(rules, IndicatorCodes.ElectronicCertifiedCopy, "digitisation", "Tỷ lệ cung cấp dịch vụ chứng thực bản sao điện tử", "Electronic certified copies offered",
                 input.CertifiedCopyCommunes?.Offering ?? 0, input.CertifiedCopyCommunes?.Communes ?? 0, tracked: input.CertifiedCopyCommunes is not null),
             Make(rules, IndicatorCodes.ReusedData, "digitisation", "Tỷ lệ hồ sơ sử dụng lại dữ liệu số hóa", "Dossiers reusing digitised data", t.Reused, t.Received),
@@ -115,23 +123,24 @@ public static class IndexCalculator
     }
 
     private static IndicatorResult Make(KpiRuleSet rules, string code, string group, string vi, string en, long numerator, long denominator,
-        decimal multiplier = 1m, bool tracked = true, IReadOnlyDictionary<string, decimal?>? sub = null)
+        decimal multiplier = 1m, bool tracked = true, IReadOnlyDictionary<string, decimal?>? sub = null, IReadOnlyDictionary<string, long>? counts = null)
     {
         var rule = rules.Rule(code);
         var (ratio, points, counted) = Scoring.Score(numerator, denominator, rule, multiplier);
         return new IndicatorResult(code, group, vi, en, numerator, denominator, ratio, rule.Threshold, points, rule.Max, counted, tracked,
-            rule.Threshold is null ? "proportional" : "threshold-linear", sub);
+            rule.Threshold is null ? "proportional" : "threshold-linear", sub, counts);
     }
 
     private static TargetResult Target(TargetRule target, List<IndicatorResult> results, decimal margin)
     {
         var indicator = results.FirstOrDefault(r => r.Code == target.Indicator);
         var value = target.Measure == "ratio" ? indicator?.Ratio : indicator?.SubRatios?.GetValueOrDefault(target.Measure);
+        var unknown = target.UnknownCount is { } key ? indicator?.Counts?.GetValueOrDefault(key) : null;
         if (value is null)
-            return new TargetResult(target.Code, target.NameVi, target.NameEn, target.Indicator, target.Minimum, null, null, "grey");
+            return new TargetResult(target.Code, target.NameVi, target.NameEn, target.Indicator, target.Minimum, null, null, "grey", unknown);
         var met = value >= target.Minimum && (target.RatioMinimum is not { } also || indicator!.Ratio >= also);
         var light = met ? "green" : value >= target.Minimum - margin ? "amber" : "red";
-        return new TargetResult(target.Code, target.NameVi, target.NameEn, target.Indicator, target.Minimum, value, met, light);
+        return new TargetResult(target.Code, target.NameVi, target.NameEn, target.Indicator, target.Minimum, value, met, light, unknown);
     }
 
     private static decimal? Ratio(long numerator, long denominator)

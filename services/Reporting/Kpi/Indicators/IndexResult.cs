@@ -1,6 +1,9 @@
 namespace Procedures.Reporting.Kpi.Indicators;
 
-/// <summary>One indicator: counts, ratio (fraction), threshold, points and maximum. Ratio/points null: zero denominator.</summary>
+/// <summary>
+/// One indicator: counts, ratio (fraction), threshold, points and maximum. Ratio/points null: zero denominator.
+/// <see cref="Counts"/>: further counts shown with it, e.g. what it could not judge for lack of a catalogue fact.
+/// </summary>
 public sealed record IndicatorResult(
     string Code,
     string Group,
@@ -15,12 +18,17 @@ public sealed record IndicatorResult(
     bool Counted,
     bool Tracked,
     string Scoring,
-    IReadOnlyDictionary<string, decimal?>? SubRatios = null);
+    IReadOnlyDictionary<string, decimal?>? SubRatios = null,
+    IReadOnlyDictionary<string, long>? Counts = null);
 
 public sealed record GroupResult(string Code, string NameVi, string NameEn, decimal Points, decimal MaxPoints);
 
-/// <summary>Light: green (met), amber (within the rule set's margin), red, grey (no data).</summary>
-public sealed record TargetResult(string Code, string NameVi, string NameEn, string Indicator, decimal Minimum, decimal? Value, bool? Met, string Light);
+/// <summary>
+/// Light: green (met), amber (within the rule set's margin), red, grey (no data). Unknown: how many items the measure
+/// left out because a fact is not recorded (e.g. procedures without an online level), when the target says which count.
+/// </summary>
+public sealed record TargetResult(string Code, string NameVi, string NameEn, string Indicator, decimal Minimum, decimal? Value, bool? Met, string Light,
+    long? Unknown = null);
 
 public sealed record Period(DateOnly From, DateOnly To);
 

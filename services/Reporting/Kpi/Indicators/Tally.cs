@@ -31,6 +31,15 @@ public sealed record Tally
     public long Citizen { get; init; }
     public long LateReception { get; init; }
     public long LateWithApology { get; init; }
+    /// <summary>4.1's cohort (<see cref="DossierFact.InPaperResultCohort"/>): its dossiers, the decided ones, those with an e-result.</summary>
+    public long PaperResult { get; init; }
+    public long PaperResultDecided { get; init; }
+    public long PaperResultElectronic { get; init; }
+    /// <summary>Dossiers of versions for which it is not recorded whether the result must be a paper original.</summary>
+    public long PaperResultUnknown { get; init; }
+    /// <summary>3.3's and 4.2's numerators: online, resp. digitised, and <see cref="DossierFact.MeetsPaperResultCondition"/>.</summary>
+    public long OnlineCounted { get; init; }
+    public long DigitisedCounted { get; init; }
 
     public static readonly Tally Empty = new();
 
@@ -40,12 +49,14 @@ public sealed record Tally
         "received", "settled_on_time", "settled_on_time_repeated", "settled_late", "synced", "synced_current", "online",
         "fee_bearing", "fee_bearing_synced", "paid_online", "decided", "electronic_result", "digitised", "reused",
         "citizen_store", "population_data", "citizen", "late_reception", "late_with_apology",
+        "paper_result", "paper_result_decided", "paper_result_electronic", "paper_result_unknown", "online_counted", "digitised_counted",
     ];
 
     public long[] Stored() =>
     [
         Received, SettledOnTime, SettledOnTimeRepeated, SettledLate, Synced, SyncedCurrent, Online, FeeBearing, FeeBearingSynced,
         PaidOnline, Decided, ElectronicResult, Digitised, Reused, CitizenStore, PopulationData, Citizen, LateReception, LateWithApology,
+        PaperResult, PaperResultDecided, PaperResultElectronic, PaperResultUnknown, OnlineCounted, DigitisedCounted,
     ];
 
     public static Tally FromStored(IReadOnlyList<long> v) => new()
@@ -53,7 +64,8 @@ public sealed record Tally
         Received = v[0], SettledOnTime = v[1], SettledOnTimeRepeated = v[2], SettledLate = v[3], Synced = v[4], SyncedCurrent = v[5],
         Online = v[6], FeeBearing = v[7], FeeBearingSynced = v[8], PaidOnline = v[9], Decided = v[10], ElectronicResult = v[11],
         Digitised = v[12], Reused = v[13], CitizenStore = v[14], PopulationData = v[15], Citizen = v[16], LateReception = v[17],
-        LateWithApology = v[18],
+        LateWithApology = v[18], PaperResult = v[19], PaperResultDecided = v[20], PaperResultElectronic = v[21], PaperResultUnknown = v[22],
+        OnlineCounted = v[23], DigitisedCounted = v[24],
     };
 
     /// <summary>
@@ -86,6 +98,12 @@ public sealed record Tally
             Citizen = One(f.Citizen),
             LateReception = One(f.LateReception),
             LateWithApology = One(verdict == Verdict.Late && f.ApologyOnTime == true),
+            PaperResult = One(f.InPaperResultCohort),
+            PaperResultDecided = One(f.InPaperResultCohort && f.Decided),
+            PaperResultElectronic = One(f.InPaperResultCohort && f.ElectronicResult),
+            PaperResultUnknown = One(f.PaperResult is null),
+            OnlineCounted = One(f.Channel == 2 && f.MeetsPaperResultCondition),
+            DigitisedCounted = One(f.Digitised && f.MeetsPaperResultCondition),
         };
     }
 

@@ -51,7 +51,8 @@ public static class DefaultRules
             Target("processed-on-time", IndicatorCodes.ProgressOnTime, 0.995m,
                 "Hồ sơ giải quyết đúng hạn ≥ 99,5%", "Dossiers processed on time ≥ 99.5%"),
             Target("online-full-process", IndicatorCodes.OnlineProcedures, 0.80m,
-                "TTHC cung cấp DVCTT toàn trình ≥ 80% (DVCTT 100%)", "Procedures with full-process online service ≥ 80% (online 100%)", "full", ratioMinimum: 1m),
+                "TTHC cung cấp DVCTT toàn trình ≥ 80% (DVCTT 100%)", "Procedures with full-process online service ≥ 80% (online 100%)", "full", ratioMinimum: 1m,
+                unknownCount: "unknownLevel"),
             Target("tracked-and-synced", IndicatorCodes.DossierSync, 1m,
                 "Hồ sơ theo dõi trên hệ thống và đồng bộ đầy đủ 100%", "Dossiers tracked in the city system and fully synced 100%", "current"),
         ],
@@ -66,6 +67,10 @@ public static class DefaultRules
         => new() { Max = max, Threshold = threshold, ZeroDenominator = zero };
 
     private static TargetRule Target(string code, string indicator, decimal minimum, string vi, string en, string measure = "ratio",
-        decimal? ratioMinimum = null)
-        => new() { Code = code, Indicator = indicator, Minimum = minimum, NameVi = vi, NameEn = en, Measure = measure, RatioMinimum = ratioMinimum };
+        decimal? ratioMinimum = null, string? unknownCount = null)
+        => new()
+        {
+            Code = code, Indicator = indicator, Minimum = minimum, NameVi = vi, NameEn = en, Measure = measure, RatioMinimum = ratioMinimum,
+            UnknownCount = unknownCount,
+        };
 }

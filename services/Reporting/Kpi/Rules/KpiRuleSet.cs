@@ -38,6 +38,8 @@ public sealed class TargetRule
     public decimal Minimum { get; set; }
     /// <summary>Optional second condition on the indicator's own ratio (e.g. online 100% besides full-process ≥ 80%).</summary>
     public decimal? RatioMinimum { get; set; }
+    /// <summary>Optional: the indicator's count (<c>Counts</c>) of items the measure leaves out as unknown, shown with the target.</summary>
+    public string? UnknownCount { get; set; }
     public string NameVi { get; set; } = "";
     public string NameEn { get; set; } = "";
 }
