@@ -1,6 +1,14 @@
+using System.Net;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Procedures.Intake.Certification;
 using Procedures.ServiceDefaults;
 using Procedures.TestInfrastructure;
@@ -71,6 +79,32 @@ public sealed class OfflineVerificationTests : IDisposable
             Assert.Equal(q.X, Base64UrlDecode((string)key["x"]!));
             Assert.Equal(q.Y, Base64UrlDecode((string)key["y"]!));
         }
+    }
+
+    [Fact]
+    public async Task The_key_set_is_served_anonymously_cacheable_as_a_jwks_and_documented_as_a_public_operation()
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        builder.AddServiceDefaults(); // deny by default: only AllowAnonymous lets a caller without a token in
+        builder.Services.AddSingleton(_current);
+        await using var app = builder.Build();
+        app.MapDefaultEndpoints();
+        app.MapVerificationKeys();
+        await app.StartAsync();
+        using var http = new HttpClient { BaseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()) };
+
+        using var answer = await http.GetAsync("/.well-known/jwks.json");
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        Assert.Equal("application/jwk-set+json", answer.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("public, max-age=3600", answer.Headers.CacheControl?.ToString());
+        Assert.Equal(JsonSerializer.Serialize(_current.PublicKeySet, ApiJson.Options), await answer.Content.ReadAsStringAsync());
+
+        var operation = JsonDocument.Parse(await http.GetStringAsync("/openapi/v1.json")).RootElement.GetProperty("paths")
+            .GetProperty("/.well-known/jwks.json").GetProperty("get");
+        Assert.True(operation.GetProperty("responses").GetProperty("200").GetProperty("content").TryGetProperty("application/jwk-set+json", out _));
+        Assert.False(operation.GetProperty("responses").TryGetProperty("401", out _)); // public: no token asked
     }
 
     private static byte[] Base64UrlDecode(string s) => Microsoft.IdentityModel.Tokens.Base64UrlEncoder.DecodeBytes(s);
