@@ -3,7 +3,8 @@
 #   .NET SDK 10 (checked), PostgreSQL 15+ (checked; installed from OS packages if absent) with pg_auto_failover
 #   (installed), RabbitMQ (installed),
 #   the pinned dotnet local tools (dotnet tool restore: Kiota),
-#   Chromium (installed from OS packages: the scoreboard's browser test drives /usr/bin/chromium with Playwright; no browser download).
+#   Chromium (installed from OS packages: the scoreboard's browser test drives /usr/bin/chromium with Playwright; no browser download),
+#   Debian's python3 with python3-cryptography (installed from OS packages: the certified copies' offline verifier in docs/integrators.md).
 set -euo pipefail
 
 need_root() { if [ "$(id -u)" -ne 0 ]; then echo "sudo"; fi; }
@@ -58,6 +59,12 @@ validate="$(cd "$(dirname "$0")/../k8s/validate" && pwd)"
 # Reinstalled only when the lock file changed since the last install (a copy of it is kept as a stamp).
 if ! cmp -s "$validate/package-lock.json" "$validate/node_modules/.installed-lock.json" 2>/dev/null; then
   (cd "$validate" && npm ci --no-audit --no-fund --loglevel=error >/dev/null && cp package-lock.json node_modules/.installed-lock.json)
+fi
+# Debian's python3 with its cryptography package runs docs/integrators.md's offline verifier of certified copies
+# (OfflineVerificationTests, CertifiedCopyOfflineTests); no other Python package index is reachable.
+if ! /usr/bin/python3 -c 'import cryptography' >/dev/null 2>&1; then
+  echo "python3-cryptography not found: installing from OS packages…"
+  apt_install python3 python3-cryptography
 fi
 if [ ! -x /usr/bin/chromium ]; then
   echo "Chromium not found: installing from OS packages (for the scoreboard's browser test)…"

@@ -2,7 +2,8 @@ namespace Procedures.Intake.Certification;
 
 /// <summary>
 /// The certified copies' routes: the officers' group and the public one (a citizen or a third party verifies a copy
-/// without an account). Each group carries its prefix and its tag; the routes are relative to it.
+/// without an account), and the public keys that verify copies offline at /.well-known/jwks.json. Each group carries its
+/// prefix and its tag; the routes are relative to it.
 /// </summary>
 public static class CertificationRoutes
 {
@@ -10,6 +11,7 @@ public static class CertificationRoutes
     {
         app.MapGroup("/api/v1/certified-copies").WithTags("Certified copies").MapCertify();
         app.MapGroup("/api/v1/public/certified-copies").WithTags("Public").MapVerifyCopy();
+        app.MapVerificationKeys();
         return app;
     }
 }

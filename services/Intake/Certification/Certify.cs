@@ -21,8 +21,12 @@ public static class Certify
 {
     public sealed record Request(Guid? DocumentId, string? OwnerIdNumber, string? Officer);
 
-    public sealed record Response(Guid Id, Guid DocumentId, string Sha256, string Officer, string Agency, DateTimeOffset CertifiedAt,
-        string KeyId, string Signature);
+    /// <summary>
+    /// The certified copy as issued: every fact the signature covers (<see cref="CopySigner.Payload"/>) and the signature,
+    /// so its holder can verify it offline against the published keys (<see cref="VerificationKeys"/>).
+    /// </summary>
+    public sealed record Response(Guid Id, Guid DocumentId, string Sha256, string OwnerIdNumber, string Officer, string Agency,
+        DateTimeOffset CertifiedAt, string KeyId, string Signature);
 
     public static RouteGroupBuilder MapCertify(this RouteGroupBuilder group)
     {
@@ -30,7 +34,7 @@ public static class Certify
             .WithSummary("Certify a digitised copy against the presented original (chứng thực bản sao điện tử từ bản chính)")
             .WithExamples(new Request(Guid.Parse("3f2b1c9e-6a51-4f0e-9d7b-2c4e8a1f0b6d"), "079203001234", "Nguyễn Thị Hoa"),
                 new Response(Guid.Parse("0193f1a2-7b7c-7d2e-9a41-5c3e2b1d0f11"), Guid.Parse("3f2b1c9e-6a51-4f0e-9d7b-2c4e8a1f0b6d"),
-                    "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", "Nguyễn Thị Hoa", "26740.H29",
+                    "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", "079203001234", "Nguyễn Thị Hoa", "26740.H29",
                     DateTimeOffset.Parse("2026-11-29T02:10:00Z", System.Globalization.CultureInfo.InvariantCulture), "dev-2026-11", "MEUCIQ…"))
             .RequireScope(Scopes.Reception)
             .ProducesProblems(StatusCodes.Status400BadRequest)
@@ -82,6 +86,6 @@ public static class Certify
             now, ct);
         await tx.CommitAsync(ct);
         return TypedResults.Created($"/api/v1/certified-copies/{facts.CopyId}",
-            new Response(facts.CopyId, facts.DocumentId, facts.Sha256, facts.Officer, facts.Agency, facts.CertifiedAt, facts.KeyId, copy.Signature));
+            new Response(facts.CopyId, facts.DocumentId, facts.Sha256, facts.OwnerIdNumber, facts.Officer, facts.Agency, facts.CertifiedAt, facts.KeyId, copy.Signature));
     }
 }

@@ -53,7 +53,12 @@ public sealed class CopySigner : IDisposable
             KeyId = options.KeyId;
             _verifiers[options.KeyId] = _current;
         }
+        PublicKeySet = VerificationKeys.From(_verifiers.OrderBy(v => v.Key == KeyId ? 0 : 1).ThenBy(v => v.Key, StringComparer.Ordinal)
+            .Select(v => (v.Key, v.Value)));
     }
+
+    /// <summary>The public half of every key a copy may name (the current one first), published as a JWKS.</summary>
+    public VerificationKeys.KeySet PublicKeySet { get; }
 
     /// <summary>False when no signing key is configured: the service answers 503 to certification, verification still works.</summary>
     public bool CanSign => _current is not null;

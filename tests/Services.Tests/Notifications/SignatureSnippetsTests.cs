@@ -1,6 +1,6 @@
-using System.Diagnostics;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using System.Xml.Linq;
 using Microsoft.Extensions.Options;
 using Procedures.Notifications;
 using Procedures.Notifications.Events;
@@ -10,13 +10,13 @@ using Procedures.TestInfrastructure;
 namespace Procedures.Services.Tests.Notifications;
 
 /// <summary>
-/// docs/integrators.md's signature snippets, run as written against a real delivery signed during a rotation (both
-/// secrets): Python with python3, TypeScript with node (its type annotations stripped), C# being the StandardWebhooks
-/// package that <see cref="WebhookReceiver"/> verifies every delivery with. A missing runtime fails the test.
+/// docs/integrators.md's signature snippets, each run as its own program, as written, against a real delivery signed
+/// during a rotation (both secrets): Python with python3, TypeScript with node (its type annotations stripped), C# as a
+/// .NET file-based program (<c>dotnet run verify.cs</c>) with the StandardWebhooks package. A missing runtime fails the test.
 /// </summary>
 public sealed partial class SignatureSnippetsTests : IAsyncLifetime
 {
-    private static readonly string Guide = File.ReadAllText(Path.Combine(RepositoryRoot.Path, "docs", "integrators.md"));
+    private const string Guide = "integrators.md";
     private readonly WebhookReceiver _receiver = new();
     private WebhookReceiver.Received _delivery = null!;
     private readonly string _old = WebhookSender.NewSecret(), _new = WebhookSender.NewSecret();
@@ -38,7 +38,13 @@ public sealed partial class SignatureSnippetsTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _receiver.DisposeAsync();
 
-    private static string Snippet(string language) => Regex.Match(Guide, $"```{language}\\n(.*?)```", RegexOptions.Singleline).Groups[1].Value;
+    /// <summary>The webhook signature snippet in <paramref name="language"/> (the guide has other blocks, e.g. certified copies').</summary>
+    private static string Snippet(string language) => GuideSnippets.Block(Guide, language, language switch
+    {
+        "python" => "def verify(",
+        "typescript" => "export function verify(",
+        _ => "static bool Verify(",
+    });
 
     /// <summary>Cases: old secret, new secret, a stranger's secret, a tampered body (old secret). Expected: true, true, false, false.</summary>
     private string Cases() => JsonSerializer.Serialize(new[]
@@ -49,20 +55,7 @@ public sealed partial class SignatureSnippetsTests : IAsyncLifetime
         new { secret = _old, body = _delivery.Body.Replace("26740.H29", "26737.H29", StringComparison.Ordinal) },
     }.Select(c => new { c.secret, c.body, headers = _delivery.SignedHeaders }));
 
-    private static async Task<string> RunAsync(string program, string file, string input)
-    {
-        using var process = Process.Start(new ProcessStartInfo(program, file)
-        {
-            RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true,
-        }) ?? throw new InvalidOperationException($"{program} did not start");
-        await process.StandardInput.WriteAsync(input);
-        process.StandardInput.Close();
-        var output = await process.StandardOutput.ReadToEndAsync();
-        var error = await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, $"{program}: {error}");
-        return output.Trim();
-    }
+    private static Task<string> RunAsync(string program, string file, string input) => GuideSnippets.RunAsync(program, [file], input);
 
     [Fact]
     public async Task The_python_snippet_accepts_both_secrets_of_a_rotation_and_rejects_a_stranger_and_a_tampered_body()
@@ -89,6 +82,29 @@ public sealed partial class SignatureSnippetsTests : IAsyncLifetime
               console.log(JSON.stringify(JSON.parse(input).map(c => verify(c.secret, c.headers, Buffer.from(c.body, "utf8"))))));
             """);
         Assert.Equal("[true,true,false,false]", await RunAsync("node", file, Cases()));
+    }
+
+    [Fact]
+    public async Task The_csharp_snippet_run_as_its_own_program_accepts_both_secrets_of_a_rotation_and_rejects_a_stranger_and_a_tampered_body()
+    {
+        // A .NET 10 file-based program: the package (at the version the solution pins), the snippet, then the cases from
+        // standard input. Its own folder outside the repository, so none of the repository's build settings apply.
+        var version = XDocument.Load(Path.Combine(RepositoryRoot.Path, "Directory.Packages.props")).Descendants("PackageVersion")
+            .Single(p => (string?)p.Attribute("Include") == "StandardWebhooks").Attribute("Version")!.Value;
+        var file = Path.Combine(Directory.CreateTempSubdirectory("verify-csharp-").FullName, "verify.cs");
+        await File.WriteAllTextAsync(file, $"#:package StandardWebhooks@{version}\n" + Snippet("csharp") + """
+
+            using var cases = System.Text.Json.JsonDocument.Parse(Console.In.ReadToEnd());
+            var verdicts = cases.RootElement.EnumerateArray().Select(c =>
+            {
+                var headers = new HeaderDictionary();
+                foreach (var header in c.GetProperty("headers").EnumerateObject()) headers[header.Name] = header.Value.GetString();
+                return Verify(c.GetProperty("secret").GetString()!, headers, c.GetProperty("body").GetString()!);
+            });
+            Console.WriteLine("[" + string.Join(",", verdicts.Select(v => v ? "true" : "false")) + "]");
+            """);
+        // One build per run (the first run of a new file restores from the package cache and compiles: ~10 s).
+        Assert.Equal("[true,true,false,false]", (await GuideSnippets.RunAsync("dotnet", ["run", file], Cases())).Split('\n')[^1].Trim());
     }
 
     [GeneratedRegex(@"(?<=[\w)]): (string|boolean|Buffer|Record<string, string>)")]
