@@ -9,8 +9,8 @@ namespace Procedures.Services.Tests.Notifications;
 /// </summary>
 public sealed class SyncedRouteTests
 {
-    private const string Code = "26740.H29-261128-0001";
-    private static readonly DateTimeOffset At = new(2026, 11, 28, 2, 0, 0, TimeSpan.Zero);
+    private const string Code = SampleEvents.Code;
+    private static readonly DateTimeOffset At = SampleEvents.At;
 
     [Fact]
     public void An_acknowledgement_that_names_its_route_maps_without_a_known_route()
