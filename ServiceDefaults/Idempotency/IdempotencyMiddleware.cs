@@ -21,15 +21,16 @@ public sealed class ReplayedAnswer(Func<HttpContext, string, string> restore)
 
 /// <summary>
 /// Idempotency-Key for creating POSTs: same key + same body replays the first answer; same key + another body
-/// is 422; a request still in flight with that key is 409. Keys are per client. A claim whose request died
-/// before committing (lease expired) can be taken over, because nothing of it committed. The keys live in the service's own
-/// database, in <c>messaging.idempotency</c>: Messaging's migration Sql/0003_idempotency.sql creates it (a migration never
-/// moves) and MessagingRetention prunes it.
+/// is 422; a request with that key committed while this one was under way is answered like a later retry. Keys are per
+/// client. The middleware only reads (a key already answered is answered here); the handler claims the key as the first
+/// statement of its own transaction (<see cref="IdempotencyContext.BeginAsync"/>) and stores the answer in it
+/// (<see cref="IdempotencyContext.CompleteAsync"/>), so a request costs one commit and a refusal or failure leaves the key
+/// free. The keys live in the service's own database, in <c>messaging.idempotency</c>: Messaging's migration
+/// Sql/0003_idempotency.sql creates it (a migration never moves) and MessagingRetention prunes it.
 /// </summary>
 public static class IdempotencyMiddleware
 {
     public const string Header = "Idempotency-Key";
-    private static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
 
     public static TBuilder RequireIdempotencyKey<TBuilder>(this TBuilder endpoint) where TBuilder : IEndpointConventionBuilder
         => endpoint.WithMetadata(new RequiresIdempotencyKey());
@@ -56,72 +57,56 @@ public static class IdempotencyMiddleware
         var clientId = http.User.FindFirst("client_id")?.Value ?? http.User.FindFirst("sub")?.Value ?? "";
         var hash = await RequestHashAsync(http.Request);
         var db = http.RequestServices.GetRequiredService<NpgsqlDataSource>();
-        var ct = http.RequestAborted;
 
-        await using (var connection = await db.OpenConnectionAsync(ct))
-        {
-            var claimed = await connection.ExecuteAsync(new CommandDefinition("""
-                INSERT INTO messaging.idempotency (client_id, key, request_hash, state, locked_until)
-                VALUES (@clientId, @key, @hash, 'in-flight', now() + @lease) ON CONFLICT DO NOTHING
-                """, new { clientId, key, hash, lease = Lease }, cancellationToken: ct)) == 1;
-            if (!claimed)
-            {
-                var previous = await connection.QuerySingleAsync<Previous>(new CommandDefinition("""
-                    SELECT request_hash AS RequestHash, state, locked_until > now() AS Locked, response_status AS Status,
-                           response_body AS Body, response_location AS Location
-                    FROM messaging.idempotency WHERE client_id = @clientId AND key = @key
-                    """, new { clientId, key }, cancellationToken: ct));
-                if (!previous.RequestHash.AsSpan().SequenceEqual(hash))
-                {
-                    await Problem(http, 422, "idempotency-key-reused", "Idempotency-Key đã dùng cho một yêu cầu khác",
-                        "This Idempotency-Key was used with a different request");
-                    return;
-                }
-                if (previous.State == "completed")
-                {
-                    await ReplayAsync(http, previous);
-                    return;
-                }
-                var takenOver = previous.Locked ? 0 : await connection.ExecuteAsync(new CommandDefinition("""
-                    UPDATE messaging.idempotency SET locked_until = now() + @lease
-                    WHERE client_id = @clientId AND key = @key AND state = 'in-flight' AND locked_until <= now()
-                    """, new { clientId, key, lease = Lease }, cancellationToken: ct));
-                if (takenOver == 0)
-                {
-                    // Retry-After: by then the first request has finished, or its lease (30 s at most) has run out.
-                    http.Response.Headers.RetryAfter = "5";
-                    await Problem(http, 409, "idempotency-key-in-flight", "Yêu cầu với Idempotency-Key này đang được xử lý",
-                        "A request with this Idempotency-Key is still in flight");
-                    return;
-                }
-            }
-        }
+        // A read, not a write: a key already answered (or still leased by a claim committed without an answer) is answered here.
+        if (await AnswerIfKnownAsync(http, db, clientId, key, hash)) return;
 
         var context = http.RequestServices.GetRequiredService<IdempotencyContext>();
         context.ClientId = clientId;
         context.Key = key;
+        context.RequestHash = hash;
         try
         {
             await next(http);
         }
-        finally
+        catch (IdempotencyKeyTaken) when (!http.Response.HasStarted)
         {
-            if (!context.Completed)
-            {
-                // The handler committed nothing under this key (refused input or failure): free it for a retry. If the
-                // database cannot be reached for that either, the lease frees it later; the request's own failure (not
-                // this one) is what the caller must see.
-                try
-                {
-                    await using var connection = await db.OpenConnectionAsync(CancellationToken.None);
-                    await connection.ExecuteAsync(
-                        "DELETE FROM messaging.idempotency WHERE client_id = @clientId AND key = @key AND state = 'in-flight'",
-                        new { clientId, key });
-                }
-                catch (NpgsqlException) { }
-            }
+            // The handler's claim waited for a request with the same key, which committed: its transaction (and with it
+            // everything this request had begun) rolled back. Answer as to a retry arriving now.
+            if (!await AnswerIfKnownAsync(http, db, clientId, key, hash)) await InFlight(http);
         }
     });
+
+    /// <summary>Answers from the key's committed record: 422 for another body, the stored answer, 409 while leased.</summary>
+    private static async Task<bool> AnswerIfKnownAsync(HttpContext http, NpgsqlDataSource db, string clientId, string key, byte[] hash)
+    {
+        Previous? previous;
+        await using (var connection = await db.OpenConnectionAsync(http.RequestAborted))
+            previous = await connection.QuerySingleOrDefaultAsync<Previous>(new CommandDefinition("""
+                SELECT request_hash AS RequestHash, state, locked_until > now() AS Locked, response_status AS Status,
+                       response_body AS Body, response_location AS Location
+                FROM messaging.idempotency WHERE client_id = @clientId AND key = @key
+                """, new { clientId, key }, cancellationToken: http.RequestAborted));
+        if (previous is null) return false;
+        if (!previous.RequestHash.AsSpan().SequenceEqual(hash))
+            await Problem(http, 422, "idempotency-key-reused", "Idempotency-Key đã dùng cho một yêu cầu khác",
+                "This Idempotency-Key was used with a different request");
+        else if (previous.State == "completed")
+            await ReplayAsync(http, previous);
+        else if (previous.Locked)
+            await InFlight(http);
+        else
+            return false; // a claim committed without an answer whose lease ran out: the handler's claim takes it over
+        return true;
+    }
+
+    private static Task InFlight(HttpContext http)
+    {
+        // Retry-After: by then the first request has finished, or its lease (30 s at most) has run out.
+        http.Response.Headers.RetryAfter = "5";
+        return Problem(http, 409, "idempotency-key-in-flight", "Yêu cầu với Idempotency-Key này đang được xử lý",
+            "A request with this Idempotency-Key is still in flight");
+    }
 
     private static async Task<byte[]> RequestHashAsync(HttpRequest request)
     {

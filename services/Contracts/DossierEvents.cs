@@ -70,6 +70,19 @@ public sealed record DossierStatusChanged(
     DossierApology? Apology = null,
     DossierCompletionRequest? CompletionRequest = null);
 
+/// <summary>
+/// A status step of a dossier that has fees, as Payment needs it: sent beside the step's <see cref="DossierStatusChanged"/>
+/// (same sequence) so Payment, which only follows fee-bearing dossiers, is not sent every dossier's every step.
+/// </summary>
+public sealed record FeeBearingStatusChanged(string DossierCode, long Sequence, DossierStatus Status, DateTimeOffset OccurredAt);
+
+/// <summary>
+/// A dossier was returned (status 10) with electronic results: sent beside that step's <see cref="DossierStatusChanged"/>
+/// (same sequence), with only those results, for Intake, which registers them for reuse, instead of every status step.
+/// </summary>
+public sealed record ElectronicResultsReturned(string DossierCode, long Sequence, DateTimeOffset ReturnedAt,
+    IReadOnlyList<ResultDocument> Results);
+
 /// <summary>DanhSachHoSoBoSung: one supplementation round (request, the applicant's answer, appointment before and after).</summary>
 public sealed record SupplementRound(DateTimeOffset RequestedAt, DateTimeOffset? ReceivedAt, DateTimeOffset? PreviousAppointmentAt,
     DateTimeOffset? NewAppointmentAt);
@@ -110,8 +123,15 @@ public sealed record DossierOverdue(string DossierCode, DateTimeOffset DueAt, st
 public sealed record ApologyIssued(string DossierCode, long Sequence, DateTimeOffset IssuedAt, DateTimeOffset DueAt,
     DateTimeOffset NewAppointmentAt, string Reason, string SignedBy, bool OnTime, string ReceivingUnit, string? DecidingAgency);
 
-/// <summary>PortalSync got the national portal's acknowledgement for a dossier up to <see cref="Sequence"/>.</summary>
+/// <summary>
+/// PortalSync got the national portal's acknowledgement for a dossier up to <see cref="Sequence"/>. It names the dossier's
+/// route (receiving unit, deciding agency, procedure) so a consumer that files it by agency (the public stream) needs no
+/// status event to have arrived first; absent on acknowledgements sent before they were carried.
+/// </summary>
 public sealed record DossierSynced(
     string DossierCode,
     long Sequence,
-    DateTimeOffset AcknowledgedAt);
+    DateTimeOffset AcknowledgedAt,
+    string? ReceivingUnit = null,
+    string? DecidingAgency = null,
+    string? ProcedureCode = null);

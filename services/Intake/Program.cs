@@ -15,7 +15,7 @@ builder.AddServiceDefaults();
 builder.AddServiceMessaging(ResourceNames.Intake, typeof(Program).Assembly,
     bus =>
     {
-        bus.AddConsumer<RegisterResults>();
+        bus.AddConsumer<RegisterReturnedResults>();
         bus.AddConsumer<ResendSubmission>();
     });
 builder.Services.AddDigest<SubmissionDigest>(builder.Configuration, SubmissionDigest.Section);

@@ -15,7 +15,7 @@ builder.AddServiceMessaging(ResourceNames.Payment, typeof(Program).Assembly,
     bus =>
     {
         bus.AddConsumer<RecordFees>();
-        bus.AddConsumer<FollowStatus>();
+        bus.AddConsumer<FollowFeeBearingStatus>();
         bus.AddConsumer<CompareSubmittedWithFees>().Endpoint(e => e.Name = CompareSubmittedWithFees.QueueName);
     });
 builder.Services.Configure<PaymentOptions>(builder.Configuration.GetSection(PaymentOptions.Section));

@@ -12,7 +12,6 @@ builder.AddServiceMessaging(ResourceNames.PortalSync, typeof(Program).Assembly,
     {
         bus.AddConsumer<ProjectDossier>();
         bus.AddConsumer<RecordStatusEvent>();
-        bus.AddConsumer<QueueCitizenStore>();
         bus.AddConsumer<CompareHeads>();
         bus.AddConsumer<CompareSubmissions>();
     });

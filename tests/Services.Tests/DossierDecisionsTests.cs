@@ -30,7 +30,15 @@ public sealed class DossierDecisionsTests
             new DossierMoments(dueAt, Deadlines.AtRiskAt(dueAt, Calendar, Settings), Submitted.AddDays(1), endedAt, apologies));
     }
 
-    private static DossierStatusChanged StatusEvent(DossierChange change) => Assert.IsType<DossierStatusChanged>(Assert.Single(change.Events));
+    /// <summary>The step's status event; what follows it is exactly that step's narrow announcements (NarrowAnnouncementsTests).</summary>
+    private static DossierStatusChanged StatusEvent(DossierChange change)
+    {
+        var status = Assert.IsType<DossierStatusChanged>(change.Events[0]);
+        // As JSON: a record holding a list compares the list by reference.
+        static string Json(IEnumerable<object> events) => System.Text.Json.JsonSerializer.Serialize(events.Select(e => new { Type = e.GetType().Name, Event = e }));
+        Assert.Equal(Json(NarrowAnnouncements.For(status, change.After.Clock.FeesVnd)), Json(change.Events.Skip(1)));
+        return status;
+    }
 
     [Fact]
     public void Submission_is_status_1_at_sequence_1_and_its_event_says_only_what_is_known_at_submission()

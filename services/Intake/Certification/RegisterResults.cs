@@ -5,19 +5,23 @@ using Procedures.Messaging.Inbox;
 namespace Procedures.Intake.Certification;
 
 /// <summary>
-/// Electronic results become reusable when the dossier is returned (status 10): Processing's status event carries the
-/// decision's result documents, and Intake, which owns the applicant's identity and the documents, registers each
-/// electronic one (a result code) for the applicant. A result code already registered keeps its first owner.
+/// Electronic results become reusable when the dossier is returned (status 10): Processing announces that step's electronic
+/// results (ElectronicResultsReturned, beside the status event, which Intake no longer takes), and Intake, which owns the
+/// applicant's identity and the documents, registers each one (a result code) for the applicant. A result code already
+/// registered keeps its first owner. (Its queue is new: the one before, intake-register-results, took every status step.)
 /// </summary>
-public sealed class RegisterResults(ConsumerServices services, TimeProvider time) : IdempotentConsumer<DossierStatusChanged>(services)
+public sealed class RegisterReturnedResults(ConsumerServices services, TimeProvider time) : IdempotentConsumer<ElectronicResultsReturned>(services)
 {
-    protected override async Task HandleAsync(DossierStatusChanged m, ConsumeScope<DossierStatusChanged> scope, CancellationToken ct)
+    protected override async Task HandleAsync(ElectronicResultsReturned m, ConsumeScope<ElectronicResultsReturned> scope, CancellationToken ct)
     {
-        if (m.Status != DossierStatus.Returned) return;
-        foreach (var result in (m.Results ?? []).Where(r => !string.IsNullOrWhiteSpace(r.ElectronicResultCode)))
-            await RegisterAsync(scope.Transaction, m.DossierCode, result, time.GetUtcNow(), ct);
+        foreach (var result in m.Results.Where(r => !string.IsNullOrWhiteSpace(r.ElectronicResultCode)))
+            await RegisterResults.RegisterAsync(scope.Transaction, m.DossierCode, result, time.GetUtcNow(), ct);
     }
+}
 
+/// <summary>The register of electronic results (<c>electronic_results</c>), written when a dossier is returned.</summary>
+public static class RegisterResults
+{
     /// <summary>
     /// Registers one electronic result of a returned dossier for the dossier's applicant (none when the dossier names no
     /// identity number); a code already registered keeps its first owner.

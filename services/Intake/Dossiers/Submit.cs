@@ -99,7 +99,7 @@ public static partial class Submit
                 return Problems.Validation(notInStore);
         }
         await using var connection = await db.OpenConnectionAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
+        await using var tx = await idempotency.BeginAsync(connection, ct);
         var procedure = await CatalogueStore.GetCurrentAsync(tx, request.ProcedureCode!, ct);
         var unit = await ReceivingUnits.GetAsync(tx, request.ReceivingUnit!, ct);
         var channel = (SubmissionChannel)request.Channel!.Value;

@@ -44,9 +44,11 @@ public static class PublicEventMapping
             m.OccurredAt, m.Sequence, IsStatus: true, route, data);
     }
 
+    /// <summary>The acknowledgement names its route (older ones do not: then the route known from the status events).</summary>
     public static PublicEvent? From(DossierSynced m, DossierRoute? known)
-        => known is null ? null : new PublicEvent(PublicEvent.StableId($"{m.DossierCode}:{m.Sequence}:synced"), EventCatalogue.Synced,
-            PortalSyncSource, m.DossierCode, m.AcknowledgedAt, m.Sequence, IsStatus: false, known,
+        => (known ?? (m.ReceivingUnit is null ? null : DossierRoute.Of(m.ReceivingUnit, m.DecidingAgency, m.ProcedureCode))) is not { } route
+            ? null : new PublicEvent(PublicEvent.StableId($"{m.DossierCode}:{m.Sequence}:synced"), EventCatalogue.Synced,
+            PortalSyncSource, m.DossierCode, m.AcknowledgedAt, m.Sequence, IsStatus: false, route,
             new JsonObject { ["sequence"] = m.Sequence, ["acknowledgedAt"] = Date(m.AcknowledgedAt) });
 
     public static PublicEvent From(DossierAtRisk m) => Deadline(EventCatalogue.AtRisk, m.DossierCode, m.DueAt, m.RaisedAt,

@@ -55,7 +55,7 @@ public static class SubscriptionChecks
         var now = time.GetUtcNow();
         DateTimeOffset? until = overlap > TimeSpan.Zero ? now + overlap : null;
         await using var c = await db.OpenConnectionAsync(ct);
-        await using var tx = await c.BeginTransactionAsync(ct);
+        await using var tx = await idempotency.BeginAsync(c, ct);
         var rotated = await RotateInAsync(tx, id, sealedSecret, until, caller.Agency, caller.SeesAllAgencies, ct);
         if (!rotated)
         {

@@ -140,7 +140,7 @@ public static class Subscriptions
         var secret = WebhookSender.NewSecret();
         var sealedSecret = secrets.Seal(secret);
         await using var c = await db.OpenConnectionAsync(ct);
-        await using var tx = await c.BeginTransactionAsync(ct);
+        await using var tx = await idempotency.BeginAsync(c, ct);
         await c.ExecuteAsync(new CommandDefinition("""
             INSERT INTO webhook_subscriptions (id, agency, all_agencies, client_id, url, secret, event_types, agencies, procedures, description, state)
             VALUES (@id, @Agency, @SeesAllAgencies, @ClientId, @Url, @secret, @EventTypes, @Agencies, @Procedures, @description, @state)

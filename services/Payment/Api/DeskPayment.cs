@@ -45,7 +45,7 @@ public static class DeskPayment
         HttpContext http, NpgsqlDataSource db, TimeProvider time, IOptions<PaymentOptions> options, IdempotencyContext idempotency, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
+        await using var tx = await idempotency.BeginAsync(connection, ct);
         var dossier = await PayableDossiers.LockAsync(tx, http, caller, code, ct);
         if (dossier is null) return TypedResults.NotFound();
         var (errors, money) = DeskMoneyRules.Validate(request.Method, request.AmountVnd, request.ReceivedBy, "receivedBy",

@@ -41,7 +41,7 @@ public static class DeskRefund
         HttpContext http, NpgsqlDataSource db, TimeProvider time, IdempotencyContext idempotency, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
+        await using var tx = await idempotency.BeginAsync(connection, ct);
         if (await PayableDossiers.LockAsync(tx, http, caller, code, ct) is not { } dossier) return TypedResults.NotFound();
         var (errors, money) = DeskMoneyRules.Validate(request.Method, request.AmountVnd, request.PaidBy, "paidBy", request.TransferReference,
             dossier.TotalVnd);

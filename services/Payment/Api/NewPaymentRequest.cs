@@ -35,7 +35,7 @@ public static class NewPaymentRequest
         IdempotencyContext idempotency, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
+        await using var tx = await idempotency.BeginAsync(connection, ct);
         var dossier = await PayableDossiers.LockAsync(tx, http, caller, code, ct);
         if (dossier is null) return TypedResults.NotFound();
         if (dossier.TotalVnd == 0 || dossier.LastStatus != (short)DossierStatus.AwaitingPayment)

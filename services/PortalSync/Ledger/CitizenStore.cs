@@ -5,19 +5,8 @@ using Procedures.PortalSync.Portal;
 
 namespace Procedures.PortalSync.Ledger;
 
-/// <summary>Queues the electronic results of a returned dossier (status 10) for the applicant's data store.</summary>
-public sealed class QueueCitizenStore(ConsumerServices services) : IdempotentConsumer<DossierStatusChanged>(services)
-{
-    protected override async Task HandleAsync(DossierStatusChanged m, ConsumeScope<DossierStatusChanged> scope, CancellationToken ct)
-    {
-        if (m.Status != DossierStatus.Returned) return;
-        foreach (var r in (m.Results ?? []).Where(r => !string.IsNullOrWhiteSpace(r.ElectronicResultCode)))
-            await LedgerStore.QueueCitizenStoreAsync(scope.Transaction, m, r, ct);
-    }
-}
-
 /// <summary>
-/// Pushes queued results to the citizen's data store at the portal: claim (<see cref="LedgerStore.ClaimDuePushAsync"/>: due
+/// Pushes queued results (<see cref="RecordStatusEvent"/> queues them) to the citizen's data store at the portal: claim (<see cref="LedgerStore.ClaimDuePushAsync"/>: due
 /// only once the dossier sync has the portal's acknowledgement of the returning sequence, one sender) → call
 /// (<see cref="CitizenStorePlanner.Request"/>) → store (<see cref="CitizenStorePlanner.Read"/>: the acknowledgement commits
 /// with ResultStoredForCitizen; errors back off like the dossier sync; a rejection marks the row failed).

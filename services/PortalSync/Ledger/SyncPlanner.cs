@@ -79,7 +79,9 @@ public static class SyncPlanner
         if (last.Accepted && answers.Count == plan.Requests.Count)
             return new Acknowledge(s.Code, latest.Sequence, latest.Status, now,
                 // A newer step already known (held back by a gap) keeps the backlog's clock running from now.
-                s.LastSeqKnown > latest.Sequence ? now : null, new DossierSynced(s.Code, latest.Sequence, now));
+                s.LastSeqKnown > latest.Sequence ? now : null,
+                // The route rides along: the public stream files the acknowledgement by agency without waiting for a status event.
+                new DossierSynced(s.Code, latest.Sequence, now, claim.Facts.ReceivingUnit, claim.Facts.DecidingAgency, claim.Facts.ProcedureCode));
         var error = $"{last.ErrorCode}: {last.Message}";
         return last.IsRejection
             ? new Reject(s.Code, recordHeld, s.Attempts + 1, error, now)

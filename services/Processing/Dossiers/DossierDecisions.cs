@@ -22,8 +22,9 @@ public static class DossierDecisions
         var record = new DossierRecord(message.DossierCode, 0, clock, message.ReceivingUnit, deciding, message.ProcedureCode, moments);
         const string content = "Tiếp nhận hồ sơ nộp mới / Dossier submitted";
         // The first event says only what is known at submission; the clock's facts come with the later steps.
-        return new DossierChange(record, [new DossierStatusChanged(message.DossierCode, clock.Sequence, clock.Status, message.SubmittedAt,
-            content, ReceivingUnit: message.ReceivingUnit, DecidingAgency: deciding, ProcedureCode: message.ProcedureCode)]);
+        return new DossierChange(record, NarrowAnnouncements.WithStep(new DossierStatusChanged(message.DossierCode, clock.Sequence, clock.Status,
+            message.SubmittedAt, content, ReceivingUnit: message.ReceivingUnit, DecidingAgency: deciding, ProcedureCode: message.ProcedureCode),
+            clock.FeesVnd));
     }
 
     /// <summary>An officer's action (<see cref="Lifecycle.Decide(DossierClock, DossierAction, DateTimeOffset, WorkingCalendar, ActionDetails?)"/>).</summary>
@@ -110,13 +111,11 @@ public static class DossierDecisions
             // the one DossierStatusRules.EndOfProcessing names: it is stamped once and kept.
             EndedAt = before.EndedAt ?? (DossierStatusRules.Ends(after.Status) ? now : null),
         };
-        IReadOnlyList<object> events = after.Sequence == record.Clock.Sequence ? [] :
-        [
+        IReadOnlyList<object> events = after.Sequence == record.Clock.Sequence ? [] : NarrowAnnouncements.WithStep(
             new DossierStatusChanged(record.Code, after.Sequence, after.Status, now, step.Content, after.AppointmentAt, after.OriginalAppointmentAt,
                 after.SupplementRequests, step.Actor, step.Role, step.Department, record.ReceivingUnit, record.DecidingAgency, after.ReceivedAt,
                 after.PausedSeconds, after.Supplements, after.Results, after.PaidOnline, after.LateReception, after.ReturnChannel,
-                record.ProcedureCode, step.Apology, CompletionRequest(record.Clock, after)),
-        ];
+                record.ProcedureCode, step.Apology, CompletionRequest(record.Clock, after)), after.FeesVnd);
         // A due moment that moved later re-arms the warnings that have not come true yet.
         return new DossierChange(record with { Clock = after, Moments = moments }, events,
             RearmAtRisk: atRiskAt != before.AtRiskAt && atRiskAt > now, RearmOverdue: dueAt != before.DueAt && dueAt > now);

@@ -156,7 +156,8 @@ public static class DossierRecords
 
     /// <summary>
     /// Appends a decision's events in order: a status event is a history step (<see cref="DossierHistory"/>); an apology
-    /// is kept in <c>apologies</c> as well; both go out through the outbox.
+    /// is kept in <c>apologies</c> as well; the narrow announcements (<see cref="NarrowAnnouncements"/>) only go out; all
+    /// through the outbox.
     /// </summary>
     private static async Task AppendAsync(NpgsqlTransaction tx, IReadOnlyList<object> events, CancellationToken ct)
     {
@@ -176,6 +177,12 @@ public static class DossierRecords
                             newDate = apology.NewAppointmentAt.ToUniversalTime(), apology.Reason, apology.SignedBy, apology.OnTime,
                         }, tx, cancellationToken: ct));
                     await Outbox.PublishAsync(tx, apology, ct);
+                    break;
+                case FeeBearingStatusChanged fees:
+                    await Outbox.PublishAsync(tx, fees, ct);
+                    break;
+                case ElectronicResultsReturned results:
+                    await Outbox.PublishAsync(tx, results, ct);
                     break;
                 default:
                     throw new InvalidOperationException($"Processing does not announce {e.GetType().Name}");

@@ -12,7 +12,7 @@ using Procedures.TestInfrastructure;
 
 namespace Procedures.Services.Tests.Payment;
 
-/// <summary>RecordFees and FollowStatus on a real migrated Payment database, driven through MassTransit's test harness.</summary>
+/// <summary>RecordFees and FollowFeeBearingStatus on a real migrated Payment database, driven through MassTransit's test harness.</summary>
 [Collection(InfrastructureCollection.Name)]
 public sealed class PaymentConsumersTests(InfrastructureFixture infra) : IAsyncLifetime
 {
@@ -29,7 +29,7 @@ public sealed class PaymentConsumersTests(InfrastructureFixture infra) : IAsyncL
         _host = await ConsumerHarness.StartAsync(infra, "payment", typeof(RecordFees).Assembly, x =>
         {
             x.AddConsumer<RecordFees>();
-            x.AddConsumer<FollowStatus>();
+            x.AddConsumer<FollowFeeBearingStatus>();
         }, s => s.Configure<PaymentOptions>(o => o.PayableAtSubmission = [UpFront]));
     }
 
@@ -53,8 +53,8 @@ public sealed class PaymentConsumersTests(InfrastructureFixture infra) : IAsyncL
         => new(code, procedure, "26740.H29", SubmissionChannel.Online, "Nguyễn Văn A", SubmittedAt, DecidingAgency: "26737.H29",
             Fees: fees.Select((f, i) => new DossierFee("LP0" + i, "Lệ phí " + i, f)).ToList());
 
-    private static DossierStatusChanged Status(string code, long sequence, DossierStatus status)
-        => new(code, sequence, status, SubmittedAt.AddHours(sequence), "…");
+    private static FeeBearingStatusChanged Status(string code, long sequence, DossierStatus status)
+        => new(code, sequence, status, SubmittedAt.AddHours(sequence));
 
     private sealed record PaymentRow(string Reference, long AmountVnd, string State, string Trigger);
 
@@ -87,7 +87,7 @@ public sealed class PaymentConsumersTests(InfrastructureFixture infra) : IAsyncL
         await Task.WhenAll(PublishAsync(Status(code, 4, DossierStatus.AwaitingPayment)), PublishAsync(Status(code, 4, DossierStatus.AwaitingPayment)));
 
         var payment = Assert.Single(await PaymentsAsync(code));
-        Assert.Equal((25000L, PaymentStates.New, FollowStatus.AtPaymentRequest), (payment.AmountVnd, payment.State, payment.Trigger));
+        Assert.Equal((25000L, PaymentStates.New, FollowFeeBearingStatus.AtPaymentRequest), (payment.AmountVnd, payment.State, payment.Trigger));
         Assert.StartsWith("26740H292611290201", payment.Reference);
     }
 
@@ -167,7 +167,7 @@ public sealed class PaymentConsumersTests(InfrastructureFixture infra) : IAsyncL
         var at = DateTimeOffset.UtcNow;
         await using var c = await Db.OpenConnectionAsync();
         await using var tx = await c.BeginTransactionAsync();
-        var first = await PaymentLedger.CreateAsync(tx, code, 20000, FollowStatus.AtPaymentRequest, at, CancellationToken.None);
+        var first = await PaymentLedger.CreateAsync(tx, code, 20000, FollowFeeBearingStatus.AtPaymentRequest, at, CancellationToken.None);
         await PaymentLedger.ApplyAsync(tx, first!, Outcome.Failed, new OutcomeFacts(Reason: "failed:01"), at, 1, CancellationToken.None);
 
         var second = await PaymentLedger.CreateAsync(tx, code, 20000, "retry", at, CancellationToken.None);

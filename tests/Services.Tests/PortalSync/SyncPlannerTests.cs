@@ -113,7 +113,8 @@ public sealed class SyncPlannerTests
 
         Assert.Equal((3L, (short)DossierStatus.Received, Now, true), (ack.Sequence, ack.Status, ack.At, ack.RecordHeld));
         Assert.Equal(stillPending is null ? null : Now, ack.PendingSince);
-        Assert.Equal(new DossierSynced(Code, 3, Now), ack.Synced);
+        // The acknowledgement names the route from the ledger's facts (receiving unit, deciding agency, procedure).
+        Assert.Equal(new DossierSynced(Code, 3, Now, "38.98.H29", null, "1.000948.H29"), ack.Synced);
     }
 
     [Fact]

@@ -5,18 +5,20 @@ using Procedures.Messaging.Inbox;
 namespace Procedures.Payment.Ledger;
 
 /// <summary>
-/// Reacts to the dossier's status: 6 (waiting for payment) creates the payment request if the dossier has fees (or,
+/// Reacts to the status of a dossier with fees (Processing sends Payment only those dossiers' steps, FeeBearingStatusChanged;
+/// a dossier without fees has nothing to pay or refund): 6 (waiting for payment) creates the payment request (or,
 /// if it was already paid up front, announces the payment again so Processing can move on); 3 (refused), 7 (withdrawn)
-/// or 8 (stopped) after a successful payment starts a refund.
+/// or 8 (stopped) after a successful payment starts a refund. Every step is kept as the dossier's last status, which the
+/// payment endpoints check. (Its queue is new: the one before, payment-follow-status, took every dossier's every step.)
 /// </summary>
-public sealed class FollowStatus(ConsumerServices services, Microsoft.Extensions.Options.IOptions<PaymentOptions> options)
-    : IdempotentConsumer<DossierStatusChanged>(services)
+public sealed class FollowFeeBearingStatus(ConsumerServices services, Microsoft.Extensions.Options.IOptions<PaymentOptions> options)
+    : IdempotentConsumer<FeeBearingStatusChanged>(services)
 {
     public const string AtPaymentRequest = "status-6";
 
     private sealed record Dossier(long TotalVnd, long LastSequence);
 
-    protected override async Task HandleAsync(DossierStatusChanged m, ConsumeScope<DossierStatusChanged> scope, CancellationToken ct)
+    protected override async Task HandleAsync(FeeBearingStatusChanged m, ConsumeScope<FeeBearingStatusChanged> scope, CancellationToken ct)
     {
         var dossier = await scope.Connection.QuerySingleOrDefaultAsync<Dossier>(new CommandDefinition(
             "SELECT total_vnd AS TotalVnd, last_sequence AS LastSequence FROM payment_dossiers WHERE code = @DossierCode FOR UPDATE",
