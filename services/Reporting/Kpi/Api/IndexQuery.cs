@@ -65,6 +65,7 @@ public static class IndexQuery
         FactStore.RegisterTypes();
         var judgedAt = filter.JudgedAt(now);
         await using var connection = await db.OpenConnectionAsync(ct);
+        await using var snapshot = await SnapshotAsync(connection, ct);
         var byProcedure = new Dictionary<string, Tally>(StringComparer.Ordinal);
         var split = MonthSplit.Of(filter.From, filter.To);
         var settled = await SettledAsync(connection, SettledByProcedure, new
@@ -96,6 +97,7 @@ public static class IndexQuery
         FactStore.RegisterTypes();
         var judgedAt = filter.JudgedAt(now);
         await using var connection = await db.OpenConnectionAsync(ct);
+        await using var snapshot = await SnapshotAsync(connection, ct);
         var byDay = (await SettledAsync(connection, SettledByDay, filter, ct)).ToDictionary(x => DateOnly.Parse(x.Key, System.Globalization.CultureInfo.InvariantCulture), x => x.Tally);
         foreach (var (key, within, overdue) in await OpenCountsAsync(connection, "received_day::text", filter, judgedAt, rules.RepeatedSupplement, ct))
         {
@@ -114,6 +116,17 @@ public static class IndexQuery
             var (onTime, judged) = kv.Value.Progress(rules.RepeatedSupplement);
             return (kv.Key, onTime, judged);
         }).ToList();
+    }
+
+    /// <summary>
+    /// One snapshot for every read of an index: the portal's view subtracts the unsynced dossiers read after the sums,
+    /// and a dossier received in between would otherwise be taken off sums that never counted it (negative counts).
+    /// </summary>
+    private static async Task<NpgsqlTransaction> SnapshotAsync(NpgsqlConnection connection, CancellationToken ct)
+    {
+        var tx = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
+        await connection.ExecuteAsync(new CommandDefinition("SET TRANSACTION READ ONLY", transaction: tx, cancellationToken: ct));
+        return tx;
     }
 
     private static async Task<List<(string Key, Tally Tally)>> SettledAsync(NpgsqlConnection connection, string sql, object parameters,
