@@ -4,9 +4,9 @@ namespace Procedures.ServiceDefaults.OpenApi;
 
 /// <summary>
 /// How every service describes itself: unique schema names, the OAuth 2.0 scheme and each operation's scopes, the
-/// Idempotency-Key header, every error status with the one problem schema, and the examples endpoints declare. Agency
-/// systems generate their clients from this document, so it must say exactly what the code does (docs/openapi/ holds the
-/// committed copies a test compares with what is served).
+/// Idempotency-Key header, the query parameters endpoints describe, every error status with the one problem schema, and
+/// the examples endpoints declare. Agency systems generate their clients from this document, so it must say exactly what
+/// the code does (docs/openapi/ holds the committed copies a test compares with what is served).
 /// </summary>
 internal static class OpenApiSetup
 {
@@ -22,6 +22,7 @@ internal static class OpenApiSetup
         options.AddOperationTransformer(SecurityDocumentation.DocumentRequirement);
         options.AddOperationTransformer(ProblemDocumentation.Document);
         options.AddOperationTransformer(IdempotencyKeyDocumentation.Document);
+        options.AddOperationTransformer(QueryParameterDocumentation.Document);
         OpenApiExamples.AddExampleTransformer(options);
     }
 }

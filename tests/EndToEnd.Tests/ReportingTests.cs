@@ -122,6 +122,65 @@ public sealed class ReportingTests(SystemFixture system)
     }
 
     [Fact]
+    public async Task The_index_evaluate_and_scoreboard_count_in_the_view_asked_for_and_refuse_an_unknown_view_naming_it()
+    {
+        var token = await Tokens.ForClientAsync(system.Client(ResourceNames.Sandbox), "phuong-sai-gon");
+        async Task<JsonElement> OkAsync(HttpRequestMessage request)
+        {
+            using var response = await Reporting.SendAsync(request);
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{request.RequestUri}: {(int)response.StatusCode} {body}");
+            return JsonDocument.Parse(body).RootElement;
+        }
+        async Task RefusedAsync(HttpRequestMessage request, string rule)
+        {
+            using var response = await Reporting.SendAsync(request);
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{request.RequestUri}: {(int)response.StatusCode} {body}");
+            var error = Assert.Single(JsonDocument.Parse(body).RootElement.GetProperty("errors").EnumerateArray());
+            Assert.Equal(("view", rule), (error.GetProperty("field").GetString(), error.GetProperty("rule").GetString()));
+        }
+
+        // The live index and the scoreboard's data: local unless asked, and say which view they counted.
+        Assert.Equal("local", (await OkAsync(new(HttpMethod.Get, $"/api/v1/kpi/index?{Period()}"))).GetProperty("view").GetString());
+        Assert.Equal("portal", (await OkAsync(new(HttpMethod.Get, $"/api/v1/kpi/index?{Period()}&view=portal"))).GetProperty("view").GetString());
+        Assert.Equal("portal", (await OkAsync(new(HttpMethod.Get, $"/api/v1/kpi/scoreboard?{Period()}&view=portal"))).GetProperty("view").GetString());
+        await RefusedAsync(new(HttpMethod.Get, "/api/v1/kpi/index?view=national"), "one-of");
+        await RefusedAsync(new(HttpMethod.Get, "/api/v1/kpi/scoreboard?view=Portal"), "one-of");
+
+        // Posted facts: one synced dossier on time, one the portal never received, late.
+        object Dossier(string code, string ended, bool synced) => new
+        {
+            code, procedureCode = Submissions.ProcedureCode, receivingUnit = "26740.H29", decidingAgency = "26740.H29", channel = 2,
+            receivedAt = "2026-11-05T08:00:00+07:00", originalDueAt = "2026-11-10T17:00:00+07:00", endedAt = ended, endStatus = 10,
+            synced, syncedCurrent = synced,
+        };
+        HttpRequestMessage Post(string? view) => new HttpRequestMessage(HttpMethod.Post, "/api/v1/kpi/evaluate")
+        {
+            Content = JsonContent.Create(new
+            {
+                from = "2026-11-01", to = "2026-11-30", view, procedures = Array.Empty<object>(),
+                dossiers = new[] { Dossier("V-1", "2026-11-09T10:00:00+07:00", synced: true), Dossier("V-2", "2026-11-12T10:00:00+07:00", synced: false) },
+            }),
+        }.WithToken(token);
+        (long, long) Counts(JsonElement index, string code)
+        {
+            var i = Indicator(index, code);
+            return (i.GetProperty("numerator").GetInt64(), i.GetProperty("denominator").GetInt64());
+        }
+        foreach (var (view, progress, online) in new[] { ((string?)null, (1L, 2L), (2L, 2L)), ("local", (1L, 2L), (2L, 2L)), ("portal", (1L, 1L), (1L, 1L)) })
+        {
+            var index = await OkAsync(Post(view));
+            Assert.Equal(view ?? "local", index.GetProperty("view").GetString());
+            Assert.Equal(progress, Counts(index, "PROGRESS_ON_TIME"));
+            Assert.Equal(online, Counts(index, "ONLINE_DOSSIERS"));
+            Assert.Equal((1L, 2L), Counts(index, "DOSSIER_SYNC")); // every received dossier in both views
+            Assert.Equal(2, index.GetProperty("dossiersReceived").GetInt64());
+        }
+        await RefusedAsync(Post("national"), "type");
+    }
+
+    [Fact]
     public async Task Evaluate_scores_an_agencys_posted_facts_by_the_same_rules_and_names_each_bad_field()
     {
         var token = await Tokens.ForClientAsync(system.Client(ResourceNames.Sandbox), "phuong-sai-gon");

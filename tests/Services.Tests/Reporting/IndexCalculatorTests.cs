@@ -57,7 +57,7 @@ public sealed class IndexCalculatorTests
     [Theory]
     [InlineData(IndicatorCodes.ProgressOnTime, 3, 5, "0.6", "12")]
     [InlineData(IndicatorCodes.DossierSync, 4, 5, "0.8", "4.8")]
-    [InlineData(IndicatorCodes.OnlineDossiers, 3, 5, "0.48", "5.76")] // 60 % online × 80 % synced, threshold 50 %
+    [InlineData(IndicatorCodes.OnlineDossiers, 3, 5, "0.6", "6")] // local view: the plain share, not × the sync rate (IndexViewTests)
     [InlineData(IndicatorCodes.DossiersPaidOnline, 1, 2, "0.5", "3")] // the zero-fee dossier is in neither count
     [InlineData(IndicatorCodes.ProceduresPaidOnline, 1, 1, "1", "2")]
     [InlineData(IndicatorCodes.FeeProceduresIntegrated, 1, 1, "1", "2")]
@@ -85,12 +85,12 @@ public sealed class IndexCalculatorTests
         var groups = r.Groups.ToDictionary(g => g.Code, g => (g.Points, g.MaxPoints));
         Assert.Equal((8.80m, 18m), groups["transparency"]);
         Assert.Equal((12m, 20m), groups["progress"]);
-        Assert.Equal((11.01m, 12m), groups["online"]);
+        Assert.Equal((11.25m, 12m), groups["online"]);
         Assert.Equal((7m, 10m), groups["payment"]);
         // Certified copies (not tracked) and procedures using population data (no citizen dossier) are N/A: 22 − 2 − 2.
         Assert.Equal((3.30m, 18m), groups["digitisation"]);
         Assert.Equal((17m, 18m), groups["satisfaction"]); // no petitions: full points for both petition indicators
-        Assert.Equal(59.11m, r.TotalPoints);
+        Assert.Equal(59.35m, r.TotalPoints);
         Assert.Equal(96m, r.TotalMaxPoints);
         Assert.Equal(5, r.DossiersReceived);
     }

@@ -12,9 +12,10 @@ namespace Procedures.Reporting.Kpi.Api;
 
 /// <summary>
 /// POST /api/v1/kpi/evaluate: the index of posted dossier and procedure facts (an agency auditing its own export),
-/// through the same tally and calculator as the live index. Nothing is stored. A dossier's <c>paperResult</c> (must its
-/// result be a paper original) is that of the version it was submitted under; when not posted, the newest posted version
-/// of its procedure gives it; neither: unknown.
+/// through the same tally and calculator as the live index, in the local view or the portal's (<c>view</c>; a dossier
+/// posted with <c>synced: false</c> is one the portal does not hold). Nothing is stored. A dossier's <c>paperResult</c>
+/// (must its result be a paper original) is that of the version it was submitted under; when not posted, the newest
+/// posted version of its procedure gives it; neither: unknown.
 /// </summary>
 public static class EvaluateEndpoint
 {
@@ -32,7 +33,7 @@ public static class EvaluateEndpoint
         bool? FeeBearing, DateOnly? PublishedOn, bool? PublishedOnTime, bool? PaperResult = null, DateOnly? OnlineLevelSince = null);
 
     public sealed record Request(string? From, string? To, DateTimeOffset? JudgedAt, IReadOnlyList<Dossier>? Dossiers,
-        IReadOnlyList<Procedure>? Procedures);
+        IReadOnlyList<Procedure>? Procedures, [property: System.ComponentModel.Description(IndexViews.Description)] IndexView? View = null);
 
     public static IEndpointRouteBuilder MapKpiEvaluate(this IEndpointRouteBuilder app)
     {
@@ -59,7 +60,8 @@ public static class EvaluateEndpoint
         var judgedAt = request.JudgedAt?.ToUniversalTime() ?? filter.JudgedAt(now);
         if (!InRange(judgedAt))
             return Problems.Validation([new("judgedAt", "range", "Thời điểm trong khoảng 2000–2100", "A moment between 2000 and 2100")]);
-        return TypedResults.Ok(FactsIndex.Compute(dossiers, procedures, new Period(filter.From, filter.To), judgedAt, rules.For(filter.To)));
+        return TypedResults.Ok(FactsIndex.Compute(dossiers, procedures, new Period(filter.From, filter.To), judgedAt, rules.For(filter.To),
+            view: request.View ?? IndexView.Local));
     }
 
     /// <summary>The paper-result fact of each posted procedure's newest version.</summary>

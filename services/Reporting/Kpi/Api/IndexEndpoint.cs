@@ -19,18 +19,20 @@ public static class IndexEndpoint
         app.MapGet("/index", HandleAsync).AllowAnonymous().WithName("KpiIndex")
             .WithSummary("Decision 766 index: every indicator (numerator, denominator, ratio, threshold, points, max), group scores, total, the city's eight targets")
             .WithExamples(response: KpiExamples.Index)
+            .DocumentsView()
             .ProducesProblems(StatusCodes.Status400BadRequest, KnownAgencies.ProblemType)
             .ProducesProblems(StatusCodes.Status503ServiceUnavailable, KnownAgencies.NotLoaded);
         return app;
     }
 
     private static async Task<Results<Ok<IndexResult>, ProblemHttpResult>> HandleAsync(string? from, string? to, string? agency, string? commune,
-        string? procedure, NpgsqlDataSource db, KpiRules rules, TimeProvider time, CancellationToken ct)
+        string? procedure, string? view, NpgsqlDataSource db, KpiRules rules, TimeProvider time, CancellationToken ct)
     {
         var errors = new List<FieldError>();
         var now = time.GetUtcNow();
-        var filter = PeriodInput.Read(from, to, agency, commune, procedure, now, errors);
-        if (filter is null) return Problems.Validation(errors);
+        var counted = IndexViews.Read(view, errors);
+        var filter = PeriodInput.Read(from, to, agency, commune, procedure, now, errors) is { } read ? read with { View = counted } : null;
+        if (filter is null || errors.Count > 0) return Problems.Validation(errors);
         if (await KnownAgencies.CheckAsync(db, [("agency", filter.Agency), ("commune", filter.Commune)], ct) is { } unknown) return unknown;
         return TypedResults.Ok(await IndexQuery.ComputeAsync(db, filter, rules.For(filter.To), now, ct));
     }

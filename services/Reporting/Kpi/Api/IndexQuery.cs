@@ -7,8 +7,12 @@ using Procedures.Reporting.Kpi.Rules;
 
 namespace Procedures.Reporting.Kpi.Api;
 
-/// <summary>Which dossiers an index covers: received in [From, To] (Vietnam dates), optionally one agency/unit/procedure.</summary>
-public sealed record IndexFilter(DateOnly From, DateOnly To, string? Agency, string? Commune, string? Procedure)
+/// <summary>
+/// Which dossiers an index covers: received in [From, To] (Vietnam dates), optionally one agency/unit/procedure, counted
+/// in the local view or the portal's (<see cref="IndexView"/>).
+/// </summary>
+public sealed record IndexFilter(DateOnly From, DateOnly To, string? Agency, string? Commune, string? Procedure,
+    IndexView View = IndexView.Local)
 {
     public bool UnitFiltered => Agency is not null || Commune is not null;
 
@@ -24,7 +28,8 @@ public sealed record IndexFilter(DateOnly From, DateOnly To, string? Agency, str
 /// The live index: period-independent sums of the received dossiers — whole calendar months from monthly_facts (one row
 /// per month × agency × unit × procedure), the days before and after them from daily_facts (per day) — plus the open
 /// dossiers of the period judged now (open_facts), plus the catalogue — then the same <see cref="IndexCalculator"/> as
-/// /evaluate.
+/// /evaluate. The portal's view takes off the dossiers the portal does not hold, read one by one from dossier_facts
+/// (<see cref="NotHeldAsync"/>): a few normally, as PortalSync sends each dossier within minutes.
 /// </summary>
 public static class IndexQuery
 {
@@ -36,6 +41,7 @@ public static class IndexQuery
         AND (@Procedure::text IS NULL OR procedure_code = @Procedure)
         """;
 
+    /// <summary>The filter over open_facts and dossier_facts (same column names).</summary>
     private const string OpenWhere = """
         received_day BETWEEN @From AND @To AND (@Agency::text IS NULL OR agency = @Agency)
         AND (@Commune::text IS NULL OR receiving_unit = @Commune) AND (@Procedure::text IS NULL OR procedure_code = @Procedure)
@@ -59,6 +65,7 @@ public static class IndexQuery
         FactStore.RegisterTypes();
         var judgedAt = filter.JudgedAt(now);
         await using var connection = await db.OpenConnectionAsync(ct);
+        await using var snapshot = await SnapshotAsync(connection, ct);
         var byProcedure = new Dictionary<string, Tally>(StringComparer.Ordinal);
         var split = MonthSplit.Of(filter.From, filter.To);
         var settled = await SettledAsync(connection, SettledByProcedure, new
@@ -74,31 +81,53 @@ public static class IndexQuery
                    online_level_since AS OnlineLevelSince
             FROM procedure_versions WHERE (@Procedure::text IS NULL OR code = @Procedure)
             """, filter, cancellationToken: ct))).Select(v => v.ToFact()).ToList();
+        var notHeld = filter.View == IndexView.Portal
+            ? await NotHeldAsync(connection, filter, judgedAt, rules.RepeatedSupplement, f => f.ProcedureCode ?? "", ct)
+            : null;
         var satisfaction = await Satisfaction.SatisfactionQuery.TallyAsync(connection, filter, judgedAt, ct);
         var certifying = await connection.QueryAsync<string>(new CommandDefinition(
             "SELECT DISTINCT agency FROM certified_copies WHERE certified_day BETWEEN @From AND @To", filter, cancellationToken: ct));
         return IndexCalculator.Compute(new IndexInput(new Period(filter.From, filter.To), judgedAt, byProcedure, versions, filter.UnitFiltered,
-            satisfaction, CertifiedCopies.Ratio(certifying, filter.Commune ?? filter.Agency)), rules);
+            satisfaction, CertifiedCopies.Ratio(certifying, filter.Commune ?? filter.Agency), notHeld), rules);
     }
 
-    /// <summary>The on-time trend: the progress ratio of each received day of the period.</summary>
+    /// <summary>The on-time trend: the progress ratio of each received day of the period (of the filter's view).</summary>
     public static async Task<IReadOnlyList<(DateOnly Day, long OnTime, long Judged)>> TrendAsync(NpgsqlDataSource db, IndexFilter filter,
         KpiRuleSet rules, DateTimeOffset now, CancellationToken ct)
     {
         FactStore.RegisterTypes();
         var judgedAt = filter.JudgedAt(now);
         await using var connection = await db.OpenConnectionAsync(ct);
+        await using var snapshot = await SnapshotAsync(connection, ct);
         var byDay = (await SettledAsync(connection, SettledByDay, filter, ct)).ToDictionary(x => DateOnly.Parse(x.Key, System.Globalization.CultureInfo.InvariantCulture), x => x.Tally);
         foreach (var (key, within, overdue) in await OpenCountsAsync(connection, "received_day::text", filter, judgedAt, rules.RepeatedSupplement, ct))
         {
             var day = DateOnly.Parse(key, System.Globalization.CultureInfo.InvariantCulture);
             byDay[day] = byDay.GetValueOrDefault(day, Tally.Empty).AddOpenCounts(within, overdue);
         }
+        if (filter.View == IndexView.Portal)
+            foreach (var (key, notHeld) in await NotHeldAsync(connection, filter, judgedAt, rules.RepeatedSupplement,
+                         f => f.ReceivedDay!.Value.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), ct))
+            {
+                var day = DateOnly.Parse(key, System.Globalization.CultureInfo.InvariantCulture);
+                byDay[day] = byDay.GetValueOrDefault(day, Tally.Empty) - notHeld;
+            }
         return byDay.OrderBy(kv => kv.Key).Select(kv =>
         {
             var (onTime, judged) = kv.Value.Progress(rules.RepeatedSupplement);
             return (kv.Key, onTime, judged);
         }).ToList();
+    }
+
+    /// <summary>
+    /// One snapshot for every read of an index: the portal's view subtracts the unsynced dossiers read after the sums,
+    /// and a dossier received in between would otherwise be taken off sums that never counted it (negative counts).
+    /// </summary>
+    private static async Task<NpgsqlTransaction> SnapshotAsync(NpgsqlConnection connection, CancellationToken ct)
+    {
+        var tx = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
+        await connection.ExecuteAsync(new CommandDefinition("SET TRANSACTION READ ONLY", transaction: tx, cancellationToken: ct));
+        return tx;
     }
 
     private static async Task<List<(string Key, Tally Tally)>> SettledAsync(NpgsqlConnection connection, string sql, object parameters,
@@ -137,6 +166,22 @@ public static class IndexQuery
                 forgiving = rule == RepeatedSupplement.OnlyWhilePending,
             }, cancellationToken: ct));
         return rows.AsList();
+    }
+
+    /// <summary>
+    /// The received dossiers of the period the portal does not hold (not <see cref="IndexViews.HeldByPortal"/>: no step
+    /// acknowledged), each tallied as the aggregates and open counts tallied it (<see cref="Tally.Of"/>, and the verdict
+    /// at <paramref name="judgedAt"/> if open), per <paramref name="key"/>: what the portal's view takes off.
+    /// </summary>
+    private static async Task<Dictionary<string, Tally>> NotHeldAsync(NpgsqlConnection connection, IndexFilter filter, DateTimeOffset judgedAt,
+        RepeatedSupplement rule, Func<DossierFact, string> key, CancellationToken ct)
+    {
+        var facts = await connection.QueryAsync<DossierFact>(new CommandDefinition(
+            FactStore.SelectFacts + $" WHERE synced_seq = 0 AND received_at IS NOT NULL AND {OpenWhere}",
+            new { filter.From, filter.To, filter.Agency, filter.Commune, filter.Procedure }, cancellationToken: ct));
+        var tallies = new Dictionary<string, Tally>(StringComparer.Ordinal);
+        foreach (var f in facts) FactsIndex.Add(tallies, key(f), f, judgedAt, rule);
+        return tallies;
     }
 
     private sealed class VersionRow

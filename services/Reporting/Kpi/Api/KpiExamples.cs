@@ -16,7 +16,7 @@ internal static class KpiExamples
                 Received.AddHours(20), 10, 0, 0, null, 50_000, true, true, true, false, true, true, true, false, null, true, true, PaperResult: true),
         ],
         [new EvaluateEndpoint.Procedure("1.003677", 1, "Khai báo tạm vắng", "Hộ tịch", ProcedureLevel.Commune, OnlineServiceLevel.Full, true,
-            new DateOnly(2026, 11, 3), true, PaperResult: true, OnlineLevelSince: new DateOnly(2026, 1, 1))]);
+            new DateOnly(2026, 11, 3), true, PaperResult: true, OnlineLevelSince: new DateOnly(2026, 1, 1))], IndexView.Portal);
 
     public static readonly IndexResult Index = FactsIndex.Compute(
         [new DossierFact
@@ -28,5 +28,6 @@ internal static class KpiExamples
         }],
         [new ProcedureVersionFact("1.003677", 1, "Khai báo tạm vắng", "Hộ tịch", ProcedureLevel.Commune, OnlineServiceLevel.Full, true,
             new DateOnly(2026, 11, 3), true, PaperResult: true, OnlineLevelSince: new DateOnly(2026, 1, 1))],
-        new Period(new DateOnly(2026, 11, 1), new DateOnly(2026, 11, 30)), DateTimeOffset.Parse("2026-11-30T09:00:00+07:00"), DefaultRules.V2025);
+        new Period(new DateOnly(2026, 11, 1), new DateOnly(2026, 11, 30)), DateTimeOffset.Parse("2026-11-30T09:00:00+07:00"), DefaultRules.V2025,
+        view: IndexView.Portal);
 }

@@ -3,7 +3,11 @@ using Procedures.Reporting.Kpi.Rules;
 
 namespace Procedures.Reporting.Kpi.Indicators;
 
-/// <summary>What one index computation needs: dossier tallies per procedure code, the catalogue's versions, the period.</summary>
+/// <summary>
+/// What one index computation needs: tallies of every received dossier per procedure code, the catalogue's versions, the
+/// period; for the portal's view also the tallies of the received dossiers the portal does not hold
+/// (<see cref="NotHeldByPortal"/>; none given = the local view).
+/// </summary>
 public sealed record IndexInput(
     Period Period,
     DateTimeOffset JudgedAt,
@@ -11,7 +15,24 @@ public sealed record IndexInput(
     IReadOnlyList<ProcedureVersionFact> Versions,
     bool UnitFiltered,
     Satisfaction.SatisfactionTally? Satisfaction = null,
-    (long Offering, long Communes)? CertifiedCopyCommunes = null);
+    (long Offering, long Communes)? CertifiedCopyCommunes = null,
+    IReadOnlyDictionary<string, Tally>? NotHeldByPortal = null)
+{
+    public IndexView View => NotHeldByPortal is null ? IndexView.Local : IndexView.Portal;
+
+    /// <summary>
+    /// The tallies the dossier indicators count: every received dossier (local), or those minus the ones the portal does
+    /// not hold (portal) — so the two views differ exactly by the unsynced dossiers.
+    /// </summary>
+    public IReadOnlyDictionary<string, Tally> Counted()
+    {
+        if (NotHeldByPortal is null) return ByProcedure;
+        var held = new Dictionary<string, Tally>(StringComparer.Ordinal);
+        foreach (var (code, all) in ByProcedure)
+            if (all - NotHeldByPortal.GetValueOrDefault(code, Tally.Empty) is { IsZero: false } portal) held[code] = portal;
+        return held;
+    }
+}
 
 /// <summary>
 /// The Decision 766 index as a pure function of tallies and catalogue facts (docs/kpi766.md; choices in docs/kpi766-choices.md).
@@ -33,15 +54,19 @@ public static class IndexCalculator
 
     public static IndexResult Compute(IndexInput input, KpiRuleSet rules)
     {
-        var t = input.ByProcedure.Values.Aggregate(Tally.Empty, (a, b) => a + b);
+        // Every received dossier: what DOSSIER_SYNC measures (synced ÷ received) in both views, and dossiersReceived.
+        var all = input.ByProcedure.Values.Aggregate(Tally.Empty, (a, b) => a + b);
+        // What every other dossier indicator counts: the view's dossiers (docs/kpi766-choices.md#the-two-views).
+        var byProcedure = input.Counted();
+        var t = byProcedure.Values.Aggregate(Tally.Empty, (a, b) => a + b);
         var current = input.Versions.GroupBy(v => v.Code).Select(g => g.MaxBy(v => v.Version)!).ToList();
         var inPeriod = input.Versions.Where(v => v.PublishedOn is { } d && d >= input.Period.From && d <= input.Period.To).ToList();
         // Procedure-level dossier indicators: a unit is measured against the procedures it received dossiers for.
         var scope = input.UnitFiltered
-            ? current.Where(p => input.ByProcedure.TryGetValue(p.Code, out var pt) && pt.Received > 0).ToList()
+            ? current.Where(p => byProcedure.TryGetValue(p.Code, out var pt) && pt.Received > 0).ToList()
             : current;
         long Procedures(Func<Tally, bool> has, IEnumerable<string>? among = null)
-            => (among ?? input.ByProcedure.Keys).Count(code => input.ByProcedure.TryGetValue(code, out var pt) && has(pt));
+            => (among ?? byProcedure.Keys).Count(code => byProcedure.TryGetValue(code, out var pt) && has(pt));
         var rule = rules.RepeatedSupplement;
         var (onTime, judged) = t.Progress(rule);
         var settledJudged = t.SettledOnTime + t.SettledOnTimeRepeated + t.SettledLate;
@@ -55,7 +80,11 @@ public static class IndexCalculator
             current.Count(p => levels[p.Code] != Contracts.OnlineServiceLevel.Unknown));
         var paperUnknown = new Dictionary<string, long> { ["paperResultUnknown"] = t.PaperResultUnknown };
         var feeProcedures = scope.Where(p => p.FeeBearing == true).Select(p => p.Code).ToList();
-        var syncRatio = t.Received == 0 ? 0m : (decimal)t.Synced / t.Received;
+        var syncRatio = all.Received == 0 ? 0m : (decimal)all.Synced / all.Received;
+        // 3.3 in the portal's view is the national formula: the portal's online share × the sync rate, so an unsynced
+        // dossier costs only through the sync rate. The local share counts unsynced dossiers already; × the sync rate
+        // would count them twice.
+        var onlineMultiplier = input.View == IndexView.Portal && rules.OnlineShareTimesSyncRate ? syncRatio : 1m;
         var sat = input.Satisfaction;
 
         var results = new List<IndicatorResult>
@@ -64,8 +93,8 @@ public static class IndexCalculator
             Make(rules, IndicatorCodes.PublicUpdateOnTime, "transparency", "Tỷ lệ TTHC được cập nhật, công khai đúng hạn", "Procedure updates made public on time", updatedOnTime, updated),
             Make(rules, IndicatorCodes.PublicContentFull, "transparency", "Tỷ lệ TTHC công khai đầy đủ nội dung", "Procedures with full public content",
                 current.Count(p => p.ContentComplete), current.Count),
-            Make(rules, IndicatorCodes.DossierSync, "transparency", "Tỷ lệ hồ sơ đồng bộ lên Cổng DVCQG", "Dossiers synced to the national portal", t.Synced, t.Received,
-                sub: new Dictionary<string, decimal?> { ["current"] = Ratio(t.SyncedCurrent, t.Received) }),
+            Make(rules, IndicatorCodes.DossierSync, "transparency", "Tỷ lệ hồ sơ đồng bộ lên Cổng DVCQG", "Dossiers synced to the national portal", all.Synced, all.Received,
+                sub: new Dictionary<string, decimal?> { ["current"] = Ratio(all.SyncedCurrent, all.Received) }),
             Make(rules, IndicatorCodes.ProgressOnTime, "progress", "Tỷ lệ hồ sơ xử lý trước hạn, đúng hạn", "Dossiers processed early or on time", onTime, judged,
                 sub: new Dictionary<string, decimal?> { ["finished"] = Ratio(settledOnTime, settledJudged), ["pending"] = Ratio(t.OpenWithinTime, t.OpenWithinTime + t.OpenOverdue) }),
             Make(rules, IndicatorCodes.OnlineProcedures, "online", "Tỷ lệ TTHC cung cấp dịch vụ công trực tuyến", "Procedures offered online",
@@ -76,9 +105,10 @@ public static class IndexCalculator
             Make(rules, IndicatorCodes.OnlineServicesWithDossiers, "online", "Tỷ lệ DVCTT có phát sinh hồ sơ", "Online services that received dossiers",
                 Procedures(pt => pt.Online > 0, online), online.Count),
             Make(rules, IndicatorCodes.OnlineDossiers, "online", "Tỷ lệ hồ sơ nộp trực tuyến", "Dossiers submitted online", t.OnlineCounted, t.Received,
-                multiplier: rules.OnlineShareTimesSyncRate ? syncRatio : 1m, counts: paperUnknown),
+                multiplier: onlineMultiplier, counts: paperUnknown),
             Make(rules, IndicatorCodes.FeeProceduresIntegrated, "payment", "Tỷ lệ TTHC có phí tích hợp thanh toán trực tuyến", "Fee-bearing procedures integrated for online payment",
-                Procedures(pt => pt.FeeBearingSynced > 0, feeProcedures), feeProcedures.Count),
+                // Procedures with a fee-bearing dossier of the view: in the portal's view, one whose fee data the portal holds.
+                Procedures(pt => pt.FeeBearing > 0, feeProcedures), feeProcedures.Count),
             Make(rules, IndicatorCodes.ProceduresPaidOnline, "payment", "Tỷ lệ TTHC có giao dịch thanh toán trực tuyến", "Procedures with online payment transactions",
                 Procedures(pt => pt.PaidOnline > 0), Procedures(pt => pt.FeeBearing > 0)),
             Make(rules, IndicatorCodes.DossiersPaidOnline, "payment", "Tỷ lệ hồ sơ thanh toán trực tuyến", "Fee-bearing dossiers paid online", t.PaidOnline, t.FeeBearing),
@@ -108,8 +138,8 @@ public static class IndexCalculator
             return new GroupResult(g.Code, g.Vi, g.En, members.Sum(r => r.Points ?? 0m), members.Sum(r => r.MaxPoints));
         }).ToList();
 
-        return new IndexResult(input.Period, input.JudgedAt, new RuleSetInfo(rules.Name, rules.EffectiveFrom, rules.RepeatedSupplement.ToString()),
-            t.Received, results, groups, groups.Sum(g => g.Points), groups.Sum(g => g.MaxPoints),
+        return new IndexResult(input.Period, input.JudgedAt, input.View, new RuleSetInfo(rules.Name, rules.EffectiveFrom, rules.RepeatedSupplement.ToString()),
+            all.Received, results, groups, groups.Sum(g => g.Points), groups.Sum(g => g.MaxPoints),
             rules.Targets.Select(target => Target(target, results, rules.AmberMargin)).ToList());
     }
 

@@ -34,9 +34,12 @@ public sealed record Period(DateOnly From, DateOnly To);
 
 public sealed record RuleSetInfo(string Name, DateOnly EffectiveFrom, string RepeatedSupplement);
 
+/// <param name="View">Which dossiers the dossier indicators counted (<see cref="IndexView"/>).</param>
+/// <param name="DossiersReceived">Every dossier received in the period, in both views (DOSSIER_SYNC's denominator).</param>
 public sealed record IndexResult(
     Period Period,
     DateTimeOffset JudgedAt,
+    IndexView View,
     RuleSetInfo RuleSet,
     long DossiersReceived,
     IReadOnlyList<IndicatorResult> Indicators,

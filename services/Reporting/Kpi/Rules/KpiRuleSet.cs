@@ -54,7 +54,7 @@ public sealed class KpiRuleSet
     public string Name { get; set; } = "";
     public Dictionary<string, IndicatorRule> Indicators { get; set; } = new(StringComparer.Ordinal);
     public RepeatedSupplement RepeatedSupplement { get; set; } = RepeatedSupplement.Always;
-    /// <summary>docs/kpi766.md#online-services: the online-dossier share is multiplied by the sync rate.</summary>
+    /// <summary>docs/kpi766.md#online-services: in the portal's view the online-dossier share is multiplied by the sync rate (never in the local view, whose share counts the unsynced dossiers already).</summary>
     public bool OnlineShareTimesSyncRate { get; set; } = true;
     /// <summary>docs/kpi766.md#digitisation (unsettled point 5): e-result denominator = decided dossiers (MET) when true, all received (DOC) when false.</summary>
     public bool ElectronicResultOverDecided { get; set; } = true;

@@ -101,13 +101,21 @@ function renderRisk(data) {
   body.replaceChildren(...(rows.length ? rows : [el("tr", {}, el("td", { colspan: 3 }, "Không có hồ sơ sắp quá hạn · No dossier at risk"))]));
 }
 
+/** Which dossiers are counted: ?view= if given, else the one picked (local: every dossier received; portal: those the national portal holds). */
+function view() {
+  const picked = new URLSearchParams(location.search).get("view") || document.getElementById("view").value;
+  return picked === "portal" ? "portal" : "local";
+}
+
 async function load() {
   const status = document.getElementById("status");
   const { from, to } = period();
+  const counted = view();
   document.getElementById("month").value = from.slice(0, 7);
+  document.getElementById("view").value = counted;
   status.textContent = "Đang tải… / Loading…";
   try {
-    const query = `from=${from}&to=${to}`;
+    const query = `from=${from}&to=${to}&view=${counted}`;
     const [index, board] = await Promise.all([
       fetch(`/api/v1/kpi/index?${query}`).then(r => { if (!r.ok) throw new Error(r.status); return r.json(); }),
       fetch(`/api/v1/kpi/scoreboard?${query}`).then(r => { if (!r.ok) throw new Error(r.status); return r.json(); }),
@@ -126,7 +134,7 @@ async function load() {
 document.addEventListener("DOMContentLoaded", () => {
   document.getElementById("period").addEventListener("submit", ev => {
     ev.preventDefault();
-    history.replaceState(null, "", location.pathname); // the picked month wins over ?from=&to=
+    history.replaceState(null, "", location.pathname); // the picked month and view win over ?from=&to=&view=
     load();
   });
   load();
