@@ -6,7 +6,8 @@ namespace Procedures.Contracts;
 /// <summary>
 /// Intake stored a submission and issued its code (status 1). Carries what Processing, PortalSync and Reporting
 /// need, including the applicant's identity as the national portal expects it (PortalSync sends it there);
-/// nothing more (no address, no document content).
+/// nothing more (no address, no document content). <see cref="FieldCode"/> and <see cref="FieldName"/> are the procedure's
+/// field (MaLinhVuc, TenLinhVuc) in the version the dossier was submitted under; the code is null when the catalogue has none.
 /// </summary>
 public sealed record DossierSubmitted(
     string DossierCode,
@@ -23,7 +24,9 @@ public sealed record DossierSubmitted(
     IReadOnlyList<DossierFee>? Fees = null,
     ProcessingTerm? ProcessingTime = null,
     string? ProcedureName = null,
-    string? ReceivingUnitName = null);
+    string? ReceivingUnitName = null,
+    string? FieldCode = null,
+    string? FieldName = null);
 
 /// <summary>The legal processing time that applies to the dossier (its channel's term): amount + unit
 /// (<c>working-days</c>, <c>calendar-days</c> or <c>working-hours</c>).</summary>

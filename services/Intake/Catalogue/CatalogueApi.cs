@@ -15,24 +15,24 @@ public sealed record ProcedureView(
     string? DecidingAgency, IReadOnlyList<RequiredDocument> Documents, IReadOnlyList<Fee>? Fees, bool? FeeBearing,
     ProcessingTime? ProcessingTime, ProcessingTime? OnlineProcessingTime, OnlineServiceLevel OnlineLevel, string? ResultText,
     ResultForm ResultForm, bool? BoundaryFree, DateOnly? EffectiveFrom, DateOnly? PublishedOn, bool? PublishedOnTime,
-    string? Source, string? Notes, DateTimeOffset CreatedAt)
+    string? Source, string? Notes, DateTimeOffset CreatedAt, string? FieldCode)
 {
     public static ProcedureView From(ProcedureVersion v)
     {
         var c = v.Content;
         return new(v.Code, v.Version, v.Status, v.IsOpenForSubmission, c.Name, c.Field, c.Level, c.DecidingAgency, c.Documents, c.Fees,
             v.FeeBearing, c.ProcessingTime, c.OnlineProcessingTime, c.OnlineLevel, c.ResultText, c.ResultForm, c.BoundaryFree,
-            c.EffectiveFrom, c.PublishedOn, v.PublishedOnTime, c.Source, c.Notes, v.CreatedAt);
+            c.EffectiveFrom, c.PublishedOn, v.PublishedOnTime, c.Source, c.Notes, v.CreatedAt, c.FieldCode);
     }
 }
 
 /// <summary>A line of a search result.</summary>
 public sealed record ProcedureSummary(
     string Code, int Version, ProcedureStatus Status, string Name, string Field, ProcedureLevel? Level, string? DecidingAgency,
-    ProcessingTime? ProcessingTime, OnlineServiceLevel OnlineLevel, bool? FeeBearing)
+    ProcessingTime? ProcessingTime, OnlineServiceLevel OnlineLevel, bool? FeeBearing, string? FieldCode)
 {
     public static ProcedureSummary From(ProcedureVersion v) => new(v.Code, v.Version, v.Status, v.Content.Name, v.Content.Field,
-        v.Content.Level, v.Content.DecidingAgency, v.Content.ProcessingTime, v.Content.OnlineLevel, v.FeeBearing);
+        v.Content.Level, v.Content.DecidingAgency, v.Content.ProcessingTime, v.Content.OnlineLevel, v.FeeBearing, v.Content.FieldCode);
 }
 
 /// <summary>GET /api/v1/procedures/{code}: the current version and the list of all versions.</summary>

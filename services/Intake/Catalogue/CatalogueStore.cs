@@ -30,7 +30,8 @@ public static class CatalogueStore
     internal const string VersionColumns = """
         v.code, v.version, v.name, v.field, v.level, v.deciding_agency, v.documents::text, v.fees::text,
         v.processing_amount, v.processing_unit, v.online_processing_amount, v.online_processing_unit, v.online_level,
-        v.result_text, v.result_form, v.boundary_free, v.effective_from, v.published_on, v.source, v.notes, v.created_at
+        v.result_text, v.result_form, v.boundary_free, v.effective_from, v.published_on, v.source, v.notes, v.created_at,
+        v.field_code
         """;
 
     /// <summary>SQL condition true for drafts (no published processing time or no deciding agency); see <see cref="ProcedureVersion.IsDraft"/>.</summary>
@@ -126,7 +127,8 @@ public static class CatalogueStore
             EffectiveFrom: Date(16),
             PublishedOn: Date(17),
             Source: Text(18),
-            Notes: Text(19));
+            Notes: Text(19),
+            FieldCode: Text(21));
         return new ProcedureVersion(r.GetString(0), r.GetInt32(1), content, r.GetFieldValue<DateTimeOffset>(20));
     }
 
@@ -228,8 +230,8 @@ public static class CatalogueStore
         await using var insert = new NpgsqlCommand("""
             INSERT INTO procedure_versions (code, version, name, field, level, deciding_agency, documents, fees, processing_amount,
                 processing_unit, online_processing_amount, online_processing_unit, online_level, result_text, result_form, boundary_free,
-                effective_from, published_on, source, notes, created_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)
+                effective_from, published_on, source, notes, created_at, field_code)
+            VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
             """, Connection(tx), tx);
         void Add(NpgsqlDbType type, object? value) => insert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = type, Value = value ?? DBNull.Value });
         Add(NpgsqlDbType.Text, v.Code);
@@ -253,6 +255,7 @@ public static class CatalogueStore
         Add(NpgsqlDbType.Text, c.Source);
         Add(NpgsqlDbType.Text, c.Notes);
         Add(NpgsqlDbType.TimestampTz, v.CreatedAt.ToUniversalTime());
+        Add(NpgsqlDbType.Text, c.FieldCode);
         await insert.ExecuteNonQueryAsync(ct);
     }
 

@@ -96,7 +96,7 @@ public sealed record Fee(string Code, string Name, long AmountVnd, FeePayable? P
 /// <summary>
 /// Everything a version of a procedure states. Null means "not published", never "none": Fees null = the fee is
 /// unknown (an empty list = no fee), ProcessingTime null = no published term, Level null = the source lists both
-/// levels, OnlineProcessingTime null = no separate online term.
+/// levels, OnlineProcessingTime null = no separate online term, FieldCode null = the field's code (MaLinhVuc) is not known.
 /// </summary>
 public sealed record ProcedureContent(
     string Name,
@@ -114,7 +114,8 @@ public sealed record ProcedureContent(
     DateOnly? EffectiveFrom,
     DateOnly? PublishedOn,
     string? Source,
-    string? Notes);
+    string? Notes,
+    string? FieldCode = null);
 
 /// <summary>One immutable version of a procedure. A dossier records the version it was submitted under.</summary>
 public sealed record ProcedureVersion(string Code, int Version, ProcedureContent Content, DateTimeOffset CreatedAt)

@@ -18,11 +18,13 @@ public sealed record ProcedureCsvRow(
     string? ResultText,
     string? RequiredDocuments,
     string? Source,
-    string? Notes);
+    string? Notes,
+    string? FieldCode = null);
 
 /// <summary>
 /// Reads the seed format (RFC 4180 CSV, UTF-8, header
-/// <c>code,name,field,level,processing_time,processing_unit,fee_vnd,online_level,result_form,required_documents,source,notes</c>).
+/// <c>code,name,field,level,processing_time,processing_unit,fee_vnd,online_level,result_form,required_documents,source,notes</c>,
+/// optionally followed by <c>field_code</c>: MaLinhVuc, where empty or absent the register's code for the field).
 /// Every broken rule is reported as a field error named <c>rows[LINE].column</c> (LINE = the record's first line in the
 /// text, the header being line 1); a text with any error yields no rows.
 /// </summary>
@@ -31,6 +33,9 @@ public static class ProcedureCsv
     public static readonly string[] Header =
         ["code", "name", "field", "level", "processing_time", "processing_unit", "fee_vnd", "online_level", "result_form",
          "required_documents", "source", "notes"];
+
+    /// <summary>A column a text may add after <see cref="Header"/> (the seed file has none of them).</summary>
+    public static readonly string[] OptionalColumns = ["field_code"];
 
     public const int MaxRows = 5000;
     public const int MaxDocumentsCell = 20_000;
@@ -46,7 +51,8 @@ public static class ProcedureCsv
         var errors = new List<FieldError>();
         var records = Split(text, errors);
         if (errors.Count > 0) return ([], errors);
-        if (records.Count == 0 || !records[0].Fields.Select(f => f.Trim()).SequenceEqual(Header, StringComparer.Ordinal))
+        var header = records.Count == 0 ? new List<string>() : records[0].Fields.Select(f => f.Trim()).ToList();
+        if (!header.SequenceEqual(Header, StringComparer.Ordinal) && !header.SequenceEqual([.. Header, .. OptionalColumns], StringComparer.Ordinal))
         {
             errors.Add(new("header", "header", $"Dòng tiêu đề phải là: {string.Join(",", Header)}", $"The header line must be: {string.Join(",", Header)}"));
             return ([], errors);
@@ -63,10 +69,10 @@ public static class ProcedureCsv
         {
             if (fields.Count == 1 && fields[0].Length == 0) continue; // a blank line
             var at = $"rows[{line}]";
-            if (fields.Count != Header.Length)
+            if (fields.Count != header.Count)
             {
-                errors.Add(new(at, "columns", $"Dòng phải có đúng {Header.Length} cột (có {fields.Count})",
-                    $"A row has exactly {Header.Length} columns (this one has {fields.Count})"));
+                errors.Add(new(at, "columns", $"Dòng phải có đúng {header.Count} cột (có {fields.Count})",
+                    $"A row has exactly {header.Count} columns (this one has {fields.Count})"));
                 continue;
             }
             var before = errors.Count;
@@ -128,8 +134,11 @@ public static class ProcedureCsv
             if (notes is { Length: > ProcedureInputRules.MaxNotes })
                 errors.Add(Rules.MaxLength($"{at}.notes", "Ghi chú", "The notes", ProcedureInputRules.MaxNotes));
 
+            var fieldCode = fields.Count > Header.Length ? ProcedureFields.Check(fields[Header.Length], $"{at}.field_code", errors) : null;
+
             if (errors.Count == before)
-                rows.Add(new ProcedureCsvRow(line, code!.Value, name!, field!, level, time, fee, online, result, documents, source, notes));
+                rows.Add(new ProcedureCsvRow(line, code!.Value, name!, field!, level, time, fee, online, result, documents, source, notes,
+                    fieldCode ?? ProcedureFields.CodeOf(field)));
         }
         return errors.Count > 0 ? ([], errors) : (rows, errors);
     }

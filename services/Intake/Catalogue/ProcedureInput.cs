@@ -8,7 +8,8 @@ namespace Procedures.Intake.Catalogue;
 /// The body of POST /api/v1/procedures and PUT /api/v1/procedures/{code}: every field of a procedure as text, so that
 /// each wrong value is answered with a field error naming the field and the rule (not an unreadable-JSON error).
 /// <see cref="BaseVersion"/> (PUT only, optional) is the version the change was made from: a newer current version
-/// answers 409 instead of silently overwriting someone else's change.
+/// answers 409 instead of silently overwriting someone else's change. <see cref="FieldCode"/> (MaLinhVuc) absent: the
+/// register's code for <see cref="Field"/> (<see cref="ProcedureFields"/>), none for a field it does not list.
 /// </summary>
 public sealed record ProcedureInput(
     string? Code = null,
@@ -28,7 +29,8 @@ public sealed record ProcedureInput(
     string? PublishedOn = null,
     string? Source = null,
     string? Notes = null,
-    int? BaseVersion = null);
+    int? BaseVersion = null,
+    string? FieldCode = null);
 
 /// <summary>
 /// A component: <see cref="Kind"/> (required, conditional, alternatives, optional) or, as before kinds existed,
@@ -134,6 +136,7 @@ public static partial class ProcedureInputRules
         var field = Rules.Text(r.Field, "field", errors);
         if (field is null && !errors.Any(e => e.Field == "field")) errors.Add(Rules.Required("field", "Lĩnh vực", "The field"));
         else if (field is { Length: > MaxField }) errors.Add(Rules.MaxLength("field", "Lĩnh vực", "The field", MaxField));
+        var fieldCode = ProcedureFields.Check(r.FieldCode, "fieldCode", errors) ?? ProcedureFields.CodeOf(field);
 
         var level = OneOf(r.Level, "level", "Cấp thực hiện", "The level", Levels, errors);
         var agency = CheckAgency(r.DecidingAgency, errors);
@@ -159,7 +162,7 @@ public static partial class ProcedureInputRules
 
         if (errors.Count > before) return null;
         return new ProcedureContent(name!, field!, level, agency, documents!, fees, time, online, onlineLevel, resultText, resultForm,
-            r.BoundaryFree, effective, published, source, notes);
+            r.BoundaryFree, effective, published, source, notes, fieldCode);
     }
 
     private static T? OneOf<T>(string? text, string field, string vi, string en, IReadOnlyDictionary<string, T> allowed, List<FieldError> errors)

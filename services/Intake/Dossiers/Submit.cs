@@ -141,7 +141,8 @@ public static partial class Submit
                 ProcessingUnit.WorkingDays => "working-days",
                 ProcessingUnit.CalendarDays => "calendar-days",
                 _ => "working-hours",
-            }) : null, ProcedureName: procedure.Content.Name, ReceivingUnitName: unit!.Name);
+            }) : null, ProcedureName: procedure.Content.Name, ReceivingUnitName: unit!.Name,
+            FieldCode: procedure.Content.FieldCode, FieldName: procedure.Content.Field);
         // Kept with its message id, so a consumer that lost it can have it again (ResendSubmission).
         var eventId = Guid.NewGuid();
         await connection.ExecuteAsync(new CommandDefinition("""
