@@ -62,7 +62,7 @@ public static class CatalogueApi
             .WithSummary("Change a procedure: a new version when anything differs")
             .ProducesProblems(StatusCodes.Status400BadRequest).ProducesProblems(StatusCodes.Status409Conflict);
         group.MapPost("/import", ImportAsync).RequireScope(Scopes.ProceduresAdmin).WithName("ImportProcedures").ProducesProblems(400, "invalid-encoding").ProducesProblems(415, "unsupported-media-type").WithExamples(response: IntakeExamples.ImportReport)
-            .WithSummary("Upsert procedures from CSV in the seed format (text/csv)")
+            .WithSummary("Upsert procedures from CSV in the seed format (text/csv), optionally with a last column field_code")
             .Accepts<string>("text/csv")
             .ProducesProblems(StatusCodes.Status400BadRequest).ProducesProblems(StatusCodes.Status415UnsupportedMediaType);
         var units = app.MapGroup("/api/v1/receiving-units").WithTags("Catalogue");
