@@ -8,6 +8,8 @@ namespace Procedures.Contracts;
 /// need, including the applicant's identity as the national portal expects it (PortalSync sends it there);
 /// nothing more (no address, no document content). <see cref="PaperResult"/> is the procedure version's fact (must
 /// the result be a paper original; null = not recorded), for the 766 index.
+/// <see cref="FieldCode"/> and <see cref="FieldName"/> are the procedure's
+/// field (MaLinhVuc, TenLinhVuc) in the version the dossier was submitted under; the code is null when the catalogue has none.
 /// </summary>
 public sealed record DossierSubmitted(
     string DossierCode,
@@ -25,7 +27,9 @@ public sealed record DossierSubmitted(
     ProcessingTerm? ProcessingTime = null,
     string? ProcedureName = null,
     string? ReceivingUnitName = null,
-    bool? PaperResult = null);
+    bool? PaperResult = null,
+    string? FieldCode = null,
+    string? FieldName = null);
 
 /// <summary>The legal processing time that applies to the dossier (its channel's term): amount + unit
 /// (<c>working-days</c>, <c>calendar-days</c> or <c>working-hours</c>).</summary>

@@ -4,6 +4,21 @@ namespace Procedures.Contracts;
 // counts them for the index's satisfaction group. Levels travel as their configured code plus whether the level counts
 // as satisfied, so consumers need not share Processing's configuration.
 
+/// <summary>
+/// A returned dossier's signed rating link was issued (with the return, status event <see cref="Sequence"/>): the page
+/// where the applicant rates the handling without an account, valid until <see cref="ExpiresAt"/>. Notifications' public
+/// stream carries it to the dossier's agencies' integrators, who send it to the applicant with the result.
+/// </summary>
+public sealed record DossierRatingLinkIssued(
+    string DossierCode,
+    long Sequence,
+    string Url,
+    DateTimeOffset ExpiresAt,
+    DateTimeOffset IssuedAt,
+    string ReceivingUnit,
+    string? DecidingAgency,
+    string? ProcedureCode);
+
 /// <summary>The applicant rated the handling of a returned dossier (once). Channel: "agency" or "link".</summary>
 public sealed record DossierRated(
     string DossierCode,

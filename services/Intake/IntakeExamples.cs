@@ -63,7 +63,7 @@ internal static class IntakeExamples
             {
                 code = "1.004222", version = 1, status = "published", name = "Đăng ký thường trú", field = "Đăng ký, quản lý cư trú",
                 level = "commune", decidingAgency = "commune-police", processingTime = new { amount = 7, unit = "working-days" },
-                onlineLevel = "unknown", feeBearing = true,
+                onlineLevel = "unknown", feeBearing = true, fieldCode = "BCA-CUTRU",
             },
         },
         total = 1, limit = 50, offset = 0,
@@ -76,7 +76,7 @@ internal static class IntakeExamples
 
     public static readonly object ProcedureInput = new
     {
-        code = "1.004222.H29", name = "Đăng ký thường trú", field = "Đăng ký, quản lý cư trú", level = "commune",
+        code = "1.004222.H29", name = "Đăng ký thường trú", field = "Đăng ký, quản lý cư trú", fieldCode = "BCA-CUTRU", level = "commune",
         decidingAgency = "commune-police",
         documents = new object[]
         {
@@ -96,7 +96,7 @@ internal static class IntakeExamples
     public static readonly object ProcedureVersion = new
     {
         code = "1.004222", version = 1, status = "published", openForSubmission = true, name = "Đăng ký thường trú",
-        field = "Đăng ký, quản lý cư trú", level = "commune", decidingAgency = "commune-police",
+        field = "Đăng ký, quản lý cư trú", fieldCode = "BCA-CUTRU", level = "commune", decidingAgency = "commune-police",
         documents = new object[]
         {
             new { code = "TP01", name = "Tờ khai thay đổi thông tin cư trú (Mẫu CT01, Thông tư 53/2025/TT-BCA)", required = true, kind = "required" },

@@ -19,6 +19,7 @@ builder.AddServiceMessaging(ResourceNames.Notifications, typeof(Program).Assembl
         bus.AddConsumer<RecordPaymentSucceeded>();
         bus.AddConsumer<RecordPaymentFailed>();
         bus.AddConsumer<RecordPaymentRefunded>();
+        bus.AddConsumer<RecordRatingLink>();
     });
 builder.AddNotifications();
 

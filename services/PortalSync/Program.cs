@@ -17,10 +17,12 @@ builder.AddServiceMessaging(ResourceNames.PortalSync, typeof(Program).Assembly,
     });
 builder.Services.Configure<SyncOptions>(builder.Configuration.GetSection("PortalSync"));
 builder.Services.Configure<ReconciliationOptions>(builder.Configuration.GetSection("PortalSync:Reconciliation"));
+builder.Services.Configure<CitizenStoreReconciliationOptions>(builder.Configuration.GetSection("PortalSync:CitizenStoreReconciliation"));
 builder.Services.AddHttpClient<PortalClient>(http =>
     http.BaseAddress = new Uri(builder.Configuration["Portal:BaseAddress"] ?? $"http://{ResourceNames.Sandbox}"));
 builder.Services.AddHostedService<SyncWorker>();
 builder.Services.AddHostedService<CitizenStoreWorker>();
+builder.Services.AddHostedService<CitizenStoreReconciliation>();
 builder.Services.AddHostedService<SubmissionCatchUp>();
 builder.Services.AddSingleton<Reconciliation>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<Reconciliation>());

@@ -24,7 +24,8 @@ public sealed class PortalPayloadTests
 
     private static readonly PortalPayload.DossierFacts Facts = new(
         "38.98.H29-251129-0003", "1.000948.H29", "38.98.H29", 2, "Trần Thị Bình",
-        new DateTimeOffset(2025, 11, 28, 17, 30, 15, TimeSpan.Zero));
+        new DateTimeOffset(2025, 11, 28, 17, 30, 15, TimeSpan.Zero), ProcedureName: "Thủ tục đăng ký khai sinh", FieldCode: "BTP-HOTICH",
+        FieldName: "Hộ tịch");
 
     [Fact]
     public void Record_carries_the_dossier_facts_under_the_portal_field_names()
@@ -40,6 +41,19 @@ public sealed class PortalPayloadTests
         Assert.Equal("Trần Thị Bình", record["ChuHoSo"]);
         Assert.Equal("38.98.H29", record["NoiNopHoSo"]);
         Assert.Equal((short)4, record["TrangThaiHoSo"]);
+        Assert.Equal(("BTP-HOTICH", "Hộ tịch"), (record["MaLinhVuc"], record["TenLinhVuc"]));
+    }
+
+    [Fact]
+    public void The_stand_in_portal_refuses_a_record_without_the_procedure_s_field_and_takes_one_with_it()
+    {
+        var latest = new PortalPayload.StatusEvent(1, 1, Facts.SubmittedAt, null);
+        static System.Text.Json.Nodes.JsonObject Json(Dictionary<string, object?> record)
+            => System.Text.Json.Nodes.JsonNode.Parse(JsonSerializer.Serialize(record, JsonSerializerOptions.Web))!.AsObject();
+
+        Assert.Null(Procedures.Sandbox.Portal.PortalRules.ValidateRecord(Json(PortalPayload.Record(Facts, latest))));
+        Assert.Contains("MaLinhVuc is required",
+            Procedures.Sandbox.Portal.PortalRules.ValidateRecord(Json(PortalPayload.Record(Facts with { FieldCode = null }, latest))));
     }
 
     [Fact]

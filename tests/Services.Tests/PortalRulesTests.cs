@@ -23,7 +23,8 @@ public sealed class PortalRulesTests
 
     private static JsonObject Valid() => new()
     {
-        ["MaHoSo"] = "X-1", ["MaTTHC"] = "1.003677", ["NgayNopHoSo"] = "20261207090000", ["TrangThaiHoSo"] = 2, ["KenhThucHien"] = 2,
+        ["MaHoSo"] = "X-1", ["MaTTHC"] = "1.003677", ["TenTTHC"] = "Thủ tục đăng ký tạm trú", ["MaLinhVuc"] = "BCA-CUTRU",
+        ["TenLinhVuc"] = "Đăng ký, quản lý cư trú", ["NgayNopHoSo"] = "20261207090000", ["TrangThaiHoSo"] = 2, ["KenhThucHien"] = 2,
         ["ChuHoSo"] = "Võ Thị Em", ["NoiNopHoSo"] = "26740.H29", ["NgayHenTra"] = "20261210170000",
     };
 
@@ -33,6 +34,9 @@ public sealed class PortalRulesTests
 
     [Theory]
     [InlineData("ChuHoSo", null, "ChuHoSo")]
+    [InlineData("MaLinhVuc", null, "MaLinhVuc is required")]
+    [InlineData("TenLinhVuc", null, "TenLinhVuc is required")]
+    [InlineData("TenTTHC", null, "TenTTHC is required")]
     [InlineData("NgayHenTra", "2026-12-10", "NgayHenTra must be yyyyMMddHHmmss")]
     [InlineData("NgayHenTra", null, "needs NgayHenTra")]
     [InlineData("KenhThucHien", 4, "KenhThucHien must be")]

@@ -480,6 +480,29 @@ public sealed class SyncWorkerTests(InfrastructureFixture infra) : IAsyncLifetim
     }
 
     [Fact]
+    public async Task The_procedure_s_field_from_the_submission_reaches_the_portal_as_MaLinhVuc_and_TenLinhVuc()
+    {
+        const string code = "38.98.H29-251129-0021";
+        await using (var c = await _db.OpenConnectionAsync())
+        await using (var tx = await c.BeginTransactionAsync())
+        {
+            await LedgerStore.ProjectSubmissionAsync(tx, new DossierSubmitted(code, "1.004222", "38.98.H29", SubmissionChannel.InPerson,
+                "Lê Văn Cường", SubmittedAt, ProcedureName: "Đăng ký thường trú", FieldCode: "BCA-CUTRU", FieldName: "Đăng ký, quản lý cư trú"),
+                CancellationToken.None);
+            await tx.CommitAsync();
+        }
+        await StatusAsync(code, 1, DossierStatus.Submitted);
+
+        Assert.True(await _worker.SyncNextAsync(CancellationToken.None));
+
+        var record = _portal.Calls[0].Body;
+        Assert.Equal(("BCA-CUTRU", "Đăng ký, quản lý cư trú", "Đăng ký thường trú"), (record.GetProperty("MaLinhVuc").GetString(),
+            record.GetProperty("TenLinhVuc").GetString(), record.GetProperty("TenTTHC").GetString()));
+        // What the stand-in portal checks of a record, it finds here.
+        Assert.Null(Procedures.Sandbox.Portal.PortalRules.ValidateRecord(System.Text.Json.Nodes.JsonNode.Parse(record.GetRawText())!.AsObject()));
+    }
+
+    [Fact]
     public async Task Dossier_known_only_from_status_events_waits_for_its_submission_facts()
     {
         const string code = "38.98.H29-251129-0008";

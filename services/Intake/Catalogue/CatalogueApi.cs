@@ -18,7 +18,7 @@ public sealed record ProcedureView(
     string? DecidingAgency, IReadOnlyList<RequiredDocument> Documents, IReadOnlyList<Fee>? Fees, bool? FeeBearing,
     ProcessingTime? ProcessingTime, ProcessingTime? OnlineProcessingTime, OnlineServiceLevel OnlineLevel, DateOnly? OnlineLevelSince,
     string? ResultText, ResultForm ResultForm, PaperResult PaperResult, bool? BoundaryFree, DateOnly? EffectiveFrom, DateOnly? PublishedOn, bool? PublishedOnTime,
-    string? Source, string? Notes, DateTimeOffset CreatedAt)
+    string? Source, string? Notes, DateTimeOffset CreatedAt, string? FieldCode)
 {
     public static ProcedureView From(ProcedureVersion v)
     {
@@ -26,17 +26,17 @@ public sealed record ProcedureView(
         return new(v.Code, v.Version, v.Status, v.IsOpenForSubmission, c.Name, c.Field, c.Level, c.DecidingAgency, c.Documents, c.Fees,
             v.FeeBearing, c.ProcessingTime, c.OnlineProcessingTime, c.OnlineLevel, c.OnlineLevelSince, c.ResultText, c.ResultForm,
             PaperResults.Of(c.PaperResult), c.BoundaryFree,
-            c.EffectiveFrom, c.PublishedOn, v.PublishedOnTime, c.Source, c.Notes, v.CreatedAt);
+            c.EffectiveFrom, c.PublishedOn, v.PublishedOnTime, c.Source, c.Notes, v.CreatedAt, c.FieldCode);
     }
 }
 
 /// <summary>A line of a search result.</summary>
 public sealed record ProcedureSummary(
     string Code, int Version, ProcedureStatus Status, string Name, string Field, ProcedureLevel? Level, string? DecidingAgency,
-    ProcessingTime? ProcessingTime, OnlineServiceLevel OnlineLevel, bool? FeeBearing)
+    ProcessingTime? ProcessingTime, OnlineServiceLevel OnlineLevel, bool? FeeBearing, string? FieldCode)
 {
     public static ProcedureSummary From(ProcedureVersion v) => new(v.Code, v.Version, v.Status, v.Content.Name, v.Content.Field,
-        v.Content.Level, v.Content.DecidingAgency, v.Content.ProcessingTime, v.Content.OnlineLevel, v.FeeBearing);
+        v.Content.Level, v.Content.DecidingAgency, v.Content.ProcessingTime, v.Content.OnlineLevel, v.FeeBearing, v.Content.FieldCode);
 }
 
 /// <summary>GET /api/v1/procedures/{code}: the current version and the list of all versions.</summary>
@@ -66,7 +66,7 @@ public static class CatalogueApi
             .WithSummary("Change a procedure: a new version when anything differs")
             .ProducesProblems(StatusCodes.Status400BadRequest).ProducesProblems(StatusCodes.Status409Conflict);
         group.MapPost("/import", ImportAsync).RequireScope(Scopes.ProceduresAdmin).WithName("ImportProcedures").ProducesProblems(400, "invalid-encoding").ProducesProblems(415, "unsupported-media-type").WithExamples(response: IntakeExamples.ImportReport)
-            .WithSummary("Upsert procedures from CSV in the seed format (text/csv)")
+            .WithSummary("Upsert procedures from CSV in the seed format (text/csv), optionally with a last column field_code")
             .Accepts<string>("text/csv")
             .ProducesProblems(StatusCodes.Status400BadRequest).ProducesProblems(StatusCodes.Status415UnsupportedMediaType);
         var units = app.MapGroup("/api/v1/receiving-units").WithTags("Catalogue");

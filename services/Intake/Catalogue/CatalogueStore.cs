@@ -31,7 +31,7 @@ public static class CatalogueStore
         v.code, v.version, v.name, v.field, v.level, v.deciding_agency, v.documents::text, v.fees::text,
         v.processing_amount, v.processing_unit, v.online_processing_amount, v.online_processing_unit, v.online_level,
         v.result_text, v.result_form, v.boundary_free, v.effective_from, v.published_on, v.source, v.notes, v.created_at,
-        v.paper_result, v.online_level_since
+        v.paper_result, v.online_level_since, v.field_code
         """;
 
     /// <summary>SQL condition true for drafts (no published processing time or no deciding agency); see <see cref="ProcedureVersion.IsDraft"/>.</summary>
@@ -129,7 +129,8 @@ public static class CatalogueStore
             Source: Text(18),
             Notes: Text(19),
             PaperResult: r.IsDBNull(21) ? null : r.GetBoolean(21),
-            OnlineLevelSince: Date(22));
+            OnlineLevelSince: Date(22),
+            FieldCode: Text(23));
         return new ProcedureVersion(r.GetString(0), r.GetInt32(1), content, r.GetFieldValue<DateTimeOffset>(20));
     }
 
@@ -231,8 +232,8 @@ public static class CatalogueStore
         await using var insert = new NpgsqlCommand("""
             INSERT INTO procedure_versions (code, version, name, field, level, deciding_agency, documents, fees, processing_amount,
                 processing_unit, online_processing_amount, online_processing_unit, online_level, result_text, result_form, boundary_free,
-                effective_from, published_on, source, notes, created_at, paper_result, online_level_since)
-            VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)
+                effective_from, published_on, source, notes, created_at, paper_result, online_level_since, field_code)
+            VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)
             """, Connection(tx), tx);
         void Add(NpgsqlDbType type, object? value) => insert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = type, Value = value ?? DBNull.Value });
         Add(NpgsqlDbType.Text, v.Code);
@@ -258,6 +259,7 @@ public static class CatalogueStore
         Add(NpgsqlDbType.TimestampTz, v.CreatedAt.ToUniversalTime());
         Add(NpgsqlDbType.Boolean, c.PaperResult);
         Add(NpgsqlDbType.Date, c.OnlineLevelSince);
+        Add(NpgsqlDbType.Text, c.FieldCode);
         await insert.ExecuteNonQueryAsync(ct);
     }
 

@@ -118,6 +118,7 @@ public sealed record Fee(string Code, string Name, long AmountVnd, FeePayable? P
 /// unknown (an empty list = no fee), ProcessingTime null = no published term, Level null = the source lists both
 /// levels, OnlineProcessingTime null = no separate online term, PaperResult null = not recorded whether the result must
 /// be a paper original, OnlineLevelSince null = not recorded when <see cref="OnlineLevel"/> took effect.
+/// FieldCode null = the field's code (MaLinhVuc) is not known.
 /// </summary>
 public sealed record ProcedureContent(
     string Name,
@@ -137,7 +138,8 @@ public sealed record ProcedureContent(
     string? Source,
     string? Notes,
     bool? PaperResult = null,
-    DateOnly? OnlineLevelSince = null);
+    DateOnly? OnlineLevelSince = null,
+    string? FieldCode = null);
 
 /// <summary>One immutable version of a procedure. A dossier records the version it was submitted under.</summary>
 public sealed record ProcedureVersion(string Code, int Version, ProcedureContent Content, DateTimeOffset CreatedAt)

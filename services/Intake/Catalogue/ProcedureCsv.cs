@@ -20,14 +20,16 @@ public sealed record ProcedureCsvRow(
     string? Source,
     string? Notes,
     bool? PaperResult = null,
-    DateOnly? OnlineLevelSince = null);
+    DateOnly? OnlineLevelSince = null,
+    string? FieldCode = null);
 
 /// <summary>
 /// Reads the seed format (RFC 4180 CSV, UTF-8, header
 /// <c>code,name,field,level,processing_time,processing_unit,fee_vnd,online_level,result_form,required_documents,source,notes,paper_result,online_level_since</c>;
 /// the header without the last two columns, as written before they existed, is read as if they were empty).
 /// <c>paper_result</c> is true, false, unknown or empty (unknown); <c>online_level_since</c> a yyyy-MM-dd date, only with a
-/// known online level. Every broken rule is reported as a field error named <c>rows[LINE].column</c> (LINE = the record's first line in the
+/// known online level. The long header may be followed by <c>field_code</c> (MaLinhVuc; empty: the register's code for
+/// the field). Every broken rule is reported as a field error named <c>rows[LINE].column</c> (LINE = the record's first line in the
 /// text, the header being line 1); a text with any error yields no rows.
 /// </summary>
 public static class ProcedureCsv
@@ -38,6 +40,9 @@ public static class ProcedureCsv
 
     /// <summary>The header before paper_result and online_level_since (issue 24): still read, the two cells empty.</summary>
     private static readonly string[] ShortHeader = Header[..12];
+
+    /// <summary>A column a text may add after <see cref="Header"/> (the seed file has none of them).</summary>
+    public static readonly string[] OptionalColumns = ["field_code"];
 
     public const int MaxRows = 5000;
     public const int MaxDocumentsCell = 20_000;
@@ -55,6 +60,7 @@ public static class ProcedureCsv
         if (errors.Count > 0) return ([], errors);
         List<string> header = records.Count == 0 ? [] : records[0].Fields.Select(f => f.Trim()).ToList();
         var columns = header.SequenceEqual(Header, StringComparer.Ordinal) ? Header.Length
+            : header.SequenceEqual([.. Header, .. OptionalColumns], StringComparer.Ordinal) ? Header.Length + OptionalColumns.Length
             : header.SequenceEqual(ShortHeader, StringComparer.Ordinal) ? ShortHeader.Length : 0;
         if (columns == 0)
         {
@@ -158,8 +164,11 @@ public static class ProcedureCsv
                 }
             }
 
+            var fieldCode = fields.Count > Header.Length ? ProcedureFields.Check(fields[Header.Length], $"{at}.field_code", errors) : null;
+
             if (errors.Count == before)
-                rows.Add(new ProcedureCsvRow(line, code!.Value, name!, field!, level, time, fee, online, result, documents, source, notes, paper, since));
+                rows.Add(new ProcedureCsvRow(line, code!.Value, name!, field!, level, time, fee, online, result, documents, source, notes, paper, since,
+                    fieldCode ?? ProcedureFields.CodeOf(field)));
         }
         return errors.Count > 0 ? ([], errors) : (rows, errors);
     }

@@ -10,6 +10,8 @@ namespace Procedures.Intake.Catalogue;
 /// <see cref="BaseVersion"/> (PUT only, optional) is the version the change was made from: a newer current version
 /// answers 409 instead of silently overwriting someone else's change. <see cref="PaperResult"/> (true, false, unknown)
 /// and <see cref="OnlineLevelSince"/> (yyyy-MM-dd, only with a known online level) are the facts the 766 index needs.
+/// <see cref="FieldCode"/> (MaLinhVuc) absent: the
+/// register's code for <see cref="Field"/> (<see cref="ProcedureFields"/>), none for a field it does not list.
 /// </summary>
 public sealed record ProcedureInput(
     string? Code = null,
@@ -31,7 +33,8 @@ public sealed record ProcedureInput(
     string? Notes = null,
     int? BaseVersion = null,
     string? PaperResult = null,
-    string? OnlineLevelSince = null);
+    string? OnlineLevelSince = null,
+    string? FieldCode = null);
 
 /// <summary>
 /// A component: <see cref="Kind"/> (required, conditional, alternatives, optional) or, as before kinds existed,
@@ -142,6 +145,7 @@ public static partial class ProcedureInputRules
         var field = Rules.Text(r.Field, "field", errors);
         if (field is null && !errors.Any(e => e.Field == "field")) errors.Add(Rules.Required("field", "Lĩnh vực", "The field"));
         else if (field is { Length: > MaxField }) errors.Add(Rules.MaxLength("field", "Lĩnh vực", "The field", MaxField));
+        var fieldCode = ProcedureFields.Check(r.FieldCode, "fieldCode", errors) ?? ProcedureFields.CodeOf(field);
 
         var level = OneOf(r.Level, "level", "Cấp thực hiện", "The level", Levels, errors);
         var agency = CheckAgency(r.DecidingAgency, errors);
@@ -173,7 +177,7 @@ public static partial class ProcedureInputRules
 
         if (errors.Count > before) return null;
         return new ProcedureContent(name!, field!, level, agency, documents!, fees, time, online, onlineLevel, resultText, resultForm,
-            r.BoundaryFree, effective, published, source, notes, Catalogue.PaperResults.Fact(paperResult), levelSince);
+            r.BoundaryFree, effective, published, source, notes, Catalogue.PaperResults.Fact(paperResult), levelSince, fieldCode);
     }
 
     /// <summary>A date says when a level took effect: an unknown level has none (the CSV reader applies the same rule).</summary>

@@ -23,7 +23,7 @@ public static partial class SourceRules
         row.Name, row.Field, row.Level, DecidingAgencies.FromSource(row.Level, row.Field),
         Documents(row.RequiredDocuments), Fees(row.FeeVnd, row.Notes), row.ProcessingTime, OnlineProcessingTime(row.Notes, row.ProcessingTime),
         row.OnlineLevel, row.ResultText, ResultFormOf(row.ResultText), BoundaryFree: null, EffectiveFrom: null, PublishedOn: null,
-        row.Source, row.Notes, row.PaperResult, row.OnlineLevelSince);
+        row.Source, row.Notes, row.PaperResult, row.OnlineLevelSince, row.FieldCode);
 
     /// <summary>
     /// The next content of a procedure that exists, from a row of an import. A row says only what the seed format can
@@ -34,7 +34,12 @@ public static partial class SourceRules
     /// </summary>
     public static ProcedureContent Merge(ProcedureContent current, ProcedureCsvRow row)
     {
-        var next = current with { Name = row.Name, Field = row.Field };
+        // The field code follows the field: a row's code (stated or the register's) replaces it; a field renamed without one drops it.
+        var next = current with
+        {
+            Name = row.Name, Field = row.Field,
+            FieldCode = row.FieldCode ?? (row.Field == current.Field ? current.FieldCode : null),
+        };
         if (row.Level is not null) next = next with { Level = row.Level };
         if (row.ProcessingTime is not null && row.ProcessingTime != current.ProcessingTime) next = next with { ProcessingTime = row.ProcessingTime };
         if (row.FeeVnd is { } fee && (FeeCell(current.Fees) != fee || OnlineFeeOf(current.Fees) != OnlineFee(row.Notes ?? current.Notes, fee)))

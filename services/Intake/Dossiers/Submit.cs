@@ -143,7 +143,8 @@ public static partial class Submit
                 _ => "working-hours",
             }) : null, ProcedureName: procedure.Content.Name, ReceivingUnitName: unit!.Name,
             // The version's fact travels with the dossier, so the index judges it by the version it was submitted under.
-            PaperResult: procedure.Content.PaperResult);
+            PaperResult: procedure.Content.PaperResult,
+            FieldCode: procedure.Content.FieldCode, FieldName: procedure.Content.Field);
         // Kept with its message id, so a consumer that lost it can have it again (ResendSubmission).
         var eventId = Guid.NewGuid();
         await connection.ExecuteAsync(new CommandDefinition("""

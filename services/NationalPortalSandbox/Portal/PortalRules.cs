@@ -32,9 +32,13 @@ public static class PortalRules
         return false;
     }
 
+    /// <summary>What a record must carry: the dossier, its procedure and field (MaLinhVuc, TenLinhVuc), status, channel, applicant, place.</summary>
+    public static readonly string[] RequiredRecordFields =
+        ["MaHoSo", "MaTTHC", "TenTTHC", "MaLinhVuc", "TenLinhVuc", "NgayNopHoSo", "TrangThaiHoSo", "KenhThucHien", "ChuHoSo", "NoiNopHoSo"];
+
     public static string? ValidateRecord(JsonObject body)
     {
-        foreach (var field in new[] { "MaHoSo", "MaTTHC", "NgayNopHoSo", "TrangThaiHoSo", "KenhThucHien", "ChuHoSo", "NoiNopHoSo" })
+        foreach (var field in RequiredRecordFields)
             if (body[field] is null || body[field]!.ToString().Length == 0) return $"{field} là bắt buộc / {field} is required";
         foreach (var field in DateFields)
             if (body[field] is { } value && !IsTimestamp(value.ToString()))

@@ -13,6 +13,7 @@ public enum DataShape
     PaymentSucceeded,
     PaymentFailed,
     PaymentRefunded,
+    RatingLink,
 }
 
 /// <summary>
@@ -51,11 +52,12 @@ public static class EventCatalogue
     public static readonly EventType PaymentSucceeded = new("payment.succeeded", 1, DataShape.PaymentSucceeded, "The payment platform confirmed the dossier's fee payment.");
     public static readonly EventType PaymentFailed = new("payment.failed", 1, DataShape.PaymentFailed, "A fee payment failed, was abandoned or expired.");
     public static readonly EventType PaymentRefunded = new("payment.refunded", 1, DataShape.PaymentRefunded, "A paid fee was refunded.");
+    public static readonly EventType RatingLinkIssued = new("dossier.rating-link-issued", 1, DataShape.RatingLink, "The result was returned with the signed link where the applicant rates the handling, without an account, until it expires: send it to the applicant (it is theirs alone; whoever holds it can rate once).");
 
     public static readonly IReadOnlyList<EventType> All =
     [
         Submitted, Received, Refused, InProcessing, SupplementRequested, PaymentRequested, Withdrawn, Stopped, Decided, Returned,
-        ApologyIssued, CompletionRequested, Synced, AtRisk, Overdue, PaymentSucceeded, PaymentFailed, PaymentRefunded,
+        ApologyIssued, CompletionRequested, Synced, AtRisk, Overdue, PaymentSucceeded, PaymentFailed, PaymentRefunded, RatingLinkIssued,
     ];
 
     private static readonly Dictionary<string, EventType> ByType = All.ToDictionary(t => t.Type, StringComparer.Ordinal);

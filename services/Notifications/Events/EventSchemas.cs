@@ -107,6 +107,13 @@ public static class EventSchemas
                 Add("reason", new JsonObject { ["type"] = "string", ["maxLength"] = 200 });
                 Add("refundedAt", DateTime());
                 break;
+            case DataShape.RatingLink:
+                Add("sequence", new JsonObject { ["type"] = "integer", ["minimum"] = 1, ["description"] = "The status event of the return (status 10)." });
+                Add("ratingLink", new JsonObject { ["type"] = "string", ["format"] = "uri-reference", ["minLength"] = 1,
+                    ["description"] = "The signed page where the applicant rates the handling; whoever holds it can rate once, so send it to the applicant only." });
+                Add("expiresAt", DateTime());
+                Add("issuedAt", DateTime());
+                break;
         }
         return new JsonObject
         {

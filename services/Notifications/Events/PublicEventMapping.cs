@@ -79,6 +79,18 @@ public static class PublicEventMapping
             ["reference"] = m.Reference, ["amountVnd"] = m.AmountVnd, ["reason"] = m.Reason, ["refundedAt"] = Date(m.RefundedAt),
         });
 
+    /// <summary>
+    /// The rating link goes only where the dossier's own events go (its agencies' integrators), who send it to the applicant;
+    /// it is the one value here that is a credential, so it never reaches a wider audience than the dossier's details.
+    /// </summary>
+    public static PublicEvent From(DossierRatingLinkIssued m)
+        => new(PublicEvent.StableId($"{m.DossierCode}:{m.Sequence}:rating-link"), EventCatalogue.RatingLinkIssued, ProcessingSource,
+            m.DossierCode, m.IssuedAt, m.Sequence, IsStatus: false, DossierRoute.Of(m.ReceivingUnit, m.DecidingAgency, m.ProcedureCode),
+            new JsonObject
+            {
+                ["sequence"] = m.Sequence, ["ratingLink"] = m.Url, ["expiresAt"] = Date(m.ExpiresAt), ["issuedAt"] = Date(m.IssuedAt),
+            });
+
     private static PublicEvent? Payment(EventType type, string code, string reference, DateTimeOffset at, DossierRoute? known, JsonObject data)
         => known is null ? null : new PublicEvent(PublicEvent.StableId($"{code}:{type.Name}:{reference}"), type, PaymentSource, code, at,
             null, IsStatus: false, known, data);

@@ -80,3 +80,10 @@ public sealed class RecordPaymentRefunded(ConsumerServices s, IOptions<Notificat
 
     protected override PublicEvent? Map(PaymentRefunded m, DossierRoute? known) => PublicEventMapping.From(m, known);
 }
+
+public sealed class RecordRatingLink(ConsumerServices s, IOptions<NotificationsOptions> o) : RecordEvent<DossierRatingLinkIssued>(s, o)
+{
+    protected override string DossierCode(DossierRatingLinkIssued m) => m.DossierCode;
+
+    protected override PublicEvent? Map(DossierRatingLinkIssued m, DossierRoute? known) => PublicEventMapping.From(m);
+}

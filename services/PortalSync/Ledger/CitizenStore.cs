@@ -40,6 +40,7 @@ public sealed partial class CitizenStoreWorker(NpgsqlDataSource db, PortalClient
         if (change is PushRejected) LogRejected(push.DossierCode, push.ResultCode, answer.ErrorCode, answer.Message);
         await LedgerStore.ApplyPushAsync(tx, change, ct);
         await tx.CommitAsync(ct);
+        CitizenStoreMetrics.Record(change); // counted once written, as the dossier sync counts its acknowledgements
         return true;
     }
 

@@ -26,20 +26,22 @@ public static class LedgerStore
         => tx.Connection!.ExecuteAsync(new CommandDefinition("""
             INSERT INTO sync_dossiers (code, has_data, procedure_code, receiving_unit, channel, applicant_name, submitted_at,
                                        applicant_kind, applicant_id_number, applicant_phone, applicant_email, vneid_level2,
-                                       deciding_agency, summary, documents, procedure_name, fees)
+                                       deciding_agency, summary, documents, procedure_name, fees, field_code, field_name)
             VALUES (@DossierCode, true, @ProcedureCode, @ReceivingUnit, @Channel, @ApplicantName, @SubmittedAt,
-                    @kind, @idNumber, @phone, @email, @vneid, @DecidingAgency, @Summary, @documents::jsonb, @ProcedureName, @fees::jsonb)
+                    @kind, @idNumber, @phone, @email, @vneid, @DecidingAgency, @Summary, @documents::jsonb, @ProcedureName, @fees::jsonb,
+                    @FieldCode, @FieldName)
             ON CONFLICT (code) DO UPDATE SET has_data = true, procedure_code = excluded.procedure_code,
                 receiving_unit = excluded.receiving_unit, channel = excluded.channel,
                 applicant_name = excluded.applicant_name, submitted_at = excluded.submitted_at,
                 applicant_kind = excluded.applicant_kind, applicant_id_number = excluded.applicant_id_number,
                 applicant_phone = excluded.applicant_phone, applicant_email = excluded.applicant_email,
                 vneid_level2 = excluded.vneid_level2, deciding_agency = excluded.deciding_agency, summary = excluded.summary,
-                documents = excluded.documents, procedure_name = excluded.procedure_name, fees = excluded.fees
+                documents = excluded.documents, procedure_name = excluded.procedure_name, fees = excluded.fees,
+                field_code = excluded.field_code, field_name = excluded.field_name
             """, new
             {
                 m.DossierCode, m.ProcedureCode, m.ReceivingUnit, Channel = (short)m.Channel, m.ApplicantName,
-                SubmittedAt = m.SubmittedAt.ToUniversalTime(), m.ProcedureName,
+                SubmittedAt = m.SubmittedAt.ToUniversalTime(), m.ProcedureName, m.FieldCode, m.FieldName,
                 fees = JsonSerializer.Serialize(m.Fees ?? [], Json),
                 kind = (short?)m.Applicant?.Kind, idNumber = m.Applicant?.IdNumber, phone = m.Applicant?.Phone,
                 email = m.Applicant?.Email, vneid = m.Applicant?.VneidLevel2, m.DecidingAgency, m.Summary,
@@ -97,7 +99,8 @@ public static class LedgerStore
                    applicant_id_number AS ApplicantIdNumber, applicant_phone AS Phone, applicant_email AS Email,
                    vneid_level2 AS VneidLevel2, deciding_agency AS DecidingAgency, summary, documents::text AS Documents,
                    procedure_name AS ProcedureName, fees::text AS Fees, portal_has_record AS PortalHasRecord, resends,
-                   last_seq_known AS LastSeqKnown, pending_since AS PendingSince, gap_requested_at AS GapRequestedAt
+                   last_seq_known AS LastSeqKnown, pending_since AS PendingSince, gap_requested_at AS GapRequestedAt,
+                   field_code AS FieldCode, field_name AS FieldName
             FROM sync_dossiers
             WHERE last_seq_known > last_seq_acked AND has_data AND NOT failed AND next_attempt_at <= now()
             ORDER BY next_attempt_at
@@ -114,7 +117,8 @@ public static class LedgerStore
                 row.GapRequestedAt),
             new PortalPayload.DossierFacts(row.Code, row.ProcedureCode!, row.ReceivingUnit!, row.Channel!.Value, row.ApplicantName!,
                 row.SubmittedAt!.Value, row.ApplicantKind, row.ApplicantIdNumber, row.Phone, row.Email, row.VneidLevel2, row.DecidingAgency,
-                row.Summary, FromJson<List<SubmittedDocument>>(row.Documents), row.ProcedureName, FromJson<List<DossierFee>>(row.Fees)),
+                row.Summary, FromJson<List<SubmittedDocument>>(row.Documents), row.ProcedureName, FromJson<List<DossierFee>>(row.Fees),
+                row.FieldCode, row.FieldName),
             [.. events.Select(e => e.ToEvent())]);
     }
 
@@ -327,6 +331,42 @@ public static class LedgerStore
         if (change is PushStored stored) await Outbox.PublishAsync(tx, stored.Stored, ct);
     }
 
+    /// <summary>Results queued for the citizen's store and not yet acknowledged, rejected ones excluded (the backlog gauge).</summary>
+    public static Task<long> CitizenStoreBacklogAsync(NpgsqlConnection connection, CancellationToken ct)
+        => connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT count(*) FROM citizen_store_pushes WHERE stored_at IS NULL AND NOT failed", cancellationToken: ct));
+
+    /// <summary>
+    /// The citizen-store reconciliation of returns in [<paramref name="from"/>, <paramref name="to"/>): every electronic
+    /// result the kept status-10 events carry should have a push; those without one are queued now (the same row
+    /// <see cref="QueueCitizenStoreAsync"/> writes, so a late original delivery finds it and does nothing). Returns the counts
+    /// over the expected results, the ones queued now counted as waiting.
+    /// </summary>
+    public static Task<CitizenStoreCounts> ReconcileCitizenStoreAsync(NpgsqlTransaction tx, DateTimeOffset from, DateTimeOffset to,
+        CancellationToken ct)
+        => tx.Connection!.QuerySingleAsync<CitizenStoreCounts>(new CommandDefinition("""
+            WITH expected AS (
+                SELECT DISTINCT ON (e.dossier_code, btrim(r->>'electronicResultCode'))
+                       e.dossier_code, btrim(r->>'electronicResultCode') AS result_code, e.sequence, r->>'name' AS name,
+                       r->>'fileReference' AS file_reference, e.occurred_at
+                FROM sync_events e CROSS JOIN LATERAL jsonb_array_elements(COALESCE(e.facts->'results', '[]'::jsonb)) AS r
+                WHERE e.status = 10 AND e.occurred_at >= @from AND e.occurred_at < @to
+                  AND COALESCE(btrim(r->>'electronicResultCode'), '') <> ''
+                ORDER BY e.dossier_code, btrim(r->>'electronicResultCode'), e.sequence
+            ), queued AS (
+                INSERT INTO citizen_store_pushes (dossier_code, result_code, sequence, name, file_reference, returned_at)
+                SELECT dossier_code, result_code, sequence, COALESCE(name, result_code), file_reference, occurred_at FROM expected
+                ON CONFLICT DO NOTHING
+                RETURNING 1
+            )
+            SELECT (SELECT count(*) FROM expected) AS Expected,
+                   count(p.dossier_code) FILTER (WHERE p.stored_at IS NOT NULL) AS Stored,
+                   count(p.dossier_code) FILTER (WHERE p.stored_at IS NULL AND NOT p.failed) + (SELECT count(*) FROM queued) AS Waiting,
+                   count(p.dossier_code) FILTER (WHERE p.failed) AS Rejected,
+                   (SELECT count(*) FROM queued) AS Requeued
+            FROM expected x LEFT JOIN citizen_store_pushes p ON p.dossier_code = x.dossier_code AND p.result_code = x.result_code
+            """, new { from = from.ToUniversalTime(), to = to.ToUniversalTime() }, tx, cancellationToken: ct));
+
     private static T? FromJson<T>(string? json) => json is null ? default : JsonSerializer.Deserialize<T>(json, Json);
 
     private sealed record EventRow(long Sequence, short Status, DateTimeOffset OccurredAt, string? Content, string? TraceParent, string? Facts)
@@ -337,5 +377,6 @@ public static class LedgerStore
     private sealed record LedgerRow(string Code, string? ProcedureCode, string? ReceivingUnit, short? Channel, string? ApplicantName,
         DateTimeOffset? SubmittedAt, long LastSeqAcked, int Attempts, short? ApplicantKind, string? ApplicantIdNumber, string? Phone,
         string? Email, bool? VneidLevel2, string? DecidingAgency, string? Summary, string? Documents, string? ProcedureName, string? Fees,
-        bool PortalHasRecord, int Resends, long LastSeqKnown, DateTimeOffset? PendingSince, DateTimeOffset? GapRequestedAt);
+        bool PortalHasRecord, int Resends, long LastSeqKnown, DateTimeOffset? PendingSince, DateTimeOffset? GapRequestedAt,
+        string? FieldCode, string? FieldName);
 }

@@ -8,7 +8,8 @@ public static class PortalPayload
     public sealed record DossierFacts(string Code, string ProcedureCode, string ReceivingUnit, short Channel,
         string ApplicantName, DateTimeOffset SubmittedAt, short? ApplicantKind = null, string? ApplicantIdNumber = null,
         string? Phone = null, string? Email = null, bool? VneidLevel2 = null, string? DecidingAgency = null, string? Summary = null,
-        IReadOnlyList<SubmittedDocument>? Documents = null, string? ProcedureName = null, IReadOnlyList<DossierFee>? Fees = null);
+        IReadOnlyList<SubmittedDocument>? Documents = null, string? ProcedureName = null, IReadOnlyList<DossierFee>? Fees = null,
+        string? FieldCode = null, string? FieldName = null);
 
     /// <summary>A status event as PortalSync keeps it; <see cref="Facts"/> is the whole DossierStatusChanged (absent on old rows).</summary>
     public sealed record StatusEvent(long Sequence, short Status, DateTimeOffset OccurredAt, string? Content, string? TraceParent = null,
@@ -29,6 +30,8 @@ public static class PortalPayload
             ["MaHoSo"] = d.Code,
             ["MaTTHC"] = d.ProcedureCode,
             ["TenTTHC"] = d.ProcedureName,
+            ["MaLinhVuc"] = d.FieldCode,
+            ["TenLinhVuc"] = d.FieldName,
             ["KenhThucHien"] = d.Channel,
             ["ChuHoSo"] = d.ApplicantName,
             ["NgayNopHoSo"] = d.SubmittedAt.ToPortalTimestamp(),

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using Procedures.Contracts;
 using Procedures.Messaging.Audit;
+using Procedures.Messaging.Outbox;
 using Procedures.Processing.Calendar;
 using Procedures.ServiceDefaults;
 using Procedures.ServiceDefaults.OpenApi;
@@ -115,11 +116,15 @@ public static class Actions
             : new { status = (int)after.Status, after.Sequence };
         await AuditLog.AppendAsync(tx, AuditActor.FromRequest(http, caller.ClientId, caller.Agency),
             new AuditEntry("dossier." + action, code, PersonalData: false, Detail: detail), now, ct);
+        // The result goes out with the signed link by which the applicant rates the handling (issue 10); the event that
+        // carries it to the public stream commits with the return (outbox), so no return is without it.
+        var ratingLink = after.Status == DossierStatus.Returned ? links.ForDossier(code, now) : null;
+        if (ratingLink is not null)
+            await Outbox.PublishAsync(tx, new DossierRatingLinkIssued(code, after.Sequence, ratingLink.Url, ratingLink.ExpiresAt, now,
+                record.ReceivingUnit, record.DecidingAgency, record.ProcedureCode), ct);
         await tx.CommitAsync(ct);
-        // The result goes out with the signed link by which the applicant rates the handling (issue 10).
-        var ratingLink = after.Status == DossierStatus.Returned ? links.ForDossier(code, now)?.Url : null;
         return TypedResults.Ok(new Response(code, (int)after.Status, after.Sequence, after.AppointmentAt, after.OriginalAppointmentAt,
-            after.SupplementRequests, Lifecycle.CountsOverdueForSupplements(after), after.LateReception, after.CompletionDueAt, ratingLink));
+            after.SupplementRequests, Lifecycle.CountsOverdueForSupplements(after), after.LateReception, after.CompletionDueAt, ratingLink?.Url));
     }
 
     /// <summary>The acting officer and what they did: required for every step, as the history and form 05 record it.</summary>

@@ -38,6 +38,24 @@ public sealed class CatalogueImportTests(InfrastructureFixture infra) : IAsyncLi
     }
 
     [Fact]
+    public async Task A_field_code_column_states_the_code_and_without_it_the_register_s_code_applies()
+    {
+        var header = string.Join(",", ProcedureCsv.Header);
+        var report = await ImportOkAsync($"{header},field_code\n1.888101,Thủ tục A,Lĩnh vực mới,,,,,,,,,,,,L-MOI\n1.888102,Thủ tục B,Hộ tịch,,,,,,,,,,,,\n");
+
+        Assert.Equal(["1.888101", "1.888102"], report.Created);
+        Assert.Equal("L-MOI", (await CatalogueStore.GetCurrentAsync(_db, "1.888101", CancellationToken.None))!.Content.FieldCode);
+        Assert.Equal("BTP-HOTICH", (await CatalogueStore.GetCurrentAsync(_db, "1.888102", CancellationToken.None))!.Content.FieldCode);
+
+        // The code alone changed: a new version with it; a malformed code is refused naming the cell.
+        var changed = await ImportOkAsync($"{header},field_code\n1.888101,Thủ tục A,Lĩnh vực mới,,,,,,,,,,,,L-KHAC\n");
+        Assert.Equal(["1.888101"], changed.Changed);
+        Assert.Equal("L-KHAC", (await CatalogueStore.GetCurrentAsync(_db, "1.888101", CancellationToken.None))!.Content.FieldCode);
+        var broken = FieldErrors(await ImportAsync($"{header},field_code\n1.888103,Thủ tục C,Hộ tịch,,,,,,,,,,,,mã có dấu\n"));
+        Assert.Equal(("rows[2].field_code", "format"), broken.Select(e => (e.Field, e.Rule)).Single());
+    }
+
+    [Fact]
     public async Task A_changed_row_gets_a_new_version_and_the_others_stay()
     {
         var rows = SplitRecords(SeedData.ProceduresCsv);

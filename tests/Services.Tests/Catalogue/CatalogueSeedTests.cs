@@ -68,6 +68,16 @@ public sealed class CatalogueSeedTests(InfrastructureFixture infra) : IAsyncLife
     }
 
     [Fact]
+    public async Task Every_seeded_procedure_carries_its_field_code_from_the_register_of_fields()
+    {
+        Assert.Equal(0, await CountAsync(_db, "SELECT count(*) FROM procedure_versions WHERE field_code IS NULL"));
+        Assert.Equal(15, await CountAsync(_db, "SELECT count(DISTINCT field_code) FROM procedure_versions"));
+        var residence = await CurrentAsync("1.004222");
+        Assert.Equal(("BCA-CUTRU", "Đăng ký, quản lý cư trú"), (residence.Content.FieldCode, residence.Content.Field));
+        Assert.Equal("BTP-HOTICH", (await CurrentAsync("1.001193")).Content.FieldCode);
+    }
+
+    [Fact]
     public async Task Fields_the_source_left_empty_stay_null()
     {
         var birth = await CurrentAsync("1.001193"); // no unit-bearing time, no fee amount, no dates

@@ -40,6 +40,26 @@ public sealed class DossierRatingTests(InfrastructureFixture infra) : IAsyncLife
     }
 
     [Fact]
+    public async Task The_return_announces_its_rating_link_in_an_event_committed_with_it_and_nothing_else_does()
+    {
+        var code = await _host.ReturnedAsync(); // decided, not yet returned
+        Assert.Empty(await _host.PublishedAsync<DossierRatingLinkIssued>(e => e.DossierCode == code));
+
+        var returned = await _host.ActOkAsync(code, "return-result");
+
+        var issued = Assert.Single(await _host.PublishedAsync<DossierRatingLinkIssued>(e => e.DossierCode == code));
+        Assert.Equal(returned.GetProperty("ratingLink").GetString(), issued.Url);
+        Assert.Equal(returned.GetProperty("sequence").GetInt64(), issued.Sequence);
+        Assert.Equal((ProcessingHost.Desk, ProcessingHost.Desk, "1.003677"), (issued.ReceivingUnit, issued.DecidingAgency, issued.ProcedureCode));
+        Assert.Equal(Monday, issued.IssuedAt);
+        Assert.True(issued.ExpiresAt > issued.IssuedAt);
+        // A refused second return changes nothing, so it announces nothing either.
+        using var again = await _host.ActAsync(code, "return-result");
+        Assert.Equal(409, (int)again.StatusCode);
+        Assert.Single(await _host.PublishedAsync<DossierRatingLinkIssued>(e => e.DossierCode == code));
+    }
+
+    [Fact]
     public async Task Another_agency_cannot_rate_and_bad_ratings_are_problems_naming_field_and_rule()
     {
         var code = await _host.ReturnedAsync();

@@ -35,6 +35,8 @@ internal static class SampleEvents
         events.Add(PublicEventMapping.From(new PaymentSucceeded(code, "26740H292611280001-1", "TX1", 50_000, At.AddHours(2), PaidOnlineChannel.NationalPortal), Route)!);
         events.Add(PublicEventMapping.From(new PaymentFailed(code, "26740H292611280001-2", "expired", At.AddHours(2)), Route)!);
         events.Add(PublicEventMapping.From(new PaymentRefunded(code, "26740H292611280001-1", 50_000, "refused", At.AddHours(3)), Route)!);
+        events.Add(PublicEventMapping.From(new DossierRatingLinkIssued(code, 10, $"https://dichvucong.hcmc.gov.vn/api/v1/public/dossiers/{code}/rating?token=t",
+            At.AddDays(30), At.AddHours(4), "26740.H29", "26740.H29", "1.003677")));
         return events;
     }
 }
