@@ -7,6 +7,7 @@ namespace Procedures.Contract.Tests;
 /// The contract check on a stub server and the tiny inline document: conforming answers pass and are counted, and each
 /// kind of disagreement is a violation that fails the request in enforce mode and is only recorded in report mode.
 /// </summary>
+[Trait("Kind", "Pure")]
 public sealed class ContractCheckingHandlerTests
 {
     private const string Item = """{"id":"a1","name":"Bút","tag":{"label":"x"}}""";

@@ -24,15 +24,12 @@ public sealed class CompareHeadsTests(InfrastructureFixture infra)
         await using var host = await ConsumerHarness.StartAsync(infra, "portalsync", typeof(CompareHeads).Assembly, x => x.AddConsumer<CompareHeads>());
         using var portal = new FakePortal();
         var worker = portal.Worker(host.Db, new SyncOptions { GapGrace = TimeSpan.Zero });
-        await using (var c = await host.Db.OpenConnectionAsync())
+        // "returned" reached status 10 at Processing (sequence 3) but that last event never arrived here; "current" is up to date.
+        var now = DateTimeOffset.UtcNow;
+        foreach (var (code, steps) in new[] { ("returned", 2L), ("current", 4L) })
         {
-            // "returned" reached status 10 at Processing (sequence 3) but that last event never arrived here; "current" is up to date.
-            await c.ExecuteAsync("""
-                INSERT INTO sync_dossiers (code, has_data, procedure_code, receiving_unit, channel, applicant_name, submitted_at,
-                                           last_seq_known, last_seq_acked, acked_at)
-                VALUES ('returned', true, '1.000948.H29', '38.98.H29', 2, 'Lê Văn Cường', now(), 2, 2, now()),
-                       ('current', true, '1.000948.H29', '38.98.H29', 2, 'Lê Văn Cường', now(), 4, 4, now())
-                """);
+            await LedgerSeed.SubmittedAsync(host.Db, LedgerSeed.Submission(code, now));
+            await LedgerSeed.StepsAsync(host.Db, code, steps, acked: steps, now);
         }
         var digest = new DossierHeadsDigest([new("current", 4), new("returned", 3), new("unknown", 1)], DateTimeOffset.UtcNow.AddMinutes(-7),
             DateTimeOffset.UtcNow.AddMinutes(-2));
@@ -43,7 +40,7 @@ public sealed class CompareHeadsTests(InfrastructureFixture infra)
         Assert.Equal([("current", 4L, 4L, false, true), ("returned", 3L, 2L, true, true), ("unknown", 1L, 0L, true, false)], await LedgerAsync(host));
 
         // The gap is past its grace (zero here): the worker asks Processing for step 3, and sends nothing meanwhile.
-        while (await worker.SyncNextAsync(CancellationToken.None)) if (await CountAsync(host, "SELECT count(*) FROM messaging.outbox") > 0) break;
+        while (await worker.SyncNextAsync(CancellationToken.None)) if ((await OutboxMessages.ReadAsync<DossierHistoryRequested>(host.Db)).Count > 0) break;
         var request = Assert.Single(await OutboxMessages.ReadAsync<DossierHistoryRequested>(host.Db));
         Assert.Equal(("returned", 3L, 3L), (request.DossierCode, request.FromSequence, request.ToSequence));
         Assert.Empty(portal.Calls);

@@ -135,12 +135,11 @@ public sealed class DossierCodesTests(InfrastructureFixture infra)
     public async Task Ten_thousandth_code_of_a_day_has_five_digits()
     {
         await using var db = await IntakeDbAsync();
-        await using (var connection = await db.OpenConnectionAsync())
+        // The day's first 9,999 numbers taken through the product's own counter, in one transaction.
+        await db.InTransactionAsync(async tx =>
         {
-            await connection.ExecuteAsync(
-                "INSERT INTO dossier_code_counters (receiving_unit, vietnam_date, last_sequence) VALUES (@Unit, @day, 9999)",
-                new { Unit, day = new DateTime(2025, 11, 29) });
-        }
+            for (var n = 1; n <= 9999; n++) await DossierCodes.NextAsync(tx, Unit, Morning, CancellationToken.None);
+        });
 
         var tenThousandth = await TakeAsync(db, Unit, Morning);
         var next = await TakeAsync(db, Unit, Morning);

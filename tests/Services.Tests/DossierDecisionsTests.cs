@@ -8,6 +8,7 @@ namespace Procedures.Services.Tests;
 /// The decisions on a stored dossier, without a database: the state each one leaves (clock and the moments kept beside it)
 /// and every event it raises, field by field — what the store persists and appends as given.
 /// </summary>
+[Trait("Kind", "Pure")]
 public sealed class DossierDecisionsTests
 {
     private static readonly WorkingCalendar Calendar = WorkingCalendar.Default;

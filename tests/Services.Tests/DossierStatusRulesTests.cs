@@ -3,6 +3,7 @@ using Procedures.Contracts;
 namespace Procedures.Services.Tests;
 
 /// <summary>The status rules Processing, PortalSync, Reporting and Payment share.</summary>
+[Trait("Kind", "Pure")]
 public sealed class DossierStatusRulesTests
 {
     private sealed record Seen(long Sequence, DossierStatus Status);

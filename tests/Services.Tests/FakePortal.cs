@@ -26,9 +26,10 @@ internal sealed class FakePortal : HttpMessageHandler
     public Procedures.PortalSync.Portal.PortalClient Client()
         => new(new HttpClient(this, disposeHandler: false) { BaseAddress = new Uri("http://portal.test") });
 
-    /// <summary>A sync worker on <paramref name="db"/> sending to this stand-in, with the given options (defaults otherwise).</summary>
-    public Procedures.PortalSync.Ledger.SyncWorker Worker(Npgsql.NpgsqlDataSource db, Procedures.PortalSync.Ledger.SyncOptions? options = null)
-        => new(db, Client(), TimeProvider.System, Microsoft.Extensions.Options.Options.Create(options ?? new Procedures.PortalSync.Ledger.SyncOptions()),
+    /// <summary>A sync worker on <paramref name="db"/> sending to this stand-in, with the given options and clock (defaults otherwise).</summary>
+    public Procedures.PortalSync.Ledger.SyncWorker Worker(Npgsql.NpgsqlDataSource db, Procedures.PortalSync.Ledger.SyncOptions? options = null,
+        TimeProvider? time = null)
+        => new(db, Client(), time ?? TimeProvider.System, Microsoft.Extensions.Options.Options.Create(options ?? new Procedures.PortalSync.Ledger.SyncOptions()),
             Microsoft.Extensions.Logging.Abstractions.NullLogger<Procedures.PortalSync.Ledger.SyncWorker>.Instance);
 
     public static HttpResponseMessage Answer(string errorCode, string? message) => new(HttpStatusCode.OK)

@@ -63,25 +63,28 @@ public sealed class HistoryDigestTests(InfrastructureFixture infra)
         => new(db, new DigestSettings { Lag = lag ?? TimeSpan.FromMinutes(2), ItemsPerMessage = headsPerMessage }, TimeProvider.System,
             NullLogger<HistoryDigest>.Instance);
 
-    private static async Task CoveredToAsync(NpgsqlDataSource db, TimeSpan ago)
-    {
-        await using var c = await db.OpenConnectionAsync();
-        await c.ExecuteAsync("UPDATE history_digest SET covered_to = now() - @ago", new { ago });
-    }
+    /// <summary>How far the digest has covered, the given time ago (the cursor counts on the database's clock).</summary>
+    private static Task CoveredToAsync(NpgsqlDataSource db, TimeSpan ago) => DatabaseClock.BackdateAsync(db, "history_digest", "covered_to", ago);
 
-    /// <summary>A dossier at its newest given sequence, with history rows recorded the given time ago.</summary>
+    /// <summary>
+    /// A dossier's steps, each recorded through Processing's own decisions and store (submission, then acceptance, then the
+    /// start of processing) and then dated the given time ago on the database's clock.
+    /// </summary>
     private static async Task DossierAsync(NpgsqlDataSource db, string code, params (long Sequence, TimeSpan Ago)[] steps)
     {
-        await using var c = await db.OpenConnectionAsync();
-        var head = steps.Max(s => s.Sequence);
-        await c.ExecuteAsync("""
-            INSERT INTO dossiers (code, procedure_code, receiving_unit, channel, status, sequence, submitted_at, updated_at)
-            VALUES (@code, '1.000948.H29', '38.98.H29', 2, 2, @head, now(), now())
-            ON CONFLICT (code) DO UPDATE SET sequence = excluded.sequence
-            """, new { code, head });
         foreach (var (sequence, ago) in steps)
-            await c.ExecuteAsync("""
-                INSERT INTO dossier_history (dossier_code, sequence, status, occurred_at, recorded_at) VALUES (@code, @sequence, 2, now(), now() - @ago)
-                """, new { code, sequence, ago });
+        {
+            var now = DateTimeOffset.UtcNow;
+            await (sequence switch
+            {
+                1 => DossierSeed.SubmittedAsync(db, DossierSeed.Submission(code, now)),
+                2 => DossierSeed.ActedAsync(db, code, DossierAction.Accept, now),
+                3 => DossierSeed.ActedAsync(db, code, DossierAction.StartProcessing, now),
+                _ => throw new ArgumentOutOfRangeException(nameof(steps), sequence, "The tests take a dossier to step 3 at most"),
+            });
+            if (ago > TimeSpan.Zero)
+                await DatabaseClock.BackdateAsync(db, "dossier_history", "recorded_at", ago, "dossier_code = @code AND sequence = @sequence",
+                    new { code, sequence });
+        }
     }
 }

@@ -21,11 +21,7 @@ public sealed class RecordStatusEventTests(InfrastructureFixture infra)
         using var portal = new FakePortal();
         var worker = portal.Worker(host.Db, new SyncOptions());
         const string code = "38.98.H29-251129-0041";
-        await using (var c = await host.Db.OpenConnectionAsync())
-            await c.ExecuteAsync("""
-                INSERT INTO sync_dossiers (code, has_data, procedure_code, receiving_unit, channel, applicant_name, submitted_at)
-                VALUES (@code, true, '1.000948.H29', '38.98.H29', 2, 'Lê Văn Cường', @SubmittedAt)
-                """, new { code, SubmittedAt });
+        await LedgerSeed.SubmittedAsync(host.Db, LedgerSeed.Submission(code, SubmittedAt));
         var consumed = 0;
         async Task ArrivesAsync(long sequence, DossierStatus status)
         {

@@ -57,27 +57,28 @@ public sealed class ReplayHistoryTests(InfrastructureFixture infra) : IAsyncLife
     public async Task Asked_steps_are_sent_again_as_first_sent_under_their_first_message_ids()
     {
         const string code = "38.98.H29-251129-0101";
-        await Harness.Bus.Publish(new DossierSubmitted(code, "1.000948.H29", "38.98.H29", SubmissionChannel.Online, "Võ Thị Em", SubmittedAt));
+        await Harness.Bus.Publish(DossierSeed.Submission(code, SubmittedAt, applicantName: "Võ Thị Em"));
         await ConsumedAsync(nameof(RecordSubmission), 1);
-        // A step recorded before events were kept with the history (no stored event): rebuilt from the row.
+        // A step recorded before events were kept with the history (Sql/0006_history_events.sql added them): the acceptance
+        // as Processing records it, with the kept event taken away again, the one shape of a row no product path writes any more.
+        await DossierSeed.ActedAsync(Db, code, DossierAction.Accept, SubmittedAt.AddHours(1),
+            new Step("Nguyễn Thị Hoa", "officer", "Bộ phận một cửa", "accept"));
         await using (var c = await Db.OpenConnectionAsync())
-            await c.ExecuteAsync("""
-                UPDATE dossiers SET status = 2, sequence = 2 WHERE code = @code;
-                INSERT INTO dossier_history (dossier_code, sequence, status, occurred_at, actor, content, role, department)
-                VALUES (@code, 2, 2, @at, 'Nguyễn Thị Hoa', 'accept', 'officer', 'Bộ phận một cửa')
-                """, new { code, at = SubmittedAt.AddHours(1) });
-        var first = Assert.Single(await AnnouncedAsync(code));
+            await c.ExecuteAsync("UPDATE dossier_history SET event = NULL, event_id = NULL WHERE dossier_code = @code AND sequence = 2", new { code });
+        var before = await AnnouncedAsync(code);
+        Assert.Equal([1L, 2L], before.Select(a => a.Change.Sequence));
+        var (first, acceptedId) = (before[0], before[1].MessageId);
 
         await Harness.Bus.Publish(new DossierHistoryRequested(code, 1, 5, ResourceNames.PortalSync, SubmittedAt.AddDays(1)));
         await ConsumedAsync(nameof(ReplayHistory), 1);
 
         var announced = await AnnouncedAsync(code);
-        Assert.Equal(3, announced.Count);
+        Assert.Equal(4, announced.Count);
         // Step 1 again, byte for byte the same event and the same id: every inbox that applied it skips it.
-        Assert.Equal(first, announced[1]);
+        Assert.Equal(first, announced[2]);
         // Step 2, rebuilt, under a new id.
-        var (id, rebuilt) = announced[2];
-        Assert.NotEqual(first.MessageId, id);
+        var (id, rebuilt) = announced[3];
+        Assert.DoesNotContain(id, new[] { first.MessageId, acceptedId });
         Assert.Equal(new DossierStatusChanged(code, 2, DossierStatus.Received, SubmittedAt.AddHours(1), "accept", Actor: "Nguyễn Thị Hoa",
             Role: "officer", Department: "Bộ phận một cửa", ReceivingUnit: "38.98.H29", DecidingAgency: "38.98.H29",
             ProcedureCode: "1.000948.H29"), rebuilt);

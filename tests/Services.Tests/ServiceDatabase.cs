@@ -16,4 +16,13 @@ internal static class ServiceDatabase
         await DatabaseMigrator.MigrateAsync(connectionString, serviceScripts, NullLogger.Instance);
         return NpgsqlDataSource.Create(connectionString);
     }
+
+    /// <summary>Runs a product store's <paramref name="write"/> in one committed transaction (how the tests seed through the product).</summary>
+    public static async Task InTransactionAsync(this NpgsqlDataSource db, Func<NpgsqlTransaction, Task> write)
+    {
+        await using var c = await db.OpenConnectionAsync();
+        await using var tx = await c.BeginTransactionAsync();
+        await write(tx);
+        await tx.CommitAsync();
+    }
 }

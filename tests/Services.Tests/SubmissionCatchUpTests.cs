@@ -30,15 +30,24 @@ public sealed class SubmissionCatchUpTests(InfrastructureFixture infra)
     {
         await using var host = await ConsumerHarness.StartAsync(infra, "intake", typeof(ResendSubmission).Assembly, x => x.AddConsumer<ResendSubmission>());
         var firstId = Guid.NewGuid();
-        await using (var c = await host.Db.OpenConnectionAsync())
+        await DatabaseClock.BackdateAsync(host.Db, "submission_digest", "covered_to", TimeSpan.FromHours(1));
+        // Through Intake's own store: the first kept with its event, as a submission keeps it; the other two as dossiers
+        // recorded before events were kept (Sql/0006_submission_catch_up.sql). Each then recorded the given time ago on the
+        // database's clock, which the digest's window counts on.
+        foreach (var (code, applicant, ago) in new[]
+                 {
+                     (Submitted.DossierCode, "Lê Văn Cường", TimeSpan.FromMinutes(30)),
+                     ("26740.H29-261129-0043", "Trần Thị Mai", TimeSpan.FromMinutes(20)),
+                     ("26740.H29-261129-0044", "Phạm Văn Nam", TimeSpan.FromSeconds(30)),
+                 })
         {
-            await c.ExecuteAsync("UPDATE submission_digest SET covered_to = now() - interval '1 hour'");
-            await c.ExecuteAsync("""
-                INSERT INTO dossiers (code, procedure_code, receiving_unit, channel, applicant_name, submitted_at, submitted_event, submitted_event_id, recorded_at)
-                VALUES (@code, '1.000948.H29', '26740.H29', 2, 'Lê Văn Cường', now(), @event::jsonb, @firstId, now() - interval '30 minutes'),
-                       ('26740.H29-261129-0043', '1.000948.H29', '26740.H29', 2, 'Trần Thị Mai', now(), NULL, NULL, now() - interval '20 minutes'),
-                       ('26740.H29-261129-0044', '1.000948.H29', '26740.H29', 2, 'Phạm Văn Nam', now(), NULL, NULL, now() - interval '30 seconds')
-                """, new { code = Submitted.DossierCode, @event = JsonSerializer.Serialize(Submitted, MessageJson.Options), firstId });
+            await host.Db.InTransactionAsync(async tx =>
+            {
+                await DossierStore.InsertAsync(tx, new NewDossier(code, "1.000948.H29", "26740.H29", SubmissionChannel.Online, applicant,
+                    DateTimeOffset.UtcNow, "26740.H29"), CancellationToken.None);
+                if (code == Submitted.DossierCode) await DossierStore.KeepSubmissionAsync(tx, [], Submitted, firstId, CancellationToken.None);
+            });
+            await DatabaseClock.BackdateAsync(host.Db, "dossiers", "recorded_at", ago, "code = @code", new { code });
         }
         var digest = new SubmissionDigest(host.Db, new DigestSettings(), TimeProvider.System, NullLogger<SubmissionDigest>.Instance);
 
@@ -67,11 +76,9 @@ public sealed class SubmissionCatchUpTests(InfrastructureFixture infra)
             x.AddConsumer<CompareSubmissions>();
             x.AddConsumer<ProjectDossier>();
         });
-        await using (var c = await host.Db.OpenConnectionAsync())
-            await c.ExecuteAsync("""
-                INSERT INTO sync_dossiers (code, has_data, procedure_code, receiving_unit, channel, applicant_name, submitted_at, last_seq_known, last_seq_acked)
-                VALUES ('26740.H29-261129-0041', true, '1.000948.H29', '26740.H29', 2, 'Trần Thị Mai', now(), 1, 1)
-                """);
+        var known = LedgerSeed.Submission("26740.H29-261129-0041", DateTimeOffset.UtcNow, "Trần Thị Mai", "26740.H29");
+        await LedgerSeed.SubmittedAsync(host.Db, known);
+        await LedgerSeed.StepsAsync(host.Db, known.DossierCode, 1, acked: 1, DateTimeOffset.UtcNow);
         var digest = new DossiersSubmittedDigest(["26740.H29-261129-0041", Submitted.DossierCode], DateTimeOffset.UtcNow.AddMinutes(-7),
             DateTimeOffset.UtcNow.AddMinutes(-2));
 
@@ -109,22 +116,18 @@ public sealed class SubmissionCatchUpTests(InfrastructureFixture infra)
     [InlineData("payment")]
     public async Task Processing_and_Payment_ask_Intake_for_each_submitted_code_they_do_not_hold(string service)
     {
-        var (assembly, requester, known) = service == "processing"
-            ? (typeof(Procedures.Processing.CatchUp.CompareSubmittedWithDossiers).Assembly, ResourceNames.Processing, """
-                INSERT INTO dossiers (code, procedure_code, receiving_unit, channel, status, sequence, submitted_at, updated_at)
-                VALUES ('26740.H29-261129-0041', '1.000948.H29', '26740.H29', 2, 1, 1, now(), now())
-                """)
-            : (typeof(Procedures.Payment.CatchUp.CompareSubmittedWithFees).Assembly, ResourceNames.Payment, """
-                INSERT INTO payment_dossiers (code, procedure_code, receiving_unit, deciding_agency, applicant_name, fees, total_vnd, submitted_at)
-                VALUES ('26740.H29-261129-0041', '1.000948.H29', '26740.H29', '26740.H29', 'Trần Thị Mai', '[]', 0, now())
-                """);
+        var (assembly, requester) = service == "processing"
+            ? (typeof(Procedures.Processing.CatchUp.CompareSubmittedWithDossiers).Assembly, ResourceNames.Processing)
+            : (typeof(Procedures.Payment.CatchUp.CompareSubmittedWithFees).Assembly, ResourceNames.Payment);
+        // The one code each holds, recorded through its own store (Processing's submission, Payment's fees).
+        var known = DossierSeed.Submission("26740.H29-261129-0041", DateTimeOffset.UtcNow, "26740.H29", "Trần Thị Mai");
         await using var host = await ConsumerHarness.StartAsync(infra, service, assembly, x =>
         {
             if (service == "processing") x.AddConsumer<Procedures.Processing.CatchUp.CompareSubmittedWithDossiers>();
             else x.AddConsumer<Procedures.Payment.CatchUp.CompareSubmittedWithFees>();
         });
-        await using (var c = await host.Db.OpenConnectionAsync())
-            await c.ExecuteAsync(known);
+        if (service == "processing") await DossierSeed.SubmittedAsync(host.Db, known);
+        else await host.Db.InTransactionAsync(tx => Procedures.Payment.Ledger.RecordFees.StoreAsync(tx, known, CancellationToken.None));
 
         await host.Harness.Bus.Publish(new DossiersSubmittedDigest(["26740.H29-261129-0041", Submitted.DossierCode],
             DateTimeOffset.UtcNow.AddMinutes(-7), DateTimeOffset.UtcNow.AddMinutes(-2)));

@@ -15,13 +15,19 @@ public sealed class SyncStatusIsolationTests(InfrastructureFixture infra)
         await using var host = await ConsumerHarness.StartAsync(infra, "portalsync", typeof(RecordStatusEvent).Assembly, _ => { });
         var now = DateTimeOffset.UtcNow;
         await using var c = await host.Db.OpenConnectionAsync();
-        await c.ExecuteAsync("""
-            INSERT INTO sync_dossiers (code, has_data, receiving_unit, deciding_agency, last_seq_known, last_seq_acked, failed)
-            VALUES ('26740.H29-261207-0001', true, '26740.H29', NULL, 1, 1, false),
-                   ('26740.H29-261207-0002', true, '26740.H29', NULL, 2, 1, true),
-                   ('26737.H29-261207-0001', true, '26737.H29', '26740.H29', 1, 1, false),
-                   ('26737.H29-261207-0002', true, '26737.H29', NULL, 1, 0, false)
-            """);
+        // Synced, failed with a step unsent, synced and decided by Sai Gon, pending: each as the consumers and the worker leave it.
+        foreach (var (code, unit, deciding, known, acked, failed) in new[]
+                 {
+                     ("26740.H29-261207-0001", "26740.H29", (string?)null, 1L, 1L, false),
+                     ("26740.H29-261207-0002", "26740.H29", null, 2L, 1L, true),
+                     ("26737.H29-261207-0001", "26737.H29", "26740.H29", 1L, 1L, false),
+                     ("26737.H29-261207-0002", "26737.H29", null, 1L, 0L, false),
+                 })
+        {
+            await LedgerSeed.SubmittedAsync(host.Db, LedgerSeed.Submission(code, now, receivingUnit: unit, decidingAgency: deciding));
+            await LedgerSeed.StepsAsync(host.Db, code, known, acked, now);
+            if (failed) await LedgerSeed.RejectedAsync(host.Db, code, "12: Mã thủ tục không tồn tại", now);
+        }
         // Known only from a status event (its submission still on the way): the event names its unit.
         await using (var tx = await c.BeginTransactionAsync())
         {

@@ -42,24 +42,13 @@ public sealed class SyncWorkerTests(InfrastructureFixture infra) : IAsyncLifetim
     private sealed record Ledger(long LastSeqKnown, long LastSeqAcked, int Attempts, string? LastError, bool Failed,
         DateTimeOffset NextAttemptAt, DateTimeOffset? AckedAt);
 
-    private async Task SubmittedAsync(string code, bool hasData = true)
-    {
-        await using var c = await _db.OpenConnectionAsync();
-        await c.ExecuteAsync("""
-            INSERT INTO sync_dossiers (code, has_data, procedure_code, receiving_unit, channel, applicant_name, submitted_at)
-            VALUES (@code, @hasData, '1.000948.H29', '38.98.H29', 2, 'Lê Văn Cường', @SubmittedAt)
-            """, new { code, hasData, SubmittedAt });
-    }
+    /// <summary>DossierSubmitted as PortalSync's consumer records it (ProjectDossier's own statement).</summary>
+    private Task SubmittedAsync(string code) => LedgerSeed.SubmittedAsync(_db, LedgerSeed.Submission(code, SubmittedAt));
 
-    /// <summary>A status event as PortalSync's consumer records it (RecordStatusEvent's own statements).</summary>
-    private async Task StatusAsync(string code, long sequence, DossierStatus status, string? content = null)
-    {
-        await using var c = await _db.OpenConnectionAsync();
-        await using var tx = await c.BeginTransactionAsync();
-        await RecordStatusEvent.RecordAsync(tx, new DossierStatusChanged(code, sequence, status, SubmittedAt.AddHours(sequence), content),
-            DateTimeOffset.UtcNow, CancellationToken.None);
-        await tx.CommitAsync();
-    }
+    /// <summary>A status event as PortalSync's consumer records it (RecordStatusEvent's own statements), arriving at <paramref name="now"/>.</summary>
+    private Task StatusAsync(string code, long sequence, DossierStatus status, string? content = null, DateTimeOffset? now = null)
+        => LedgerSeed.StatusAsync(_db, new DossierStatusChanged(code, sequence, status, SubmittedAt.AddHours(sequence), content),
+            now ?? DateTimeOffset.UtcNow);
 
     private async Task<Ledger> LedgerAsync(string code)
     {
@@ -71,11 +60,12 @@ public sealed class SyncWorkerTests(InfrastructureFixture infra) : IAsyncLifetim
             """, new { code });
     }
 
-    private async Task MakeDueAsync(string code)
-    {
-        await using var c = await _db.OpenConnectionAsync();
-        await c.ExecuteAsync("UPDATE sync_dossiers SET next_attempt_at = now() - interval '1 second' WHERE code = @code", new { code });
-    }
+    /// <summary>
+    /// The worker's next pass once the dossier is due again: a postponement or backoff counts on the database's clock, so
+    /// the test waits it out (at most the backoff ceiling of the attempt, a second here) rather than moving the ledger's clock.
+    /// </summary>
+    private static Task PassWhenDueAsync(SyncWorker worker)
+        => Eventually.Until(() => worker.SyncNextAsync(CancellationToken.None), TimeSpan.FromSeconds(20), "the dossier due again and a pass made");
 
     private async Task<DateTimeOffset> DatabaseClockAsync()
     {
@@ -197,8 +187,7 @@ public sealed class SyncWorkerTests(InfrastructureFixture infra) : IAsyncLifetim
         // Meanwhile the dossier moved on; the portal already holds the record, so "create" would be refused as a duplicate.
         await StatusAsync(code, 2, DossierStatus.Received);
         _portal.Respond = _ => Task.FromResult(FakePortal.Answer("0", null));
-        await MakeDueAsync(code);
-        Assert.True(await _worker.SyncNextAsync(CancellationToken.None));
+        await PassWhenDueAsync(_worker);
 
         Assert.Equal(["create", "history", "update", "history", "history"], _portal.Calls.Select(c => c.Operation));
         Assert.Equal([$"{code}:1:history", $"{code}:2:history"], _portal.Calls.TakeLast(2).Select(c => c.IdempotencyKey));
@@ -233,40 +222,41 @@ public sealed class SyncWorkerTests(InfrastructureFixture infra) : IAsyncLifetim
     [Fact]
     public async Task Gap_that_does_not_fill_asks_Processing_for_the_missing_events_once_per_retry_period()
     {
+        // The grace and retry periods count on the application's clock (when the steps arrived, when the worker asked):
+        // the test moves it, so the ledger is only ever written by the consumer's and the worker's own statements.
+        var start = DateTimeOffset.UtcNow;
+        var clock = new TestClock(start);
+        using var worker = _portal.Worker(_db, time: clock);
         const string code = "38.98.H29-251129-0013";
         await SubmittedAsync(code);
-        await StatusAsync(code, 1, DossierStatus.Submitted);
-        Assert.True(await _worker.SyncNextAsync(CancellationToken.None));
-        await StatusAsync(code, 3, DossierStatus.InProcessing);
-        await StatusAsync(code, 4, DossierStatus.AwaitingPayment); // 2 was lost on the way: 3 and 4 wait behind it
+        await StatusAsync(code, 1, DossierStatus.Submitted, now: clock.Now);
+        Assert.True(await worker.SyncNextAsync(CancellationToken.None));
+        await StatusAsync(code, 3, DossierStatus.InProcessing, now: clock.Now);
+        await StatusAsync(code, 4, DossierStatus.AwaitingPayment, now: clock.Now); // 2 was lost on the way: 3 and 4 wait behind it
 
         // Younger than the grace period (an event still in flight or in redelivery): nothing is asked.
-        await PendingSinceAsync(code, TimeSpan.FromSeconds(10));
-        Assert.True(await _worker.SyncNextAsync(CancellationToken.None));
+        clock.Now = start.AddSeconds(10);
+        Assert.True(await worker.SyncNextAsync(CancellationToken.None));
         Assert.Empty(await OutboxMessages.ReadAsync<DossierHistoryRequested>(_db));
 
         // Past it: Processing is asked for everything after the acknowledged step, once.
-        await PendingSinceAsync(code, TimeSpan.FromMinutes(2));
-        await MakeDueAsync(code);
-        Assert.True(await _worker.SyncNextAsync(CancellationToken.None));
+        clock.Now = start.AddMinutes(2);
+        await PassWhenDueAsync(worker);
         var request = Assert.Single(await OutboxMessages.ReadAsync<DossierHistoryRequested>(_db));
         Assert.Equal((code, 2L, 4L, ResourceNames.PortalSync), (request.DossierCode, request.FromSequence, request.ToSequence, request.RequestedBy));
-        await MakeDueAsync(code);
-        Assert.True(await _worker.SyncNextAsync(CancellationToken.None));
+        await PassWhenDueAsync(worker);
         Assert.Single(await OutboxMessages.ReadAsync<DossierHistoryRequested>(_db));
 
-        // Still open after the retry period: asked again. Nothing reached the portal past step 1 meanwhile.
-        await using (var c = await _db.OpenConnectionAsync())
-            await c.ExecuteAsync("UPDATE sync_dossiers SET gap_requested_at = now() - interval '6 minutes' WHERE code = @code", new { code });
-        await MakeDueAsync(code);
-        Assert.True(await _worker.SyncNextAsync(CancellationToken.None));
+        // Still open six minutes after the request (past the retry period): asked again. Nothing reached the portal past
+        // step 1 meanwhile.
+        clock.Now = start.AddMinutes(8);
+        await PassWhenDueAsync(worker);
         Assert.Equal(2, (await OutboxMessages.ReadAsync<DossierHistoryRequested>(_db)).Count);
         Assert.Equal(2, _portal.Calls.Count);
 
         // The replayed 2 arrives: 2, 3 and 4 go as one run, and nothing more is asked.
-        await StatusAsync(code, 2, DossierStatus.Received);
-        await MakeDueAsync(code);
-        Assert.True(await _worker.SyncNextAsync(CancellationToken.None));
+        await StatusAsync(code, 2, DossierStatus.Received, now: clock.Now);
+        await PassWhenDueAsync(worker);
         Assert.Equal([(long)DossierStatus.Received, (long)DossierStatus.InProcessing, (long)DossierStatus.AwaitingPayment],
             _portal.Calls.Skip(2).Where(c => c.Operation == "history").SelectMany(HistoryStatuses));
         Assert.Equal(4, (await LedgerAsync(code)).LastSeqAcked);
@@ -313,11 +303,10 @@ public sealed class SyncWorkerTests(InfrastructureFixture infra) : IAsyncLifetim
         Assert.True(await _worker.SyncNextAsync(CancellationToken.None));
         await StatusAsync(code, 3, DossierStatus.InProcessing);
         await StatusAsync(code, 4, DossierStatus.AwaitingPayment);
-        await MakeDueAsync(code);
         // The portal applies the record and both new steps, but the answer to the last one never comes back.
         _portal.Respond = call => Task.FromResult(call.IdempotencyKey == $"{code}:4:history"
             ? new HttpResponseMessage(HttpStatusCode.ServiceUnavailable) : FakePortal.Answer("0", "Thành công"));
-        Assert.True(await _worker.SyncNextAsync(CancellationToken.None));
+        await PassWhenDueAsync(_worker);
         Assert.Equal(2, (await LedgerAsync(code)).LastSeqAcked);
         _portal.Respond = _ => Task.FromResult(FakePortal.Answer("0", "Thành công"));
         _portal.List = () => Task.FromResult<IReadOnlyList<object>>([new PortalListing(code, (int)DossierStatus.AwaitingPayment, 4)]);
@@ -325,8 +314,7 @@ public sealed class SyncWorkerTests(InfrastructureFixture infra) : IAsyncLifetim
             NullLogger<Reconciliation>.Instance);
 
         var report = await reconciliation.ReconcileAsync(SubmittedAt.VietnamDate(), CancellationToken.None);
-        await MakeDueAsync(code);
-        Assert.True(await _worker.SyncNextAsync(CancellationToken.None));
+        await PassWhenDueAsync(_worker);
 
         Assert.Equal((0, 0), (report.Missing, report.Stale));
         Assert.Equal("ahead", Assert.Single(report.Differences).Kind);
@@ -352,9 +340,8 @@ public sealed class SyncWorkerTests(InfrastructureFixture infra) : IAsyncLifetim
         };
         Assert.True(await _worker.SyncNextAsync(CancellationToken.None));
         await StatusAsync(code, 2, DossierStatus.Received); // the retry carries step 2, so its key is new
-        await MakeDueAsync(code);
 
-        Assert.True(await _worker.SyncNextAsync(CancellationToken.None));
+        await PassWhenDueAsync(_worker);
 
         Assert.Equal(["create", "create", "update", "history", "history"], _portal.Calls.Select(c => c.Operation));
         Assert.Equal((int)DossierStatus.Received, _portal.Calls[2].Body.GetProperty("TrangThaiHoSo").GetInt32());
@@ -376,12 +363,6 @@ public sealed class SyncWorkerTests(InfrastructureFixture infra) : IAsyncLifetim
             askedSecondsAgo is { } a ? now.AddSeconds(-a) : null, now, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(5)));
     }
 
-    private async Task PendingSinceAsync(string code, TimeSpan age)
-    {
-        await using var c = await _db.OpenConnectionAsync();
-        await c.ExecuteAsync("UPDATE sync_dossiers SET pending_since = now() - @age WHERE code = @code", new { code, age });
-    }
-
     [Fact]
     public async Task Missing_sequence_arriving_late_releases_the_rest_as_one_update_with_a_history_row_per_step()
     {
@@ -392,8 +373,7 @@ public sealed class SyncWorkerTests(InfrastructureFixture infra) : IAsyncLifetim
         Assert.True(await _worker.SyncNextAsync(CancellationToken.None));
 
         await StatusAsync(code, 2, DossierStatus.Received);
-        await MakeDueAsync(code);
-        Assert.True(await _worker.SyncNextAsync(CancellationToken.None));
+        await PassWhenDueAsync(_worker);
 
         var calls = _portal.Calls;
         Assert.Equal(["create", "history", "update", "history", "history"], calls.Select(c => c.Operation));
@@ -429,7 +409,8 @@ public sealed class SyncWorkerTests(InfrastructureFixture infra) : IAsyncLifetim
         Assert.Empty(await SyncedEventsAsync());
         var callsAfterRejection = _portal.Calls.Count;
 
-        await MakeDueAsync(code);
+        // Due by time (a rejection sets no backoff): only its being failed keeps it from the worker.
+        Assert.True((await LedgerAsync(code)).NextAttemptAt <= await DatabaseClockAsync());
         _portal.Respond = _ => Task.FromResult(FakePortal.Answer("0", null));
         Assert.False(await _worker.SyncNextAsync(CancellationToken.None)); // a person must look at it; no retry
         Assert.Equal(callsAfterRejection, _portal.Calls.Count);
@@ -461,9 +442,8 @@ public sealed class SyncWorkerTests(InfrastructureFixture infra) : IAsyncLifetim
         Assert.InRange(first.NextAttemptAt, t0.AddMilliseconds(249), t1.AddMilliseconds(501));
 
         // Second failure: attempts 1 → 2, the ceiling doubles to 1 s.
-        await MakeDueAsync(code);
         t0 = await DatabaseClockAsync();
-        Assert.True(await _worker.SyncNextAsync(CancellationToken.None));
+        await PassWhenDueAsync(_worker); // not before the first backoff has passed, so still after t0 + 499 ms below
         t1 = await DatabaseClockAsync();
         var second = await LedgerAsync(code);
         Assert.Equal((2, false, 0L), (second.Attempts, second.Failed, second.LastSeqAcked));
@@ -472,8 +452,7 @@ public sealed class SyncWorkerTests(InfrastructureFixture infra) : IAsyncLifetim
 
         // The portal is back: the pending dossier goes through and the failure bookkeeping is cleared.
         _portal.Respond = _ => Task.FromResult(FakePortal.Answer("0", null));
-        await MakeDueAsync(code);
-        Assert.True(await _worker.SyncNextAsync(CancellationToken.None));
+        await PassWhenDueAsync(_worker);
         var synced = await LedgerAsync(code);
         Assert.Equal((1L, 0, (string?)null, false), (synced.LastSeqAcked, synced.Attempts, synced.LastError, synced.Failed));
         Assert.Equal([1L], (await SyncedEventsAsync()).Select(s => s.Sequence));
@@ -511,14 +490,7 @@ public sealed class SyncWorkerTests(InfrastructureFixture infra) : IAsyncLifetim
         Assert.False(await _worker.SyncNextAsync(CancellationToken.None));
         Assert.Empty(_portal.Calls);
 
-        await using (var c = await _db.OpenConnectionAsync())
-        {
-            // What ProjectDossier does when DossierSubmitted arrives.
-            await c.ExecuteAsync("""
-                UPDATE sync_dossiers SET has_data = true, procedure_code = '1.000948.H29', receiving_unit = '38.98.H29', channel = 1,
-                    applicant_name = 'Phạm Thị Dung', submitted_at = @SubmittedAt WHERE code = @code
-                """, new { code, SubmittedAt });
-        }
+        await LedgerSeed.SubmittedAsync(_db, LedgerSeed.Submission(code, SubmittedAt, "Phạm Thị Dung", channel: SubmissionChannel.InPerson));
         Assert.True(await _worker.SyncNextAsync(CancellationToken.None));
         Assert.Equal(["create", "history"], _portal.Calls.Select(c => c.Operation));
         Assert.Equal("Phạm Thị Dung", _portal.Calls[0].Body.GetProperty("ChuHoSo").GetString());
@@ -533,8 +505,8 @@ public sealed class SyncWorkerTests(InfrastructureFixture infra) : IAsyncLifetim
         await StatusAsync(busy, 1, DossierStatus.Submitted);
         await SubmittedAsync(other);
         await StatusAsync(other, 1, DossierStatus.Submitted);
-        await using (var c = await _db.OpenConnectionAsync())
-            await c.ExecuteAsync("UPDATE sync_dossiers SET next_attempt_at = now() - interval '1 minute' WHERE code = @busy", new { busy });
+        // Recorded first, so due first: the first worker claims it.
+        Assert.True((await LedgerAsync(busy)).NextAttemptAt < (await LedgerAsync(other)).NextAttemptAt);
 
         var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

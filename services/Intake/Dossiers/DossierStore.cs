@@ -1,6 +1,8 @@
+using System.Text.Json;
 using Dapper;
 using Npgsql;
 using Procedures.Contracts;
+using Procedures.Messaging;
 
 namespace Procedures.Intake.Dossiers;
 
@@ -20,8 +22,8 @@ public sealed record NewDossier(string Code, string ProcedureCode, string Receiv
 }
 
 /// <summary>
-/// Intake's statement that records a dossier: the submission writes it inside its transaction, and tests seed dossiers
-/// through it rather than with a copy of the SQL.
+/// Intake's statements that record a dossier: the submission writes them inside its transaction, and tests seed dossiers
+/// through them rather than with a copy of the SQL.
 /// </summary>
 public static class DossierStore
 {
@@ -37,5 +39,21 @@ public static class DossierStore
             {
                 d.Code, d.ProcedureCode, d.ReceivingUnit, channel = (short)d.Channel, d.ApplicantName, d.SubmittedAt, kind = (short)d.ApplicantKind,
                 d.IdNumber, d.Phone, d.Email, d.Address, d.VneidLevel2, d.DecidingAgency, d.Summary, d.ProcedureVersion,
+            }, tx, cancellationToken: ct));
+
+    /// <summary>
+    /// Keeps the dossier's attached documents and its DossierSubmitted with the message id it is published under, so a
+    /// consumer that lost it can have it again, under that id (<see cref="CatchUp.ResendSubmission"/>).
+    /// </summary>
+    public static Task KeepSubmissionAsync(NpgsqlTransaction tx, IReadOnlyList<SubmittedDocument> documents, DossierSubmitted submitted, Guid eventId,
+        CancellationToken ct)
+        => tx.Connection!.ExecuteAsync(new CommandDefinition("""
+            UPDATE dossiers SET documents = @documents::jsonb, submitted_event = @submitted::jsonb, submitted_event_id = @eventId
+            WHERE code = @code
+            """,
+            new
+            {
+                code = submitted.DossierCode, documents = JsonSerializer.Serialize(documents, JsonSerializerOptions.Web),
+                submitted = JsonSerializer.Serialize(submitted, MessageJson.Options), eventId,
             }, tx, cancellationToken: ct));
 }

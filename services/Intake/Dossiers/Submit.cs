@@ -147,15 +147,7 @@ public static partial class Submit
             FieldCode: procedure.Content.FieldCode, FieldName: procedure.Content.Field);
         // Kept with its message id, so a consumer that lost it can have it again (ResendSubmission).
         var eventId = Guid.NewGuid();
-        await connection.ExecuteAsync(new CommandDefinition("""
-            UPDATE dossiers SET documents = @documents::jsonb, submitted_event = @submitted::jsonb, submitted_event_id = @eventId
-            WHERE code = @code
-            """,
-            new
-            {
-                code = code.Value, documents = System.Text.Json.JsonSerializer.Serialize(documents, System.Text.Json.JsonSerializerOptions.Web),
-                submitted = System.Text.Json.JsonSerializer.Serialize(submitted, MessageJson.Options), eventId,
-            }, tx, cancellationToken: ct));
+        await DossierStore.KeepSubmissionAsync(tx, documents, submitted, eventId, ct);
         await Outbox.EnqueueAsync(tx, submitted, typeof(DossierSubmitted), eventId, destination: null, headers: null, dueAt: null, ct);
         var response = new Response(code.Value, (int)DossierStatus.Submitted, now);
         var location = $"/api/v1/dossiers/{code}";

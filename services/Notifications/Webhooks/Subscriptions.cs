@@ -141,14 +141,8 @@ public static class Subscriptions
         var sealedSecret = secrets.Seal(secret);
         await using var c = await db.OpenConnectionAsync(ct);
         await using var tx = await idempotency.BeginAsync(c, ct);
-        await c.ExecuteAsync(new CommandDefinition("""
-            INSERT INTO webhook_subscriptions (id, agency, all_agencies, client_id, url, secret, event_types, agencies, procedures, description, state)
-            VALUES (@id, @Agency, @SeesAllAgencies, @ClientId, @Url, @secret, @EventTypes, @Agencies, @Procedures, @description, @state)
-            """, new
-            {
-                id, caller.Agency, caller.SeesAllAgencies, caller.ClientId, request.Url, secret = sealedSecret, filters.EventTypes, filters.Agencies,
-                filters.Procedures, description, state = request.State ?? "active",
-            }, tx, cancellationToken: ct));
+        await SubscriptionStore.InsertAsync(tx, new SubscriptionStore.NewSubscription(id, caller.Agency, caller.SeesAllAgencies, caller.ClientId,
+            request.Url!, sealedSecret, filters.EventTypes, filters.Agencies, filters.Procedures, description, request.State ?? "active"), ct);
         var created = new Created(id, caller.Agency, request.Url!, filters.EventTypes, filters.Agencies, filters.Procedures, description,
             request.State ?? "active", secret);
         var location = $"/api/v1/webhooks/subscriptions/{id}";
@@ -228,24 +222,10 @@ public static class Subscriptions
 
         await using var c = await db.OpenConnectionAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
-        var updated = await c.ExecuteAsync(new CommandDefinition($"""
-            UPDATE webhook_subscriptions SET
-                url = COALESCE(@Url, url),
-                event_types = CASE WHEN @hasTypes THEN @EventTypes ELSE event_types END,
-                agencies = CASE WHEN @hasAgencies THEN @Agencies ELSE agencies END,
-                procedures = CASE WHEN @hasProcedures THEN @Procedures ELSE procedures END,
-                description = COALESCE(@description, description),
-                state = COALESCE(@State, state),
-                disabled_reason = CASE WHEN @State IS NULL THEN disabled_reason END,
-                updated_at = now()
-            WHERE id = @id AND {Owned}
-            """, new
-            {
-                id, request.Url, hasTypes = request.EventTypes is not null, filters.EventTypes, hasAgencies = request.Agencies is not null,
-                filters.Agencies, hasProcedures = request.Procedures is not null, filters.Procedures, description, request.State,
-                caller.Agency, caller.SeesAllAgencies,
-            }, tx, cancellationToken: ct));
-        if (updated == 0)
+        var updated = await SubscriptionStore.UpdateAsync(tx, id, new SubscriptionStore.Change(request.Url,
+            request.EventTypes is null ? null : filters.EventTypes, request.Agencies is null ? null : filters.Agencies,
+            request.Procedures is null ? null : filters.Procedures, description, request.State), caller.Agency, caller.SeesAllAgencies, ct);
+        if (!updated)
         {
             await MarkIfForeignAsync(db, http, caller, id, ct);
             return TypedResults.NotFound();
@@ -263,20 +243,11 @@ public static class Subscriptions
     {
         await using var c = await db.OpenConnectionAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
-        // Kept, secrets cleared, for the retention window: its delivery log stays readable (WebhookRetention purges it later).
-        var deleted = await c.ExecuteAsync(new CommandDefinition($"""
-            UPDATE webhook_subscriptions SET state = 'deleted', deleted_at = now(), updated_at = now(), secret = '', previous_secret = NULL,
-                previous_secret_until = NULL
-            WHERE id = @id AND {Owned}
-            """, new { id, caller.Agency, caller.SeesAllAgencies }, tx, cancellationToken: ct));
-        if (deleted == 0)
+        if (!await SubscriptionStore.DeleteAsync(tx, id, caller.Agency, caller.SeesAllAgencies, ct))
         {
             await MarkIfForeignAsync(db, http, caller, id, ct);
             return TypedResults.NotFound();
         }
-        await c.ExecuteAsync(new CommandDefinition(
-            "UPDATE webhook_deliveries SET state = 'cancelled', finished_at = now() WHERE subscription_id = @id AND state = 'pending'",
-            new { id }, tx, cancellationToken: ct));
         await AuditLog.AppendAsync(tx, AuditActor.FromRequest(http, caller.ClientId, caller.Agency),
             new AuditEntry("webhook.subscription.delete", id.ToString(), PersonalData: false), time.GetUtcNow(), ct);
         await tx.CommitAsync(ct);

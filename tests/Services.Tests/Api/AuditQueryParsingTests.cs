@@ -3,6 +3,7 @@ using Procedures.ServiceDefaults.Audit;
 
 namespace Procedures.Services.Tests.Api;
 
+[Trait("Kind", "Pure")]
 public sealed class AuditQueryParsingTests
 {
     [Theory]

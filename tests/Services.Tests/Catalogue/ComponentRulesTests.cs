@@ -9,6 +9,7 @@ namespace Procedures.Services.Tests.Catalogue;
 /// Components as the law writes them (issue 24 item 1): derived from the seeded texts, declared through the API, and the
 /// submission rule (required, conditional on a declared case, one of an alternatives group); fees per channel (item 2).
 /// </summary>
+[Trait("Kind", "Pure")]
 public sealed class ComponentRulesTests
 {
     private static ProcedureCsvRow Seeded(string code)

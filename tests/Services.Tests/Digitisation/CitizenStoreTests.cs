@@ -6,6 +6,7 @@ using Dapper;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Procedures.Contracts;
 using Procedures.PortalSync.Ledger;
 using Procedures.PortalSync.Portal;
 using Procedures.Sandbox.Faults;
@@ -31,9 +32,12 @@ public sealed class CitizenStoreTests(InfrastructureFixture infra) : IAsyncLifet
     public async Task InitializeAsync()
     {
         _db = await ServiceDatabase.CreateAsync(infra, "portalsync", typeof(CitizenStoreWorker).Assembly);
-        _worker = new CitizenStoreWorker(_db, new PortalClient(new HttpClient(_sandbox, disposeHandler: false) { BaseAddress = new Uri("http://portal.test") }),
-            TimeProvider.System, Options.Create(new SyncOptions()), NullLogger<CitizenStoreWorker>.Instance);
+        _worker = NewWorker(new SyncOptions());
     }
+
+    private CitizenStoreWorker NewWorker(SyncOptions options)
+        => new(_db, new PortalClient(new HttpClient(_sandbox, disposeHandler: false) { BaseAddress = new Uri("http://portal.test") }),
+            TimeProvider.System, Options.Create(options), NullLogger<CitizenStoreWorker>.Instance);
 
     public async Task DisposeAsync()
     {
@@ -60,26 +64,29 @@ public sealed class CitizenStoreTests(InfrastructureFixture infra) : IAsyncLifet
         }
     }
 
-    /// <summary>A synced dossier (acknowledged up to <paramref name="acked"/>) returned at sequence 5 with electronic results.</summary>
+    /// <summary>
+    /// A citizen's dossier returned at sequence 5 with electronic results, the portal's acknowledgement up to
+    /// <paramref name="acked"/>: as PortalSync's consumers (ProjectDossier, RecordStatusEvent, QueueCitizenStore) and the sync
+    /// worker leave the ledger.
+    /// </summary>
     private async Task ReturnedAsync(string code, long acked, params string[] results)
     {
-        await using var c = await _db.OpenConnectionAsync();
-        await c.ExecuteAsync("""
-            INSERT INTO sync_dossiers (code, has_data, applicant_id_number, applicant_kind, last_seq_known, last_seq_acked)
-            VALUES (@code, true, @Owner, 1, 5, @acked)
-            """, new { code, Owner, acked });
-        foreach (var result in results)
-            await c.ExecuteAsync("""
-                INSERT INTO citizen_store_pushes (dossier_code, result_code, sequence, name, returned_at)
-                VALUES (@code, @result, 5, 'Giấy khai sinh (bản điện tử)', now())
-                """, new { code, result });
+        var now = DateTimeOffset.UtcNow;
+        await LedgerSeed.SubmittedAsync(_db, LedgerSeed.Submission(code, now.AddDays(-3), applicant: new ApplicantIdentity(1, Owner, null, null, false)));
+        await LedgerSeed.StepsAsync(_db, code, 4, acked: 0, now);
+        var returned = new DossierStatusChanged(code, 5, DossierStatus.Returned, now, null,
+            Results: [.. results.Select(r => new ResultDocument("Giấy khai sinh (bản điện tử)", r, null))]);
+        await LedgerSeed.StatusAsync(_db, returned, now);
+        foreach (var result in returned.Results!) await LedgerSeed.ResultQueuedAsync(_db, returned, result);
+        if (acked > 0) await LedgerSeed.AcknowledgedAsync(_db, code, acked, acked == 5 ? DossierStatus.Returned : DossierStatus.Received, now);
     }
 
-    private async Task DueNowAsync()
-    {
-        await using var c = await _db.OpenConnectionAsync();
-        await c.ExecuteAsync("UPDATE citizen_store_pushes SET next_attempt_at = now() WHERE stored_at IS NULL");
-    }
+    /// <summary>
+    /// The worker's next push once one is due again: a backoff counts on the database's clock, so the test waits it out (the
+    /// first attempts' backoff is under a second) rather than moving the ledger's clock.
+    /// </summary>
+    private Task PushWhenDueAsync()
+        => Eventually.Until(() => _worker.PushNextAsync(CancellationToken.None), TimeSpan.FromSeconds(20), "a push due again and made");
 
     private async Task<long> CountAsync(string sql)
     {
@@ -94,8 +101,7 @@ public sealed class CitizenStoreTests(InfrastructureFixture infra) : IAsyncLifet
         Assert.False(await _worker.PushNextAsync(CancellationToken.None));
         Assert.Empty(Store.Entries(null));
 
-        await using (var c = await _db.OpenConnectionAsync())
-            await c.ExecuteAsync("UPDATE sync_dossiers SET last_seq_acked = 5 WHERE code = 'D1'");
+        await LedgerSeed.AcknowledgedAsync(_db, "D1", 5, DossierStatus.Returned, DateTimeOffset.UtcNow);
         Assert.True(await _worker.PushNextAsync(CancellationToken.None));
         var entry = Assert.Single(Store.Entries(Owner));
         Assert.Equal(("D1", "KQ-1", "D1:KQ-1:citizen-store"), (entry["MaHoSo"]!.ToString(), entry["MaGiayToKetQua"]!.ToString(), entry["IdempotencyKey"]!.ToString()));
@@ -114,14 +120,12 @@ public sealed class CitizenStoreTests(InfrastructureFixture infra) : IAsyncLifet
         Assert.False(await _worker.PushNextAsync(CancellationToken.None)); // backing off
 
         _sandbox.Faults = new PortalFaults { AckLossRate = 1 };
-        await DueNowAsync();
-        Assert.True(await _worker.PushNextAsync(CancellationToken.None));
+        await PushWhenDueAsync();
         Assert.Single(Store.Entries(null)); // applied, but the acknowledgement was lost
         Assert.Equal(0, await CountAsync("SELECT count(*) FROM citizen_store_pushes WHERE stored_at IS NOT NULL"));
 
         _sandbox.Faults = new PortalFaults();
-        await DueNowAsync();
-        Assert.True(await _worker.PushNextAsync(CancellationToken.None));
+        await PushWhenDueAsync();
         Assert.Single(Store.Entries(null)); // the retry under the same key was a no-op
         Assert.Equal(1, await CountAsync("SELECT count(*) FROM citizen_store_pushes WHERE stored_at IS NOT NULL"));
         Assert.Equal(1, await CountAsync("SELECT count(*) FROM messaging.outbox WHERE message_type LIKE '%ResultStoredForCitizen%'"));
@@ -133,11 +137,13 @@ public sealed class CitizenStoreTests(InfrastructureFixture infra) : IAsyncLifet
         var results = Enumerable.Range(1, 12).Select(i => $"KQ-R{i}").ToArray();
         await ReturnedAsync("D3", acked: 5, results);
         _sandbox.Faults = new PortalFaults { ErrorRate = 0.3, AckLossRate = 0.4 };
-        for (var pass = 0; pass < 200 && await CountAsync("SELECT count(*) FROM citizen_store_pushes WHERE stored_at IS NULL") > 0; pass++)
+        // A backoff ceiling of 20 ms, so the many retries are due again at once rather than over minutes.
+        using var worker = NewWorker(new SyncOptions { MaxBackoff = TimeSpan.FromMilliseconds(20) });
+        await Eventually.Until(async () =>
         {
-            await DueNowAsync();
-            while (await _worker.PushNextAsync(CancellationToken.None)) { }
-        }
+            while (await worker.PushNextAsync(CancellationToken.None)) { }
+            return await CountAsync("SELECT count(*) FROM citizen_store_pushes WHERE stored_at IS NULL") == 0;
+        }, TimeSpan.FromSeconds(60), "every result stored");
         var stored = Store.Entries(Owner).Select(e => e["MaGiayToKetQua"]!.ToString()).ToList();
         Assert.Equal(results.Order(), stored.Order());
         Assert.Equal(results.Length, await CountAsync("SELECT count(*) FROM messaging.outbox WHERE message_type LIKE '%ResultStoredForCitizen%'"));
@@ -149,7 +155,8 @@ public sealed class CitizenStoreTests(InfrastructureFixture infra) : IAsyncLifet
         await ReturnedAsync("D4", acked: 5, "KQ-4");
         _sandbox.Faults = new PortalFaults { RejectCodes = ["D4"] };
         Assert.True(await _worker.PushNextAsync(CancellationToken.None));
-        await DueNowAsync();
+        // Due by time (a rejection sets no backoff): only its being failed keeps it from the worker.
+        Assert.Equal(1, await CountAsync("SELECT count(*) FROM citizen_store_pushes WHERE next_attempt_at <= now()"));
         Assert.False(await _worker.PushNextAsync(CancellationToken.None));
         Assert.Equal(1, await CountAsync("SELECT count(*) FROM citizen_store_pushes WHERE failed"));
         Assert.Empty(Store.Entries(null));

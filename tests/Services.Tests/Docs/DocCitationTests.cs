@@ -7,6 +7,7 @@ namespace Procedures.Services.Tests.Docs;
 /// The repository explains itself (issue 22): every citation in code and docs leads to a file of the repository, and a
 /// <c>docs/….md#section</c> citation to a heading that exists. Pure: reads the working tree, no services.
 /// </summary>
+[Trait("Kind", "Pure")]
 public sealed class DocCitationTests
 {
     // Built, not written, so that this file does not itself cite the names it tests.

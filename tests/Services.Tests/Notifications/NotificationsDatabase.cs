@@ -2,6 +2,7 @@ using Dapper;
 using Npgsql;
 using Procedures.Notifications;
 using Procedures.Notifications.Events;
+using Procedures.Notifications.Webhooks;
 using Procedures.TestInfrastructure;
 
 namespace Procedures.Services.Tests.Notifications;
@@ -25,14 +26,29 @@ internal sealed class NotificationsDatabase(NpgsqlDataSource db, NotificationsOp
         return fresh;
     }
 
+    /// <summary>An active subscription of <paramref name="agency"/>, stored as the create endpoint stores it (secret already sealed).</summary>
     public async Task<Guid> SubscribeAsync(string agency, string url, string secret, string[]? types = null)
     {
         var id = Guid.CreateVersion7();
-        await using var c = await db.OpenConnectionAsync();
-        await c.ExecuteAsync("""
-            INSERT INTO webhook_subscriptions (id, agency, client_id, url, secret, event_types) VALUES (@id, @agency, 'test', @url, @secret, @types)
-            """, new { id, agency, url, secret, types = types ?? [] });
+        await db.InTransactionAsync(tx => SubscriptionStore.InsertAsync(tx,
+            new SubscriptionStore.NewSubscription(id, agency, false, "test", url, secret, types ?? [], [], [], null, "active"), CancellationToken.None));
         return id;
+    }
+
+    /// <summary>The agency pauses or resumes its subscription, as the edit endpoint stores it (a new state clears why it was disabled).</summary>
+    public async Task SetStateAsync(Guid id, string agency, string state)
+        => Assert.True(await InTransactionAsync(tx => SubscriptionStore.UpdateAsync(tx, id, new SubscriptionStore.Change(State: state), agency, false,
+            CancellationToken.None)));
+
+    /// <summary>The agency deletes its subscription, as the delete endpoint stores it.</summary>
+    public async Task DeleteAsync(Guid id, string agency)
+        => Assert.True(await InTransactionAsync(tx => SubscriptionStore.DeleteAsync(tx, id, agency, false, CancellationToken.None)));
+
+    private async Task<T> InTransactionAsync<T>(Func<NpgsqlTransaction, Task<T>> write)
+    {
+        var result = default(T)!;
+        await db.InTransactionAsync(async tx => result = await write(tx));
+        return result;
     }
 
     public async Task<T> ScalarAsync<T>(string sql, object? args = null)

@@ -3,6 +3,7 @@ using Procedures.Notifications.Events;
 namespace Procedures.Services.Tests.Notifications;
 
 /// <summary>The public stream's release rule (issue 25): a dossier's facts never go backwards.</summary>
+[Trait("Kind", "Pure")]
 public sealed class ReleaseOrderTests
 {
     private static HeldEvent Status(long id, long sequence, bool stale = false) => new(id, EventOrderKind.Status, sequence, stale);

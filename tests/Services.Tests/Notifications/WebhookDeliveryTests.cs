@@ -238,8 +238,7 @@ public sealed class WebhookDeliveryTests(InfrastructureFixture infra) : IAsyncLi
 
         // Events released while it was disabled are kept; re-activated, it gets them in order.
         _receiver.Answer("second", 200);
-        await using (var c = await _db.Db.OpenConnectionAsync())
-            await c.ExecuteAsync("UPDATE webhook_subscriptions SET state = 'active', disabled_reason = NULL WHERE id = @second", new { second });
+        await _db.SetStateAsync(second, AgencyA, "active");
 
         // Every event but the superseded acknowledgements (synced 3: "up to 5" was already out).
         var expected = arrivals.Values.SelectMany(e => e).Where(e => !(e.Type == EventCatalogue.Synced && e.Sequence == 3)).Select(e => e.Id.ToString()).ToHashSet();
@@ -295,8 +294,7 @@ public sealed class WebhookDeliveryTests(InfrastructureFixture infra) : IAsyncLi
     public async Task Events_that_outlive_the_retention_window_while_paused_are_shown_as_missed_and_one_replay_sends_them_in_order()
     {
         var id = await SubscribeAsync("paused", AgencyA);
-        await using (var c = await _db.Db.OpenConnectionAsync())
-            await c.ExecuteAsync("UPDATE webhook_subscriptions SET state = 'paused' WHERE id = @id", new { id });
+        await _db.SetStateAsync(id, AgencyA, "paused");
         var events = Lifecycle("26740.H29-261207-0077", AgencyA).Take(3).ToList();
         foreach (var e in events) await _db.AppendAsync(e);
 
@@ -304,8 +302,7 @@ public sealed class WebhookDeliveryTests(InfrastructureFixture infra) : IAsyncLi
         Assert.Equal((3, 0), await WebhookRetention.SweepAsync(_db.Db, TimeSpan.Zero, CancellationToken.None));
         Assert.Equal(3, await _db.ScalarAsync<int>("SELECT missed_count FROM webhook_subscriptions WHERE id = @id", new { id }));
         Assert.True(await _db.ScalarAsync<bool>("SELECT missed_from <= missed_to FROM webhook_subscriptions WHERE id = @id", new { id }));
-        await using (var c = await _db.Db.OpenConnectionAsync())
-            await c.ExecuteAsync("UPDATE webhook_subscriptions SET state = 'active' WHERE id = @id", new { id });
+        await _db.SetStateAsync(id, AgencyA, "active");
         Assert.Equal(3, await Replay.QueueAsync(_db.Db, id, new Replay.Request(null, null, null, null, Missed: true), AgencyA, false, CancellationToken.None));
         await Eventually.Until(() => Task.FromResult(_receiver.Accepted("paused").Count == 3), TimeSpan.FromSeconds(10), "the missed events");
         Assert.Equal(events.Select(e => e.Id.ToString()), _receiver.Accepted("paused").Select(r => r.WebhookId));
@@ -314,8 +311,7 @@ public sealed class WebhookDeliveryTests(InfrastructureFixture infra) : IAsyncLi
         Assert.Equal(0, await Replay.QueueAsync(_db.Db, id, new Replay.Request(null, null, null, null, Missed: true), AgencyA, false, CancellationToken.None));
 
         // Deleted: its log stays for the window, then goes.
-        await using (var c = await _db.Db.OpenConnectionAsync())
-            await c.ExecuteAsync("UPDATE webhook_subscriptions SET state = 'deleted', deleted_at = now() WHERE id = @id", new { id });
+        await _db.DeleteAsync(id, AgencyA);
         Assert.Equal((0, 0), await WebhookRetention.SweepAsync(_db.Db, TimeSpan.FromHours(1), CancellationToken.None));
         Assert.Equal(6L, await _db.ScalarAsync<long>("SELECT count(*) FROM webhook_deliveries WHERE subscription_id = @id", new { id }));
         Assert.Equal((0, 1), await WebhookRetention.SweepAsync(_db.Db, TimeSpan.Zero, CancellationToken.None));

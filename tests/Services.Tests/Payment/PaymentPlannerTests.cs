@@ -8,6 +8,7 @@ using Procedures.Payment.Work;
 namespace Procedures.Services.Tests.Payment;
 
 /// <summary>The platform worker's rules, pure: which message a payment needs and how the platform's answer lands.</summary>
+[Trait("Kind", "Pure")]
 public sealed class PaymentPlannerTests
 {
     private static readonly DateTimeOffset Requested = new(2026, 11, 29, 2, 0, 0, TimeSpan.Zero);

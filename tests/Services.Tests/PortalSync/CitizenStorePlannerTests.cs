@@ -6,6 +6,7 @@ using Procedures.PortalSync.Portal;
 namespace Procedures.Services.Tests.PortalSync;
 
 /// <summary>The citizen-store pushes' rules, pure: one key per result, how the portal's answer lands.</summary>
+[Trait("Kind", "Pure")]
 public sealed class CitizenStorePlannerTests
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 29, 3, 0, 0, TimeSpan.Zero);

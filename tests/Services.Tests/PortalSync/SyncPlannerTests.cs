@@ -8,6 +8,7 @@ using static Procedures.PortalSync.Portal.PortalPayload;
 namespace Procedures.Services.Tests.PortalSync;
 
 /// <summary>The sync ledger's rules, pure: what a pass sends, how the portal's answers land, what a status event does.</summary>
+[Trait("Kind", "Pure")]
 public sealed class SyncPlannerTests
 {
     private const string Code = "38.98.H29-251129-0001";
