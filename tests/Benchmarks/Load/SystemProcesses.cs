@@ -1,4 +1,7 @@
 using System.Globalization;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting.Internal;
+using Procedures.ServiceDefaults.Telemetry;
 
 namespace Procedures.Benchmarks.Load;
 
@@ -45,7 +48,7 @@ public static class SystemProcesses
 
     /// <summary>
     /// What the services record, read from the first service process's environment as the service itself reads it
-    /// (Telemetry:TraceSampleRatio, else the environment's default: <see cref="Procedures.ServiceDefaults.Telemetry.TraceSampling"/>).
+    /// (Telemetry:TraceSampleRatio, else the environment's default: <see cref="TraceSampling"/>).
     /// </summary>
     public static string TraceRecording(IReadOnlyDictionary<string, int[]> groups, IEnumerable<string> services)
     {
@@ -54,11 +57,11 @@ public static class SystemProcesses
         var environ = Environ(pids[0]).Select(e => e.Split('=', 2)).Where(kv => kv.Length == 2)
             .GroupBy(kv => kv[0], StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First()[1], StringComparer.Ordinal);
         var environment = environ.GetValueOrDefault("ASPNETCORE_ENVIRONMENT") ?? environ.GetValueOrDefault("DOTNET_ENVIRONMENT") ?? "Production";
-        var configuration = new Microsoft.Extensions.Configuration.ConfigurationBuilder().AddInMemoryCollection(
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(
             environ.Where(kv => kv.Key == "Telemetry__TraceSampleRatio")
-                .Select(kv => new KeyValuePair<string, string?>(Procedures.ServiceDefaults.Telemetry.TraceSampling.RatioSetting, kv.Value))).Build();
-        var ratio = Procedures.ServiceDefaults.Telemetry.TraceSampling.Ratio(configuration,
-            new Microsoft.Extensions.Hosting.Internal.HostingEnvironment { EnvironmentName = environment });
+                .Select(kv => new KeyValuePair<string, string?>(TraceSampling.RatioSetting, kv.Value))).Build();
+        var ratio = TraceSampling.Ratio(configuration,
+            new HostingEnvironment { EnvironmentName = environment });
         var why = environ.ContainsKey("Telemetry__TraceSampleRatio") ? "Telemetry:TraceSampleRatio" : $"the {environment} default";
         return ratio >= 1 ? $"every trace recorded ({why})"
             : $"{ratio.ToString("P0", CultureInfo.InvariantCulture)} of new traces recorded, parent-based ({why})";
