@@ -133,10 +133,11 @@ public sealed record StageEvent(string Id, string DossierCode, string Type, int?
         var json = JsonDocument.Parse(body.ToArray()).RootElement;
         if (exchange == StageEvents.PaymentRequestedExchange)
         {
-            // MassTransit's envelope: the message under "message", camel-cased.
+            // MassTransit's envelope: the message under "message", camel-cased. One request per payment reference.
             var m = json.GetProperty("message");
             var code = m.GetProperty("dossierCode").GetString()!;
-            return new StageEvent(json.GetProperty("messageId").GetString()!, code, PaymentUrlType, null, null, m.GetProperty("paymentUrl").GetString());
+            return new StageEvent($"payment-url:{code}:{m.GetProperty("reference").GetString()}", code, PaymentUrlType, null, null,
+                m.GetProperty("paymentUrl").GetString());
         }
         var type = json.GetProperty("type").GetString()!;
         if (!type.StartsWith(PublicPrefix, StringComparison.Ordinal)) return null;
