@@ -7,6 +7,7 @@ using Microsoft.Extensions.Hosting;
 using Npgsql;
 using Procedures.ServiceDefaults;
 using Procedures.ServiceDefaults.Security;
+using Procedures.ServiceDefaults.Telemetry;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
@@ -82,9 +83,8 @@ public static class ServiceDefaultsExtensions
                 .AddRuntimeInstrumentation()
                 .AddMeter(TelemetrySources))
             .WithTracing(tracing => tracing
-                // Every trace by default (the dashboard shows each request); a busy installation samples a share of the
-                // traces that start here (Telemetry:TraceSampleRatio), and follows the caller's decision for the rest.
-                .SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(Microsoft.Extensions.Configuration.ConfigurationBinder.GetValue(builder.Configuration, "Telemetry:TraceSampleRatio", 1.0))))
+                // Every trace in Development, a share elsewhere (TraceSampling); the caller's decision for incoming traces.
+                .SetSampler(TraceSampling.Sampler(TraceSampling.Ratio(builder.Configuration, builder.Environment)))
                 .AddSource(builder.Environment.ApplicationName)
                 .AddSource(TelemetrySources)
                 .AddAspNetCoreInstrumentation(o => o.Filter = context =>

@@ -41,7 +41,7 @@ public static class MessagingRegistration
         builder.Services.Configure<RetentionOptions>(builder.Configuration.GetSection("Messaging:Retention"));
         builder.Services.AddSingleton(_ =>
         {
-            var source = new NpgsqlDataSourceBuilder(connectionString);
+            var source = new NpgsqlDataSourceBuilder(connectionString).TraceOnlyWithinOperations();
             // Every instance of every service shares one server: bound each pool (unless the connection string does), so
             // twelve instances under load queue for a connection in process instead of exhausting max_connections
             // (53300 "too many clients" surfaced with two replicas of every service). Requests that wait too long get 503.

@@ -47,6 +47,16 @@ public sealed class BenchmarkSmokeTests(SystemFixture system)
         Assert.All(BenchmarkRun.Services.Append("postgres").Append("rabbitmq"), p => Assert.True(report.Lifecycle.Memory.PeakMb.GetValueOrDefault(p) > 10,
             $"{p}: {JsonSerializer.Serialize(report.Lifecycle.Memory)}"));
         Assert.True(report.Lifecycle.Memory.PeakTotalMb >= report.Lifecycle.Memory.PeakMb.Values.Max());
+        // CPU per operation (issue 23): each process of the system, the harness apart, against the run's primitive floor.
+        Assert.True(report.Limits.Primitives is { MsPerCommit: > 0, MsPerDelivery: > 0 }, JsonSerializer.Serialize(report.Limits.Primitives));
+        foreach (var cpu in new[] { report.Submission.Cpu, report.Lifecycle.Cpu, report.Lifecycle.HalfRateCpu })
+        {
+            Assert.All(BenchmarkRun.Services.Append("postgres").Append("rabbitmq").Append(ProcessCpu.Harness),
+                p => Assert.True(cpu.MsPerOperation.ContainsKey(p), $"{p}: {JsonSerializer.Serialize(cpu)}"));
+            Assert.True(cpu is { SystemMsPerOperation: > 0, FloorMsPerOperation: > 0, TimesFloor: > 0 }, JsonSerializer.Serialize(cpu));
+            Assert.InRange(cpu.SystemMsPerOperation - cpu.MsPerOperation.Where(kv => kv.Key != ProcessCpu.Harness).Sum(kv => kv.Value), -0.1, 0.1);
+        }
+        Assert.True(report.Lifecycle.Cpu.MsPerOperation["postgres"] > report.Submission.Cpu.MsPerOperation["postgres"]);
         Assert.Equal(BenchmarkSettings.Smoke.Facts, report.Reporting.Facts);
         Assert.Equal(report.Reporting.FactsInMonth, report.Reporting.IndexReceivedInMonth); // the index counts what was loaded
         Assert.All(report.Reporting.Queries, q => Assert.Equal(BenchmarkSettings.Smoke.QueryRepetitions, q.Milliseconds.Count));
@@ -57,5 +67,6 @@ public sealed class BenchmarkSmokeTests(SystemFixture system)
         var markdown = ReportWriter.ToMarkdown(report);
         Assert.StartsWith(ReportWriter.Start, markdown, StringComparison.Ordinal);
         Assert.Contains("| portal-ack |", markdown, StringComparison.Ordinal);
+        Assert.Contains("| CPU-ms per operation | submission | lifecycle | lifecycle at half rate |", markdown, StringComparison.Ordinal);
     }
 }

@@ -13,15 +13,17 @@ public sealed record BenchmarkReport(
 public sealed record MachineInfo(int Cores, string Os, string Dotnet, string Postgres, string RabbitMq, string LoadAverageAtStart,
     string LoadAverageAtEnd, DateTimeOffset Started, DateTimeOffset Finished);
 
+/// <summary>The run's settings; <see cref="Tracing"/> is what the services recorded, read from their environment.</summary>
 public sealed record BenchmarkSettingsView(int Concurrency, double SubmissionSeconds, double? SubmissionRate, int LifecycleConcurrency,
-    double LifecycleSeconds, double HalfRateSeconds, double LimitSeconds, int Facts, int QueryRepetitions, double? TraceSampleRatio = null)
+    double LifecycleSeconds, double HalfRateSeconds, double LimitSeconds, int Facts, int QueryRepetitions, double? TraceSampleRatio = null,
+    string? Tracing = null)
 {
-    public static BenchmarkSettingsView Of(BenchmarkSettings s) => new(s.Concurrency, s.SubmissionDuration.TotalSeconds, s.SubmissionRate,
+    public static BenchmarkSettingsView Of(BenchmarkSettings s, string tracing) => new(s.Concurrency, s.SubmissionDuration.TotalSeconds, s.SubmissionRate,
         s.LifecycleConcurrency, s.LifecycleDuration.TotalSeconds, s.HalfRateDuration.TotalSeconds, s.LimitDuration.TotalSeconds, s.Facts,
-        s.QueryRepetitions, s.TraceSampleRatio);
+        s.QueryRepetitions, s.TraceSampleRatio, tracing);
 }
 
-public sealed record LimitsReport(LoadResult PostgresCommits, MachineLimits.BrokerResult RabbitMq)
+public sealed record LimitsReport(LoadResult PostgresCommits, MachineLimits.BrokerResult RabbitMq, PrimitiveCosts Primitives)
 {
     public double CommitsPerSecond => PostgresCommits.PerSecond;
     public double MessagesPerSecond => RabbitMq.ConsumedPerSecond;
@@ -42,14 +44,16 @@ public sealed record Ratios(double CommitBoundPerSecond, double ShareOfCommitBou
     }
 }
 
-public sealed record ScenarioReport(LoadResult Load, OperationCost Cost, Ratios Ratios);
+public sealed record ScenarioReport(LoadResult Load, OperationCost Cost, Ratios Ratios, CpuCost Cpu);
 
 public sealed record LifecycleRun(LoadResult Load, IReadOnlyDictionary<string, Percentiles> Stages, int Submitted, int AtPortal,
     IReadOnlyList<string> Missing);
 
 public sealed record MemoryReport(IReadOnlyDictionary<string, double> PeakMb, double PeakTotalMb, IReadOnlyDictionary<string, int[]> Processes);
 
-public sealed record LifecycleReport(LifecycleRun Max, LifecycleRun HalfRate, OperationCost Cost, Ratios Ratios, MemoryReport Memory);
+/// <summary>Both lifecycle runs; what one lifecycle costs (counts and CPU) is measured over each run's window.</summary>
+public sealed record LifecycleReport(LifecycleRun Max, LifecycleRun HalfRate, OperationCost Cost, Ratios Ratios, MemoryReport Memory, CpuCost Cpu,
+    OperationCost HalfRateCost, CpuCost HalfRateCpu);
 
 /// <summary>A goal of the issue, what was measured, met or not, and what limits it.</summary>
 public sealed record Goal(string Name, string Target, string Measured, bool Met, string Note);

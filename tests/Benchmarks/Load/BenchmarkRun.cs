@@ -23,10 +23,20 @@ public static class BenchmarkRun
         var clients = AgencyClients.FromCsv(api.Sandbox, Path.Combine(repositoryRoot, "services", "Intake", "Data", "hcmc-communes.csv"));
         foreach (var unit in new[] { "26740.H29", "26737.H29", "000.00.00.H29" }) await clients.TokenForAsync(unit);
 
+        // The processes whose CPU each window is charged to (services, Postgres, RabbitMQ, the dashboard; the harness is this one).
+        var processes = SystemProcesses.Find(target, Services);
+        var cpu = new ProcessCpu(processes);
+
         progress.WriteLine($"machine limits, {settings.Concurrency} in flight, {settings.LimitDuration.TotalSeconds:F0} s each");
         var limitShape = new LoadShape(settings.Concurrency, settings.LimitDuration);
-        var limits = new LimitsReport(await MachineLimits.PostgresCommitsAsync(target, limitShape, progress, ct),
-            await MachineLimits.RabbitMqAsync(target, limitShape, progress, ct));
+        var commitsBefore = cpu.Take();
+        var commits = await MachineLimits.PostgresCommitsAsync(target, limitShape, progress, ct);
+        var commitsAfter = cpu.Take();
+        var broker = await MachineLimits.RabbitMqAsync(target, limitShape, progress, ct);
+        var brokerAfter = cpu.Take();
+        var limits = new LimitsReport(commits, broker,
+            PrimitiveCosts.Of(commitsBefore, commitsAfter, commits.Completed, commitsAfter, brokerAfter, broker.Consumed));
+        progress.WriteLine($"primitive costs: {limits.Primitives.MsPerCommit} CPU-ms per durable commit, {limits.Primitives.MsPerDelivery} per confirmed delivery");
 
         // A system just started may still be seeding or catching up (e.g. re-syncing a previous run's dossiers): wait (at
         // most 24 windows) for its own write rate to fall under 5/s, keeping the lowest seen.
@@ -38,51 +48,66 @@ public static class BenchmarkRun
         }
         progress.WriteLine($"idle system: {background:F1} write transactions/s of its own");
         progress.WriteLine($"submissions at Intake, {settings.Concurrency} in flight, {settings.SubmissionDuration.TotalSeconds:F0} s");
-        var since = DateTimeOffset.UtcNow.AddSeconds(-1);
-        var before = await SystemCounters.ReadAsync(target, since, ct);
-        var submissions = await LoadRunner.RunAsync("submissions", new LoadShape(settings.Concurrency, settings.SubmissionDuration, settings.SubmissionRate),
+        var submissions = await MeasuredAsync(target, cpu, background, limits, () => LoadRunner.RunAsync("submissions",
+            new LoadShape(settings.Concurrency, settings.SubmissionDuration, settings.SubmissionRate),
             async (i, token) =>
             {
                 var unit = clients.UnitFor(i);
                 await api.SubmitAsync(unit, await clients.TokenForAsync(unit), SystemApi.PlainProcedure, i, token);
-            }, progress, ct);
-        // What the submissions cost downstream (Processing, Payment, PortalSync, Reporting, Notifications) counts too: let it settle.
-        var after = await SystemCounters.SettledAsync(target, since, ct);
-        var submissionCost = SystemCounters.PerOperation(before, after, submissions.Completed, background, 0);
-        var submission = new ScenarioReport(submissions, submissionCost, Ratios.Of(submissions.PerSecond, submissionCost, limits));
+            }, progress, ct), ct);
+        var submission = new ScenarioReport(submissions.Load, submissions.Cost, Ratios.Of(submissions.Load.PerSecond, submissions.Cost, limits), submissions.Cpu);
 
         progress.WriteLine($"full lifecycles, {settings.LifecycleConcurrency} in flight, {settings.LifecycleDuration.TotalSeconds:F0} s");
-        var lifecycle = new LifecycleScenario(api, clients, settings.StageTimeout);
-        await using var memory = ProcessMemory.Start(target, Services);
-        since = DateTimeOffset.UtcNow.AddSeconds(-1);
-        before = await SystemCounters.ReadAsync(target, since, ct);
-        var max = await LifecycleAsync(lifecycle, "lifecycles", new LoadShape(settings.LifecycleConcurrency, settings.LifecycleDuration), settings, progress, ct);
-        after = await SystemCounters.SettledAsync(target, since, ct);
-        var lifecycleCost = SystemCounters.PerOperation(before, after, max.Load.Completed, background, lifecycle.AuditedReads);
+        await using var events = await StageEvents.StartAsync(target, ct);
+        var lifecycle = new LifecycleScenario(api, clients, events, settings.StageTimeout);
+        await using var memory = ProcessMemory.Start(processes);
+        var max = await MeasuredAsync(target, cpu, background, limits,
+            () => LoadRunner.RunAsync("lifecycles", new LoadShape(settings.LifecycleConcurrency, settings.LifecycleDuration), lifecycle.RunOneAsync, progress, ct), ct);
+        var maxRun = await LifecycleRunAsync(lifecycle, max.Load, settings, ct);
         var halfRate = Math.Max(0.2, max.Load.PerSecond / 2);
         progress.WriteLine($"full lifecycles paced at half that rate ({halfRate:F1}/s), {settings.HalfRateDuration.TotalSeconds:F0} s");
         lifecycle.Reset();
-        var half = await LifecycleAsync(lifecycle, "lifecycles at half rate",
-            new LoadShape(settings.LifecycleConcurrency * 2, settings.HalfRateDuration, halfRate), settings, progress, ct);
+        var half = await MeasuredAsync(target, cpu, background, limits, () => LoadRunner.RunAsync("lifecycles at half rate",
+            new LoadShape(settings.LifecycleConcurrency * 2, settings.HalfRateDuration, halfRate), lifecycle.RunOneAsync, progress, ct), ct);
+        var halfRun = await LifecycleRunAsync(lifecycle, half.Load, settings, ct);
         var (peaks, total) = memory.Peaks();
-        var lifecycleReport = new LifecycleReport(max, half, lifecycleCost, Ratios.Of(max.Load.PerSecond, lifecycleCost, limits),
-            new MemoryReport(peaks, total, memory.Processes));
+        var lifecycleReport = new LifecycleReport(maxRun, halfRun, max.Cost, Ratios.Of(max.Load.PerSecond, max.Cost, limits),
+            new MemoryReport(peaks, total, memory.Processes), max.Cpu, half.Cost, half.Cpu);
 
         progress.WriteLine($"reporting at scale: {settings.Facts:N0} dossiers' facts");
         var reporting = await new ReportingScaleScenario(target, api, clients, progress).RunAsync(settings.Facts, settings.QueryRepetitions, settings.KeepFacts, ct);
 
         var machine = new MachineInfo(Environment.ProcessorCount, RuntimeInformation.OSDescription, RuntimeInformation.FrameworkDescription,
             await PostgresVersionAsync(target, ct), await RabbitMqVersionAsync(target, ct), loadAtStart, LoadAverage(), started, DateTimeOffset.UtcNow);
-        var partial = new BenchmarkReport(machine, BenchmarkSettingsView.Of(settings), limits, submission, lifecycleReport, reporting, []);
+        var partial = new BenchmarkReport(machine, BenchmarkSettingsView.Of(settings, SystemProcesses.TraceRecording(processes, Services)), limits, submission, lifecycleReport, reporting, []);
         return partial with { Goals = Goals.Judge(partial) };
     }
 
-    private static async Task<LifecycleRun> LifecycleAsync(LifecycleScenario lifecycle, string name, LoadShape shape, BenchmarkSettings settings,
-        TextWriter progress, CancellationToken ct)
+    private sealed record Measured(LoadResult Load, OperationCost Cost, CpuCost Cpu);
+
+    /// <summary>
+    /// Runs a load and charges it what the system did from its start until the pipeline behind it settled (downstream
+    /// consumers, relays, the portal sync): write transactions and deliveries from the databases, CPU time from /proc.
+    /// </summary>
+    private static async Task<Measured> MeasuredAsync(SystemTarget target, ProcessCpu cpu, double background, LimitsReport limits,
+        Func<Task<LoadResult>> load, CancellationToken ct)
     {
-        var load = await LoadRunner.RunAsync(name, shape, lifecycle.RunOneAsync, progress, ct);
+        var since = DateTimeOffset.UtcNow.AddSeconds(-1);
+        var before = await SystemCounters.ReadAsync(target, since, ct);
+        var cpuBefore = cpu.Take();
+        var result = await load();
+        var after = await SystemCounters.SettledAsync(target, since, ct);
+        var cpuAfter = cpu.Take();
+        var cost = SystemCounters.PerOperation(before, after, result.Completed, background);
+        return new Measured(result, cost, CpuCost.Of(cpuBefore, cpuAfter, result.Completed, cost, limits.Primitives));
+    }
+
+    /// <summary>The run's stages and its loss check (after the measured window: the check reads the portal's records).</summary>
+    private static async Task<LifecycleRun> LifecycleRunAsync(LifecycleScenario lifecycle, LoadResult load, BenchmarkSettings settings, CancellationToken ct)
+    {
+        var stages = lifecycle.StageLatencies();
         var (submitted, atPortal, missing) = await lifecycle.CheckLossAsync(settings.StageTimeout, ct);
-        return new LifecycleRun(load, lifecycle.StageLatencies(), submitted, atPortal, missing);
+        return new LifecycleRun(load, stages, submitted, atPortal, missing);
     }
 
     private static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";

@@ -25,25 +25,28 @@ public static class ReportWriter
                      $"(submissions, limits), submissions {s.SubmissionSeconds:0} s{(s.SubmissionRate is { } rate ? $" paced at {rate}/s" : "")}, " +
                      $"lifecycles {s.LifecycleConcurrency} in flight for {s.LifecycleSeconds:0} s then paced at half for {s.HalfRateSeconds:0} s, " +
                      $"limits {s.LimitSeconds:0} s each, {s.Facts:N0} facts, {s.QueryRepetitions} timed calls per query; " +
-                     $"{(s.TraceSampleRatio is { } ratio ? $"{ratio:P0} of traces sampled" : "every trace recorded")}.");
+                     $"{s.Tracing ?? (s.TraceSampleRatio is { } ratio ? $"{ratio:P0} of traces sampled" : "every trace recorded")}.");
         b.AppendLine();
         b.AppendLine("| goal | target | measured | met | note |");
         b.AppendLine("|---|---|---|---|---|");
         foreach (var g in r.Goals) b.AppendLine($"| {g.Name} | {g.Target} | {g.Measured} | {(g.Met ? "yes" : "**no**")} | {g.Note} |");
         b.AppendLine();
-        b.AppendLine("| load | in flight | ops | failed | ops/s | p50 ms | p95 ms | p99 ms | max ms | write tx/op | deliveries/op | share of commit bound | share of broker bound |");
-        b.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
-        void Row(LoadResult l, OperationCost? c, Ratios? x) => b.AppendLine(
+        b.AppendLine("| load | in flight | ops | failed | ops/s | p50 ms | p95 ms | p99 ms | max ms | write tx/op | deliveries/op | share of commit bound | share of broker bound | system CPU-ms/op | × primitive floor |");
+        b.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        void Row(LoadResult l, OperationCost? c, Ratios? x, CpuCost? u) => b.AppendLine(
             $"| {l.Name}{(l.TargetRate is { } t ? $" (paced {F(t)}/s)" : "")} | {l.Concurrency} | {l.Completed:N0} | {l.Failed:N0} | {F(l.PerSecond)} | {F(l.Latency.P50)} | " +
             $"{F(l.Latency.P95)} | {F(l.Latency.P99)} | {F(l.Latency.Max)} | {(c is null ? "" : F(c.WriteTransactions))} | " +
-            $"{(c is null ? "" : F(c.MessagesConsumed))} | {(x is null ? "" : Pct(x.ShareOfCommitBound))} | {(x is null ? "" : Pct(x.ShareOfMessageBound))} |");
-        Row(r.Limits.PostgresCommits, null, null);
-        Row(r.Limits.RabbitMq.Publish, null, null);
+            $"{(c is null ? "" : F(c.MessagesConsumed))} | {(x is null ? "" : Pct(x.ShareOfCommitBound))} | {(x is null ? "" : Pct(x.ShareOfMessageBound))} | " +
+            $"{(u is null ? "" : F(u.SystemMsPerOperation))} | {(u is null ? "" : F(u.TimesFloor))} |");
+        Row(r.Limits.PostgresCommits, null, null, null);
+        Row(r.Limits.RabbitMq.Publish, null, null, null);
         b.AppendLine($"| ↳ consumed (broker limit) | | {r.Limits.RabbitMq.Consumed:N0} | | {F(r.Limits.MessagesPerSecond)} | {F(r.Limits.RabbitMq.PublishToConsume.P50)} | " +
-                     $"{F(r.Limits.RabbitMq.PublishToConsume.P95)} | {F(r.Limits.RabbitMq.PublishToConsume.P99)} | {F(r.Limits.RabbitMq.PublishToConsume.Max)} | | | | |");
-        Row(r.Submission.Load, r.Submission.Cost, r.Submission.Ratios);
-        Row(r.Lifecycle.Max.Load, r.Lifecycle.Cost, r.Lifecycle.Ratios);
-        Row(r.Lifecycle.HalfRate.Load, null, null);
+                     $"{F(r.Limits.RabbitMq.PublishToConsume.P95)} | {F(r.Limits.RabbitMq.PublishToConsume.P99)} | {F(r.Limits.RabbitMq.PublishToConsume.Max)} | | | | | | |");
+        Row(r.Submission.Load, r.Submission.Cost, r.Submission.Ratios, r.Submission.Cpu);
+        Row(r.Lifecycle.Max.Load, r.Lifecycle.Cost, r.Lifecycle.Ratios, r.Lifecycle.Cpu);
+        Row(r.Lifecycle.HalfRate.Load, r.Lifecycle.HalfRateCost, null, r.Lifecycle.HalfRateCpu);
+        b.AppendLine();
+        CpuTable(b, r);
         b.AppendLine();
         b.AppendLine("| lifecycle stage (ms) | p50 at max | p95 at max | p99 at max | p50 at half rate | p95 at half rate | p99 at half rate |");
         b.AppendLine("|---|---|---|---|---|---|---|");
@@ -68,6 +71,29 @@ public static class ReportWriter
         foreach (var q in p.Queries) b.AppendLine($"| {q.Name} `{q.Path}` | {F(q.Milliseconds.P50)} | {F(q.Milliseconds.P95)} | {F(q.Milliseconds.Max)} |");
         b.AppendLine(End);
         return b.ToString();
+    }
+
+    /// <summary>Where each scenario's CPU went, per operation and process, against the primitive floor of the same run.</summary>
+    private static void CpuTable(StringBuilder b, BenchmarkReport r)
+    {
+        var p = r.Limits.Primitives;
+        b.AppendLine($"Primitive costs in this run (limit tests): {F(p.MsPerCommit)} CPU-ms per durable commit (Postgres {F(p.PostgresMsPerCommit)} + " +
+                     $"client {F(p.ClientMsPerCommit)}), {F(p.MsPerDelivery)} CPU-ms per confirmed delivery (RabbitMQ {F(p.BrokerMsPerDelivery)} + " +
+                     $"client {F(p.ClientMsPerDelivery)}). Floor = write tx/op × the first + deliveries/op × the second.");
+        b.AppendLine();
+        var scenarios = new (string Name, CpuCost Cpu)[] { ("submission", r.Submission.Cpu), ("lifecycle", r.Lifecycle.Cpu), ("lifecycle at half rate", r.Lifecycle.HalfRateCpu) };
+        b.AppendLine($"| CPU-ms per operation | {string.Join(" | ", scenarios.Select(x => x.Name))} |");
+        b.AppendLine($"|---|{string.Concat(scenarios.Select(_ => "---|"))}");
+        void Line(string name, Func<CpuCost, string> value) => b.AppendLine($"| {name} | {string.Join(" | ", scenarios.Select(x => value(x.Cpu)))} |");
+        var processes = BenchmarkRun.Services.Concat([SystemProcesses.Postgres, SystemProcesses.RabbitMq, SystemProcesses.Dashboard])
+            .Where(name => scenarios.Any(x => x.Cpu.MsPerOperation.ContainsKey(name)));
+        foreach (var name in processes) Line(name, c => c.MsPerOperation.TryGetValue(name, out var ms) ? F(ms) : "");
+        Line("**system (the above)**", c => $"**{F(c.SystemMsPerOperation)}**");
+        Line("harness (the benchmark process)", c => F(c.HarnessMsPerOperation));
+        Line("machine (every process, other tenants' too)", c => F(c.MachineMsPerOperation));
+        Line("primitive floor", c => F(c.FloorMsPerOperation));
+        Line("system ÷ floor", c => $"{F(c.TimesFloor)}×");
+        Line("window (s)", c => F(c.WindowSeconds));
     }
 
     /// <summary>Replaces the marked section of the file (appends one if the file has none).</summary>

@@ -95,18 +95,6 @@ public sealed class SystemApi : IDisposable
         return response.StatusCode;
     }
 
-    /// <summary>The pending payment's hosted-page address, once Payment has registered the request at the platform.</summary>
-    public async Task<Uri?> PendingPaymentUrlAsync(string code, string token, CancellationToken ct)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/dossiers/{code}/payments");
-        request.Headers.Authorization = new("Bearer", token);
-        using var response = await Payment.SendAsync(request, ct);
-        if (response.StatusCode != HttpStatusCode.OK) return null;
-        var payments = (await response.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("payments");
-        if (payments.GetArrayLength() == 0 || payments[0].GetProperty("state").GetString() != "pending") return null;
-        return payments[0].TryGetProperty("paymentUrl", out var url) && url.GetString() is { } u ? new Uri(u) : null;
-    }
-
     /// <summary>The citizen pays on the platform's hosted page.</summary>
     public async Task PayAsync(Uri paymentUrl, CancellationToken ct)
     {
@@ -126,27 +114,5 @@ public sealed class SystemApi : IDisposable
     {
         foreach (var c in new[] { Intake, Processing, Payment, Sandbox, Reporting }) c.Dispose();
         Handler.Dispose();
-    }
-}
-
-public static class SystemApiLookups
-{
-    /// <summary>The status Processing shows the citizen (public lookup with the applicant's last four id digits).</summary>
-    public static async Task<int> PublicStatusAsync(this SystemApi api, string code, CancellationToken ct)
-    {
-        using var response = await api.Processing.GetAsync($"/api/v1/public/dossiers/{code}?idLast4=1234", ct);
-        if (!response.IsSuccessStatusCode) return 0;
-        return (await response.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("status").GetInt32();
-    }
-
-    /// <summary>Polls until <paramref name="done"/> (50 ms apart), or fails after <paramref name="timeout"/>.</summary>
-    public static async Task UntilAsync(Func<Task<bool>> done, TimeSpan timeout, string what, CancellationToken ct)
-    {
-        var end = DateTime.UtcNow + timeout;
-        while (!await done())
-        {
-            if (DateTime.UtcNow > end) throw new TimeoutException($"{what}: not within {timeout.TotalSeconds:F0} s");
-            await Task.Delay(50, ct);
-        }
     }
 }

@@ -66,13 +66,13 @@ public sealed record SystemCounters(long WriteTransactions, long Published, long
     }
 
     /// <summary>
-    /// Per operation: write transactions (less the idle system's own over the window, and less the harness's own audited
-    /// reads: each status poll of an audited endpoint commits an audit entry), messages published, messages consumed.
+    /// Per operation: write transactions (less the idle system's own over the window; the harness makes no writes of its
+    /// own: it learns of the asynchronous stages from events), messages published, messages consumed.
     /// </summary>
-    public static OperationCost PerOperation(SystemCounters before, SystemCounters after, long operations, double backgroundPerSecond,
-        long harnessWrites) => operations == 0
+    public static OperationCost PerOperation(SystemCounters before, SystemCounters after, long operations, double backgroundPerSecond)
+        => operations == 0
         ? new OperationCost(0, 0, 0)
-        : new OperationCost(Math.Round(Math.Max(0, after.WriteTransactions - before.WriteTransactions - harnessWrites
+        : new OperationCost(Math.Round(Math.Max(0, after.WriteTransactions - before.WriteTransactions
                                                    - backgroundPerSecond * (after.At - before.At).TotalSeconds) / operations, 2),
             Math.Round((after.Published - before.Published) / (double)operations, 2),
             Math.Round((after.Consumed - before.Consumed) / (double)operations, 2));
