@@ -35,6 +35,8 @@ public sealed class ClusterFaultSystemCollection : ICollectionFixture<ClusterFau
 [Collection(ClusterFaultSystemCollection.Name)]
 public sealed class ClusteredFaultSuiteTests(ClusterFaultSystemFixture system) : FaultSuite(system, instances: 1)
 {
+    protected override string SummaryName => "cluster";
+
     protected override async Task BreakInfrastructureAsync(List<string> faults, ConcurrentBag<string> accepted)
     {
         string? previous = null;

@@ -64,6 +64,9 @@ public abstract class FaultSuite(FaultSystemFixture system, int instances)
 {
     protected FaultSystemFixture Fixture => system;
 
+    /// <summary>Names the summary file beside the test binaries: the instance count, or the topology.</summary>
+    protected virtual string SummaryName => instances.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     private static readonly int OutageSeconds = int.TryParse(Environment.GetEnvironmentVariable("FAULT_SECONDS"), out var s) ? s : 15;
     private static readonly string[] Killed =
         [ResourceNames.Intake, ResourceNames.Processing, ResourceNames.Payment, ResourceNames.PortalSync, ResourceNames.Reporting, ResourceNames.Notifications];
@@ -131,7 +134,7 @@ public abstract class FaultSuite(FaultSystemFixture system, int instances)
         var errors = await ErrorQueuesAsync();
 
         var catchUps = await GapRequestsAsync();
-        var summary = $"fault suite, {instances} instance(s) of every service: {codes.Count} dossiers accepted (201); "
+        var summary = $"fault suite ({SummaryName}), {instances} instance(s) of every service: {codes.Count} dossiers accepted (201); "
                       + $"faults: {string.Join("; ", faults)}; lost {lost.Count}, duplicated {duplicated.Count}; "
                       + $"status events asked for again by PortalSync {catchUps}; "
                       + $"error queues: {(errors.Count == 0 ? "empty" : string.Join("; ", errors.Select(e => $"{e.Key}: {e.Value}")))}; "
@@ -140,7 +143,7 @@ public abstract class FaultSuite(FaultSystemFixture system, int instances)
             summary += $"\nlost: {string.Join("; ", lost)}\nduplicated: {string.Join("; ", duplicated)}";
         Console.WriteLine(summary);
         // Kept beside the test binaries for RELIABILITY.md (xunit does not show a passing test's output).
-        await File.WriteAllTextAsync(Path.Combine(AppContext.BaseDirectory, $"fault-suite-summary-{instances}.txt"), summary);
+        await File.WriteAllTextAsync(Path.Combine(AppContext.BaseDirectory, $"fault-suite-summary-{SummaryName}.txt"), summary);
         Assert.True(lost.Count == 0, "lost: " + string.Join("; ", lost));
         Assert.True(duplicated.Count == 0, "duplicated: " + string.Join("; ", duplicated));
         Assert.True(errors.Count == 0, "messages in error queues: " + string.Join("; ", errors.Select(e => $"{e.Key}: {e.Value}")));

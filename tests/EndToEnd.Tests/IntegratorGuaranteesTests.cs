@@ -18,6 +18,10 @@ public sealed class IntegratorGuaranteesTests(SystemFixture system) : IAsyncLife
 {
     private const string Subscriptions = "/api/v1/webhooks/subscriptions";
     private const string Synced = "vn.hcm.procedures.dossier.synced.v1";
+    /// <summary>Sent beside the return (status 10): the applicant's rating link, not a status of its own.</summary>
+    private const string RatingLink = "vn.hcm.procedures.dossier.rating-link-issued.v1";
+
+    private static bool IsStatus((string Type, string Subject, long Sequence, int? Status) e) => e.Type != Synced && e.Type != RatingLink;
     private readonly WebhookReceiver _receiver = new();
 
     public Task InitializeAsync() => _receiver.StartAsync();
@@ -111,7 +115,7 @@ public sealed class IntegratorGuaranteesTests(SystemFixture system) : IAsyncLife
         await SendAsync(HttpMethod.Post, $"{Subscriptions}/{second}/resume", clerk);
         var codes = lives.Select(l => l.Code).ToHashSet();
         foreach (var hook in new[] { "g-main", "g-second" })
-            await Eventually.Until(() => Task.FromResult(lives.All(l => _receiver.Accepted(hook).Count(r => Read(r) is var e && e.Subject == l.Code && e.Type != Synced)
+            await Eventually.Until(() => Task.FromResult(lives.All(l => _receiver.Accepted(hook).Count(r => Read(r) is var e && e.Subject == l.Code && IsStatus(e))
                     == l.Statuses.Length)),
                 TimeSpan.FromSeconds(120), $"every status event to {hook}");
 
@@ -122,13 +126,15 @@ public sealed class IntegratorGuaranteesTests(SystemFixture system) : IAsyncLife
             foreach (var life in lives)
             {
                 var events = accepted.Select(Read).Where(e => e.Subject == life.Code).ToList();
-                var statuses = events.Where(e => e.Type != Synced).ToList();
+                var statuses = events.Where(IsStatus).ToList();
+                // A returned dossier's rating link comes once, with the return's sequence.
+                Assert.Equal(life.Statuses[^1] == 10 ? [statuses[^1].Sequence] : [], events.Where(e => e.Type == RatingLink).Select(e => e.Sequence));
                 Assert.Equal(life.Statuses, statuses.Select(e => e.Status!.Value));
                 Assert.Equal(Enumerable.Range(1, statuses.Count).Select(i => (long)i), statuses.Select(e => e.Sequence));
                 // Acknowledgements: strictly rising, each after the status it acknowledges.
                 var acknowledged = events.Select((e, i) => (e, i)).Where(x => x.e.Type == Synced).ToList();
                 Assert.Equal(acknowledged.Select(x => x.e.Sequence).Order().Distinct(), acknowledged.Select(x => x.e.Sequence));
-                Assert.All(acknowledged, x => Assert.Contains(events.Take(x.i), s => s.Type != Synced && s.Sequence == x.e.Sequence));
+                Assert.All(acknowledged, x => Assert.Contains(events.Take(x.i), s => IsStatus(s) && s.Sequence == x.e.Sequence));
             }
         }
 

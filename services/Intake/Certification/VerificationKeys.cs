@@ -6,7 +6,7 @@ namespace Procedures.Intake.Certification;
 
 /// <summary>
 /// GET /.well-known/jwks.json: the public keys that verify certified copies, as a JSON Web Key Set (RFC 7517), so a
-/// holder verifies a copy offline (docs/integrators.md#certified-copies-offline): the current key and every retired one
+/// holder verifies a copy offline (docs/integrators.md#certified-copies-offline-verification): the current key and every retired one
 /// still configured, each under the <c>kid</c> a copy names in <c>keyId</c>. Anonymous and cacheable; the set only
 /// changes with the configuration, so it is built once. A verifier that meets an unknown <c>kid</c> fetches it again.
 /// </summary>
