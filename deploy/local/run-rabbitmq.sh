@@ -39,4 +39,6 @@ export RABBITMQ_MNESIA_BASE="$dir/mnesia" RABBITMQ_LOG_BASE="$dir/log" RABBITMQ_
 export RABBITMQ_ENABLED_PLUGINS_FILE="$dir/enabled_plugins" RABBITMQ_CONFIG_FILE="$dir/rabbitmq"
 export RABBITMQ_CONF_ENV_FILE="$dir/rabbitmq-env.conf" ERL_EPMD_ADDRESS=127.0.0.1 HOME="$dir"
 export RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}"
+# Erlang writes crash dumps (erl_crash.dump, MnesiaCore.*) to its working directory: keep them in the node's own.
+cd "$dir"
 exec /usr/lib/rabbitmq/bin/rabbitmq-server
