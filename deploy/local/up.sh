@@ -5,7 +5,10 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
 "$root/deploy/local/prerequisites.sh"
-dotnet build AppHost -c Debug -nologo -v quiet
+# PROCEDURES_CONFIGURATION=Release runs every service as a Release build (the benchmark's measured runs); Aspire starts
+# each project in the configuration the AppHost was built in.
+configuration=${PROCEDURES_CONFIGURATION:-Debug}
+dotnet build AppHost -c "$configuration" -nologo -v quiet
 
 cat <<'TXT'
 
@@ -21,4 +24,4 @@ Procedures is starting (healthy in about 30 s):
 Press Ctrl+C to stop everything.
 
 TXT
-exec dotnet run --project AppHost --no-build --launch-profile http -- "$@"
+exec dotnet run --project AppHost -c "$configuration" --no-build --launch-profile http -- "$@"
