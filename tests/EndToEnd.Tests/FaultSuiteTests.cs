@@ -87,7 +87,7 @@ public abstract class FaultSuite(FaultSystemFixture system, int instances)
         var accepted = new System.Collections.Concurrent.ConcurrentBag<string>();
         var faults = new List<string>();
         // Two desks working steadily through everything below, retrying as an integrator would.
-        var traffic = Enumerable.Range(0, 2).Select(_ => Task.Run(async () =>
+        var traffic = _traffic = Enumerable.Range(0, 2).Select(_ => Task.Run(async () =>
         {
             while (!stop.IsCancellationRequested)
                 if (await ResilientLifeAsync(clerk, stop.Token) is { } code) accepted.Add(code);
@@ -296,8 +296,17 @@ public abstract class FaultSuite(FaultSystemFixture system, int instances)
         if (!stop.IsCancellationRequested) throw new TimeoutException($"{what?.Invoke() ?? "a lifecycle step"} did not get through in 4 minutes (last error: {last?.Message})");
     }
 
-    protected static Task WaitForTrafficAsync(System.Collections.Concurrent.ConcurrentBag<string> accepted, int count)
-        => Eventually.Until(() => Task.FromResult(accepted.Count >= count), TimeSpan.FromMinutes(3), $"{count} lifecycles completed");
+    private List<Task> _traffic = [];
+
+    /// <summary>
+    /// Waits until <paramref name="count"/> lifecycles completed; a desk that stopped (an answer outside the contract, such
+    /// as a 500, ends its loop) fails the wait at once with its reason, instead of a timeout that names no fault.
+    /// </summary>
+    protected Task WaitForTrafficAsync(System.Collections.Concurrent.ConcurrentBag<string> accepted, int count)
+        => Eventually.Until(() => _traffic.FirstOrDefault(t => t.IsFaulted) is { } stopped
+                ? Task.FromException<bool>(new InvalidOperationException("a desk's traffic stopped", stopped.Exception!.InnerException))
+                : Task.FromResult(accepted.Count >= count),
+            TimeSpan.FromMinutes(3), $"{count} lifecycles completed");
 
     /// <summary>The AppHost's own restart (stop, then start), for the broker.</summary>
     private async Task RestartAsync(string resource)
