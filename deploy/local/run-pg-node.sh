@@ -23,10 +23,11 @@ as_pg mkdir -p "$data/xdg/config" "$data/xdg/data" "$data/xdg/run"
 # One statement as postgres on the node listening on port $1 (every node's socket is in /var/run/postgresql).
 sql() { as_pg "$bin/psql" -X -Atq -p "$1" -h /var/run/postgresql -U postgres -d postgres -c "$2" 2>/dev/null; }
 # An immediate checkpoint on the formation's primary if a pg_basebackup there is waiting for one.
+# Best effort (under set -e, a failed look must not end the script): the next second tries again.
 checkpoint_for_basebackup() {
   local primary
-  primary=$(as_pg "$bin/psql" -X -Atq -h 127.0.0.1 -p "$monitor_port" -U autoctl_node -d pg_auto_failover \
-    -c "select node_port from pgautofailover.get_nodes('default') where node_is_primary and node_port <> $port" 2>/dev/null | head -1)
+  primary=$(as_pg "$bin/psql" -X -Atq -h 127.0.0.1 -p "$monitor_port" -U autoctl_node -d pg_auto_failover -c \
+    "select node_port from pgautofailover.get_nodes('default') where node_is_primary and node_port <> $port limit 1" 2>/dev/null) || return 0
   [ -n "$primary" ] || return 0
   if [ "$(sql "$primary" "select count(*) from pg_stat_progress_basebackup where phase = 'waiting for checkpoint to finish'")" != 0 ]; then
     sql "$primary" 'checkpoint' >/dev/null
@@ -50,7 +51,7 @@ else
       create=$!
       # Joining as the standby, this node is built by pg_basebackup, which waits for a checkpoint on the primary, by
       # default a spread one lasting minutes: while the build runs (and only then), ask the primary for an immediate one.
-      while kill -0 "$create" 2>/dev/null; do checkpoint_for_basebackup; sleep 1; done
+      while kill -0 "$create" 2>/dev/null; do checkpoint_for_basebackup || true; sleep 1; done
       wait "$create" && break
       sleep 1 # the monitor is not up yet, or the primary is still being created
     done

@@ -148,7 +148,11 @@ public abstract class FaultSuite(FaultSystemFixture system, int instances)
         Assert.True(duplicated.Count == 0, "duplicated: " + string.Join("; ", duplicated));
         Assert.True(errors.Count == 0, "messages in error queues: " + string.Join("; ", errors.Select(e => $"{e.Key}: {e.Value}")));
         Assert.True(codes.Count >= 9, $"only {codes.Count} lifecycles got through");
+        await AfterVerdictAsync(clerk);
     }
+
+    /// <summary>What a topology shows once the verdict is in and the traffic has stopped (the cluster: a commit lost to asynchronous replication).</summary>
+    protected virtual Task AfterVerdictAsync(string token) => Task.CompletedTask;
 
     /// <summary>
     /// Lost: the dossier does not reach status 10 with the full history at the portal and in Processing, paid online.
@@ -215,24 +219,7 @@ public abstract class FaultSuite(FaultSystemFixture system, int instances)
     {
         var key = Guid.NewGuid().ToString();
         string? code = null;
-        await RetryAsync(async () =>
-        {
-            _feeBearingDocuments ??= (await system.Client(ResourceNames.Intake).GetFromJsonAsync<JsonElement>($"/api/v1/procedures/{FeeBearingProcedure}"))
-                .GetProperty("current").GetProperty("documents").EnumerateArray().Where(d => d.GetProperty("required").GetBoolean())
-                .Select(d => Submissions.Reused(d.GetProperty("code").GetString()))
-                .ToArray();
-            var body = new
-            {
-                procedureCode = FeeBearingProcedure, receivingUnit = "26740.H29", channel = 2,
-                applicant = new { kind = "citizen", name = "Nguyễn Văn A", citizenId = "079203001234", phone = "0912345678", vneidLevel2 = true },
-                summary = "Đăng ký thường trú", documents = _feeBearingDocuments,
-            };
-            using var request = Submissions.Post("26740.H29", token, key, body);
-            using var response = await system.Client(ResourceNames.Intake).SendAsync(request, stop);
-            if (response.StatusCode != HttpStatusCode.Created) return false;
-            code = (await response.Content.ReadFromJsonAsync<JsonElement>(stop)).GetProperty("dossierCode").GetString();
-            return true;
-        }, stop);
+        await RetryAsync(async () => (code = await SubmitAsync(token, key, stop)) is not null, stop);
         if (code is null) return null;
         foreach (var (action, target) in new[] { ("accept", 2), ("start-processing", 4), ("request-payment", 6) })
             await StepAsync(code, action, target, token);
@@ -253,6 +240,25 @@ public abstract class FaultSuite(FaultSystemFixture system, int instances)
         foreach (var (action, target) in new[] { ("decide", 9), ("return-result", 10) })
             await StepAsync(code, action, target, token);
         return code;
+    }
+
+    /// <summary>One fee-bearing submission at Intake under <paramref name="key"/>: its code on a 201, null otherwise.</summary>
+    protected async Task<string?> SubmitAsync(string token, string key, CancellationToken stop)
+    {
+        _feeBearingDocuments ??= (await system.Client(ResourceNames.Intake).GetFromJsonAsync<JsonElement>($"/api/v1/procedures/{FeeBearingProcedure}", stop))
+            .GetProperty("current").GetProperty("documents").EnumerateArray().Where(d => d.GetProperty("required").GetBoolean())
+            .Select(d => Submissions.Reused(d.GetProperty("code").GetString()))
+            .ToArray();
+        var body = new
+        {
+            procedureCode = FeeBearingProcedure, receivingUnit = "26740.H29", channel = 2,
+            applicant = new { kind = "citizen", name = "Nguyễn Văn A", citizenId = "079203001234", phone = "0912345678", vneidLevel2 = true },
+            summary = "Đăng ký thường trú", documents = _feeBearingDocuments,
+        };
+        using var request = Submissions.Post("26740.H29", token, key, body);
+        using var response = await system.Client(ResourceNames.Intake).SendAsync(request, stop);
+        if (response.StatusCode != HttpStatusCode.Created) return null;
+        return (await response.Content.ReadFromJsonAsync<JsonElement>(stop)).GetProperty("dossierCode").GetString();
     }
 
     private async Task<int> PublicStatusAsync(string code)
@@ -336,8 +342,8 @@ public abstract class FaultSuite(FaultSystemFixture system, int instances)
         return instance;
     }
 
-    /// <summary>Starts a killed instance again and waits until it is healthy.</summary>
-    protected async Task StartAgainAsync(string service, string instance)
+    /// <summary>Starts a killed instance again and waits until it is healthy (within <paramref name="healthyWithin"/>, 2 min unless given).</summary>
+    protected async Task StartAgainAsync(string service, string instance, TimeSpan? healthyWithin = null)
     {
         var commands = system.App.Services.GetRequiredService<ResourceCommandService>();
         await Eventually.Until(async () => (await commands.ExecuteCommandAsync(instance, KnownResourceCommands.StartCommand)).Success,
@@ -345,7 +351,7 @@ public abstract class FaultSuite(FaultSystemFixture system, int instances)
         // Waits match on the resource's name, so the instance is picked out by its id.
         await system.App.ResourceNotifications.WaitForResourceAsync(service,
             e => e.ResourceId == instance && e.Snapshot.HealthStatus == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy)
-            .WaitAsync(TimeSpan.FromMinutes(2));
+            .WaitAsync(healthyWithin ?? TimeSpan.FromMinutes(2));
     }
 
     protected Task<long> UnsentAsync(string service)
