@@ -148,11 +148,7 @@ public abstract class FaultSuite(FaultSystemFixture system, int instances)
         Assert.True(duplicated.Count == 0, "duplicated: " + string.Join("; ", duplicated));
         Assert.True(errors.Count == 0, "messages in error queues: " + string.Join("; ", errors.Select(e => $"{e.Key}: {e.Value}")));
         Assert.True(codes.Count >= 9, $"only {codes.Count} lifecycles got through");
-        await AfterVerdictAsync(clerk);
     }
-
-    /// <summary>What a topology shows once the verdict is in and the traffic has stopped (the cluster: a commit lost to asynchronous replication).</summary>
-    protected virtual Task AfterVerdictAsync(string token) => Task.CompletedTask;
 
     /// <summary>
     /// Lost: the dossier does not reach status 10 with the full history at the portal and in Processing, paid online.
@@ -243,7 +239,7 @@ public abstract class FaultSuite(FaultSystemFixture system, int instances)
     }
 
     /// <summary>One fee-bearing submission at Intake under <paramref name="key"/>: its code on a 201, null otherwise.</summary>
-    protected async Task<string?> SubmitAsync(string token, string key, CancellationToken stop)
+    private async Task<string?> SubmitAsync(string token, string key, CancellationToken stop)
     {
         _feeBearingDocuments ??= (await system.Client(ResourceNames.Intake).GetFromJsonAsync<JsonElement>($"/api/v1/procedures/{FeeBearingProcedure}", stop))
             .GetProperty("current").GetProperty("documents").EnumerateArray().Where(d => d.GetProperty("required").GetBoolean())
@@ -342,8 +338,8 @@ public abstract class FaultSuite(FaultSystemFixture system, int instances)
         return instance;
     }
 
-    /// <summary>Starts a killed instance again and waits until it is healthy (within <paramref name="healthyWithin"/>, 2 min unless given).</summary>
-    protected async Task StartAgainAsync(string service, string instance, TimeSpan? healthyWithin = null)
+    /// <summary>Starts a killed instance again and waits until it is healthy.</summary>
+    protected async Task StartAgainAsync(string service, string instance)
     {
         var commands = system.App.Services.GetRequiredService<ResourceCommandService>();
         await Eventually.Until(async () => (await commands.ExecuteCommandAsync(instance, KnownResourceCommands.StartCommand)).Success,
@@ -351,7 +347,7 @@ public abstract class FaultSuite(FaultSystemFixture system, int instances)
         // Waits match on the resource's name, so the instance is picked out by its id.
         await system.App.ResourceNotifications.WaitForResourceAsync(service,
             e => e.ResourceId == instance && e.Snapshot.HealthStatus == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy)
-            .WaitAsync(healthyWithin ?? TimeSpan.FromMinutes(2));
+            .WaitAsync(TimeSpan.FromMinutes(2));
     }
 
     protected Task<long> UnsentAsync(string service)
