@@ -58,9 +58,10 @@ public sealed record Infrastructure(
 
         // Ready once the last account exists: both scripts create the accounts before (or as) the server answers.
         var last = LocalAccounts.Services[^1];
-        // One server, or the failover pair: the client tries each host and keeps the one that takes writes.
+        // One server, or the failover pair: the client tries each host and keeps the one that takes writes ("read-write", not
+        // "primary": a node being promoted is out of recovery but refuses writes until pg_auto_failover confirms the old primary gone).
         var pgHosts = config["Topology"] == "cluster"
-            ? $"Host={ClusterTopology.PostgresHosts(config)};Target Session Attributes=primary"
+            ? $"Host={ClusterTopology.PostgresHosts(config)};Target Session Attributes=read-write"
             : $"Host=127.0.0.1;Port={pgPort}";
         string PgLogin(string service, string role) =>
             $"{pgHosts};Username={role};Password={LocalAccounts.Password(role, password)};Database={service}";

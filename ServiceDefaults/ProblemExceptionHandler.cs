@@ -28,8 +28,8 @@ public sealed partial class ProblemExceptionHandler(
             Npgsql.PostgresException { SqlState: var state } when state.StartsWith("23", StringComparison.Ordinal) =>
                 Problems.Create(StatusCodes.Status409Conflict, "conflict", "Xung đột với dữ liệu đã có", "Conflicts with stored data",
                     $"SQLSTATE {state}"),
-            // Timeouts (a lock queue longer than the command timeout under load), broken connections, too many clients,
-            // serialization failures, deadlocks: the transaction did not commit (or, for a timeout at commit, the
+            // Timeouts (a lock queue longer than the command timeout under load), broken connections, no primary to connect
+            // to or a read-only one (a failover under way), too many clients, serialization failures, deadlocks: the transaction did not commit (or, for a timeout at commit, the
             // Idempotency-Key replays what did), so the caller should retry, not report a fault.
             _ when IsDatabaseBusy(exception) => Problems.Create(StatusCodes.Status503ServiceUnavailable, "database-busy",
                 "Hệ thống đang bận, vui lòng gửi lại sau giây lát (với cùng Idempotency-Key)",
@@ -47,8 +47,10 @@ public sealed partial class ProblemExceptionHandler(
         return true;
     }
 
+    /// <summary>Busy (a transient failure or a timeout) or out of reach (<see cref="Messaging.DatabaseFailures"/>: a failover under way).</summary>
     private static bool IsDatabaseBusy(Exception? ex)
     {
+        if (Messaging.DatabaseFailures.IsUnavailable(ex)) return true;
         for (; ex is not null; ex = ex.InnerException)
             if (ex is Npgsql.NpgsqlException { IsTransient: true } or TimeoutException) return true;
         return false;

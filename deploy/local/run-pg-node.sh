@@ -20,6 +20,19 @@ autoctl() {
     XDG_RUNTIME_DIR="$data/xdg/run" pg_autoctl "$@"
 }
 as_pg mkdir -p "$data/xdg/config" "$data/xdg/data" "$data/xdg/run"
+# One statement as postgres on the node listening on port $1 (every node's socket is in /var/run/postgresql).
+sql() { as_pg "$bin/psql" -X -Atq -p "$1" -h /var/run/postgresql -U postgres -d postgres -c "$2" 2>/dev/null; }
+# An immediate checkpoint on the formation's primary if a pg_basebackup there is waiting for one.
+# Best effort (under set -e, a failed look must not end the script): the next second tries again.
+checkpoint_for_basebackup() {
+  local primary
+  primary=$(as_pg "$bin/psql" -X -Atq -h 127.0.0.1 -p "$monitor_port" -U autoctl_node -d pg_auto_failover -c \
+    "select node_port from pgautofailover.get_nodes('default') where node_is_primary and node_port <> $port limit 1" 2>/dev/null) || return 0
+  [ -n "$primary" ] || return 0
+  if [ "$(sql "$primary" "select count(*) from pg_stat_progress_basebackup where phase = 'waiting for checkpoint to finish'")" != 0 ]; then
+    sql "$primary" 'checkpoint' >/dev/null
+  fi
+}
 
 if [ "$kind" = monitor ]; then
   if [ ! -f "$data/db/PG_VERSION" ]; then
@@ -34,8 +47,12 @@ else
     # (scram) for every service login. A standby copies them with the rest of the primary's data folder.
     for _ in $(seq 1 300); do
       autoctl create postgres --pgdata "$data/db" --pgport "$port" --hostname 127.0.0.1 --listen 127.0.0.1 \
-        --name "$name" --skip-pg-hba --no-ssl --monitor "$monitor" --pgctl "$bin/pg_ctl" >"$data/create.log" 2>&1 \
-        && break
+        --name "$name" --skip-pg-hba --no-ssl --monitor "$monitor" --pgctl "$bin/pg_ctl" >"$data/create.log" 2>&1 &
+      create=$!
+      # Joining as the standby, this node is built by pg_basebackup, which waits for a checkpoint on the primary, by
+      # default a spread one lasting minutes: while the build runs (and only then), ask the primary for an immediate one.
+      while kill -0 "$create" 2>/dev/null; do checkpoint_for_basebackup || true; sleep 1; done
+      wait "$create" && break
       sleep 1 # the monitor is not up yet, or the primary is still being created
     done
     [ -f "$data/db/PG_VERSION" ] || { cat "$data/create.log" >&2; exit 1; }
@@ -63,18 +80,13 @@ keeper=$!
 stop() { kill -TERM "$keeper" 2>/dev/null || true; }
 trap stop TERM INT
 
-sql() { as_pg "$bin/psql" -X -Atq -p "$port" -h /var/run/postgresql -U postgres -d postgres -c "$1" 2>/dev/null; }
-provisioned=""
+# The primary provisions the services' roles and databases once per start (the standby gets them by replication, and a
+# standby promoted later already has them): wait until this node serves, then provision if it is the primary.
 while [ "$kind" = node ] && kill -0 "$keeper" 2>/dev/null; do
-  if [ "$(sql 'select not pg_is_in_recovery()')" = t ]; then
-    # The primary provisions the services' roles and databases once per start (the standby gets them by replication).
-    if [ -z "$provisioned" ]; then "$here/provision-roles.sh" /var/run/postgresql "$port" && provisioned=1; fi
-    # A standby being (re)built by pg_basebackup waits for a checkpoint, by default a spread one lasting minutes:
-    # ask for an immediate one.
-    if [ "$(sql "select count(*) from pg_stat_progress_basebackup where phase = 'waiting for checkpoint to finish'")" != 0 ]; then
-      sql 'checkpoint' >/dev/null
-    fi
-  fi
+  case "$(sql "$port" 'select pg_is_in_recovery()')" in
+    f) "$here/provision-roles.sh" /var/run/postgresql "$port" && break ;;
+    t) break ;;
+  esac
   sleep 1
 done
 wait "$keeper" || true

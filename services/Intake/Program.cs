@@ -4,6 +4,7 @@ using Procedures.Intake.Catalogue;
 using Procedures.Intake.CatchUp;
 using Procedures.Intake.Certification;
 using Procedures.Intake.Documents;
+using Procedures.Intake.Failover;
 using Procedures.Intake.Dossiers;
 using Procedures.ServiceDefaults.Audit;
 using Procedures.Messaging.CatchUp;
@@ -22,6 +23,7 @@ builder.Services.AddDigest<SubmissionDigest>(builder.Configuration, SubmissionDi
 builder.Services.AddHostedService<CatalogueSeeding>(); // after migrations (hosted services start in order)
 builder.AddDocuments();
 builder.AddCertifiedCopies();
+builder.AddLostAtFailoverCheck();
 // The national portal's citizen data store, asked before a submission reusing a document from it is accepted.
 builder.Services.AddHttpClient<CitizenStoreClient>(http =>
     http.BaseAddress = new Uri(builder.Configuration["Portal:BaseAddress"] ?? $"http://{ResourceNames.Sandbox}"));

@@ -87,7 +87,7 @@ public abstract class FaultSuite(FaultSystemFixture system, int instances)
         var accepted = new System.Collections.Concurrent.ConcurrentBag<string>();
         var faults = new List<string>();
         // Two desks working steadily through everything below, retrying as an integrator would.
-        var traffic = Enumerable.Range(0, 2).Select(_ => Task.Run(async () =>
+        var traffic = _traffic = Enumerable.Range(0, 2).Select(_ => Task.Run(async () =>
         {
             while (!stop.IsCancellationRequested)
                 if (await ResilientLifeAsync(clerk, stop.Token) is { } code) accepted.Add(code);
@@ -215,24 +215,7 @@ public abstract class FaultSuite(FaultSystemFixture system, int instances)
     {
         var key = Guid.NewGuid().ToString();
         string? code = null;
-        await RetryAsync(async () =>
-        {
-            _feeBearingDocuments ??= (await system.Client(ResourceNames.Intake).GetFromJsonAsync<JsonElement>($"/api/v1/procedures/{FeeBearingProcedure}"))
-                .GetProperty("current").GetProperty("documents").EnumerateArray().Where(d => d.GetProperty("required").GetBoolean())
-                .Select(d => Submissions.Reused(d.GetProperty("code").GetString()))
-                .ToArray();
-            var body = new
-            {
-                procedureCode = FeeBearingProcedure, receivingUnit = "26740.H29", channel = 2,
-                applicant = new { kind = "citizen", name = "Nguyễn Văn A", citizenId = "079203001234", phone = "0912345678", vneidLevel2 = true },
-                summary = "Đăng ký thường trú", documents = _feeBearingDocuments,
-            };
-            using var request = Submissions.Post("26740.H29", token, key, body);
-            using var response = await system.Client(ResourceNames.Intake).SendAsync(request, stop);
-            if (response.StatusCode != HttpStatusCode.Created) return false;
-            code = (await response.Content.ReadFromJsonAsync<JsonElement>(stop)).GetProperty("dossierCode").GetString();
-            return true;
-        }, stop);
+        await RetryAsync(async () => (code = await SubmitAsync(token, key, stop)) is not null, stop);
         if (code is null) return null;
         foreach (var (action, target) in new[] { ("accept", 2), ("start-processing", 4), ("request-payment", 6) })
             await StepAsync(code, action, target, token);
@@ -253,6 +236,25 @@ public abstract class FaultSuite(FaultSystemFixture system, int instances)
         foreach (var (action, target) in new[] { ("decide", 9), ("return-result", 10) })
             await StepAsync(code, action, target, token);
         return code;
+    }
+
+    /// <summary>One fee-bearing submission at Intake under <paramref name="key"/>: its code on a 201, null otherwise.</summary>
+    private async Task<string?> SubmitAsync(string token, string key, CancellationToken stop)
+    {
+        _feeBearingDocuments ??= (await system.Client(ResourceNames.Intake).GetFromJsonAsync<JsonElement>($"/api/v1/procedures/{FeeBearingProcedure}", stop))
+            .GetProperty("current").GetProperty("documents").EnumerateArray().Where(d => d.GetProperty("required").GetBoolean())
+            .Select(d => Submissions.Reused(d.GetProperty("code").GetString()))
+            .ToArray();
+        var body = new
+        {
+            procedureCode = FeeBearingProcedure, receivingUnit = "26740.H29", channel = 2,
+            applicant = new { kind = "citizen", name = "Nguyễn Văn A", citizenId = "079203001234", phone = "0912345678", vneidLevel2 = true },
+            summary = "Đăng ký thường trú", documents = _feeBearingDocuments,
+        };
+        using var request = Submissions.Post("26740.H29", token, key, body);
+        using var response = await system.Client(ResourceNames.Intake).SendAsync(request, stop);
+        if (response.StatusCode != HttpStatusCode.Created) return null;
+        return (await response.Content.ReadFromJsonAsync<JsonElement>(stop)).GetProperty("dossierCode").GetString();
     }
 
     private async Task<int> PublicStatusAsync(string code)
@@ -296,8 +298,17 @@ public abstract class FaultSuite(FaultSystemFixture system, int instances)
         if (!stop.IsCancellationRequested) throw new TimeoutException($"{what?.Invoke() ?? "a lifecycle step"} did not get through in 4 minutes (last error: {last?.Message})");
     }
 
-    protected static Task WaitForTrafficAsync(System.Collections.Concurrent.ConcurrentBag<string> accepted, int count)
-        => Eventually.Until(() => Task.FromResult(accepted.Count >= count), TimeSpan.FromMinutes(3), $"{count} lifecycles completed");
+    private List<Task> _traffic = [];
+
+    /// <summary>
+    /// Waits until <paramref name="count"/> lifecycles completed; a desk that stopped (an answer outside the contract, such
+    /// as a 500, ends its loop) fails the wait at once with its reason, instead of a timeout that names no fault.
+    /// </summary>
+    protected Task WaitForTrafficAsync(System.Collections.Concurrent.ConcurrentBag<string> accepted, int count)
+        => Eventually.Until(() => _traffic.FirstOrDefault(t => t.IsFaulted) is { } stopped
+                ? Task.FromException<bool>(new InvalidOperationException("a desk's traffic stopped", stopped.Exception!.InnerException))
+                : Task.FromResult(accepted.Count >= count),
+            TimeSpan.FromMinutes(3), $"{count} lifecycles completed");
 
     /// <summary>The AppHost's own restart (stop, then start), for the broker.</summary>
     private async Task RestartAsync(string resource)

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using Procedures.Intake.Agencies;
 using Procedures.Intake.Catalogue;
+using Procedures.Intake.Failover;
 using Procedures.Contracts;
 using Procedures.Messaging;
 using Procedures.Messaging.Audit;
@@ -78,7 +79,7 @@ public static partial class Submit
 
     private static async Task<Results<Created<Response>, ProblemHttpResult>> HandleAsync(
         Request request, Caller caller, HttpContext http, IdempotencyContext idempotency, NpgsqlDataSource db, TimeProvider time,
-        CitizenStoreClient citizenStore, CancellationToken ct)
+        CitizenStoreClient citizenStore, RecentlyAccepted accepted, CancellationToken ct)
     {
         var now = time.GetUtcNow();
         (request, var errors) = Normalize(request, now.VietnamDate());
@@ -155,6 +156,7 @@ public static partial class Submit
         await AuditLog.AppendAsync(tx, AuditActor.FromRequest(http, caller.ClientId, caller.Agency),
             new AuditEntry("dossier.submit", code.Value, PersonalData: true, Detail: new { cases = request.Cases ?? [] }), now, ct);
         await tx.CommitAsync(ct);
+        accepted.Add(code.Value); // checked after a database failover: see Failover/LostAtFailoverCheck
 
         return TypedResults.Created(location, response);
     }

@@ -78,20 +78,8 @@ public abstract partial class IdempotentConsumer<T>(ConsumerServices services) :
         }
     }
 
-    /// <summary>The database could not be reached or is shutting down (connection errors, 08xxx, 57Pxx), not a bad message.</summary>
-    internal static bool IsDatabaseUnavailable(Exception? ex)
-    {
-        for (; ex is not null; ex = ex.InnerException)
-            switch (ex)
-            {
-                case PostgresException pg when pg.SqlState.StartsWith("08", StringComparison.Ordinal)
-                                               || pg.SqlState.StartsWith("57P", StringComparison.Ordinal):
-                case NpgsqlException { IsTransient: true } and not PostgresException:
-                case System.Net.Sockets.SocketException:
-                    return true;
-            }
-        return false;
-    }
+    /// <summary>The database is out of reach (<see cref="DatabaseFailures.IsUnavailable"/>), not a bad message.</summary>
+    internal static bool IsDatabaseUnavailable(Exception? ex) => DatabaseFailures.IsUnavailable(ex);
 
     private async Task ApplyOnceAsync(ConsumeContext<T> context, Guid messageId, CancellationToken ct)
     {
