@@ -3,10 +3,14 @@ namespace Procedures.Benchmarks.Load;
 /// <summary>One group of processes to sample: PSS summed when they share memory (Postgres), else RSS.</summary>
 public sealed record ProcessGroup(string Name, int[] Pids, bool Proportional);
 
-/// <summary>A group whose memory grew: the mean of the last window against the first one after warm-up, and the bound.</summary>
-public sealed record MemoryGrowth(string Group, double FirstMb, double LastMb, double LimitMb)
+/// <summary>
+/// One group's growth check: its current process since minute <paramref name="Since"/> (0 unless a fault restarted it),
+/// the mean of the first window after its warm-up against the mean of the last window, and the bound. Window 0: its
+/// process has not lived long enough to compare (the means are then 0).
+/// </summary>
+public sealed record MemoryGrowth(string Group, int Since, int Window, double FirstMb, double LastMb, double LimitMb)
 {
-    public bool Exceeded => LastMb > LimitMb;
+    public bool Exceeded => Window > 0 && LastMb > LimitMb;
 }
 
 /// <summary>
@@ -19,6 +23,8 @@ public sealed class MemoryTimeline : IAsyncDisposable
     private readonly Func<IReadOnlyList<ProcessGroup>> _find;
     private readonly DateTime _start = DateTime.UtcNow;
     private readonly Dictionary<int, Dictionary<string, (long SumKb, int Count)>> _minutes = new();
+    /// <summary>Group → its current main process (the first pid found) and the minute it was first seen.</summary>
+    private readonly Dictionary<string, (int Pid, int Since)> _current = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
 
@@ -46,11 +52,19 @@ public sealed class MemoryTimeline : IAsyncDisposable
             if (kb == 0) continue; // down at this moment (killed by a fault)
             lock (_minutes)
             {
+                if (!_current.TryGetValue(group.Name, out var current) || current.Pid != group.Pids[0])
+                    _current[group.Name] = (group.Pids[0], _current.ContainsKey(group.Name) ? minute : 0);
                 var groups = _minutes.TryGetValue(minute, out var g) ? g : _minutes[minute] = new(StringComparer.Ordinal);
                 var (sum, count) = groups.GetValueOrDefault(group.Name);
                 groups[group.Name] = (sum + kb, count + 1);
             }
         }
+    }
+
+    /// <summary>Group → the minute its current process was first seen (0 for a process alive since the start).</summary>
+    public Dictionary<string, int> Since()
+    {
+        lock (_minutes) return _current.ToDictionary(c => c.Key, c => c.Value.Since, StringComparer.Ordinal);
     }
 
     /// <summary>Minute of the run → group → mean MB over that minute's samples.</summary>
@@ -62,27 +76,29 @@ public sealed class MemoryTimeline : IAsyncDisposable
     }
 
     /// <summary>
-    /// The growth bound: for each group, the mean of the last <paramref name="window"/> minutes may exceed the mean of the first
-    /// <paramref name="window"/> minutes after <paramref name="warmUp"/> by at most <paramref name="factor"/> of it plus
-    /// <paramref name="slackMb"/> (so that a small process's noise is not called growth). The minute still running at the
-    /// end is left out (it holds few samples).
+    /// The growth bound, per group, over its current process (a fault may have restarted it at minute <c>since</c>): the
+    /// mean of the last window may exceed the mean of the first window after <paramref name="warmUp"/> minutes of that
+    /// process's life by at most <paramref name="factor"/> of it plus <paramref name="slackMb"/> (so that a garbage-collected
+    /// process's swing and a small process's noise are not called growth). Windows are <paramref name="window"/> minutes, or
+    /// half of what the process lived after its warm-up when that is shorter. The minute still running at the end is left
+    /// out (it holds few samples).
     /// </summary>
-    public static IReadOnlyList<MemoryGrowth> Growth(SortedDictionary<int, Dictionary<string, double>> perMinute, int warmUp, int window,
-        double factor, double slackMb)
+    public static IReadOnlyList<MemoryGrowth> Growth(SortedDictionary<int, Dictionary<string, double>> perMinute,
+        IReadOnlyDictionary<string, int> since, int warmUp, int window, double factor, double slackMb)
     {
-        var minutes = perMinute.Keys.ToList();
-        if (minutes.Count == 0) return [];
-        var end = minutes[^1]; // exclusive: the last, partial minute
-        var first = minutes.Where(m => m >= warmUp && m < warmUp + window).ToList();
-        var last = minutes.Where(m => m >= end - window && m < end).ToList();
-        double? Mean(List<int> window1, string group)
-            => window1.Select(m => perMinute[m].TryGetValue(group, out var mb) ? mb : (double?)null).Where(v => v is not null).ToList() is { Count: > 0 } values
-                ? Math.Round(values.Average()!.Value, 1) : null;
-        return perMinute.Values.SelectMany(g => g.Keys).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)
-            .Select(group => (group, f: Mean(first, group), l: Mean(last, group)))
-            .Where(x => x.f is not null && x.l is not null)
-            .Select(x => new MemoryGrowth(x.group, x.f!.Value, x.l!.Value, Math.Round(x.f!.Value * (1 + factor) + slackMb, 1)))
-            .ToList();
+        if (perMinute.Count == 0) return [];
+        var end = perMinute.Keys.Max(); // exclusive: the last, partial minute
+        double Mean(string group, int from, int to)
+            => Math.Round(perMinute.Where(m => m.Key >= from && m.Key < to && m.Value.ContainsKey(group)).Select(m => m.Value[group])
+                .DefaultIfEmpty(0).Average(), 1);
+        return since.OrderBy(g => g.Key, StringComparer.Ordinal).Select(g =>
+        {
+            var start = g.Value + warmUp;
+            var w = Math.Min(window, (end - start) / 2);
+            if (w < 1) return new MemoryGrowth(g.Key, g.Value, 0, 0, 0, 0);
+            var first = Mean(g.Key, start, start + w);
+            return new MemoryGrowth(g.Key, g.Value, w, first, Mean(g.Key, end - w, end), Math.Round(first * (1 + factor) + slackMb, 1));
+        }).ToList();
     }
 
     /// <summary>The per-minute table in Markdown, one column per group.</summary>

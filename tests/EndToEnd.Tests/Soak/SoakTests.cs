@@ -145,8 +145,8 @@ public sealed class SoakTests(SoakSystemFixture system)
                             var service = FaultSuite.Killed[serviceTurn++ % FaultSuite.Killed.Length];
                             fault.What = $"{service} killed -9";
                             var clock1 = Stopwatch.StartNew();
-                            await driver.KillAndStartAsync(service);
-                            fault.Recovery = $"healthy again in {clock1.Elapsed.TotalSeconds:F0} s";
+                            await BackAsync(fault, service, await driver.KillAsync(service));
+                            fault.Recovery += $"healthy again in {clock1.Elapsed.TotalSeconds:F0} s";
                             break;
                     }
                 }
@@ -170,7 +170,7 @@ public sealed class SoakTests(SoakSystemFixture system)
             }
             finally
             {
-                await driver.StartAgainAsync(node, instance); // started again even when the leaders did not move
+                await BackAsync(fault, node, instance); // started again even when the leaders did not move
             }
             fault.Recovery += $", node back in {watch.Elapsed.TotalSeconds:F0} s";
             return node;
@@ -189,9 +189,25 @@ public sealed class SoakTests(SoakSystemFixture system)
             }
             finally
             {
-                await driver.StartAgainAsync(primary, instance);
+                await BackAsync(fault, primary, instance);
             }
             fault.Recovery += $", back as the standby in {watch.Elapsed.TotalSeconds:F0} s";
+        }
+
+        // The fault suite's start again waits 2 minutes for health; a starved machine may need longer, which is reported.
+        async Task BackAsync(Fault fault, string resource, string instance)
+        {
+            try
+            {
+                await driver.StartAgainAsync(resource, instance);
+            }
+            catch (TimeoutException)
+            {
+                fault.Recovery += " (not healthy within 2 min of its start)";
+                await system.App.ResourceNotifications.WaitForResourceAsync(resource,
+                        e => e.ResourceId == instance && e.Snapshot.HealthStatus == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy)
+                    .WaitAsync(TimeSpan.FromMinutes(8));
+            }
         }
 
         // Lifecycles started at the set rate (open loop: a slow system gets more in flight, up to the cap).
@@ -218,12 +234,12 @@ public sealed class SoakTests(SoakSystemFixture system)
 
         var perMinute = memory.PerMinute();
         var groups = perMinute.Values.SelectMany(g => g.Keys).Distinct().Order(StringComparer.Ordinal).ToList();
-        var growth = MemoryTimeline.Growth(perMinute, settings.WarmUpMinutes, settings.WindowMinutes, settings.MemoryGrowth, settings.MemorySlackMb);
+        var growth = MemoryTimeline.Growth(perMinute, memory.Since(), settings.WarmUpMinutes, settings.WindowMinutes, settings.MemoryGrowth, settings.MemorySlackMb);
         string FaultLines()
         {
             lock (faults)
                 return string.Join("\n", faults.Select(f => $"- {f.At.TotalMinutes:F1} min, {f.Kind}: {f.What}; "
-                    + (f.Error is { } error ? $"**failed**: {error}" : f.Recovery) + "; "
+                    + f.Recovery + (f.Error is { } error ? $" **failed**: {error}" : "") + "; "
                     + (f.TrafficBack is { } back ? $"a lifecycle begun after it completed {back.TotalSeconds:F0} s after the fault" : "no lifecycle begun after it completed")));
         }
         var summary = new System.Text.StringBuilder();
@@ -264,7 +280,8 @@ public sealed class SoakTests(SoakSystemFixture system)
         }
         summary.AppendLine(string.Create(CultureInfo.InvariantCulture,
             $"memory (MB; services RSS, Postgres nodes and monitor PSS, RabbitMQ nodes RSS), mean per minute, sampled every 10 s; bound: mean of the last {settings.WindowMinutes} min ≤ mean of minutes {settings.WarmUpMinutes}–{settings.WarmUpMinutes + settings.WindowMinutes} × {1 + settings.MemoryGrowth} + {settings.MemorySlackMb} MB:"));
-        summary.AppendLine(string.Join("; ", growth.Select(g => $"{g.Group} {g.FirstMb:F0} → {g.LastMb:F0} (≤ {g.LimitMb:F0}){(g.Exceeded ? " **exceeded**" : "")}")));
+        summary.AppendLine(string.Join("; ", growth.Select(g => (g.Since > 0 ? $"{g.Group} (restarted at minute {g.Since}) " : $"{g.Group} ")
+            + (g.Window == 0 ? "not compared (too short a life since)" : $"{g.FirstMb:F0} → {g.LastMb:F0} (≤ {g.LimitMb:F0}, {g.Window}-min windows){(g.Exceeded ? " **exceeded**" : "")}"))));
         summary.AppendLine();
         summary.Append(MemoryTimeline.Table(perMinute, groups));
         foreach (var line in lost.Concat(duplicated).Concat(abandoned)) summary.AppendLine("- " + line);
