@@ -33,7 +33,8 @@ done
 if [ -d tests/EndToEnd.Tests ]; then
   # Shown as it runs (the longest suite).
   # In an `if`, so that a failing suite (pipefail) sets the status instead of ending the script before the summary.
-  if ! dotnet test tests/EndToEnd.Tests --no-build -c Debug -nologo -- RunConfiguration.MaxCpuCount=1 2>&1 | tee "$logs/EndToEnd.Tests.log"; then
+  # The soak (Category=Soak) is left out: its full form runs 30 minutes, beyond CI's budget (README, "The soak").
+  if ! dotnet test tests/EndToEnd.Tests --no-build -c Debug -nologo --filter "Category!=Soak" -- RunConfiguration.MaxCpuCount=1 2>&1 | tee "$logs/EndToEnd.Tests.log"; then
     status=1
   fi
 fi

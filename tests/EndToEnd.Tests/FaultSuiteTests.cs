@@ -68,7 +68,7 @@ public abstract class FaultSuite(FaultSystemFixture system, int instances)
     protected virtual string SummaryName => instances.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private static readonly int OutageSeconds = int.TryParse(Environment.GetEnvironmentVariable("FAULT_SECONDS"), out var s) ? s : 15;
-    private static readonly string[] Killed =
+    protected internal static readonly string[] Killed =
         [ResourceNames.Intake, ResourceNames.Processing, ResourceNames.Payment, ResourceNames.PortalSync, ResourceNames.Reporting, ResourceNames.Notifications];
     private static readonly int[] FullHistory = [1, 2, 4, 6, 4, 9, 10];
 
@@ -154,7 +154,7 @@ public abstract class FaultSuite(FaultSystemFixture system, int instances)
     /// Lost: the dossier does not reach status 10 with the full history at the portal and in Processing, paid online.
     /// Duplicated: a portal call applied twice, or more than one successful payment.
     /// </summary>
-    private async Task<(string? Lost, List<string> Duplicated)> CheckAsync(string code, string token, Lifecycles drive)
+    protected internal async Task<(string? Lost, List<string> Duplicated)> CheckAsync(string code, string token, Lifecycles drive)
     {
         var duplicated = new List<string>();
         JsonElement portal;
@@ -209,16 +209,22 @@ public abstract class FaultSuite(FaultSystemFixture system, int instances)
 
     /// <summary>
     /// One fee-bearing lifecycle (submit, accept, start, ask for the fee, pay on the platform's page, decide, return),
-    /// each step retried until it is known to have happened; the submission under one Idempotency-Key.
+    /// each step retried until it is known to have happened; the submission under one Idempotency-Key. <paramref name="stage"/>
+    /// hears the dossier's code and each step as it begins ("submitted" once the 201 came), for a soak's stall report.
     /// </summary>
-    private async Task<string?> ResilientLifeAsync(string token, CancellationToken stop)
+    protected internal async Task<string?> ResilientLifeAsync(string token, CancellationToken stop, Action<string, string>? stage = null)
     {
         var key = Guid.NewGuid().ToString();
         string? code = null;
         await RetryAsync(async () => (code = await SubmitAsync(token, key, stop)) is not null, stop);
         if (code is null) return null;
+        stage?.Invoke(code, "submitted");
         foreach (var (action, target) in new[] { ("accept", 2), ("start-processing", 4), ("request-payment", 6) })
+        {
+            stage?.Invoke(code, action);
             await StepAsync(code, action, target, token);
+        }
+        stage?.Invoke(code, "paying");
         await RetryAsync(async () =>
         {
             using var response = await system.Client(ResourceNames.Payment).SendAsync(
@@ -232,9 +238,13 @@ public abstract class FaultSuite(FaultSystemFixture system, int instances)
             return paid.IsSuccessStatusCode;
         }, CancellationToken.None, () => $"paying {code}");
         // Back in processing once Payment's confirmation arrives (by callback, or by the reconciliation when it was lost).
+        stage?.Invoke(code, "waiting for the payment's confirmation");
         await RetryAsync(async () => await PublicStatusAsync(code) == 4, CancellationToken.None, () => $"{code} back to 4 after payment");
         foreach (var (action, target) in new[] { ("decide", 9), ("return-result", 10) })
+        {
+            stage?.Invoke(code, action);
             await StepAsync(code, action, target, token);
+        }
         return code;
     }
 
@@ -324,10 +334,10 @@ public abstract class FaultSuite(FaultSystemFixture system, int instances)
     /// then start that instance again and wait until it is healthy. With two replicas the other instance carries on.
     /// Postgres goes the same way: its script and every server process die at once, as in a power cut.
     /// </summary>
-    protected async Task KillAndStartAsync(string service) => await StartAgainAsync(service, await KillAsync(service));
+    protected internal async Task KillAndStartAsync(string service) => await StartAgainAsync(service, await KillAsync(service));
 
     /// <summary>SIGKILL to one healthy instance of the resource and every process under it; returns the instance's id.</summary>
-    protected async Task<string> KillAsync(string service)
+    protected internal async Task<string> KillAsync(string service)
     {
         // A healthy instance of the service, by its own id (with replicas, the resource name stands for all of them).
         var state = await system.App.ResourceNotifications.WaitForResourceHealthyAsync(service).WaitAsync(TimeSpan.FromMinutes(2));
@@ -339,7 +349,7 @@ public abstract class FaultSuite(FaultSystemFixture system, int instances)
     }
 
     /// <summary>Starts a killed instance again and waits until it is healthy.</summary>
-    protected async Task StartAgainAsync(string service, string instance)
+    protected internal async Task StartAgainAsync(string service, string instance)
     {
         var commands = system.App.Services.GetRequiredService<ResourceCommandService>();
         await Eventually.Until(async () => (await commands.ExecuteCommandAsync(instance, KnownResourceCommands.StartCommand)).Success,
@@ -350,7 +360,7 @@ public abstract class FaultSuite(FaultSystemFixture system, int instances)
             .WaitAsync(TimeSpan.FromMinutes(2));
     }
 
-    protected Task<long> UnsentAsync(string service)
+    protected internal Task<long> UnsentAsync(string service)
         => ScalarAsync<long>(service, "SELECT count(*) FROM messaging.outbox WHERE sent_at IS NULL");
 
     /// <summary>PortalSync's ledger row and the sequences it holds for one dossier: where a sync that did not finish stands.</summary>
@@ -362,7 +372,7 @@ public abstract class FaultSuite(FaultSystemFixture system, int instances)
         """, ("code", code)) ?? "no ledger row";
 
     /// <summary>How often PortalSync found a status event missing and asked Processing for it again (0 when nothing was lost on the way).</summary>
-    private Task<long> GapRequestsAsync()
+    protected internal Task<long> GapRequestsAsync()
         => ScalarAsync<long>(ResourceNames.PortalSync, "SELECT coalesce(sum(gap_requests), 0)::bigint FROM sync_dossiers");
 
     /// <summary>One value read from a service's own database.</summary>
@@ -377,7 +387,7 @@ public abstract class FaultSuite(FaultSystemFixture system, int instances)
     }
 
     /// <summary>Every non-empty error queue, with each message's type and the reason MassTransit recorded (left in the queue).</summary>
-    private async Task<Dictionary<string, string>> ErrorQueuesAsync()
+    protected internal async Task<Dictionary<string, string>> ErrorQueuesAsync()
     {
         using var management = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{system.RabbitMqManagementPort}") };
         management.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic", Convert.ToBase64String("guest:guest"u8.ToArray()));

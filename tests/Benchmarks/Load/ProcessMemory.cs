@@ -49,9 +49,7 @@ public sealed class ProcessMemory : IAsyncDisposable
         {
             foreach (var (group, pids) in _groups)
             {
-                var kb = group == "postgres"
-                    ? pids.Sum(p => SystemProcesses.Field($"/proc/{p}/smaps_rollup", "Pss:"))
-                    : pids.Sum(p => SystemProcesses.Field($"/proc/{p}/status", "VmRSS:"));
+                var kb = SystemProcesses.MemoryKb(pids, proportional: group == SystemProcesses.Postgres);
                 total += kb;
                 _peakKb[group] = Math.Max(_peakKb.GetValueOrDefault(group), kb);
             }

@@ -67,6 +67,27 @@ public static class SystemProcesses
             : $"{ratio.ToString("P0", CultureInfo.InvariantCulture)} of new traces recorded, parent-based ({why})";
     }
 
+    /// <summary>The server listening on the port and its children (Postgres: the postmaster and its backends); empty when none.</summary>
+    public static int[] ListeningWithChildren(int port)
+        => ListeningPid(port) is > 0 and var pid ? [pid, .. ChildrenOf(pid, All())] : [];
+
+    /// <summary>
+    /// The processes of one .NET service of one system: its environment names it (OTEL_SERVICE_NAME) and holds
+    /// <paramref name="marker"/> (e.g. that system's database port, which no other system on the machine shares). Only the
+    /// innermost of a chain is taken (a launcher such as `dotnet run` carries the same environment as the service it starts).
+    /// </summary>
+    public static int[] Service(string service, string marker)
+    {
+        var all = All();
+        var matching = all.Where(p => Environ(p) is var e && e.Contains("OTEL_SERVICE_NAME=" + service) && e.Any(v => v.Contains(marker, StringComparison.Ordinal)))
+            .ToHashSet();
+        return matching.Where(p => !matching.Any(c => ParentOf(c) == p)).ToArray();
+    }
+
+    /// <summary>KB of memory held by the processes: PSS summed when they share memory (Postgres' shared buffers counted once), else RSS.</summary>
+    public static long MemoryKb(IEnumerable<int> pids, bool proportional)
+        => pids.Sum(p => proportional ? Field($"/proc/{p}/smaps_rollup", "Pss:") : Field($"/proc/{p}/status", "VmRSS:"));
+
     internal static List<int> All() =>
         Directory.EnumerateDirectories("/proc").Select(d => int.TryParse(Path.GetFileName(d), out var p) ? p : 0).Where(p => p > 0).ToList();
 
