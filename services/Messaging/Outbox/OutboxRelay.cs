@@ -11,7 +11,8 @@ namespace Procedures.Messaging.Outbox;
 
 /// <summary>
 /// Publishes committed outbox rows to RabbitMQ (MassTransit awaits the broker's publisher confirm), then marks
-/// them sent. Woken by LISTEN/NOTIFY on insert; polls as a fallback and for rows due later. Rows are claimed
+/// them sent. Woken by LISTEN/NOTIFY on insert when it sleeps (a writer does not notify an awake relay); polls as a
+/// fallback and for rows due later. Rows are claimed
 /// with FOR UPDATE SKIP LOCKED so several instances never publish the same row at the same moment; a crash
 /// between publish and mark re-publishes, which consumers' inboxes absorb (at-least-once, effect once).
 /// </summary>
@@ -41,12 +42,13 @@ public sealed partial class OutboxRelay(
     {
         await using var listener = new ChannelListener(db, DueChannel);
         await listener.ListenAsync(stoppingToken);
+        await using var awake = new RelayAwakeLock(db);
         var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                while (await RelayBatchAsync(stoppingToken) == _options.RelayBatchSize) { }
+                await StayAwakeAsync(awake, stoppingToken);
                 failures = 0;
                 await listener.WaitAsync(_options.RelayPollInterval, stoppingToken);
             }
@@ -61,6 +63,26 @@ public sealed partial class OutboxRelay(
                 await Task.Delay(backoff, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
         }
+    }
+
+    /// <summary>
+    /// Relays until nothing is due, telling writers meanwhile that they need not notify (<see cref="RelayAwakeLock"/>: a
+    /// notifying commit costs every service's commits their shared WAL flush). Before it sleeps, the relay waits for the
+    /// writers that relied on it being awake, and looks once more.
+    /// </summary>
+    private async Task StayAwakeAsync(RelayAwakeLock awake, CancellationToken ct)
+    {
+        async Task DrainAsync(CancellationToken token)
+        {
+            while (await RelayBatchAsync(token) == _options.RelayBatchSize) { }
+        }
+        do
+        {
+            await awake.EnterAsync(ct);
+            await DrainAsync(ct);
+            await awake.LeaveAsync(DrainAsync, ct);
+        }
+        while (await RelayBatchAsync(ct) > 0);
     }
 
     /// <summary>Publishes one batch of due rows; returns how many were claimed.</summary>
