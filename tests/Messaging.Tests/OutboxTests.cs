@@ -58,7 +58,7 @@ public sealed class OutboxTests(InfrastructureFixture infra)
         var warmUp = await host.PublishPingAsync("warm-up");
         await host.WaitForEffectAsync(warmUp, TimeSpan.FromSeconds(20));
         // This test stands for an awake relay (the host's lets the lock go before it sleeps).
-        await using var awake = new RelayAwakeLock(host.Db);
+        await using var awake = new AwakeLock(host.Db, OutboxRelay.DueChannel);
         await Eventually.Until(async () => { await awake.EnterAsync(CancellationToken.None); return awake.Held; },
             TimeSpan.FromSeconds(20), "the awake lock to be free");
 
@@ -81,7 +81,7 @@ public sealed class OutboxTests(InfrastructureFixture infra)
     public async Task A_relay_falling_asleep_waits_for_every_writer_that_found_it_awake()
     {
         await using var host = await MessagingHost.StartAsync(infra, s => s["Messaging:RelayPollInterval"] = "00:05:00");
-        await using var awake = new RelayAwakeLock(host.Db);
+        await using var awake = new AwakeLock(host.Db, OutboxRelay.DueChannel);
         await Eventually.Until(async () => { await awake.EnterAsync(CancellationToken.None); return awake.Held; },
             TimeSpan.FromSeconds(20), "the awake lock to be free");
         await using var connection = await host.Db.OpenConnectionAsync();

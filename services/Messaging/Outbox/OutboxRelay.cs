@@ -42,7 +42,7 @@ public sealed partial class OutboxRelay(
     {
         await using var listener = new ChannelListener(db, DueChannel);
         await listener.ListenAsync(stoppingToken);
-        await using var awake = new RelayAwakeLock(db);
+        await using var awake = new AwakeWorkers(db, DueChannel);
         var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -66,24 +66,13 @@ public sealed partial class OutboxRelay(
     }
 
     /// <summary>
-    /// Relays until nothing is due, telling writers meanwhile that they need not notify (<see cref="RelayAwakeLock"/>: a
-    /// notifying commit costs every service's commits their shared WAL flush). Before it sleeps, the relay waits for the
-    /// writers that relied on it being awake, and looks once more.
+    /// Relays until nothing is due, writers meanwhile not notifying (<see cref="AwakeWorkers"/>: a notifying commit costs
+    /// every service's commits their shared WAL flush); before it sleeps, waits for the writers that relied on it being
+    /// awake, and looks once more.
     /// </summary>
-    private async Task StayAwakeAsync(RelayAwakeLock awake, CancellationToken ct)
-    {
-        async Task DrainAsync(CancellationToken token)
-        {
-            while (await RelayBatchAsync(token) == _options.RelayBatchSize) { }
-        }
-        do
-        {
-            await awake.EnterAsync(ct);
-            await DrainAsync(ct);
-            await awake.LeaveAsync(DrainAsync, ct);
-        }
-        while (await RelayBatchAsync(ct) > 0);
-    }
+    private Task StayAwakeAsync(AwakeWorkers awake, CancellationToken ct)
+        => awake.WorkAsync(async token => { while (await RelayBatchAsync(token) == _options.RelayBatchSize) { } },
+            async token => await RelayBatchAsync(token) > 0, ct);
 
     /// <summary>Publishes one batch of due rows; returns how many were claimed.</summary>
     public async Task<int> RelayBatchAsync(CancellationToken ct)
