@@ -4,8 +4,7 @@ namespace Procedures.Messaging;
 
 /// <summary>
 /// Wakes a job's workers when their table's trigger says work has committed (LISTEN on a Postgres channel; NOTIFY is
-/// delivered at commit; the trigger notifies only while no worker is awake, <see cref="AwakeWorkers"/>), with the poll
-/// interval as the fallback for work that comes due by time. One connection listens
+/// delivered at commit), with the poll interval as the fallback for work that comes due by time. One connection listens
 /// for all the workers of the job, and each notification wakes one of them (not all: the others would only find the row
 /// already claimed). A notification that comes while every worker is busy is kept, so the next wait returns at once: no
 /// wake-up is lost between two waits. A broken connection is reopened after a second, and one worker is woken then, for
@@ -40,19 +39,13 @@ public sealed class ChannelListener : IAsyncDisposable
         workers = Math.Max(1, workers);
         await using var listener = new ChannelListener(db, channel, workers);
         await listener.ListenAsync(ct);
-        // While a worker works, writers do not notify (a notifying commit costs every service's commits their shared flush).
-        await using var awake = new AwakeWorkers(db, channel);
-        async Task DrainAsync(CancellationToken token)
-        {
-            while (await next(token)) { }
-        }
         await Task.WhenAll(Enumerable.Range(0, workers).Select(async _ =>
         {
             while (!ct.IsCancellationRequested)
             {
                 try
                 {
-                    await awake.WorkAsync(DrainAsync, next, ct);
+                    while (await next(ct)) { }
                 }
                 catch (OperationCanceledException) when (ct.IsCancellationRequested) { break; }
                 catch (Exception ex) { failed(ex); }

@@ -1,7 +1,4 @@
 using Dapper;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Procedures.Messaging.Outbox;
 using Procedures.TestInfrastructure;
 
 namespace Procedures.Messaging.Tests;
@@ -48,53 +45,6 @@ public sealed class OutboxTests(InfrastructureFixture infra)
         var ping = await host.PublishPingAsync("notified");
 
         await host.WaitForEffectAsync(ping, TimeSpan.FromSeconds(20));
-    }
-
-    [Fact]
-    public async Task A_writer_does_not_notify_an_awake_relay_and_leaves_its_row_to_the_relays_next_pass()
-    {
-        // A five-minute poll: the host's relay, asleep after its first pass, relays only what a NOTIFY wakes it for.
-        await using var host = await MessagingHost.StartAsync(infra, s => s["Messaging:RelayPollInterval"] = "00:05:00");
-        var warmUp = await host.PublishPingAsync("warm-up");
-        await host.WaitForEffectAsync(warmUp, TimeSpan.FromSeconds(20));
-        // This test stands for an awake relay (the host's lets the lock go before it sleeps).
-        await using var awake = new AwakeLock(host.Db, OutboxRelay.DueChannel);
-        await Eventually.Until(async () => { await awake.EnterAsync(CancellationToken.None); return awake.Held; },
-            TimeSpan.FromSeconds(20), "the awake lock to be free");
-
-        var ping = await host.PublishPingAsync("while-awake");
-        await awake.LeaveAsync(_ => Task.CompletedTask, CancellationToken.None);
-
-        await using var connection = await host.Db.OpenConnectionAsync();
-        Assert.True(await connection.ExecuteScalarAsync<bool>(
-            "SELECT sent_at IS NULL FROM messaging.outbox WHERE body->>'id' = @id", new { id = ping.ToString() }),
-            "no NOTIFY woke the sleeping relay: the row waits for a pass");
-        var relay = host.Host.Services.GetServices<IHostedService>().OfType<OutboxRelay>().Single();
-        Assert.Equal(1, await relay.RelayBatchAsync(CancellationToken.None));
-        await host.WaitForEffectAsync(ping, TimeSpan.FromSeconds(20));
-        // Once no relay is awake, a writer notifies again.
-        var afterwards = await host.PublishPingAsync("asleep-again");
-        await host.WaitForEffectAsync(afterwards, TimeSpan.FromSeconds(20));
-    }
-
-    [Fact]
-    public async Task A_relay_falling_asleep_waits_for_every_writer_that_found_it_awake()
-    {
-        await using var host = await MessagingHost.StartAsync(infra, s => s["Messaging:RelayPollInterval"] = "00:05:00");
-        await using var awake = new AwakeLock(host.Db, OutboxRelay.DueChannel);
-        await Eventually.Until(async () => { await awake.EnterAsync(CancellationToken.None); return awake.Held; },
-            TimeSpan.FromSeconds(20), "the awake lock to be free");
-        await using var connection = await host.Db.OpenConnectionAsync();
-        await using var tx = await connection.BeginTransactionAsync();
-        await Outbox.Outbox.PublishAsync(tx, new Ping(Guid.NewGuid(), "in-flight"));
-
-        var passes = 0;
-        var leaving = awake.LeaveAsync(_ => { Interlocked.Increment(ref passes); return Task.CompletedTask; }, CancellationToken.None);
-        await Eventually.Until(() => Task.FromResult(Volatile.Read(ref passes) >= 3), TimeSpan.FromSeconds(20), "the relay to look while it waits");
-        Assert.False(leaving.IsCompleted, "the writer has not committed: its row may still come");
-
-        await tx.CommitAsync();
-        await leaving.WaitAsync(TimeSpan.FromSeconds(20));
     }
 
     [Fact]

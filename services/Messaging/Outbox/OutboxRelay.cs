@@ -11,8 +11,7 @@ namespace Procedures.Messaging.Outbox;
 
 /// <summary>
 /// Publishes committed outbox rows to RabbitMQ (MassTransit awaits the broker's publisher confirm), then marks
-/// them sent. Woken by LISTEN/NOTIFY on insert when it sleeps (a writer does not notify an awake relay); polls as a
-/// fallback and for rows due later. Rows are claimed
+/// them sent. Woken by LISTEN/NOTIFY on insert; polls as a fallback and for rows due later. Rows are claimed
 /// with FOR UPDATE SKIP LOCKED so several instances never publish the same row at the same moment; a crash
 /// between publish and mark re-publishes, which consumers' inboxes absorb (at-least-once, effect once).
 /// </summary>
@@ -42,13 +41,12 @@ public sealed partial class OutboxRelay(
     {
         await using var listener = new ChannelListener(db, DueChannel);
         await listener.ListenAsync(stoppingToken);
-        await using var awake = new AwakeWorkers(db, DueChannel);
         var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                await StayAwakeAsync(awake, stoppingToken);
+                while (await RelayBatchAsync(stoppingToken) == _options.RelayBatchSize) { }
                 failures = 0;
                 await listener.WaitAsync(_options.RelayPollInterval, stoppingToken);
             }
@@ -64,15 +62,6 @@ public sealed partial class OutboxRelay(
             }
         }
     }
-
-    /// <summary>
-    /// Relays until nothing is due, writers meanwhile not notifying (<see cref="AwakeWorkers"/>: a notifying commit costs
-    /// every service's commits their shared WAL flush); before it sleeps, waits for the writers that relied on it being
-    /// awake, and looks once more.
-    /// </summary>
-    private Task StayAwakeAsync(AwakeWorkers awake, CancellationToken ct)
-        => awake.WorkAsync(async token => { while (await RelayBatchAsync(token) == _options.RelayBatchSize) { } },
-            async token => await RelayBatchAsync(token) > 0, ct);
 
     /// <summary>Publishes one batch of due rows; returns how many were claimed.</summary>
     public async Task<int> RelayBatchAsync(CancellationToken ct)

@@ -86,7 +86,7 @@ public static class EventLog
             UPDATE event_log SET released_at = now(), superseded = true WHERE id = ANY(@superseded);
             UPDATE dossier_routes SET last_released = GREATEST(last_released, @LastStatus), last_synced = GREATEST(last_synced, @LastUpTo)
             WHERE dossier_code = @code;
-            SELECT messaging.wake('{Channel}'); -- a NOTIFY only while the stream publisher sleeps (AwakeWorkers)
+            NOTIFY {Channel};
             """, new { code, superseded = decision.Superseded.ToArray(), decision.Progress.LastStatus, decision.Progress.LastUpTo },
             tx, cancellationToken: ct));
     }

@@ -36,13 +36,10 @@ public sealed partial class StreamPublisher(NpgsqlDataSource db, BrokerConnectio
                 }
                 await session.ExecuteAsync($"LISTEN {EventLog.Channel}");
                 await using var channel = await broker.OpenPublisherChannelAsync(_options.Exchange, stoppingToken);
-                // While it publishes, releases do not notify it (a notifying commit costs every service's commits their shared flush).
-                await using var awake = new AwakeWorkers(db, EventLog.Channel);
                 while (!stoppingToken.IsCancellationRequested)
                 {
                     await EventLog.ReleaseStaleAsync(db, _options.OrderHoldTimeout, stoppingToken);
-                    await awake.WorkAsync(async token => { while (await PublishBatchAsync(channel, token) > 0) { } },
-                        async token => await PublishBatchAsync(channel, token) > 0, stoppingToken);
+                    while (await PublishBatchAsync(channel, stoppingToken) > 0) { }
                     failures = 0;
                     await session.WaitAsync(_options.PublishPollInterval, stoppingToken);
                 }
