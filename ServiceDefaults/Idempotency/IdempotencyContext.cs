@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Dapper;
 using Npgsql;
+using Procedures.Messaging;
 
 namespace Procedures.ServiceDefaults.Idempotency;
 
@@ -50,14 +51,18 @@ public sealed class IdempotencyContext
     }
 
     /// <summary>Stores the answer to replay, in the transaction <see cref="BeginAsync"/> opened.</summary>
-    public async Task CompleteAsync(NpgsqlTransaction tx, int status, object body, string? location, CancellationToken ct)
+    public Task CompleteAsync(NpgsqlTransaction tx, int status, object body, string? location, CancellationToken ct)
+        => WriteBatch.ExecuteAsync(tx, batch => Complete(batch, status, body, location), ct);
+
+    /// <summary><see cref="CompleteAsync"/> as one statement of a <see cref="WriteBatch"/> of that transaction.</summary>
+    public void Complete(WriteBatch batch, int status, object body, string? location)
     {
         if (ClientId is null || Key is null) return;
-        await tx.Connection!.ExecuteAsync(new CommandDefinition("""
+        batch.Add("""
             UPDATE messaging.idempotency
-            SET state = 'completed', response_status = @status, response_body = @body, response_location = @location
-            WHERE client_id = @ClientId AND key = @Key
-            """, new { ClientId, Key, status, body = JsonSerializer.Serialize(body, ApiJson.Options), location }, tx, cancellationToken: ct));
+            SET state = 'completed', response_status = $1, response_body = $2, response_location = $3::text
+            WHERE client_id = $4 AND key = $5
+            """, status, JsonSerializer.Serialize(body, ApiJson.Options), location, ClientId, Key);
     }
 }
 

@@ -35,8 +35,10 @@ if [ -f "$data/db/postmaster.pid" ] && ! kill -0 "$(head -1 "$data/db/postmaster
 fi
 # SIGTERM is Postgres's "smart" shutdown, which waits for every client (connection pools never leave) and so never
 # ends when the AppHost stops or restarts us: turn a stop into a "fast" shutdown (SIGINT), which ends the sessions.
+# pg_stat_statements is loaded (not created: the benchmark creates the extension where it reads it) so the statements each
+# service sends can be counted per operation (BENCHMARKS.md); its cost is a hash-table update per statement.
 runuser -u postgres -- "$bin/postgres" -D "$data/db" -p "$port" -c listen_addresses=127.0.0.1 \
-  -k "$sock" -c max_connections=600 -c shared_buffers=256MB -c fsync=on &
+  -k "$sock" -c max_connections=600 -c shared_buffers=256MB -c fsync=on -c shared_preload_libraries=pg_stat_statements &
 server=$!
 # A fast shutdown still writes a checkpoint; on a starved machine that can outlast the AppHost's patience, so after
 # 10 s it becomes an immediate one (SIGQUIT: the next start replays the WAL, nothing committed is lost).

@@ -42,9 +42,10 @@ public static class SystemCommand
         // run, and its cost lands in the measured windows.
         string? dataDir = options.Text("start") == "true" && options.Text("fresh-data") != "false"
             ? Path.Combine(Path.GetTempPath(), $"procedures-bench-{stamp}") : null;
-        if (options.Text("start") == "true") system = await StartAsync(root, target, dataDir, settings.TraceSampleRatio);
         try
         {
+            // A start that fails stops what it started itself; the data folder is removed below either way.
+            if (options.Text("start") == "true") system = await StartAsync(root, target, dataDir, settings.TraceSampleRatio);
             var report = await BenchmarkRun.RunAsync(target, settings, root, Console.Out);
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(json))!);
             await File.WriteAllTextAsync(json, ReportWriter.ToJson(report));
@@ -79,6 +80,21 @@ public static class SystemCommand
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine(e.Data); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
+        try
+        {
+            await WaitHealthyAsync(process, target);
+            return process;
+        }
+        catch
+        {
+            // Not healthy in time (or up.sh failed): stop what it started, so no system is left running behind the benchmark.
+            await StopAsync(process);
+            throw;
+        }
+    }
+
+    private static async Task WaitHealthyAsync(Process process, SystemTarget target)
+    {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         var services = new[] { target.Intake, target.Processing, target.Payment, target.PortalSync, target.Reporting, target.Sandbox };
         var clock = Stopwatch.StartNew();
@@ -98,7 +114,6 @@ public static class SystemCommand
             await Task.Delay(2000);
         }
         Console.WriteLine();
-        return process;
     }
 
     private static async Task StopAsync(Process system)

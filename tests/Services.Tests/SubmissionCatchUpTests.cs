@@ -45,7 +45,8 @@ public sealed class SubmissionCatchUpTests(InfrastructureFixture infra)
             {
                 await DossierStore.InsertAsync(tx, new NewDossier(code, "1.000948.H29", "26740.H29", SubmissionChannel.Online, applicant,
                     DateTimeOffset.UtcNow, "26740.H29"), CancellationToken.None);
-                if (code == Submitted.DossierCode) await DossierStore.KeepSubmissionAsync(tx, [], Submitted, firstId, CancellationToken.None);
+                if (code == Submitted.DossierCode)
+                    await WriteBatch.ExecuteAsync(tx, b => DossierStore.KeepSubmission(b, [], Submitted, firstId), CancellationToken.None);
             });
             await DatabaseClock.BackdateAsync(host.Db, "dossiers", "recorded_at", ago, "code = @code", new { code });
         }

@@ -45,15 +45,11 @@ public static class DossierStore
     /// Keeps the dossier's attached documents and its DossierSubmitted with the message id it is published under, so a
     /// consumer that lost it can have it again, under that id (<see cref="CatchUp.ResendSubmission"/>).
     /// </summary>
-    public static Task KeepSubmissionAsync(NpgsqlTransaction tx, IReadOnlyList<SubmittedDocument> documents, DossierSubmitted submitted, Guid eventId,
-        CancellationToken ct)
-        => tx.Connection!.ExecuteAsync(new CommandDefinition("""
-            UPDATE dossiers SET documents = @documents::jsonb, submitted_event = @submitted::jsonb, submitted_event_id = @eventId
-            WHERE code = @code
+    public static void KeepSubmission(WriteBatch batch, IReadOnlyList<SubmittedDocument> documents, DossierSubmitted submitted, Guid eventId)
+        => batch.Add("""
+            UPDATE dossiers SET documents = $1::jsonb, submitted_event = $2::jsonb, submitted_event_id = $3
+            WHERE code = $4
             """,
-            new
-            {
-                code = submitted.DossierCode, documents = JsonSerializer.Serialize(documents, JsonSerializerOptions.Web),
-                submitted = JsonSerializer.Serialize(submitted, MessageJson.Options), eventId,
-            }, tx, cancellationToken: ct));
+            JsonSerializer.Serialize(documents, JsonSerializerOptions.Web), JsonSerializer.Serialize(submitted, MessageJson.Options), eventId,
+            submitted.DossierCode);
 }

@@ -148,13 +148,16 @@ public static partial class Submit
             FieldCode: procedure.Content.FieldCode, FieldName: procedure.Content.Field);
         // Kept with its message id, so a consumer that lost it can have it again (ResendSubmission).
         var eventId = Guid.NewGuid();
-        await DossierStore.KeepSubmissionAsync(tx, documents, submitted, eventId, ct);
-        await Outbox.EnqueueAsync(tx, submitted, typeof(DossierSubmitted), eventId, destination: null, headers: null, dueAt: null, ct);
         var response = new Response(code.Value, (int)DossierStatus.Submitted, now);
         var location = $"/api/v1/dossiers/{code}";
-        await idempotency.CompleteAsync(tx, StatusCodes.Status201Created, response, location, ct);
-        await AuditLog.AppendAsync(tx, AuditActor.FromRequest(http, caller.ClientId, caller.Agency),
-            new AuditEntry("dossier.submit", code.Value, PersonalData: true, Detail: new { cases = request.Cases ?? [] }), now, ct);
+        // The last four writes need none of one another's results: one round trip.
+        var writes = new WriteBatch(tx);
+        DossierStore.KeepSubmission(writes, documents, submitted, eventId);
+        Outbox.Enqueue(writes, submitted, typeof(DossierSubmitted), eventId);
+        idempotency.Complete(writes, StatusCodes.Status201Created, response, location);
+        AuditLog.Append(writes, AuditActor.FromRequest(http, caller.ClientId, caller.Agency),
+            new AuditEntry("dossier.submit", code.Value, PersonalData: true, Detail: new { cases = request.Cases ?? [] }), now);
+        await writes.ExecuteAsync(ct);
         await tx.CommitAsync(ct);
         accepted.Add(code.Value); // checked after a database failover: see Failover/LostAtFailoverCheck
 

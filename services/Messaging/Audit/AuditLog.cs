@@ -82,34 +82,37 @@ public static class AuditLog
     /// accounts for commits. It takes no lock: concurrent transactions append side by side, and the chainer gives each
     /// committed entry its place in the chain afterwards.
     /// </summary>
-    public static async Task AppendAsync(NpgsqlTransaction tx, AuditActor actor, AuditEntry entry, DateTimeOffset at, CancellationToken ct)
+    public static Task AppendAsync(NpgsqlTransaction tx, AuditActor actor, AuditEntry entry, DateTimeOffset at, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(tx);
+        return WriteBatch.ExecuteAsync(tx, batch => Append(batch, actor, entry, at), ct);
+    }
+
+    /// <summary>
+    /// <see cref="AppendAsync"/> as one statement of a <see cref="WriteBatch"/>, sent with the transaction's other
+    /// independent writes (a request's last ones).
+    /// </summary>
+    public static void Append(WriteBatch batch, AuditActor actor, AuditEntry entry, DateTimeOffset at)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
         ArgumentNullException.ThrowIfNull(actor);
         ArgumentNullException.ThrowIfNull(entry);
         ArgumentException.ThrowIfNullOrWhiteSpace(actor.ClientId, nameof(actor) + "." + nameof(actor.ClientId));
         ArgumentException.ThrowIfNullOrWhiteSpace(actor.Agency, nameof(actor) + "." + nameof(actor.Agency));
         ArgumentException.ThrowIfNullOrWhiteSpace(entry.Action, nameof(entry) + "." + nameof(entry.Action));
         ArgumentException.ThrowIfNullOrWhiteSpace(entry.Resource, nameof(entry) + "." + nameof(entry.Resource));
-        var connection = tx.Connection ?? throw new InvalidOperationException("The transaction has already completed.");
 
         var detailJson = entry.Detail is null ? null : JsonSerializer.Serialize(entry.Detail, entry.Detail.GetType(), MessageJson.Options);
-        await using var command = new NpgsqlCommand(Insert, connection, tx)
-        {
-            Parameters =
-            {
-                new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = AuditHash.ToStoredPrecision(at) },
-                new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = actor.ClientId },
-                new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = actor.Agency },
-                new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = entry.Action },
-                new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = entry.Resource },
-                new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Boolean, Value = entry.PersonalData },
-                new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)actor.Reason ?? DBNull.Value },
-                new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)actor.TraceId ?? DBNull.Value },
-                new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)detailJson ?? DBNull.Value },
-            },
-        };
-        await command.ExecuteNonQueryAsync(ct);
+        batch.Add(Insert,
+            new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = AuditHash.ToStoredPrecision(at) },
+            new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = actor.ClientId },
+            new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = actor.Agency },
+            new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = entry.Action },
+            new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = entry.Resource },
+            new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Boolean, Value = entry.PersonalData },
+            new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)actor.Reason ?? DBNull.Value },
+            new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)actor.TraceId ?? DBNull.Value },
+            new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)detailJson ?? DBNull.Value });
         // The entry commits with the handler's transaction; the request's safety net then adds none of its own.
         if (actor.Request is { } mark) mark.Appended = true;
     }

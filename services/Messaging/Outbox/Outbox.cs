@@ -13,7 +13,7 @@ public static class Outbox
 {
     private const string Insert = """
         INSERT INTO messaging.outbox (message_id, message_type, body, destination, headers, trace_parent, due_at)
-        VALUES (@MessageId, @MessageType, @Body::jsonb, @Destination, @Headers::jsonb, @TraceParent, COALESCE(@DueAt, now()))
+        VALUES ($1, $2, $3::jsonb, $4::text, $5::jsonb, $6::text, COALESCE($7::timestamptz, now()))
         """;
 
     /// <summary>Publish <paramref name="message"/> to every subscriber once the transaction commits.</summary>
@@ -46,18 +46,21 @@ public static class Outbox
         NpgsqlTransaction tx, object message, Type messageType, Guid messageId,
         Uri? destination, IReadOnlyDictionary<string, string>? headers, DateTimeOffset? dueAt, CancellationToken ct)
     {
-        var row = new
-        {
-            MessageId = messageId,
-            MessageType = MessageJson.TypeName(messageType),
-            Body = JsonSerializer.Serialize(message, messageType, MessageJson.Options),
-            Destination = destination?.ToString(),
-            Headers = JsonSerializer.Serialize(headers ?? new Dictionary<string, string>(), MessageJson.Options),
+        await WriteBatch.ExecuteAsync(tx, batch => Enqueue(batch, message, messageType, messageId, destination, headers, dueAt), ct);
+        return messageId;
+    }
+
+    /// <summary>
+    /// <see cref="EnqueueAsync"/> as one statement of a <see cref="WriteBatch"/>, sent with the transaction's other
+    /// independent writes (the row is in the outbox once the batch has run).
+    /// </summary>
+    public static Guid Enqueue(WriteBatch batch, object message, Type messageType, Guid messageId,
+        Uri? destination = null, IReadOnlyDictionary<string, string>? headers = null, DateTimeOffset? dueAt = null)
+    {
+        batch.Add(Insert, messageId, MessageJson.TypeName(messageType), JsonSerializer.Serialize(message, messageType, MessageJson.Options),
+            destination?.ToString(), JsonSerializer.Serialize(headers ?? new Dictionary<string, string>(), MessageJson.Options),
             // Carried to the relay so the published message continues the trace of the request that caused it.
-            TraceParent = Activity.Current?.Id,
-            DueAt = dueAt,
-        };
-        await tx.Connection!.ExecuteAsync(new CommandDefinition(Insert, row, tx, cancellationToken: ct));
+            Activity.Current?.Id, dueAt);
         return messageId;
     }
 }

@@ -8,7 +8,11 @@ public sealed record BenchmarkReport(
     ScenarioReport Submission,
     LifecycleReport Lifecycle,
     ReportingScaleScenario.Result Reporting,
-    IReadOnlyList<Goal> Goals);
+    IReadOnlyList<Goal> Goals)
+{
+    /// <summary>Indexes no scan used from the system's start until after the lifecycle runs (pg_stat_user_indexes.idx_scan = 0).</summary>
+    public IReadOnlyList<string> UnusedIndexes { get; init; } = [];
+}
 
 public sealed record MachineInfo(int Cores, string Os, string Dotnet, string Postgres, string RabbitMq, string LoadAverageAtStart,
     string LoadAverageAtEnd, DateTimeOffset Started, DateTimeOffset Finished);
@@ -27,6 +31,10 @@ public sealed record LimitsReport(LoadResult PostgresCommits, MachineLimits.Brok
 {
     public double CommitsPerSecond => PostgresCommits.PerSecond;
     public double MessagesPerSecond => RabbitMq.ConsumedPerSecond;
+
+    /// <summary>The same commits, each notifying a channel (<see cref="MachineLimits.PostgresCommitsAsync"/>), side by side.</summary>
+    public LoadResult? NotifyingCommits { get; init; }
+    public double MsPerNotifyingCommit { get; init; }
 }
 
 /// <summary>
@@ -44,7 +52,11 @@ public sealed record Ratios(double CommitBoundPerSecond, double ShareOfCommitBou
     }
 }
 
-public sealed record ScenarioReport(LoadResult Load, OperationCost Cost, Ratios Ratios, CpuCost Cpu);
+public sealed record ScenarioReport(LoadResult Load, OperationCost Cost, Ratios Ratios, CpuCost Cpu)
+{
+    /// <summary>Statements the services sent per operation (null when Postgres runs without pg_stat_statements).</summary>
+    public StatementCost? Statements { get; init; }
+}
 
 public sealed record LifecycleRun(LoadResult Load, IReadOnlyDictionary<string, Percentiles> Stages, int Submitted, int AtPortal,
     IReadOnlyList<string> Missing);
@@ -53,7 +65,11 @@ public sealed record MemoryReport(IReadOnlyDictionary<string, double> PeakMb, do
 
 /// <summary>Both lifecycle runs; what one lifecycle costs (counts and CPU) is measured over each run's window.</summary>
 public sealed record LifecycleReport(LifecycleRun Max, LifecycleRun HalfRate, OperationCost Cost, Ratios Ratios, MemoryReport Memory, CpuCost Cpu,
-    OperationCost HalfRateCost, CpuCost HalfRateCpu);
+    OperationCost HalfRateCost, CpuCost HalfRateCpu)
+{
+    public StatementCost? Statements { get; init; }
+    public StatementCost? HalfRateStatements { get; init; }
+}
 
 /// <summary>A goal of the issue, what was measured, met or not, and what limits it.</summary>
 public sealed record Goal(string Name, string Target, string Measured, bool Met, string Note);

@@ -32,10 +32,16 @@ public static class BenchmarkRun
         var commitsBefore = cpu.Take();
         var commits = await MachineLimits.PostgresCommitsAsync(target, limitShape, progress, ct);
         var commitsAfter = cpu.Take();
+        var notifying = await MachineLimits.PostgresCommitsAsync(target, limitShape, progress, ct, notify: true);
+        var notifyingAfter = cpu.Take();
         var broker = await MachineLimits.RabbitMqAsync(target, limitShape, progress, ct);
         var brokerAfter = cpu.Take();
         var limits = new LimitsReport(commits, broker,
-            PrimitiveCosts.Of(commitsBefore, commitsAfter, commits.Completed, commitsAfter, brokerAfter, broker.Consumed));
+            PrimitiveCosts.Of(commitsBefore, commitsAfter, commits.Completed, notifyingAfter, brokerAfter, broker.Consumed))
+        {
+            NotifyingCommits = notifying,
+            MsPerNotifyingCommit = PrimitiveCosts.Of(commitsAfter, notifyingAfter, notifying.Completed, notifyingAfter, notifyingAfter, 0).MsPerCommit,
+        };
         progress.WriteLine($"primitive costs: {limits.Primitives.MsPerCommit} CPU-ms per durable commit, {limits.Primitives.MsPerDelivery} per confirmed delivery");
 
         // A system just started may still be seeding or catching up (e.g. re-syncing a previous run's dossiers): wait (at
@@ -55,7 +61,8 @@ public static class BenchmarkRun
                 var unit = clients.UnitFor(i);
                 await api.SubmitAsync(unit, await clients.TokenForAsync(unit), SystemApi.PlainProcedure, i, token);
             }, progress, ct), ct);
-        var submission = new ScenarioReport(submissions.Load, submissions.Cost, Ratios.Of(submissions.Load.PerSecond, submissions.Cost, limits), submissions.Cpu);
+        var submission = new ScenarioReport(submissions.Load, submissions.Cost, Ratios.Of(submissions.Load.PerSecond, submissions.Cost, limits), submissions.Cpu)
+            { Statements = submissions.Statements };
 
         progress.WriteLine($"full lifecycles, {settings.LifecycleConcurrency} in flight, {settings.LifecycleDuration.TotalSeconds:F0} s");
         await using var events = await StageEvents.StartAsync(target, ct);
@@ -72,18 +79,21 @@ public static class BenchmarkRun
         var halfRun = await LifecycleRunAsync(lifecycle, half.Load, settings, ct);
         var (peaks, total) = memory.Peaks();
         var lifecycleReport = new LifecycleReport(maxRun, halfRun, max.Cost, Ratios.Of(max.Load.PerSecond, max.Cost, limits),
-            new MemoryReport(peaks, total, memory.Processes), max.Cpu, half.Cost, half.Cpu);
+            new MemoryReport(peaks, total, memory.Processes), max.Cpu, half.Cost, half.Cpu) { Statements = max.Statements, HalfRateStatements = half.Statements };
+        // Read before the reporting scenario, whose own queries would count: every index the run so far has not used.
+        var unusedIndexes = await SystemStatements.UnusedIndexesAsync(target, ct);
 
         progress.WriteLine($"reporting at scale: {settings.Facts:N0} dossiers' facts");
         var reporting = await new ReportingScaleScenario(target, api, clients, progress).RunAsync(settings.Facts, settings.QueryRepetitions, settings.KeepFacts, ct);
 
         var machine = new MachineInfo(Environment.ProcessorCount, RuntimeInformation.OSDescription, RuntimeInformation.FrameworkDescription,
             await PostgresVersionAsync(target, ct), await RabbitMqVersionAsync(target, ct), loadAtStart, LoadAverage(), started, DateTimeOffset.UtcNow);
-        var partial = new BenchmarkReport(machine, BenchmarkSettingsView.Of(settings, SystemProcesses.TraceRecording(processes, Services)), limits, submission, lifecycleReport, reporting, []);
+        var partial = new BenchmarkReport(machine, BenchmarkSettingsView.Of(settings, SystemProcesses.TraceRecording(processes, Services)), limits, submission, lifecycleReport, reporting, [])
+            { UnusedIndexes = unusedIndexes };
         return partial with { Goals = Goals.Judge(partial) };
     }
 
-    private sealed record Measured(LoadResult Load, OperationCost Cost, CpuCost Cpu);
+    private sealed record Measured(LoadResult Load, OperationCost Cost, CpuCost Cpu, StatementCost? Statements);
 
     /// <summary>
     /// Runs a load and charges it what the system did from its start until the pipeline behind it settled (downstream
@@ -94,12 +104,15 @@ public static class BenchmarkRun
     {
         var since = DateTimeOffset.UtcNow.AddSeconds(-1);
         var before = await SystemCounters.ReadAsync(target, since, ct);
+        var statements = await SystemStatements.ResetAsync(target, ct);
         var cpuBefore = cpu.Take();
         var result = await load();
         var after = await SystemCounters.SettledAsync(target, since, ct);
         var cpuAfter = cpu.Take();
+        var rows = statements ? await SystemStatements.ReadAsync(target, ct) : null;
         var cost = SystemCounters.PerOperation(before, after, result.Completed, background);
-        return new Measured(result, cost, CpuCost.Of(cpuBefore, cpuAfter, result.Completed, cost, limits.Primitives));
+        return new Measured(result, cost, CpuCost.Of(cpuBefore, cpuAfter, result.Completed, cost, limits.Primitives),
+            StatementCost.Of(rows, result.Completed, cost));
     }
 
     /// <summary>The run's stages and its loss check (after the measured window: the check reads the portal's records).</summary>

@@ -16,7 +16,14 @@ public static class MachineLimits
 {
     public const string Database = "bench_limits";
 
-    public static async Task<LoadResult> PostgresCommitsAsync(SystemTarget target, LoadShape shape, TextWriter progress, CancellationToken ct)
+    /// <param name="notify">
+    /// Each commit also notifies a channel (an AFTER INSERT … FOR EACH STATEMENT trigger calling pg_notify, as the outbox and the
+    /// work tables did): in Postgres 15 a transaction with a pending NOTIFY takes one cluster-wide lock at commit and holds it
+    /// through its WAL flush, so notifying commits are serialised where plain ones share a flush (issue 23, item 4). The same
+    /// load with and without it, side by side, is what a wake-up costs.
+    /// </param>
+    public static async Task<LoadResult> PostgresCommitsAsync(SystemTarget target, LoadShape shape, TextWriter progress, CancellationToken ct,
+        bool notify = false)
     {
         await using (var admin = new NpgsqlConnection(target.Postgres("postgres")))
         {
@@ -26,16 +33,23 @@ public static class MachineLimits
                 await new NpgsqlCommand($"CREATE DATABASE {Database}", admin).ExecuteNonQueryAsync(ct);
         }
         await using var db = NpgsqlDataSource.Create(target.Postgres(Database) + ";Options=-c synchronous_commit=on");
-        await using (var setup = db.CreateCommand("""
-            CREATE TABLE IF NOT EXISTS commits (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, at timestamptz NOT NULL DEFAULT now(), payload text NOT NULL);
-            TRUNCATE commits;
+        var table = notify ? "commits_notifying" : "commits";
+        var trigger = notify ? $"""
+            CREATE OR REPLACE FUNCTION bench_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN PERFORM pg_notify('bench_limits', ''); RETURN NULL; END $$;
+            CREATE OR REPLACE TRIGGER {table}_inserted AFTER INSERT ON {table} FOR EACH STATEMENT EXECUTE FUNCTION bench_notify();
+            """ : "";
+        await using (var setup = db.CreateCommand($"""
+            CREATE TABLE IF NOT EXISTS {table} (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, at timestamptz NOT NULL DEFAULT now(), payload text NOT NULL);
+            TRUNCATE {table};
+            {trigger}
             """))
             await setup.ExecuteNonQueryAsync(ct);
         var payload = new string('x', 200);
-        return await LoadRunner.RunAsync("postgres durable commits", shape, async (_, token) =>
+        return await LoadRunner.RunAsync(notify ? "postgres durable commits, each notifying" : "postgres durable commits", shape, async (_, token) =>
         {
             await using var connection = await db.OpenConnectionAsync(token);
-            await using var insert = new NpgsqlCommand("INSERT INTO commits (payload) VALUES ($1)", connection);
+            await using var insert = new NpgsqlCommand($"INSERT INTO {table} (payload) VALUES ($1)", connection);
             insert.Parameters.Add(new NpgsqlParameter { Value = payload });
             await insert.ExecuteNonQueryAsync(token);
         }, progress, ct);

@@ -39,6 +39,7 @@ public static class ReportWriter
             $"{(c is null ? "" : F(c.MessagesConsumed))} | {(x is null ? "" : Pct(x.ShareOfCommitBound))} | {(x is null ? "" : Pct(x.ShareOfMessageBound))} | " +
             $"{(u is null ? "" : F(u.SystemMsPerOperation))} | {(u is null ? "" : F(u.TimesFloor))} |");
         Row(r.Limits.PostgresCommits, null, null, null);
+        if (r.Limits.NotifyingCommits is { } notifying) Row(notifying, null, null, null);
         Row(r.Limits.RabbitMq.Publish, null, null, null);
         b.AppendLine($"| ↳ consumed (broker limit) | | {r.Limits.RabbitMq.Consumed:N0} | | {F(r.Limits.MessagesPerSecond)} | {F(r.Limits.RabbitMq.PublishToConsume.P50)} | " +
                      $"{F(r.Limits.RabbitMq.PublishToConsume.P95)} | {F(r.Limits.RabbitMq.PublishToConsume.P99)} | {F(r.Limits.RabbitMq.PublishToConsume.Max)} | | | | | | |");
@@ -48,6 +49,7 @@ public static class ReportWriter
         b.AppendLine();
         CpuTable(b, r);
         b.AppendLine();
+        StatementTable(b, r);
         b.AppendLine("| lifecycle stage (ms) | p50 at max | p95 at max | p99 at max | p50 at half rate | p95 at half rate | p99 at half rate |");
         b.AppendLine("|---|---|---|---|---|---|---|");
         foreach (var stage in LifecycleScenario.Stages)
@@ -79,7 +81,9 @@ public static class ReportWriter
         var p = r.Limits.Primitives;
         b.AppendLine($"Primitive costs in this run (limit tests): {F(p.MsPerCommit)} CPU-ms per durable commit (Postgres {F(p.PostgresMsPerCommit)} + " +
                      $"client {F(p.ClientMsPerCommit)}), {F(p.MsPerDelivery)} CPU-ms per confirmed delivery (RabbitMQ {F(p.BrokerMsPerDelivery)} + " +
-                     $"client {F(p.ClientMsPerDelivery)}). Floor = write tx/op × the first + deliveries/op × the second.");
+                     $"client {F(p.ClientMsPerDelivery)}). Floor = write tx/op × the first + deliveries/op × the second." +
+                     (r.Limits.NotifyingCommits is { } n ? $" The same commits each notifying a channel: {F(n.PerSecond)}/s against {F(r.Limits.CommitsPerSecond)}/s " +
+                      $"({Pct(r.Limits.CommitsPerSecond > 0 ? n.PerSecond / r.Limits.CommitsPerSecond : 0)}), {F(r.Limits.MsPerNotifyingCommit)} CPU-ms each." : ""));
         b.AppendLine();
         var scenarios = new (string Name, CpuCost Cpu)[] { ("submission", r.Submission.Cpu), ("lifecycle", r.Lifecycle.Cpu), ("lifecycle at half rate", r.Lifecycle.HalfRateCpu) };
         b.AppendLine($"| CPU-ms per operation | {string.Join(" | ", scenarios.Select(x => x.Name))} |");
@@ -94,6 +98,34 @@ public static class ReportWriter
         Line("primitive floor", c => F(c.FloorMsPerOperation));
         Line("system ÷ floor", c => $"{F(c.TimesFloor)}×");
         Line("window (s)", c => F(c.WindowSeconds));
+    }
+
+    /// <summary>Statements the services sent per operation (pg_stat_statements), and the indexes the run never used.</summary>
+    private static void StatementTable(StringBuilder b, BenchmarkReport r)
+    {
+        var scenarios = new (string Name, StatementCost? Cost)[]
+            { ("submission", r.Submission.Statements), ("lifecycle", r.Lifecycle.Statements), ("lifecycle at half rate", r.Lifecycle.HalfRateStatements) };
+        if (scenarios.All(x => x.Cost is null)) return;
+        b.AppendLine($"| statements per operation (pg_stat_statements) | {string.Join(" | ", scenarios.Select(x => x.Name))} |");
+        b.AppendLine($"|---|{string.Concat(scenarios.Select(_ => "---|"))}");
+        void Line(string name, Func<StatementCost, string> value) => b.AppendLine($"| {name} | {string.Join(" | ", scenarios.Select(x => x.Cost is null ? "" : value(x.Cost)))} |");
+        foreach (var database in SystemTarget.ServiceDatabases) Line(database, c => F(c.ByDatabase.GetValueOrDefault(database)));
+        Line("**all**", c => $"**{F(c.PerOperation)}**");
+        Line("of which BEGIN / COMMIT / ROLLBACK", c => F(c.TransactionControlPerOperation));
+        Line("per delivery consumed", c => F(c.PerDelivery));
+        b.AppendLine();
+        if (r.Submission.Statements is { } s)
+        {
+            b.AppendLine("| most frequent statements of a submission | database | per submission |");
+            b.AppendLine("|---|---|---|");
+            foreach (var t in s.Frequent.Take(12)) b.AppendLine($"| `{t.Query.Replace("|", "\\|", StringComparison.Ordinal)}` | {t.Database} | {F(t.PerOperation)} |");
+            b.AppendLine();
+        }
+        if (r.UnusedIndexes.Count > 0)
+        {
+            b.AppendLine($"Indexes no scan used from the system's start to the end of the lifecycle runs (idx_scan = 0): {string.Join("; ", r.UnusedIndexes)}.");
+            b.AppendLine();
+        }
     }
 
     /// <summary>Replaces the marked section of the file (appends one if the file has none).</summary>

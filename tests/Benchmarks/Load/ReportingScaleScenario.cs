@@ -193,24 +193,24 @@ public sealed class ReportingScaleScenario(SystemTarget target, SystemApi api, A
     /// </summary>
     private const string AggregateSql = """
         INSERT INTO daily_facts (day, agency, unit, procedure_code, received, settled_on_time, settled_late, synced, synced_current, online,
-                                 fee_bearing, fee_bearing_synced, paid_online, decided, electronic_result, digitised, reused, citizen)
+                                 fee_bearing, paid_online, decided, electronic_result, digitised, reused, citizen)
         SELECT received_day, agency, receiving_unit, procedure_code, count(*),
                count(*) FILTER (WHERE ended_at IS NOT NULL AND ended_at <= original_due_at),
                count(*) FILTER (WHERE ended_at IS NOT NULL AND ended_at > original_due_at),
                count(*) FILTER (WHERE synced_seq > 0), count(*) FILTER (WHERE synced_seq > 0 AND synced_seq >= last_seq),
                count(*) FILTER (WHERE channel = 2), count(*) FILTER (WHERE fee_total > 0),
-               count(*) FILTER (WHERE fee_total > 0 AND synced_seq > 0), count(*) FILTER (WHERE fee_total > 0 AND paid_online),
+               count(*) FILTER (WHERE fee_total > 0 AND paid_online),
                count(*) FILTER (WHERE end_status IN (9, 10)), count(*) FILTER (WHERE electronic_result),
                count(*) FILTER (WHERE digitised), count(*) FILTER (WHERE reused), count(*) FILTER (WHERE citizen)
         FROM dossier_facts WHERE code LIKE 'BENCH-%'
         GROUP BY 1, 2, 3, 4;
 
         INSERT INTO monthly_facts (month, agency, unit, procedure_code, received, settled_on_time, settled_on_time_repeated, settled_late,
-                                   synced, synced_current, online, fee_bearing, fee_bearing_synced, paid_online, decided, electronic_result,
+                                   synced, synced_current, online, fee_bearing, paid_online, decided, electronic_result,
                                    digitised, reused, citizen_store, population_data, citizen, late_reception, late_with_apology)
         SELECT date_trunc('month', day)::date, agency, unit, procedure_code, sum(received), sum(settled_on_time),
                sum(settled_on_time_repeated), sum(settled_late), sum(synced), sum(synced_current), sum(online), sum(fee_bearing),
-               sum(fee_bearing_synced), sum(paid_online), sum(decided), sum(electronic_result), sum(digitised), sum(reused),
+               sum(paid_online), sum(decided), sum(electronic_result), sum(digitised), sum(reused),
                sum(citizen_store), sum(population_data), sum(citizen), sum(late_reception), sum(late_with_apology)
         FROM daily_facts WHERE day BETWEEN '2025-01-01' AND '2025-12-31'
         GROUP BY 1, 2, 3, 4;

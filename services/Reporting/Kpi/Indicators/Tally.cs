@@ -20,7 +20,6 @@ public sealed record Tally
     public long SyncedCurrent { get; init; }
     public long Online { get; init; }
     public long FeeBearing { get; init; }
-    public long FeeBearingSynced { get; init; }
     public long PaidOnline { get; init; }
     public long Decided { get; init; }
     public long ElectronicResult { get; init; }
@@ -47,14 +46,14 @@ public sealed record Tally
     public static readonly string[] StoredColumns =
     [
         "received", "settled_on_time", "settled_on_time_repeated", "settled_late", "synced", "synced_current", "online",
-        "fee_bearing", "fee_bearing_synced", "paid_online", "decided", "electronic_result", "digitised", "reused",
+        "fee_bearing", "paid_online", "decided", "electronic_result", "digitised", "reused",
         "citizen_store", "population_data", "citizen", "late_reception", "late_with_apology",
         "paper_result", "paper_result_decided", "paper_result_electronic", "paper_result_unknown", "online_counted", "digitised_counted",
     ];
 
     public long[] Stored() =>
     [
-        Received, SettledOnTime, SettledOnTimeRepeated, SettledLate, Synced, SyncedCurrent, Online, FeeBearing, FeeBearingSynced,
+        Received, SettledOnTime, SettledOnTimeRepeated, SettledLate, Synced, SyncedCurrent, Online, FeeBearing,
         PaidOnline, Decided, ElectronicResult, Digitised, Reused, CitizenStore, PopulationData, Citizen, LateReception, LateWithApology,
         PaperResult, PaperResultDecided, PaperResultElectronic, PaperResultUnknown, OnlineCounted, DigitisedCounted,
     ];
@@ -62,10 +61,10 @@ public sealed record Tally
     public static Tally FromStored(IReadOnlyList<long> v) => new()
     {
         Received = v[0], SettledOnTime = v[1], SettledOnTimeRepeated = v[2], SettledLate = v[3], Synced = v[4], SyncedCurrent = v[5],
-        Online = v[6], FeeBearing = v[7], FeeBearingSynced = v[8], PaidOnline = v[9], Decided = v[10], ElectronicResult = v[11],
-        Digitised = v[12], Reused = v[13], CitizenStore = v[14], PopulationData = v[15], Citizen = v[16], LateReception = v[17],
-        LateWithApology = v[18], PaperResult = v[19], PaperResultDecided = v[20], PaperResultElectronic = v[21], PaperResultUnknown = v[22],
-        OnlineCounted = v[23], DigitisedCounted = v[24],
+        Online = v[6], FeeBearing = v[7], PaidOnline = v[8], Decided = v[9], ElectronicResult = v[10],
+        Digitised = v[11], Reused = v[12], CitizenStore = v[13], PopulationData = v[14], Citizen = v[15], LateReception = v[16],
+        LateWithApology = v[17], PaperResult = v[18], PaperResultDecided = v[19], PaperResultElectronic = v[20], PaperResultUnknown = v[21],
+        OnlineCounted = v[22], DigitisedCounted = v[23],
     };
 
     /// <summary>
@@ -87,7 +86,6 @@ public sealed record Tally
             SyncedCurrent = One(f.SyncedSequence > 0 && f.SyncedSequence >= f.LastSequence),
             Online = One(f.Channel == 2),
             FeeBearing = One(f.FeeBearing),
-            FeeBearingSynced = One(f.FeeBearing && f.SyncedSequence > 0),
             PaidOnline = One(f.FeeBearing && f.PaidOnline),
             Decided = One(f.Decided),
             ElectronicResult = One(f.ElectronicResult),
