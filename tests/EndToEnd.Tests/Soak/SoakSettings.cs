@@ -19,7 +19,7 @@ public sealed record SoakSettings
     /// <summary>SOAK_MINUTES: how long lifecycles are started.</summary>
     public double Minutes { get; init; } = 30;
     /// <summary>SOAK_RATE: lifecycles started per second.</summary>
-    public double Rate { get; init; } = 2;
+    public double Rate { get; init; } = 1.5;
     /// <summary>SOAK_MAX_IN_FLIGHT: a start due while this many are in flight is skipped (and counted), so a slow system is not buried.</summary>
     public int MaxInFlight { get; init; } = 64;
     /// <summary>SOAK_FAULT_EVERY: minutes between faults (the first after one interval).</summary>
