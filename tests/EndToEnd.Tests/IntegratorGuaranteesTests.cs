@@ -115,9 +115,11 @@ public sealed class IntegratorGuaranteesTests(SystemFixture system) : IAsyncLife
         await SendAsync(HttpMethod.Post, $"{Subscriptions}/{second}/resume", clerk);
         var codes = lives.Select(l => l.Code).ToHashSet();
         foreach (var hook in new[] { "g-main", "g-second" })
+            // The rating link is an event of its own (raised with the return, relayed apart): wait for it as for the statuses.
             await Eventually.Until(() => Task.FromResult(lives.All(l => _receiver.Accepted(hook).Count(r => Read(r) is var e && e.Subject == l.Code && IsStatus(e))
-                    == l.Statuses.Length)),
-                TimeSpan.FromSeconds(120), $"every status event to {hook}");
+                    == l.Statuses.Length
+                    && _receiver.Accepted(hook).Any(r => Read(r) is var e && e.Subject == l.Code && e.Type == RatingLink) == (l.Statuses[^1] == 10))),
+                TimeSpan.FromSeconds(120), $"every status event and rating link to {hook}");
 
         foreach (var hook in new[] { "g-main", "g-second" })
         {
