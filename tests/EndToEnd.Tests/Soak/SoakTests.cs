@@ -2,19 +2,14 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using Procedures.Benchmarks.Load;
+using Procedures.EndToEnd.Tests.Cluster;
 using Procedures.Contracts;
 using Procedures.TestInfrastructure;
 
 namespace Procedures.EndToEnd.Tests.Soak;
 
-/// <summary>The soak's own system: the fault system (fast payment reconciliation) in the cluster topology.</summary>
-public sealed class SoakSystemFixture : FaultSystemFixture
-{
-    protected override IEnumerable<string> ExtraArguments => ["Infrastructure:Topology=cluster"];
-
-    /// <summary>The standby is built from the primary (and the broker nodes cluster) before any service starts.</summary>
-    protected override TimeSpan StartBudget => TimeSpan.FromMinutes(6);
-}
+/// <summary>The soak's own system: the fault system in the cluster topology.</summary>
+public sealed class SoakSystemFixture : ClusterSystemFixture;
 
 [CollectionDefinition(Name)]
 public sealed class SoakSystemCollection : ICollectionFixture<SoakSystemFixture>
@@ -42,13 +37,10 @@ internal sealed class FaultSuiteDriver(FaultSystemFixture system) : FaultSuite(s
 [Collection(SoakSystemCollection.Name)]
 public sealed class SoakTests(SoakSystemFixture system)
 {
-    private sealed class Fault(string kind, TimeSpan at)
+    private sealed class Fault(string kind, TimeSpan at) : ClusterFault
     {
         public string Kind { get; } = kind;
         public TimeSpan At { get; } = at;
-        public string? What { get; set; }
-        /// <summary>Until the component was back (leaders moved and node back; writes again and node back; service healthy).</summary>
-        public string? Recovery { get; set; }
         /// <summary>From the fault until the first lifecycle begun after it completed.</summary>
         public TimeSpan? TrafficBack { get; set; }
         public string? Error { get; set; }
@@ -59,7 +51,7 @@ public sealed class SoakTests(SoakSystemFixture system)
     {
         var settings = SoakSettings.FromEnvironment();
         var driver = new FaultSuiteDriver(system);
-        var cluster = new ClusterFaults(system);
+        var cluster = new ClusterFaults(system, driver);
         var sandbox = system.Client(ResourceNames.Sandbox);
         var clock = Stopwatch.StartNew();
         var duration = TimeSpan.FromMinutes(settings.Minutes);
@@ -138,16 +130,16 @@ public sealed class SoakTests(SoakSystemFixture system)
                     switch (fault.Kind)
                     {
                         case SoakSettings.BrokerLeader or SoakSettings.BrokerOther:
-                            lastBroker = await KillBrokerNodeAsync(fault, fault.Kind == SoakSettings.BrokerOther ? lastBroker : null);
+                            lastBroker = await cluster.KillBrokerNodeAsync(fault, fault.Kind == SoakSettings.BrokerOther ? lastBroker : null);
                             break;
                         case SoakSettings.PostgresFailover or SoakSettings.PostgresFailBack:
-                            await KillPrimaryAsync(fault);
+                            await cluster.KillPrimaryAsync(fault);
                             break;
                         default:
                             var service = FaultSuite.Killed[serviceTurn++ % FaultSuite.Killed.Length];
                             fault.What = $"{service} killed -9";
                             var clock1 = Stopwatch.StartNew();
-                            await BackAsync(fault, service, await driver.KillAsync(service));
+                            await cluster.StartAgainAsync(fault, service, await driver.KillAsync(service));
                             fault.Recovery += $"healthy again in {clock1.Elapsed.TotalSeconds:F0} s";
                             break;
                     }
@@ -158,59 +150,6 @@ public sealed class SoakTests(SoakSystemFixture system)
                 }
             }
         });
-
-        async Task<string> KillBrokerNodeAsync(Fault fault, string? except)
-        {
-            var (node, led) = await cluster.BusiestBrokerNodeAsync(except);
-            fault.What = $"{node} (leading {led} of the quorum queues) killed -9";
-            var watch = Stopwatch.StartNew();
-            var instance = await driver.KillAsync(node);
-            try
-            {
-                await Eventually.Until(() => cluster.QueuesLedByAsync(node), n => n == 0, TimeSpan.FromMinutes(2), $"new leaders for the queues {node} led");
-                fault.Recovery = $"leaders moved in {watch.Elapsed.TotalSeconds:F1} s";
-            }
-            finally
-            {
-                await BackAsync(fault, node, instance); // started again even when the leaders did not move
-            }
-            fault.Recovery += $", node back in {watch.Elapsed.TotalSeconds:F0} s";
-            return node;
-        }
-
-        async Task KillPrimaryAsync(Fault fault)
-        {
-            var primary = await cluster.PrimaryAsync();
-            fault.What = $"postgres primary {primary} killed -9";
-            var watch = Stopwatch.StartNew();
-            var instance = await driver.KillAsync(primary);
-            try
-            {
-                await Eventually.Until(cluster.WriteCommitsAsync, ok => ok, TimeSpan.FromMinutes(2), "a write to commit on the promoted standby");
-                fault.Recovery = $"writes again after {watch.Elapsed.TotalSeconds:F1} s";
-            }
-            finally
-            {
-                await BackAsync(fault, primary, instance);
-            }
-            fault.Recovery += $", back as the standby in {watch.Elapsed.TotalSeconds:F0} s";
-        }
-
-        // The fault suite's start again waits 2 minutes for health; a starved machine may need longer, which is reported.
-        async Task BackAsync(Fault fault, string resource, string instance)
-        {
-            try
-            {
-                await driver.StartAgainAsync(resource, instance);
-            }
-            catch (TimeoutException)
-            {
-                fault.Recovery += " (not healthy within 2 min of its start)";
-                await system.App.ResourceNotifications.WaitForResourceAsync(resource,
-                        e => e.ResourceId == instance && e.Snapshot.HealthStatus == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy)
-                    .WaitAsync(TimeSpan.FromMinutes(8));
-            }
-        }
 
         // Lifecycles started at the set rate (open loop: a slow system gets more in flight, up to the cap).
         var lifecycles = new List<Task>();
