@@ -2,23 +2,27 @@ using System.Globalization;
 
 namespace Procedures.Benchmarks.Load;
 
-/// <summary>The issue's goals (2 cores, everything on one machine), judged against one run's figures.</summary>
+/// <summary>Issue 23's goals (2 cores, everything co-located, Release), judged against one run's figures.</summary>
 public static class Goals
 {
     public static IReadOnlyList<Goal> Judge(BenchmarkReport r)
     {
         var goals = new List<Goal>();
         var s = r.Submission;
-        goals.Add(new("submissions/s (201 after commit)", "≥ 1,000/s", $"{F(s.Load.PerSecond)}/s", s.Load.PerSecond >= 1000,
-            $"{F(s.Cost.WriteTransactions)} write transactions and {F(s.Cost.MessagesConsumed)} deliveries per submission (all services); " +
-            $"commit-bound {F(s.Ratios.CommitBoundPerSecond)}/s ({Pct(s.Ratios.ShareOfCommitBound)} reached), " +
-            $"broker-bound {F(s.Ratios.MessageBoundPerSecond)}/s ({Pct(s.Ratios.ShareOfMessageBound)})"));
-
         var l = r.Lifecycle;
-        goals.Add(new("full lifecycles/s vs the durable-commit rate ÷ commits per lifecycle", "≥ 50 %",
-            $"{F(l.Max.Load.PerSecond)}/s = {Pct(l.Ratios.ShareOfCommitBound)} of {F(r.Limits.CommitsPerSecond)} ÷ {F(l.Cost.WriteTransactions)} = {F(l.Ratios.CommitBoundPerSecond)}/s",
-            l.Ratios.ShareOfCommitBound >= 0.5,
-            $"broker-bound {F(l.Ratios.MessageBoundPerSecond)}/s ({F(l.Cost.MessagesConsumed)} deliveries per lifecycle, {Pct(l.Ratios.ShareOfMessageBound)} reached)"));
+        // Issue 23: each scenario against what the broker alone allows (confirmed deliveries/s ÷ deliveries per operation);
+        // where it falls short, the processes whose CPU per operation stands between are named.
+        goals.Add(new("submissions/s vs the broker bound (confirmed deliveries/s ÷ deliveries per submission)", "≥ 50 %",
+            $"{F(s.Load.PerSecond)}/s = {Pct(s.Ratios.ShareOfMessageBound)} of {F(r.Limits.MessagesPerSecond)} ÷ {F(s.Cost.MessagesConsumed)} = {F(s.Ratios.MessageBoundPerSecond)}/s",
+            s.Ratios.ShareOfMessageBound >= 0.5, CpuBetween(s.Cpu)));
+        goals.Add(new("full lifecycles/s vs the broker bound (confirmed deliveries/s ÷ deliveries per lifecycle)", "≥ 50 %",
+            $"{F(l.Max.Load.PerSecond)}/s = {Pct(l.Ratios.ShareOfMessageBound)} of {F(r.Limits.MessagesPerSecond)} ÷ {F(l.Cost.MessagesConsumed)} = {F(l.Ratios.MessageBoundPerSecond)}/s",
+            l.Ratios.ShareOfMessageBound >= 0.5, CpuBetween(l.Cpu)));
+        double PerDelivery(OperationCost c) => c.MessagesConsumed > 0 ? c.WriteTransactions / c.MessagesConsumed : 0;
+        goals.Add(new("write transactions per delivery under closed-loop load", "≤ 0.5",
+            $"submission {F(PerDelivery(s.Cost))}, lifecycle {F(PerDelivery(l.Cost))}",
+            PerDelivery(s.Cost) is > 0 and <= 0.5 && PerDelivery(l.Cost) is > 0 and <= 0.5,
+            $"submission {F(s.Cost.WriteTransactions)} tx / {F(s.Cost.MessagesConsumed)} deliveries; lifecycle {F(l.Cost.WriteTransactions)} / {F(l.Cost.MessagesConsumed)}"));
 
         var lost = l.Max.Missing.Count + l.HalfRate.Missing.Count;
         var failed = l.Max.Load.Failed + l.HalfRate.Load.Failed;
@@ -26,10 +30,17 @@ public static class Goals
             $"{lost} lost of {l.Max.Submitted + l.HalfRate.Submitted}, {failed} lifecycles failed", lost == 0 && failed == 0,
             failed > 0 ? string.Join(" | ", l.Max.Load.Errors.Concat(l.HalfRate.Load.Errors).Take(3)) : ""));
 
-        var e2e = l.HalfRate.Stages["end-to-end"];
-        goals.Add(new("p99 submit → portal acknowledgement at half the max sustained lifecycle rate", "≤ 1,000 ms",
-            $"{F(e2e.P99)} ms at {F(l.HalfRate.Load.PerSecond)}/s (p50 {F(e2e.P50)} ms)", e2e.Count > 0 && e2e.P99 <= 1000,
-            "a lifecycle includes six desk/citizen steps; the end-to-end time includes them (see per-stage)"));
+        // The harness times each step from its API call to the event that shows it done; the steps before the portal's
+        // acknowledgement are API calls (with the event that answers them), the last is commit → national portal.
+        var calls = l.HalfRate.Stages.Where(kv => kv.Key is not ("portal-ack" or "end-to-end") && kv.Value.Count > 0).ToList();
+        var slowest = calls.Count == 0 ? default : calls.MaxBy(kv => kv.Value.P99);
+        goals.Add(new("every API step p99 at half the max sustained lifecycle rate", "≤ 100 ms",
+            calls.Count == 0 ? "not measured" : $"{slowest.Key} {F(slowest.Value.P99)} ms at {F(l.HalfRate.Load.PerSecond)}/s",
+            calls.Count > 0 && slowest.Value.P99 <= 100, string.Join(", ", calls.Select(kv => $"{kv.Key} {F(kv.Value.P99)}"))));
+        var ack = l.HalfRate.Stages.GetValueOrDefault("portal-ack");
+        goals.Add(new("commit → national-portal acknowledgement p99 at half rate", "≤ 300 ms",
+            ack is null || ack.Count == 0 ? "not measured" : $"{F(ack.P99)} ms (p50 {F(ack.P50)} ms)", ack is { Count: > 0 } && ack.P99 <= 300,
+            CpuBetween(l.HalfRateCpu)));
 
         var index = r.Reporting.Queries.Where(q => q.Name.StartsWith("766", StringComparison.Ordinal)).ToList();
         var worst = index.Count == 0 ? 0 : index.Max(q => q.Milliseconds.P95);
@@ -45,6 +56,12 @@ public static class Goals
             $"postgres {F(l.Memory.PeakMb.GetValueOrDefault("postgres"))} MB, rabbitmq {F(l.Memory.PeakMb.GetValueOrDefault("rabbitmq"))} MB"));
         return goals;
     }
+
+    /// <summary>The three processes spending the most CPU per operation, and the whole system against the primitive floor.</summary>
+    private static string CpuBetween(CpuCost cpu)
+        => cpu.MsPerOperation.Count == 0 ? "" : "CPU-ms per operation: " + string.Join(", ", cpu.MsPerOperation
+               .Where(kv => kv.Key != ProcessCpu.Harness).OrderByDescending(kv => kv.Value).Take(3).Select(kv => $"{kv.Key} {F(kv.Value)}"))
+           + $"; system {F(cpu.SystemMsPerOperation)} = {F(cpu.TimesFloor)}× the floor ({F(cpu.FloorMsPerOperation)})";
 
     public static string F(double v) => v.ToString(v >= 100 ? "N0" : "0.##", CultureInfo.InvariantCulture);
 
