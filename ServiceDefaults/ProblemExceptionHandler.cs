@@ -31,7 +31,7 @@ public sealed partial class ProblemExceptionHandler(
             // Timeouts (a lock queue longer than the command timeout under load), broken connections, no primary to connect
             // to or a read-only one (a failover under way), too many clients, serialization failures, deadlocks: the transaction did not commit (or, for a timeout at commit, the
             // Idempotency-Key replays what did), so the caller should retry, not report a fault.
-            _ when IsDatabaseBusy(exception) => Problems.Create(StatusCodes.Status503ServiceUnavailable, "database-busy",
+            _ when Messaging.DatabaseFailures.ShouldRetryLater(exception) => Problems.Create(StatusCodes.Status503ServiceUnavailable, "database-busy",
                 "Hệ thống đang bận, vui lòng gửi lại sau giây lát (với cùng Idempotency-Key)",
                 "The database is busy or out of reach; retry shortly with the same Idempotency-Key"),
             _ => Problems.Create(StatusCodes.Status500InternalServerError, "internal-error",
@@ -45,15 +45,6 @@ public sealed partial class ProblemExceptionHandler(
         // still get problem details, never an empty body.
         await ProblemWriter.WriteAsync(context, problem, cancellationToken);
         return true;
-    }
-
-    /// <summary>Busy (a transient failure or a timeout) or out of reach (<see cref="Messaging.DatabaseFailures"/>: a failover under way).</summary>
-    private static bool IsDatabaseBusy(Exception? ex)
-    {
-        if (Messaging.DatabaseFailures.IsUnavailable(ex)) return true;
-        for (; ex is not null; ex = ex.InnerException)
-            if (ex is Npgsql.NpgsqlException { IsTransient: true } or TimeoutException) return true;
-        return false;
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception")]

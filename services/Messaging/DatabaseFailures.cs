@@ -3,8 +3,10 @@ using Npgsql;
 namespace Procedures.Messaging;
 
 /// <summary>
-/// The one rule for "the database is out of reach, not the work wrong": an HTTP request answers 503 with Retry-After
-/// (ProblemExceptionHandler) and a consumer holds its message until the database is back (IdempotentConsumer).
+/// The one rule for "the database failed, not the work": out of reach (<see cref="IsUnavailable"/>: a consumer holds its
+/// message until the database is back, IdempotentConsumer) or busy (<see cref="IsBusy"/>: a consumer schedules a
+/// redelivery, as for any failure); either way an HTTP request answers 503 with Retry-After (ProblemExceptionHandler) and
+/// a migration at start-up tries again (<see cref="ShouldRetryLater"/>).
 /// </summary>
 public static class DatabaseFailures
 {
@@ -30,4 +32,19 @@ public static class DatabaseFailures
             }
         return false;
     }
+
+    /// <summary>
+    /// Busy: a transient failure Npgsql knows (too many clients, a serialization failure, a deadlock, a broken stream) or
+    /// a timeout (a lock queue longer than the command timeout under load). The transaction did not commit; the same work
+    /// later will.
+    /// </summary>
+    public static bool IsBusy(Exception? ex)
+    {
+        for (; ex is not null; ex = ex.InnerException)
+            if (ex is NpgsqlException { IsTransient: true } or TimeoutException) return true;
+        return false;
+    }
+
+    /// <summary>Out of reach or busy: the caller should try the same again shortly, not report a fault.</summary>
+    public static bool ShouldRetryLater(Exception? ex) => IsUnavailable(ex) || IsBusy(ex);
 }

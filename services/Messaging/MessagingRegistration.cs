@@ -114,8 +114,7 @@ internal sealed class MigrationHostedService(MigrationSettings migration, System
                 await DatabaseMigrator.MigrateAsync(migration.ConnectionString, scripts, logger, migration.RuntimeLogin, cancellationToken);
                 return;
             }
-            catch (Exception ex) when (attempt < 60 && ex is NpgsqlException { IsTransient: true } or System.Net.Sockets.SocketException
-                                       or NpgsqlException { SqlState: "57P03" }) // 57P03: the database system is starting up
+            catch (Exception ex) when (attempt < 60 && DatabaseFailures.ShouldRetryLater(ex)) // e.g. 57P03: the database system is starting up
             {
                 logger.LogWarning("Database not reachable yet (attempt {Attempt}): {Reason}", attempt, ex.Message);
                 await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);

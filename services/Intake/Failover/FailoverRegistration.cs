@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+
 namespace Procedures.Intake.Failover;
 
 public static class FailoverRegistration
@@ -5,9 +7,8 @@ public static class FailoverRegistration
     /// <summary>The recently-accepted window and the check that compares it with the primary after a failover.</summary>
     public static void AddLostAtFailoverCheck(this WebApplicationBuilder builder)
     {
-        var section = builder.Configuration.GetSection(FailoverOptions.Section);
-        builder.Services.Configure<FailoverOptions>(section);
-        builder.Services.AddSingleton(new RecentlyAccepted(section.Get<FailoverOptions>()?.Remember ?? new FailoverOptions().Remember));
+        builder.Services.Configure<FailoverOptions>(builder.Configuration.GetSection(FailoverOptions.Section));
+        builder.Services.AddSingleton(sp => new RecentlyAccepted(sp.GetRequiredService<IOptions<FailoverOptions>>().Value.Remember));
         builder.Services.AddHostedService<LostAtFailoverCheck>();
     }
 }

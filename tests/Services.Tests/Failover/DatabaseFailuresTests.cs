@@ -41,4 +41,28 @@ public sealed class DatabaseFailuresTests(InfrastructureFixture infra)
             Assert.True(DatabaseFailures.IsUnavailable(refused));
         }
     }
+
+    [Fact]
+    public async Task A_command_timeout_is_busy_and_retried_later_bad_data_and_conflicts_are_neither()
+    {
+        var connectionString = infra.NewDatabase("busy");
+        await Procedures.Messaging.Migrations.DatabaseMigrator.MigrateAsync(connectionString, typeof(DatabaseFailures).Assembly,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+        await using var db = NpgsqlDataSource.Create(connectionString + ";Command Timeout=1");
+        await using var c = await db.OpenConnectionAsync();
+        await c.ExecuteAsync("CREATE TABLE t (id int PRIMARY KEY); INSERT INTO t VALUES (1)");
+
+        // A lock queue longer than the command timeout, as under load: busy, not out of reach; the request answers 503.
+        var timedOut = await Assert.ThrowsAnyAsync<NpgsqlException>(() => c.ExecuteAsync("SELECT pg_sleep(5)"));
+        Assert.True(DatabaseFailures.IsBusy(timedOut));
+        Assert.True(DatabaseFailures.ShouldRetryLater(timedOut));
+
+        await using var fresh = await db.OpenConnectionAsync(); // the timed-out connection was broken by the cancellation
+        foreach (var sql in new[] { "SELECT 'x'::int", "INSERT INTO t VALUES (1)" })
+        {
+            var fault = await Assert.ThrowsAsync<PostgresException>(() => fresh.ExecuteAsync(sql));
+            Assert.False(DatabaseFailures.IsBusy(fault), sql);
+            Assert.False(DatabaseFailures.ShouldRetryLater(fault), sql);
+        }
+    }
 }
