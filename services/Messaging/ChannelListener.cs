@@ -81,12 +81,21 @@ public sealed class ChannelListener : IAsyncDisposable
             try
             {
                 await using var connection = await _db.OpenConnectionAsync(ct);
-                connection.Notification += (_, _) => Wake();
-                await using (var listen = new NpgsqlCommand($"LISTEN {_channel}", connection))
-                    await listen.ExecuteNonQueryAsync(ct);
-                _listening.TrySetResult();
-                Wake(); // whatever was notified while nobody listened
-                while (true) await connection.WaitAsync(ct);
+                try
+                {
+                    connection.Notification += (_, _) => Wake();
+                    await using (var listen = new NpgsqlCommand($"LISTEN {_channel}", connection))
+                        await listen.ExecuteNonQueryAsync(ct);
+                    _listening.TrySetResult();
+                    Wake(); // whatever was notified while nobody listened
+                    while (true) await connection.WaitAsync(ct);
+                }
+                finally
+                {
+                    // The pool does not reset sessions: an idle pooled connection still listening would have the
+                    // server queue every notification of the channel for it, unread.
+                    await PooledSession.EndAsync(connection, _db);
+                }
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {

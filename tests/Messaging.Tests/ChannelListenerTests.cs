@@ -12,13 +12,7 @@ public sealed class ChannelListenerTests(InfrastructureFixture infra)
     [Fact]
     public async Task Each_notification_wakes_one_waiting_worker_and_one_that_came_while_none_waited_is_kept()
     {
-        var connectionString = infra.NewDatabase("listen");
-        await using (var maintenance = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Database = "postgres" }.ConnectionString))
-        {
-            await maintenance.OpenAsync();
-            await maintenance.ExecuteAsync($"CREATE DATABASE \"{new NpgsqlConnectionStringBuilder(connectionString).Database}\"");
-        }
-        await using var db = NpgsqlDataSource.Create(connectionString);
+        await using var db = NpgsqlDataSource.Create(await UnresetPool.NewDatabaseAsync(infra, "listen"));
         await using var listener = new ChannelListener(db, "work_due", workers: 3);
         await listener.ListenAsync(CancellationToken.None);
         // Listening starts with one wake-up (for whatever was notified before): take it.
@@ -40,6 +34,26 @@ public sealed class ChannelListenerTests(InfrastructureFixture infra)
 
         await stop.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waits.Single(w => !w.IsCompletedSuccessfully));
+    }
+
+    [Fact]
+    public async Task A_stopped_listener_leaves_no_pooled_connection_listening_where_the_pool_does_not_reset_sessions()
+    {
+        var connectionString = await UnresetPool.NewDatabaseAsync(infra, "listen");
+        await using var db = UnresetPool.OfOne(connectionString);
+        int listenerPid;
+        await using (var listener = new ChannelListener(db, "work_due"))
+        {
+            await listener.ListenAsync(CancellationToken.None);
+            await using var watcher = new NpgsqlConnection(connectionString + ";Pooling=false");
+            await watcher.OpenAsync();
+            listenerPid = await watcher.ExecuteScalarAsync<int>(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query = 'LISTEN work_due'");
+        }
+
+        await using var next = await db.OpenConnectionAsync();
+        Assert.Equal(listenerPid, next.ProcessID); // the very session that listened, back from the pool
+        Assert.Empty(await next.QueryAsync<string>("SELECT pg_listening_channels()"));
     }
 
     private static async Task NotifyAsync(NpgsqlDataSource db)

@@ -29,19 +29,28 @@ public sealed partial class StreamPublisher(NpgsqlDataSource db, BrokerConnectio
             try
             {
                 await using var session = await db.OpenConnectionAsync(stoppingToken);
-                if (!await session.ExecuteScalarAsync<bool>("SELECT pg_try_advisory_lock(@PublisherLock)", new { PublisherLock }))
+                try
                 {
-                    await Task.Delay(_options.PublishPollInterval * 5, stoppingToken);
-                    continue;
+                    if (!await session.ExecuteScalarAsync<bool>("SELECT pg_try_advisory_lock(@PublisherLock)", new { PublisherLock }))
+                    {
+                        await Task.Delay(_options.PublishPollInterval * 5, stoppingToken);
+                        continue;
+                    }
+                    await session.ExecuteAsync($"LISTEN {EventLog.Channel}");
+                    await using var channel = await broker.OpenPublisherChannelAsync(_options.Exchange, stoppingToken);
+                    while (!stoppingToken.IsCancellationRequested)
+                    {
+                        await EventLog.ReleaseStaleAsync(db, _options.OrderHoldTimeout, stoppingToken);
+                        while (await PublishBatchAsync(channel, stoppingToken) > 0) { }
+                        failures = 0;
+                        await session.WaitAsync(_options.PublishPollInterval, stoppingToken);
+                    }
                 }
-                await session.ExecuteAsync($"LISTEN {EventLog.Channel}");
-                await using var channel = await broker.OpenPublisherChannelAsync(_options.Exchange, stoppingToken);
-                while (!stoppingToken.IsCancellationRequested)
+                finally
                 {
-                    await EventLog.ReleaseStaleAsync(db, _options.OrderHoldTimeout, stoppingToken);
-                    while (await PublishBatchAsync(channel, stoppingToken) > 0) { }
-                    failures = 0;
-                    await session.WaitAsync(_options.PublishPollInterval, stoppingToken);
+                    // The pool does not reset sessions: returned still holding the lock (taken, or maybe taken when the
+                    // call failed), an idle pooled connection would keep every instance (this one's next attempt too) from publishing.
+                    await PooledSession.EndAsync(session, db);
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
