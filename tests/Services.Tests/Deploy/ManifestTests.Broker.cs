@@ -43,4 +43,19 @@ public sealed partial class ManifestTests
         Assert.Equal(Text(OfKind("RabbitmqCluster").Single(), "metadata", "name"), Text(door, "spec", "selector", "app.kubernetes.io/name"));
         Assert.Equal(["5671"], Items(door, "spec", "ports").Select(p => Text(p, "targetPort")!));
     }
+
+    [Fact]
+    public void The_quorum_queues_log_rolls_over_well_below_the_memory_watermark()
+    {
+        var broker = OfKind("RabbitmqCluster").Single();
+        var settings = Text(broker, "spec", "rabbitmq", "additionalConfig")!.Split('\n')
+            .Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#')).Select(l => l.Split('=', 2))
+            .ToDictionary(kv => kv[0].Trim(), kv => kv[1].Trim());
+        var limit = Text(broker, "spec", "resources", "limits", "memory");
+        Assert.Equal("1Gi", limit);
+        var watermark = double.Parse(settings["vm_memory_high_watermark.relative"], System.Globalization.CultureInfo.InvariantCulture) * 1024 * 1024 * 1024;
+        // What the log holds in memory until its rollover must leave most of the watermark to everything else.
+        Assert.True(long.Parse(settings["raft.wal_max_size_bytes"], System.Globalization.CultureInfo.InvariantCulture) <= watermark / 4,
+            $"raft.wal_max_size_bytes {settings.GetValueOrDefault("raft.wal_max_size_bytes")} vs watermark {watermark:F0}");
+    }
 }
