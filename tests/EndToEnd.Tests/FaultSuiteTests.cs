@@ -139,8 +139,9 @@ public abstract class FaultSuite(FaultSystemFixture system, int instances)
         {
             var watch = Stopwatch.StartNew();
             await KillAndStartAsync(service);
-            faults.Add((instances == 1 ? $"{service} killed -9 and started" : $"one of 2 {service} killed -9 and started")
-                       + $" (healthy again in {watch.Elapsed.TotalSeconds:F0} s)");
+            if (instances == 1) await AnsweringAsync(service); // with two, the other instance answers meanwhile
+            faults.Add(instances == 1 ? $"{service} killed -9 and started (answering its health check {watch.Elapsed.TotalSeconds:F0} s after the kill)"
+                : $"one of 2 {service} killed -9 and started");
         }
         await WaitForTrafficAsync(accepted, accepted.Count + 2);
         (await Sandbox.PutAsJsonAsync("/sandbox/faults/portal", new { down = true })).EnsureSuccessStatusCode();
@@ -381,11 +382,19 @@ public abstract class FaultSuite(FaultSystemFixture system, int instances)
         // A healthy instance of the service, by its own id (with replicas, the resource name stands for all of them).
         var state = await system.App.ResourceNotifications.WaitForResourceHealthyAsync(service).WaitAsync(TimeSpan.FromMinutes(2));
         var instance = state.ResourceId;
-        var pid = Convert.ToInt32(state.Snapshot.Properties.Single(p => p.Name == "executable.pid").Value, System.Globalization.CultureInfo.InvariantCulture);
+        var pid = Pid(state.Snapshot) ?? throw new InvalidOperationException($"{instance} reports no process id");
         // The pid is `dotnet run`'s; the service is its child, so the whole tree goes (SIGKILL on Linux).
         Process.GetProcessById(pid).Kill(entireProcessTree: true);
+        _killed[instance] = pid;
         return instance;
     }
+
+    /// <summary>The process id each killed instance had, so its start again is known by a new one.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _killed = new();
+
+    private static int? Pid(CustomResourceSnapshot snapshot)
+        => snapshot.Properties.SingleOrDefault(p => p.Name == "executable.pid")?.Value is { } value
+            ? Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture) : null;
 
     /// <summary>Starts a killed instance again and waits until it is healthy.</summary>
     protected internal async Task StartAgainAsync(string service, string instance)
@@ -393,11 +402,29 @@ public abstract class FaultSuite(FaultSystemFixture system, int instances)
         var commands = system.App.Services.GetRequiredService<ResourceCommandService>();
         await Eventually.Until(async () => (await commands.ExecuteCommandAsync(instance, KnownResourceCommands.StartCommand)).Success,
             TimeSpan.FromSeconds(60), $"{instance} to start again");
-        // Waits match on the resource's name, so the instance is picked out by its id.
+        // Waits match on the resource's name, so the instance is picked out by its id; and on a new process, because the
+        // snapshot can still show the killed one as healthy (its health is published again only when it changes), which
+        // would time the recovery at 0 s.
+        var killed = _killed.GetValueOrDefault(instance);
         await system.App.ResourceNotifications.WaitForResourceAsync(service,
-            e => e.ResourceId == instance && e.Snapshot.HealthStatus == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy)
+            e => e.ResourceId == instance && e.Snapshot.HealthStatus == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy
+                 && Pid(e.Snapshot) is { } pid && pid != killed)
             .WaitAsync(TimeSpan.FromMinutes(2));
     }
+
+    /// <summary>
+    /// Waits until the service answers its health check (database and broker reachable). The AppHost's snapshot is no
+    /// measure of that: it can show a restarted process healthy before its checks ran again.
+    /// </summary>
+    protected internal Task AnsweringAsync(string service) => Eventually.Until(async () =>
+    {
+        try
+        {
+            using var health = await system.Client(service).GetAsync("/health");
+            return health.IsSuccessStatusCode;
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException) { return false; }
+    }, TimeSpan.FromMinutes(2), $"{service} to answer its health check");
 
     protected internal Task<long> UnsentAsync(string service)
         => ScalarAsync<long>(service, "SELECT count(*) FROM messaging.outbox WHERE sent_at IS NULL");
