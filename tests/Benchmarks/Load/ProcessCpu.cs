@@ -23,8 +23,11 @@ public sealed class ProcessCpu(IReadOnlyDictionary<string, int[]> groups)
         if (OperatingSystem.IsLinux())
         {
             var all = SystemProcesses.All();
+            // Each process once: a group's roots may hold children found when the group was (Postgres' backends then),
+            // which are its root's children again now. Counted twice, a backend that ends in the window would take its time
+            // out twice and put it back once (into the postmaster's children time), and the group's time would fall.
             foreach (var (group, roots) in groups)
-                ms[group] = roots.Sum(r => Ticks(r) + SystemProcesses.ChildrenOf(r, all).Sum(Ticks)) * MsPerTick;
+                ms[group] = roots.Concat(roots.SelectMany(r => SystemProcesses.ChildrenOf(r, all))).Distinct().Sum(Ticks) * MsPerTick;
             ms[Harness] = Ticks(Environment.ProcessId) * MsPerTick;
         }
         return new CpuSample(ms, MachineBusyTicks() * MsPerTick, DateTimeOffset.UtcNow);
