@@ -57,6 +57,9 @@ public sealed class BenchmarkSmokeTests(SystemFixture system)
             Assert.InRange(cpu.SystemMsPerOperation - cpu.MsPerOperation.Where(kv => kv.Key != ProcessCpu.Harness).Sum(kv => kv.Value), -0.1, 0.1);
         }
         Assert.True(report.Lifecycle.Cpu.MsPerOperation["postgres"] > report.Submission.Cpu.MsPerOperation["postgres"]);
+        // The write transactions read back from the WAL: a submission commits at Intake at least once.
+        Assert.True(report.Submission.Transactions is { } t && t.ByDatabase.GetValueOrDefault(ResourceNames.Intake) >= 1
+            && t.Kinds.Count > 0 && report.Lifecycle.Transactions is { PerOperation: > 0 }, JsonSerializer.Serialize(report.Submission.Transactions));
         Assert.Equal(BenchmarkSettings.Smoke.Facts, report.Reporting.Facts);
         Assert.Equal(report.Reporting.FactsInMonth, report.Reporting.IndexReceivedInMonth); // the index counts what was loaded
         Assert.All(report.Reporting.Queries, q => Assert.Equal(BenchmarkSettings.Smoke.QueryRepetitions, q.Milliseconds.Count));

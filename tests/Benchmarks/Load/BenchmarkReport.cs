@@ -56,6 +56,9 @@ public sealed record ScenarioReport(LoadResult Load, OperationCost Cost, Ratios 
 {
     /// <summary>Statements the services sent per operation (null when Postgres runs without pg_stat_statements).</summary>
     public StatementCost? Statements { get; init; }
+
+    /// <summary>The window's committed write transactions from the WAL, by database and by tables written (null when unreadable).</summary>
+    public WalTransactions.Breakdown? Transactions { get; init; }
 }
 
 public sealed record LifecycleRun(LoadResult Load, IReadOnlyDictionary<string, Percentiles> Stages, int Submitted, int AtPortal,
@@ -69,6 +72,8 @@ public sealed record LifecycleReport(LifecycleRun Max, LifecycleRun HalfRate, Op
 {
     public StatementCost? Statements { get; init; }
     public StatementCost? HalfRateStatements { get; init; }
+    public WalTransactions.Breakdown? Transactions { get; init; }
+    public WalTransactions.Breakdown? HalfRateTransactions { get; init; }
 }
 
 /// <summary>A goal of the issue, what was measured, met or not, and what limits it.</summary>

@@ -62,7 +62,7 @@ public static class BenchmarkRun
                 await api.SubmitAsync(unit, await clients.TokenForAsync(unit), SystemApi.PlainProcedure, i, token);
             }, progress, ct), ct);
         var submission = new ScenarioReport(submissions.Load, submissions.Cost, Ratios.Of(submissions.Load.PerSecond, submissions.Cost, limits), submissions.Cpu)
-            { Statements = submissions.Statements };
+            { Statements = submissions.Statements, Transactions = submissions.Transactions };
 
         progress.WriteLine($"full lifecycles, {settings.LifecycleConcurrency} in flight, {settings.LifecycleDuration.TotalSeconds:F0} s");
         await using var events = await StageEvents.StartAsync(target, ct);
@@ -79,7 +79,7 @@ public static class BenchmarkRun
         var halfRun = await LifecycleRunAsync(lifecycle, half.Load, settings, ct);
         var (peaks, total) = memory.Peaks();
         var lifecycleReport = new LifecycleReport(maxRun, halfRun, max.Cost, Ratios.Of(max.Load.PerSecond, max.Cost, limits),
-            new MemoryReport(peaks, total, memory.Processes), max.Cpu, half.Cost, half.Cpu) { Statements = max.Statements, HalfRateStatements = half.Statements };
+            new MemoryReport(peaks, total, memory.Processes), max.Cpu, half.Cost, half.Cpu) { Statements = max.Statements, HalfRateStatements = half.Statements, Transactions = max.Transactions, HalfRateTransactions = half.Transactions };
         // Read before the reporting scenario, whose own queries would count: every index the run so far has not used.
         var unusedIndexes = await SystemStatements.UnusedIndexesAsync(target, ct);
 
@@ -93,7 +93,7 @@ public static class BenchmarkRun
         return partial with { Goals = Goals.Judge(partial) };
     }
 
-    private sealed record Measured(LoadResult Load, OperationCost Cost, CpuCost Cpu, StatementCost? Statements);
+    private sealed record Measured(LoadResult Load, OperationCost Cost, CpuCost Cpu, StatementCost? Statements, WalTransactions.Breakdown? Transactions);
 
     /// <summary>
     /// Runs a load and charges it what the system did from its start until the pipeline behind it settled (downstream
@@ -105,14 +105,16 @@ public static class BenchmarkRun
         var since = DateTimeOffset.UtcNow.AddSeconds(-1);
         var before = await SystemCounters.ReadAsync(target, since, ct);
         var statements = await SystemStatements.ResetAsync(target, ct);
+        await using var wal = await WalTransactions.StartAsync(target, ct);
         var cpuBefore = cpu.Take();
         var result = await load();
         var after = await SystemCounters.SettledAsync(target, since, ct);
         var cpuAfter = cpu.Take();
         var rows = statements ? await SystemStatements.ReadAsync(target, ct) : null;
+        var transactions = wal is null ? null : await wal.ReadAsync(target, result.Completed, ct);
         var cost = SystemCounters.PerOperation(before, after, result.Completed, background);
         return new Measured(result, cost, CpuCost.Of(cpuBefore, cpuAfter, result.Completed, cost, limits.Primitives),
-            StatementCost.Of(rows, result.Completed, cost));
+            StatementCost.Of(rows, result.Completed, cost), transactions);
     }
 
     /// <summary>The run's stages and its loss check (after the measured window: the check reads the portal's records).</summary>

@@ -50,6 +50,7 @@ public static class ReportWriter
         CpuTable(b, r);
         b.AppendLine();
         StatementTable(b, r);
+        TransactionTable(b, r);
         b.AppendLine("| lifecycle stage (ms) | p50 at max | p95 at max | p99 at max | p50 at half rate | p95 at half rate | p99 at half rate |");
         b.AppendLine("|---|---|---|---|---|---|---|");
         foreach (var stage in LifecycleScenario.Stages)
@@ -124,6 +125,28 @@ public static class ReportWriter
         if (r.UnusedIndexes.Count > 0)
         {
             b.AppendLine($"Indexes no scan used from the system's start to the end of the lifecycle runs (idx_scan = 0): {string.Join("; ", r.UnusedIndexes)}.");
+            b.AppendLine();
+        }
+    }
+
+    /// <summary>Committed write transactions per operation from the WAL: by database, and the lifecycle's by tables written.</summary>
+    private static void TransactionTable(StringBuilder b, BenchmarkReport r)
+    {
+        var scenarios = new (string Name, WalTransactions.Breakdown? Cost)[]
+            { ("submission", r.Submission.Transactions), ("lifecycle", r.Lifecycle.Transactions), ("lifecycle at half rate", r.Lifecycle.HalfRateTransactions) };
+        if (scenarios.All(x => x.Cost is null)) return;
+        b.AppendLine($"| write transactions per operation (WAL) | {string.Join(" | ", scenarios.Select(x => x.Name))} |");
+        b.AppendLine($"|---|{string.Concat(scenarios.Select(_ => "---|"))}");
+        var databases = scenarios.SelectMany(x => x.Cost?.ByDatabase.Keys ?? []).Distinct().Order(StringComparer.Ordinal);
+        foreach (var database in databases)
+            b.AppendLine($"| {database} | {string.Join(" | ", scenarios.Select(x => x.Cost is null ? "" : F(x.Cost.ByDatabase.GetValueOrDefault(database))))} |");
+        b.AppendLine($"| **all** | {string.Join(" | ", scenarios.Select(x => x.Cost is null ? "" : $"**{F(x.Cost.PerOperation)}**"))} |");
+        b.AppendLine();
+        foreach (var (name, cost) in scenarios.Where(x => x.Cost is not null).Take(2))
+        {
+            b.AppendLine($"| {name}'s write transactions by the tables they wrote (WAL) | database | per {(name == "submission" ? "submission" : "lifecycle")} |");
+            b.AppendLine("|---|---|---|");
+            foreach (var k in cost!.Kinds.Take(15)) b.AppendLine($"| {k.Tables} | {k.Database} | {F(k.PerOperation)} |");
             b.AppendLine();
         }
     }
