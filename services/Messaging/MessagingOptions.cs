@@ -37,4 +37,10 @@ public sealed class MessagingOptions
     public int QueueDeliveryLimit { get; set; } = 20;
 
     public ushort PrefetchCount { get; set; } = 32;
+
+    /// <summary>
+    /// At most this many consumed messages commit in one transaction when they wait together (Inbox/InboxBatches); 1 turns
+    /// batching off (every message in a transaction of its own, as many at once as the prefetch allows).
+    /// </summary>
+    public int InboxBatchSize { get; set; } = 32;
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using Dapper;
 using Procedures.Messaging.Inbox;
@@ -77,6 +78,40 @@ public sealed class InboxTests(InfrastructureFixture infra)
         // Two rounds of three in-process attempts: the first delivery and the one delayed redelivery.
         Assert.Equal(6, host.Plan.Attempts(ping.Id));
         Assert.Equal(0, await host.EffectsAsync(ping.Id));
+    }
+
+    [Theory]
+    [InlineData(32)]
+    [InlineData(1)]
+    public async Task Messages_that_wait_together_commit_together_and_each_changes_state_once(int batchSize)
+    {
+        await using var host = await MessagingHost.StartAsync(infra, s => s["Messaging:InboxBatchSize"] = batchSize.ToString(CultureInfo.InvariantCulture));
+        // A burst (one outbox transaction, relayed at once) keeps the consumer's prefetch full, so messages wait together.
+        var pings = Enumerable.Range(0, 300).Select(i => new Ping(Guid.NewGuid(), "burst")).ToList();
+        // One fails once: its whole batch rolls back and each of its messages is applied alone.
+        var failing = pings[150];
+        host.Plan.FailTimes(failing.Id, 1);
+        await using var connection = await host.Db.OpenConnectionAsync();
+        await using (var tx = await connection.BeginTransactionAsync())
+        {
+            await Outbox.Outbox.PublishManyAsync(tx, pings);
+            await tx.CommitAsync();
+        }
+        var ids = pings.Select(p => p.Id).ToArray();
+        await Eventually.Until(async () => await connection.ExecuteScalarAsync<int>(
+            "SELECT count(DISTINCT ping_id) FROM effects WHERE ping_id = ANY(@ids)", new { ids }) == ids.Length,
+            TimeSpan.FromSeconds(60), "every ping to be applied");
+
+        Assert.Equal(ids.Length, await connection.ExecuteScalarAsync<int>("SELECT count(*) FROM effects WHERE ping_id = ANY(@ids)", new { ids }));
+        Assert.Equal(2, host.Plan.Attempts(failing.Id));
+        // The transactions that applied them: an inbox row's xmin is the id of the transaction that inserted it.
+        var transactions = await connection.ExecuteScalarAsync<int>("""
+            SELECT count(DISTINCT i.xmin::text) FROM messaging.inbox i JOIN effects e ON e.message_id = i.message_id
+            WHERE e.ping_id = ANY(@ids)
+            """, new { ids });
+        Console.WriteLine($"batch size {batchSize}: {ids.Length} messages applied in {transactions} transactions");
+        if (batchSize == 1) Assert.Equal(ids.Length, transactions);
+        else Assert.True(transactions <= ids.Length / 3, $"{ids.Length} messages took {transactions} transactions");
     }
 
     /// <summary>MassTransit creates the error queue on the first fault; until then a get fails with 404.</summary>

@@ -11,4 +11,7 @@ public sealed class ConsumerServices(NpgsqlDataSource db, IOptions<MessagingOpti
     public MessagingOptions Options { get; } = options.Value;
     public TimeProvider Time { get; } = time;
     public ILogger Logger { get; } = loggers.CreateLogger("Procedures.Messaging.Inbox");
+
+    /// <summary>The service's group commit of consumed messages: one per database, shared by all its consumers.</summary>
+    public InboxBatches Batches { get; } = new(db, options.Value.InboxBatchSize, loggers.CreateLogger("Procedures.Messaging.Inbox"));
 }

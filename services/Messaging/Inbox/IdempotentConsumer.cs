@@ -1,4 +1,4 @@
-using Dapper;
+using System.Runtime.ExceptionServices;
 using MassTransit;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -9,9 +9,11 @@ namespace Procedures.Messaging.Inbox;
 
 /// <summary>
 /// Base of every consumer: its effect and its inbox row commit in one transaction, so a redelivered or
-/// duplicated message (same MessageId) changes state once. Failures are retried in process, then redelivered
-/// later through the outbox (a due-time row sent back to this queue: no broker plugin or scheduler needed),
-/// and finally thrown, which makes MassTransit move the message to the queue's _error queue with the exception.
+/// duplicated message (same MessageId) changes state once. Under load that transaction is shared with the other messages
+/// the service is applying at the moment (<see cref="InboxBatches"/>); a failure there sends each back here alone.
+/// Failures are retried in process, then redelivered later through the outbox (a due-time row sent back to this queue:
+/// no broker plugin or scheduler needed), and finally thrown, which makes MassTransit move the message to the queue's
+/// _error queue with the exception.
 /// </summary>
 public abstract partial class IdempotentConsumer<T>(ConsumerServices services) : IConsumer<T> where T : class
 {
@@ -40,15 +42,31 @@ public abstract partial class IdempotentConsumer<T>(ConsumerServices services) :
     {
         var messageId = context.MessageId ?? throw new PermanentFailureException("The message carries no MessageId.");
         var ct = context.CancellationToken;
+        var entry = new InboxBatches.Entry(messageId, ConsumerName,
+            (connection, tx, token) => HandleAsync(context.Message, new ConsumeScope<T>(connection, tx, context), token));
+        // The first attempt joins whatever else the service is applying (InboxBatches); every later one is the message's own.
+        var inBatch = services.Batches.Enabled;
+        async ValueTask AttemptAsync(CancellationToken token)
+        {
+            if (inBatch)
+            {
+                inBatch = false;
+                var result = await services.Batches.ApplyAsync(entry, token);
+                if (result.Done) return;
+                // Its own failure was its first attempt; a batch-mate's failure was not, so it goes alone at once.
+                if (result.Alone) ExceptionDispatchInfo.Throw(result.Failure!);
+            }
+            await services.Batches.ApplyAloneAsync(entry, token);
+        }
         var outageEnds = services.Time.GetUtcNow() + services.Options.DatabaseOutageWait;
         while (true)
         {
             try
             {
                 if (services.Options.ImmediateRetries > 0)
-                    await _retry.ExecuteAsync(async token => await ApplyOnceAsync(context, messageId, token), ct);
+                    await _retry.ExecuteAsync(AttemptAsync, ct);
                 else
-                    await ApplyOnceAsync(context, messageId, ct);
+                    await AttemptAsync(ct);
                 return;
             }
             catch (Exception ex) when (IsDatabaseUnavailable(ex) && !ct.IsCancellationRequested && services.Time.GetUtcNow() < outageEnds)
@@ -81,22 +99,6 @@ public abstract partial class IdempotentConsumer<T>(ConsumerServices services) :
     /// <summary>The database is out of reach (<see cref="DatabaseFailures.IsUnavailable"/>), not a bad message.</summary>
     internal static bool IsDatabaseUnavailable(Exception? ex) => DatabaseFailures.IsUnavailable(ex);
 
-    private async Task ApplyOnceAsync(ConsumeContext<T> context, Guid messageId, CancellationToken ct)
-    {
-        await using var connection = await services.Db.OpenConnectionAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
-        var fresh = await connection.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO messaging.inbox (message_id, consumer) VALUES (@messageId, @consumer) ON CONFLICT DO NOTHING",
-            new { messageId, consumer = ConsumerName }, tx, cancellationToken: ct));
-        if (fresh == 0)
-        {
-            LogDuplicate(services.Logger, messageId, ConsumerName);
-            return;
-        }
-        await HandleAsync(context.Message, new ConsumeScope<T>(connection, tx, context), ct);
-        await tx.CommitAsync(ct);
-    }
-
     private async Task<bool> TryScheduleRedeliveryAsync(ConsumeContext<T> context, Guid messageId, Exception ex)
     {
         var delays = services.Options.EffectiveRedeliveryDelays;
@@ -117,9 +119,6 @@ public abstract partial class IdempotentConsumer<T>(ConsumerServices services) :
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Database unavailable while {Consumer} handled {MessageId}; holding it until the database is back")]
     private static partial void LogDatabaseUnavailable(ILogger logger, Guid messageId, string consumer);
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Message {MessageId} already applied by {Consumer}; skipped")]
-    private static partial void LogDuplicate(ILogger logger, Guid messageId, string consumer);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Message {MessageId} failed in {Consumer}; redelivery {Attempt} scheduled at {DueAt}")]
     private static partial void LogRedelivery(ILogger logger, Exception ex, Guid messageId, string consumer, int attempt, DateTimeOffset dueAt);

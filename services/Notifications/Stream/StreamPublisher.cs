@@ -38,9 +38,18 @@ public sealed partial class StreamPublisher(NpgsqlDataSource db, BrokerConnectio
                     }
                     await session.ExecuteAsync($"LISTEN {EventLog.Channel}");
                     await using var channel = await broker.OpenPublisherChannelAsync(_options.Exchange, stoppingToken);
+                    var staleScan = System.Diagnostics.Stopwatch.StartNew();
+                    var scanned = false;
                     while (!stoppingToken.IsCancellationRequested)
                     {
-                        await EventLog.ReleaseStaleAsync(db, _options.OrderHoldTimeout, stoppingToken);
+                        // A wake-up comes with every released event; the hold timeout is minutes, so looking for stale
+                        // holds once per poll interval is enough (at load it was a query per event).
+                        if (!scanned || staleScan.Elapsed >= _options.PublishPollInterval)
+                        {
+                            await EventLog.ReleaseStaleAsync(db, _options.OrderHoldTimeout, stoppingToken);
+                            staleScan.Restart();
+                            scanned = true;
+                        }
                         while (await PublishBatchAsync(channel, stoppingToken) > 0) { }
                         failures = 0;
                         await session.WaitAsync(_options.PublishPollInterval, stoppingToken);
@@ -86,29 +95,46 @@ public sealed partial class StreamPublisher(NpgsqlDataSource db, BrokerConnectio
             FROM event_log WHERE published_at IS NULL AND stream_position IS NOT NULL
             ORDER BY stream_position LIMIT 100
             """, cancellationToken: ct))).ToList();
-        foreach (var row in rows)
+        // Marked published together, one write for the batch; on a failure, still those the broker confirmed (at least
+        // once, as before: only a crash between a confirm and this write publishes an event again, with the same id).
+        var published = new List<long>(rows.Count);
+        try
         {
-            var type = EventCatalogue.Find(row.Type) ?? throw new InvalidOperationException($"Unknown public type {row.Type}");
-            var body = Encoding.UTF8.GetBytes(row.CloudEvent);
-            foreach (var agency in row.Agencies)
+            foreach (var row in rows)
             {
-                var properties = new BasicProperties
-                {
-                    ContentType = "application/cloudevents+json",
-                    ContentEncoding = "utf-8",
-                    MessageId = row.EventId.ToString(),
-                    Type = row.Type,
-                    DeliveryMode = DeliveryModes.Persistent,
-                    Timestamp = new AmqpTimestamp(DateTimeOffset.UtcNow.ToUnixTimeSeconds()),
-                };
-                // Awaits the broker's confirm (publisher confirmations with tracking are on for this channel).
-                await channel.BasicPublishAsync(_options.Exchange, EventCatalogue.RoutingKey(agency, row.ProcedureCode, type),
-                    mandatory: false, properties, body, ct);
-                metrics.Published.Add(1, new KeyValuePair<string, object?>("type", row.Type));
+                await PublishAsync(channel, row, ct);
+                published.Add(row.Id);
             }
-            await c.ExecuteAsync(new CommandDefinition("UPDATE event_log SET published_at = now() WHERE id = @Id", new { row.Id }, cancellationToken: ct));
+        }
+        finally
+        {
+            if (published.Count > 0)
+                await c.ExecuteAsync(new CommandDefinition("UPDATE event_log SET published_at = now() WHERE id = ANY(@published)",
+                    new { published }, cancellationToken: CancellationToken.None));
         }
         return rows.Count;
+    }
+
+    private async Task PublishAsync(IChannel channel, Row row, CancellationToken ct)
+    {
+        var type = EventCatalogue.Find(row.Type) ?? throw new InvalidOperationException($"Unknown public type {row.Type}");
+        var body = Encoding.UTF8.GetBytes(row.CloudEvent);
+        foreach (var agency in row.Agencies)
+        {
+            var properties = new BasicProperties
+            {
+                ContentType = "application/cloudevents+json",
+                ContentEncoding = "utf-8",
+                MessageId = row.EventId.ToString(),
+                Type = row.Type,
+                DeliveryMode = DeliveryModes.Persistent,
+                Timestamp = new AmqpTimestamp(DateTimeOffset.UtcNow.ToUnixTimeSeconds()),
+            };
+            // Awaits the broker's confirm (publisher confirmations with tracking are on for this channel).
+            await channel.BasicPublishAsync(_options.Exchange, EventCatalogue.RoutingKey(agency, row.ProcedureCode, type),
+                mandatory: false, properties, body, ct);
+            metrics.Published.Add(1, new KeyValuePair<string, object?>("type", row.Type));
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Public stream publishing failed; backing off")]
