@@ -32,9 +32,11 @@ public sealed partial class WalTransactions : IAsyncDisposable
         try
         {
             await connection.OpenAsync(ct);
-            // Temporary: dropped when this session ends, whatever happens to the harness.
+            // Temporary: dropped when this session ends, whatever happens to the harness. The slot holds the WAL from the
+            // last checkpoint on; the window starts at the insert position read once the slot holds it.
             await using var command = new NpgsqlCommand(
-                "SELECT lsn::text FROM pg_create_physical_replication_slot('bench_wal_' || pg_backend_pid(), true, true)", connection);
+                "SELECT pg_current_wal_insert_lsn()::text FROM pg_create_physical_replication_slot('bench_wal_' || pg_backend_pid(), true, true)",
+                connection);
             var from = (string)(await command.ExecuteScalarAsync(ct))!;
             return new WalTransactions(connection, from);
         }
@@ -105,8 +107,11 @@ public sealed partial class WalTransactions : IAsyncDisposable
         foreach (var xid in committed)
         {
             if (!written.TryGetValue(xid, out var relations)) continue; // a commit with no relation written (e.g. only a sequence)
-            var databases = relations.Select(r => names.Databases.GetValueOrDefault(r.Database, r.Database == 0 ? "(shared)" : $"db {r.Database}"))
-                .Distinct().Order(StringComparer.Ordinal).ToList();
+            // A shared catalog (database 0) written beside a database's tables (a statistics or pg_database update) is not
+            // what the transaction was for.
+            var own = relations.Where(r => r.Database != 0).ToList();
+            var databases = own.Count == 0 ? ["(shared catalogs)"]
+                : own.Select(r => names.Databases.GetValueOrDefault(r.Database, $"db {r.Database}")).Distinct().Order(StringComparer.Ordinal).ToList();
             var database = string.Join("+", databases);
             byDatabase[database] = byDatabase.GetValueOrDefault(database) + 1;
             var tables = string.Join(", ", relations.Select(r => names.Tables.GetValueOrDefault(r, "?")).Distinct().Order(StringComparer.Ordinal));
@@ -124,6 +129,13 @@ public sealed partial class WalTransactions : IAsyncDisposable
     {
         var databases = new Dictionary<uint, string>();
         var tables = new Dictionary<(uint, uint), string>();
+        await using (var connection = new NpgsqlConnection(target.Postgres("postgres")))
+        {
+            await connection.OpenAsync(ct);
+            await using var command = new NpgsqlCommand("SELECT oid, datname FROM pg_database", connection);
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct)) databases[reader.GetFieldValue<uint>(0)] = reader.GetString(1);
+        }
         foreach (var database in SystemTarget.ServiceDatabases)
         {
             await using var connection = new NpgsqlConnection(target.Postgres(database));
@@ -141,9 +153,7 @@ public sealed partial class WalTransactions : IAsyncDisposable
             await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
-                var oid = (uint)reader.GetFieldValue<uint>(0);
-                databases[oid] = database;
-                tables[(oid, reader.GetFieldValue<uint>(1))] = reader.GetString(2);
+                tables[(reader.GetFieldValue<uint>(0), reader.GetFieldValue<uint>(1))] = reader.GetString(2);
             }
         }
         return (databases, tables);
