@@ -59,6 +59,9 @@ public sealed record ScenarioReport(LoadResult Load, OperationCost Cost, Ratios 
 
     /// <summary>The window's committed write transactions from the WAL, by database and by tables written (null when unreadable).</summary>
     public WalTransactions.Breakdown? Transactions { get; init; }
+
+    /// <summary>Spans of a traced operation's whole trace (null without a dashboard to read them from).</summary>
+    public SpanCount? Spans { get; init; }
 }
 
 public sealed record LifecycleRun(LoadResult Load, IReadOnlyDictionary<string, Percentiles> Stages, int Submitted, int AtPortal,

@@ -54,15 +54,16 @@ public static class BenchmarkRun
         }
         progress.WriteLine($"idle system: {background:F1} write transactions/s of its own");
         progress.WriteLine($"submissions at Intake, {settings.Concurrency} in flight, {settings.SubmissionDuration.TotalSeconds:F0} s");
+        var traced = new TraceSpans(every: 50, most: 20); // 1 submission in 50, at most 20, traced whatever the sampling
         var submissions = await MeasuredAsync(target, cpu, background, limits, () => LoadRunner.RunAsync("submissions",
             new LoadShape(settings.Concurrency, settings.SubmissionDuration, settings.SubmissionRate),
             async (i, token) =>
             {
                 var unit = clients.UnitFor(i);
-                await api.SubmitAsync(unit, await clients.TokenForAsync(unit), SystemApi.PlainProcedure, i, token);
+                await api.SubmitAsync(unit, await clients.TokenForAsync(unit), SystemApi.PlainProcedure, i, token, traced.ParentFor(i));
             }, progress, ct), ct);
         var submission = new ScenarioReport(submissions.Load, submissions.Cost, Ratios.Of(submissions.Load.PerSecond, submissions.Cost, limits), submissions.Cpu)
-            { Statements = submissions.Statements, Transactions = submissions.Transactions };
+            { Statements = submissions.Statements, Transactions = submissions.Transactions, Spans = await traced.CountAsync(target.Dashboard, ct) };
 
         progress.WriteLine($"full lifecycles, {settings.LifecycleConcurrency} in flight, {settings.LifecycleDuration.TotalSeconds:F0} s");
         await using var events = await StageEvents.StartAsync(target, ct);

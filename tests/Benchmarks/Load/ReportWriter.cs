@@ -86,6 +86,12 @@ public static class ReportWriter
                      (r.Limits.NotifyingCommits is { } n ? $" The same commits each notifying a channel: {F(n.PerSecond)}/s against {F(r.Limits.CommitsPerSecond)}/s " +
                       $"({Pct(r.Limits.CommitsPerSecond > 0 ? n.PerSecond / r.Limits.CommitsPerSecond : 0)}), {F(r.Limits.MsPerNotifyingCommit)} CPU-ms each." : ""));
         b.AppendLine();
+        if (r.Submission.Spans is { } spans)
+        {
+            b.AppendLine($"Spans per submission (its whole trace across the services, read from the dashboard's telemetry API; {spans.Found} of " +
+                         $"{spans.Traced} traced submissions found): {F(spans.Mean)} on average, {spans.Min}–{spans.Max}.");
+            b.AppendLine();
+        }
         var scenarios = new (string Name, CpuCost Cpu)[] { ("submission", r.Submission.Cpu), ("lifecycle", r.Lifecycle.Cpu), ("lifecycle at half rate", r.Lifecycle.HalfRateCpu) };
         b.AppendLine($"| CPU-ms per operation | {string.Join(" | ", scenarios.Select(x => x.Name))} |");
         b.AppendLine($"|---|{string.Concat(scenarios.Select(_ => "---|"))}");

@@ -63,7 +63,7 @@ public sealed class SystemApi : IDisposable
     private const string Citizen = "079203001234";
 
     /// <summary>POST a complete dossier; returns its code once Intake answered 201 (after commit).</summary>
-    public async Task<string> SubmitAsync(string unit, string token, string procedure, int i, CancellationToken ct)
+    public async Task<string> SubmitAsync(string unit, string token, string procedure, int i, CancellationToken ct, string? traceParent = null)
     {
         var body = new
         {
@@ -73,6 +73,7 @@ public sealed class SystemApi : IDisposable
         };
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/dossiers") { Content = JsonContent.Create(body) };
         request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
+        if (traceParent is not null) request.Headers.Add("traceparent", traceParent);
         request.Headers.Authorization = new("Bearer", token);
         using var response = await Intake.SendAsync(request, ct);
         if (response.StatusCode != HttpStatusCode.Created)

@@ -28,7 +28,9 @@ public sealed partial class WalTransactions : IAsyncDisposable
     /// <summary>Marks a window's start; null when the WAL cannot be held (not a superuser, no slots configured).</summary>
     public static async Task<WalTransactions?> StartAsync(SystemTarget target, CancellationToken ct)
     {
-        var connection = new NpgsqlConnection(target.Postgres("postgres"));
+        // Its own session, not a pooled one: a temporary slot lives as long as the session, and a pooled session would
+        // outlive the window (holding WAL, and taking the slot's name from the next window that got the same session).
+        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(target.Postgres("postgres")) { Pooling = false }.ConnectionString);
         try
         {
             await connection.OpenAsync(ct);
