@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Procedures.Benchmarks.Load;
+using Procedures.TestInfrastructure;
 
 namespace Procedures.EndToEnd.Tests;
 
@@ -18,15 +19,17 @@ public sealed class ProcessCpuTests
         using var parent = Process.Start(new ProcessStartInfo("bash", ["-c", "sh -c 'while :; do :; done'; sleep 300"]))!;
         try
         {
-            var child = await UntilAsync(() => ChildOf(parent.Id), c => c > 0);
+            var child = await Eventually.Until(() => Task.FromResult(SystemProcesses.ChildrenOf(parent.Id, SystemProcesses.All()).FirstOrDefault()),
+                c => c > 0, Wait, "the busy child to start");
             // The group as SystemProcesses.Find makes Postgres': the root and the children it had then.
             var cpu = new ProcessCpu(new Dictionary<string, int[]> { ["group"] = [parent.Id, child] });
             var childOnly = new ProcessCpu(new Dictionary<string, int[]> { ["child"] = [child] });
-            await UntilAsync(() => childOnly.Take().Milliseconds["child"], ms => ms >= 300); // enough time to lose
+            await Eventually.Until(() => Task.FromResult(childOnly.Take().Milliseconds["child"]), ms => ms >= 300, Wait,
+                "the child to use 300 CPU-ms"); // enough time to lose
             var before = cpu.Take();
 
             Process.GetProcessById(child).Kill();
-            await UntilAsync(() => Directory.Exists($"/proc/{child}"), exists => !exists); // reaped by its parent
+            await Eventually.Until(() => Task.FromResult(!Directory.Exists($"/proc/{child}")), Wait, "the child to be reaped by its parent");
             var after = cpu.Take();
 
             Assert.True(before.Milliseconds["group"] >= 300, $"before: {before.Milliseconds["group"]} ms");
@@ -39,26 +42,5 @@ public sealed class ProcessCpuTests
         }
     }
 
-    private static int ChildOf(int parent)
-        => Directory.EnumerateDirectories("/proc").Select(d => int.TryParse(Path.GetFileName(d), out var p) ? p : 0)
-            .FirstOrDefault(p => p > 0 && File.Exists($"/proc/{p}/status") && ReadOrEmpty($"/proc/{p}/status").Contains($"PPid:\t{parent}\n", StringComparison.Ordinal));
-
-    private static string ReadOrEmpty(string file)
-    {
-        try { return File.ReadAllText(file); }
-        catch (IOException) { return ""; }
-    }
-
-    /// <summary>Polls until the condition holds (30 s at most).</summary>
-    private static async Task<T> UntilAsync<T>(Func<T> read, Func<T, bool> done)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            var value = read();
-            if (done(value)) return value;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"still {value} after 30 s");
-            await Task.Delay(20);
-        }
-    }
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
 }

@@ -40,9 +40,14 @@ public sealed partial class InboxBatches(NpgsqlDataSource db, int maxBatch, ILog
         internal TaskCompletionSource<Result?> Turn { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
-    /// <summary>What became of a message: applied, already applied before, or not (then <see cref="Failure"/> says why).</summary>
-    public sealed record Result(bool Applied, bool Duplicate, Exception? Failure, bool Alone)
+    /// <summary>
+    /// What became of a message: committed (applied, or skipped as already applied), or not, and then why and whether the
+    /// failure was its own (it was alone in its batch) or a batch-mate's.
+    /// </summary>
+    public sealed record Result(Exception? Failure, bool Alone)
     {
+        public static readonly Result Committed = new(null, false);
+
         public bool Done => Failure is null;
     }
 
@@ -72,7 +77,7 @@ public sealed partial class InboxBatches(NpgsqlDataSource db, int maxBatch, ILog
         }
         catch (Exception ex)
         {
-            results = [.. batch.Select(_ => new Result(false, false, ex, batch.Count == 1))];
+            results = [.. batch.Select(_ => new Result(ex, batch.Count == 1))];
         }
         finally
         {
@@ -86,12 +91,8 @@ public sealed partial class InboxBatches(NpgsqlDataSource db, int maxBatch, ILog
         return results[0];
     }
 
-    /// <summary>The message alone in its own transaction: the rule every batch applies, for one.</summary>
-    public async Task<Result> ApplyAloneAsync(Entry entry, CancellationToken ct)
-    {
-        var results = await RunAsync([entry], ct);
-        return results[0];
-    }
+    /// <summary>The message alone in its own transaction (the rule every batch applies, for one); a failure is thrown.</summary>
+    public Task ApplyAloneAsync(Entry entry, CancellationToken ct) => RunAsync([entry], ct);
 
     private async Task<Result[]> RunAsync(List<Entry> batch, CancellationToken ct)
     {
@@ -104,32 +105,28 @@ public sealed partial class InboxBatches(NpgsqlDataSource db, int maxBatch, ILog
                 SELECT * FROM unnest(@ids, @consumers) ON CONFLICT DO NOTHING RETURNING message_id, consumer
                 """, new { ids = batch.Select(e => e.MessageId).ToArray(), consumers = batch.Select(e => e.Consumer).ToArray() }, tx,
                 cancellationToken: ct))).ToHashSet();
-            var results = new Result[batch.Count];
             var outer = Activity.Current;
-            for (var i = 0; i < batch.Count; i++)
+            foreach (var e in batch)
             {
-                var e = batch[i];
                 // The same message twice in one batch (a redelivery beside the first copy): only the first applies it.
                 if (!fresh.Remove((e.MessageId, e.Consumer)))
                 {
                     LogDuplicate(logger, e.MessageId, e.Consumer);
-                    results[i] = new Result(false, true, null, batch.Count == 1);
                     continue;
                 }
                 Activity.Current = e.Activity ?? outer;
                 try { await e.Apply(connection, tx, ct); }
                 finally { Activity.Current = outer; }
-                results[i] = new Result(true, false, null, batch.Count == 1);
             }
             await tx.CommitAsync(ct);
             if (batch.Count > 1) InboxMetrics.Batch(batch.Count);
-            return results;
+            return [.. batch.Select(_ => Result.Committed)];
         }
         catch (Exception ex) when (batch.Count > 1)
         {
             // Someone's effect failed, or the commit (a deadlock with another instance's batch): each goes alone.
             LogBatchFailed(logger, ex, batch.Count);
-            return [.. batch.Select(_ => new Result(false, false, ex, false))];
+            return [.. batch.Select(_ => new Result(ex, false))];
         }
     }
 

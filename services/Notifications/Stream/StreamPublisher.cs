@@ -38,17 +38,15 @@ public sealed partial class StreamPublisher(NpgsqlDataSource db, BrokerConnectio
                     }
                     await session.ExecuteAsync($"LISTEN {EventLog.Channel}");
                     await using var channel = await broker.OpenPublisherChannelAsync(_options.Exchange, stoppingToken);
-                    var staleScan = System.Diagnostics.Stopwatch.StartNew();
-                    var scanned = false;
+                    var staleScanDue = 0L; // Environment.TickCount64 of the next look for stale holds
                     while (!stoppingToken.IsCancellationRequested)
                     {
                         // A wake-up comes with every released event; the hold timeout is minutes, so looking for stale
                         // holds once per poll interval is enough (at load it was a query per event).
-                        if (!scanned || staleScan.Elapsed >= _options.PublishPollInterval)
+                        if (Environment.TickCount64 >= staleScanDue)
                         {
                             await EventLog.ReleaseStaleAsync(db, _options.OrderHoldTimeout, stoppingToken);
-                            staleScan.Restart();
-                            scanned = true;
+                            staleScanDue = Environment.TickCount64 + (long)_options.PublishPollInterval.TotalMilliseconds;
                         }
                         while (await PublishBatchAsync(channel, stoppingToken) > 0) { }
                         failures = 0;

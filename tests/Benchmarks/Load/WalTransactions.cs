@@ -99,8 +99,11 @@ public sealed partial class WalTransactions : IAsyncDisposable
                 }
             }
             await process.WaitForExitAsync(ct);
-            // pg_waldump ends with an error at the last, still incomplete record of a live server: expected, not a failure.
-            _ = await errors;
+            // An error after records were read is the last, still incomplete record of a live server; with none read, the
+            // range could not be read at all (recycled WAL, permissions), and an empty breakdown would be a false one.
+            var error = await errors;
+            if (process.ExitCode != 0 && committed.Count == 0)
+                throw new InvalidOperationException($"pg_waldump {_from}..{to} failed: {error.Trim()}");
         }
 
         var names = await NamesAsync(target, ct);
